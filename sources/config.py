@@ -1,0 +1,72 @@
+"""The one module that decides the environment: source mode, region scope and paths.
+
+Everything else receives a `Settings`; nothing else reads environment variables or the
+configuration file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+
+from sources.scope import ScopeConfig
+from sources.statline import LiveSettings
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = REPO_ROOT / "config" / "ontcijferd.yaml"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+@dataclass(frozen=True)
+class Settings:
+    source: str = "snapshot"
+    warehouse_path: Path = REPO_ROOT / "warehouse" / "ontcijferd.duckdb"
+    scope: ScopeConfig = field(default_factory=ScopeConfig)
+    live: LiveSettings = field(default_factory=LiveSettings)
+
+    def __post_init__(self) -> None:
+        if self.source not in ("snapshot", "live"):
+            raise ValueError(f"source must be 'snapshot' or 'live', got {self.source!r}")
+        host = self.live.catalog_url.split(":")[0] if "[" not in self.live.catalog_url \
+            else self.live.catalog_url.split("]")[0] + "]"
+        if not self.live.use_https and host not in LOOPBACK_HOSTS:
+            raise ValueError(
+                f"live.use_https may only be false for a local test server, not for "
+                f"{self.live.catalog_url!r}: live mode talks HTTPS to CBS"
+            )
+
+    @property
+    def build_dir(self) -> Path:
+        """Where a run builds the next warehouse before publishing it by atomic rename."""
+        return self.warehouse_path.parent / ".build"
+
+
+def _resolve(path: str | Path) -> Path:
+    p = Path(path)
+    return p if p.is_absolute() else REPO_ROOT / p
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    config_path = _resolve(env.get("ONTCIJFERD_CONFIG", DEFAULT_CONFIG))
+    raw = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+    scope_raw = dict(raw.get("region_scope") or {})
+    for key in ("focus_province", "gemeenten", "corop"):
+        if f"ONTCIJFERD_{key.upper()}" in env:
+            scope_raw[key] = env[f"ONTCIJFERD_{key.upper()}"]
+    live = LiveSettings(**(raw.get("live") or {}))
+    settings = Settings(
+        source=env.get("ONTCIJFERD_SOURCE", raw.get("source", "snapshot")),
+        warehouse_path=_resolve(env.get("ONTCIJFERD_WAREHOUSE",
+                                        raw.get("warehouse", "warehouse/ontcijferd.duckdb"))),
+        scope=ScopeConfig(**scope_raw),
+        live=live,
+    )
+    return settings
+
+
+def with_overrides(settings: Settings, **changes) -> Settings:
+    return replace(settings, **changes)

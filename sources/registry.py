@@ -1,0 +1,191 @@
+"""The CBS table registry: the one place where a CBS StatLine table is added to the warehouse.
+
+Each entry says which table (exact id — CBS ids are case-sensitive), what it is for, which
+dimensions and measures we use, how it is limited to the region scope, and how it relates to
+predecessor or successor tables. Ingestion (snapshot or live), the pandera contracts, the
+Dagster assets and the dbt sources are all derived from these entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+RegionSelection = Literal["scope", "focus_province", "none"]
+
+
+@dataclass(frozen=True)
+class Slice:
+    """One filtered download of a table: the categories kept per (non-region) dimension.
+
+    A table may need more than one slice, e.g. totals for every region in scope plus the
+    sex × age detail for the focus province only (a full 03759ned download is ~98 million cells).
+    """
+
+    name: str
+    dimension_codes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    regions: RegionSelection = "scope"
+
+
+@dataclass(frozen=True)
+class CbsTable:
+    table_id: str
+    theme: str
+    title: str
+    dimensions: tuple[str, ...]
+    measures: tuple[str, ...]
+    slices: tuple[Slice, ...] = (Slice("all"),)
+    region_dimension: str | None = "RegioS"
+    period_dimension: str | None = "Perioden"
+    # Period key kinds kept ("JJ" years, "KW" quarters, "MM" months, "HJ" half-years); None = all.
+    period_kinds: tuple[str, ...] | None = ("JJ",)
+    # Tables without a period dimension (KWB, Gebieden in Nederland) describe one fixed moment.
+    reference_period: str | None = None
+    # Some tables key Nederland differently (KWB uses NL00); map our NL01 onto it.
+    region_key_aliases: Mapping[str, str] = field(default_factory=dict)
+    predecessor: str | None = None
+    successor: str | None = None
+    measure_renames: Mapping[str, str] = field(default_factory=dict)
+    notes: str = ""
+
+    @property
+    def asset_name(self) -> str:
+        """Warehouse table name in schema `raw` (identifiers may not start with a digit)."""
+        return f"cbs_{self.table_id.lower()}"
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        return self.dimensions
+
+
+def _frozen(mapping: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType(dict(mapping))
+
+
+# "Gebieden in Nederland": one row per gemeente with its COROP, landsdeel and provincie codes.
+# The latest edition defines the region scope and dim_region; earlier ones keep history visible.
+_GEBIEDEN_MEASURES = (
+    "Code_1", "Naam_2", "Code_10", "Naam_11", "Code_26", "Naam_27", "Code_28", "Naam_29",
+    "Inwonertal_56",
+)
+
+
+def _gebieden(table_id: str, year: int, predecessor: str | None, successor: str | None):
+    return CbsTable(
+        table_id=table_id,
+        theme="regio",
+        title=f"Gebieden in Nederland {year}",
+        dimensions=("RegioS",),
+        measures=_GEBIEDEN_MEASURES,
+        slices=(Slice("gemeenten", regions="none"),),
+        period_dimension=None,
+        period_kinds=None,
+        reference_period=str(year),
+        predecessor=predecessor,
+        successor=successor,
+        notes="Gemeente classification of 1 January of the edition year.",
+    )
+
+
+# Kerncijfers wijken en buurten (KWB): one edition per year; column suffixes differ per edition,
+# but the population columns used here keep their keys in 2021–2024. Gemeente and Land rows only.
+_KWB_POPULATION = (
+    "AantalInwoners_5", "k_0Tot15Jaar_8", "k_15Tot25Jaar_9", "k_25Tot45Jaar_10",
+    "k_45Tot65Jaar_11", "k_65JaarOfOuder_12",
+)
+
+
+def _kwb(table_id: str, year: int, predecessor: str | None, successor: str | None):
+    return CbsTable(
+        table_id=table_id,
+        theme="bevolking",
+        title=f"Kerncijfers wijken en buurten {year}",
+        dimensions=("WijkenEnBuurten",),
+        measures=_KWB_POPULATION,
+        region_dimension="WijkenEnBuurten",
+        period_dimension=None,
+        period_kinds=None,
+        reference_period=str(year),
+        region_key_aliases=MappingProxyType({"NL01": "NL00"}),
+        predecessor=predecessor,
+        successor=successor,
+        notes="Population on 1 January of the edition year, per gemeente (KWB).",
+    )
+
+
+_TABLES: tuple[CbsTable, ...] = (
+    _gebieden("85385NED", 2023, None, "85755NED"),
+    _gebieden("85755NED", 2024, "85385NED", "86059NED"),
+    _gebieden("86059NED", 2025, "85755NED", None),
+    CbsTable(
+        table_id="03759ned",
+        theme="bevolking",
+        title="Bevolking op 1 januari en gemiddeld; geslacht, leeftijd en regio",
+        dimensions=("Geslacht", "Leeftijd", "BurgerlijkeStaat", "RegioS", "Perioden"),
+        measures=("BevolkingOp1Januari_1", "GemiddeldeBevolking_2"),
+        slices=(
+            Slice(
+                "totals",
+                _frozen({"Geslacht": ("T001038",), "Leeftijd": ("10000",),
+                         "BurgerlijkeStaat": ("T001019",)}),
+            ),
+            # The population pyramid: men and women by single year of age, focus province only.
+            Slice(
+                "pyramid",
+                _frozen({"Geslacht": ("3000", "4000"), "BurgerlijkeStaat": ("T001019",)}),
+                regions="focus_province",
+            ),
+        ),
+        notes="Statistical population (not the legal population used for elections).",
+    ),
+    CbsTable(
+        table_id="37230ned",
+        theme="bevolking",
+        title="Bevolkingsontwikkeling; regio per maand",
+        dimensions=("RegioS", "Perioden"),
+        measures=(
+            "BevolkingAanHetBeginVanDePeriode_1", "LevendGeborenKinderen_2", "Overledenen_3",
+            "VestigingVanuitEenAndereGemeente_5", "Immigratie_6", "VertrekNaarAndereGemeente_8",
+            "EmigratieInclusiefAdmCorrecties_9", "OverigeCorrecties_10", "Bevolkingsgroei_11",
+            "BevolkingAanHetEindeVanDePeriode_15",
+        ),
+        notes="Components of population change; only the yearly periods are used.",
+    ),
+    CbsTable(
+        table_id="70072ned",
+        theme="bevolking",
+        title="Regionale kerncijfers Nederland",
+        dimensions=("RegioS", "Perioden"),
+        measures=(
+            "TotaleBevolking_1", "Mannen_2", "Vrouwen_3", "JongerDan5Jaar_4", "k_5Tot10Jaar_5",
+            "k_10Tot15Jaar_6", "k_15Tot20Jaar_7", "k_20Tot25Jaar_8", "k_25Tot45Jaar_9",
+            "k_45Tot65Jaar_10", "k_65Tot80Jaar_11", "k_80JaarOfOuder_12",
+        ),
+        notes="Wide table (~300 measures); only population by sex and age band is used.",
+    ),
+    _kwb("85039NED", 2021, None, "85318NED"),
+    _kwb("85318NED", 2022, "85039NED", "85618NED"),
+    _kwb("85618NED", 2023, "85318NED", "85984NED"),
+    _kwb("85984NED", 2024, "85618NED", None),
+)
+
+REGISTRY: Mapping[str, CbsTable] = MappingProxyType({t.table_id: t for t in _TABLES})
+
+# The edition of "Gebieden in Nederland" that defines today's regions and the region scope.
+CURRENT_REGION_TABLE = "86059NED"
+
+
+def get_table(table_id: str) -> CbsTable:
+    """Look a table up by its exact CBS id; the error lists near matches (ids are case-sensitive)."""
+    try:
+        return REGISTRY[table_id]
+    except KeyError:
+        near = [t for t in REGISTRY if t.lower() == table_id.lower()]
+        hint = f" Did you mean {near[0]!r}? CBS table ids are case-sensitive." if near else ""
+        raise KeyError(f"CBS table {table_id!r} is not in the registry.{hint}") from None
+
+
+def tables_by_theme(theme: str) -> list[CbsTable]:
+    return [t for t in REGISTRY.values() if t.theme == theme]

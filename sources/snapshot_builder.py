@@ -1,0 +1,383 @@
+"""Rebuilds the embedded snapshot (`sources/snapshot/`) from the collected raw CBS files.
+
+    python -m sources.snapshot_builder --raw-dir PATH/TO/cbs_raw
+
+The raw files (see their PROVENANCE.md) stay outside the repository; the snapshot is committed.
+Several raw files are label-resolved exports (titles instead of codes): titles are mapped back
+to CBS keys here, using the "Gebieden in Nederland" tables (region codes) and the 03759ned
+metadata export (dimension keys). Nothing is interpolated or filled in: a value the raw file
+lacks stays absent, and facts the raw files do not carry (CBS release date, period status) stay
+null and are listed as gaps in PROVENANCE.md.
+
+The snapshot keeps the regions of today's classification (Nederland, landsdelen, provinces,
+COROP regions and the gemeenten of 2025) and only the registered columns; the region scope is
+applied at load time, exactly as for live CBS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from sources.registry import REGISTRY, CbsTable
+from sources.snapshot import SNAPSHOT_DIR
+
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december"]
+
+# The raw files come from public repositories; PROVENANCE.md of the raw folder documents them.
+SOURCE_S1 = ("dertje/cbs_datasets, output_files/all_datasets, commit 388b47d2 "
+             "(StatLine ODataFeed TypedDataSet, label-resolved by the repository author)")
+S1_RETRIEVED = "2025-04-22"
+SOURCE_S2 = "IJHidding/Programming1Project, Data/ (StatLine CSV download with codes)"
+SOURCE_S3 = ("GqtHqb/Bevolkingskarakteristiek, cbs_tabellen/, commit 05e2837d "
+             "(cbsodata.get_data output, labels, column subset)")
+
+# KWB editions before 2024 title GM0164 plain "Hengelo"; the region tables use "Hengelo (O.)".
+# Hengelo (Gld.) has not been a gemeente since 2005, so in 2021–2023 "Hengelo" is unambiguous.
+KWB_GEMEENTE_TITLE_ALIASES = {"Hengelo": "GM0164"}
+
+
+def pad(code: str, width: int) -> str:
+    return code.strip().ljust(width)
+
+
+def period_key(title: str) -> str:
+    """A StatLine period title as resolved by the raw exports → its CBS key."""
+    t = title.strip().rstrip("*").strip()
+    if re.fullmatch(r"\d{4}", t):
+        return f"{t}JJ00"
+    m = re.fullmatch(r"(\d{4}) (\w+)", t)
+    if m and m.group(2) in MONTHS:
+        return f"{m.group(1)}MM{MONTHS.index(m.group(2)) + 1:02d}"
+    m = re.fullmatch(r"(\d{4}) ([1-4])e kwartaal", t)
+    if m:
+        return f"{m.group(1)}KW0{m.group(2)}"
+    m = re.fullmatch(r"([12])e halfjaar (\d{4})", t)
+    if m:
+        return f"{m.group(2)}HJ0{m.group(1)}"
+    raise ValueError(f"unknown StatLine period title {title!r}")
+
+
+def typed_number(text: str | float | None):
+    """A raw numeric cell → int when integral (pandas wrote `14714948.0`), float otherwise."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return None
+    s = str(text).strip()
+    if s in ("", ".", "x", "-"):
+        return None
+    value = float(s)
+    return int(value) if value.is_integer() else value
+
+
+def read_semicolon_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+@dataclass
+class SnapshotTable:
+    table: CbsTable
+    raw_files: list[Path]
+    origin: str
+    retrieved: str | None
+    rows: list[dict] = field(default_factory=list)
+    dimensions: dict[str, list[dict]] = field(default_factory=dict)
+    data_properties: list[dict] | None = None
+    derived: list[str] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+
+
+class RegionTitles:
+    """Title → CBS region key, for today's regions, from the Gebieden in Nederland tables."""
+
+    def __init__(self, gebieden: list[pd.DataFrame]) -> None:
+        self.by_title: dict[str, str] = {"Nederland": "NL01"}
+        for frame in gebieden:  # oldest first: newer titles overwrite
+            for _, r in frame.iterrows():
+                self.by_title[r["Naam_2"].strip()] = r["Code_1"].strip()
+                self.by_title[f"{r['Naam_11'].strip()} (CR)"] = r["Code_10"].strip()
+                self.by_title[f"{r['Naam_27'].strip()} (LD)"] = r["Code_26"].strip()
+                self.by_title[f"{r['Naam_29'].strip()} (PV)"] = r["Code_28"].strip()
+                self.by_title[r["RegioS"].strip()] = r["Code_1"].strip()
+        self.current = set(self.by_title.values())
+
+    def code(self, title: str) -> str | None:
+        return self.by_title.get(title.strip())
+
+
+def metadata_sections(path: Path) -> dict[str, list[dict]]:
+    """Split a StatLine metadata CSV export (one section per entity set) into row dicts."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"))
+    sections: dict[str, list[list[str]]] = {}
+    current = None
+    for row in rows:
+        if len(row) == 1 and row[0] and " " not in row[0]:
+            current = row[0]
+            sections[current] = []
+        elif current is not None and row:
+            sections[current].append(row)
+    return {name: [dict(zip(body[0], r, strict=False)) for r in body[1:]]
+            for name, body in sections.items() if body}
+
+
+def structural_data_properties(table: CbsTable) -> list[dict]:
+    """DataProperties as far as the header tells: keys and kinds, no titles or units."""
+    kinds = {table.region_dimension: "GeoDimension", table.period_dimension: "TimeDimension"}
+    props = [{"Position": i, "Key": d, "Type": kinds.get(d, "Dimension"), "Title": None,
+              "Unit": None} for i, d in enumerate(table.dimensions)]
+    props += [{"Position": len(props) + i, "Key": m, "Type": "Topic", "Title": None,
+               "Unit": None} for i, m in enumerate(table.measures)]
+    return props
+
+
+def build_label_resolved(table: CbsTable, frame: pd.DataFrame, regions: RegionTitles,
+                         region_width: int, snap: SnapshotTable,
+                         codes_by_dimension: dict[str, dict[str, str]]) -> None:
+    """Turn a label-resolved S1 file back into TypedDataSet rows with CBS keys."""
+    dropped_regions: set[str] = set()
+    titles: dict[str, dict[str, str]] = {d: {} for d in table.dimensions}
+    for _, r in frame.iterrows():
+        row = {}
+        for dim in table.dimensions:
+            title = r[dim]
+            if dim == table.region_dimension:
+                code = regions.code(title)
+                if code is None:
+                    dropped_regions.add(title)
+                    break
+                key = pad(code, region_width)
+            elif dim == table.period_dimension:
+                key = period_key(title)
+            else:
+                key = codes_by_dimension[dim][title]
+            row[dim] = key
+            titles[dim][key] = title.strip()
+        else:
+            row.update({m: typed_number(r[m]) for m in table.measures})
+            snap.rows.append(row)
+    for dim in table.dimensions:
+        snap.dimensions[dim] = [
+            {"Key": k, "Title": t, "Description": None,
+             **({"Status": None} if dim == table.period_dimension else {})}
+            for k, t in sorted(titles[dim].items())
+        ]
+    if dropped_regions:
+        snap.derived.append(
+            f"{len(dropped_regions)} region titles outside today's classification dropped "
+            f"(former gemeenten, e.g. {', '.join(sorted(dropped_regions)[:3])})"
+        )
+
+
+def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
+    gebieden_files = {"85385NED": 2023, "85755NED": 2024, "86059NED": 2025}
+    gebieden_frames = {t: read_semicolon_csv(raw_dir / "regio" / f"{t}.csv") for t in gebieden_files}
+    regions = RegionTitles(list(gebieden_frames.values()))
+    snapshots: list[SnapshotTable] = []
+
+    # Gebieden in Nederland: RegioS titles → the gemeente code in Code_1.
+    for table_id, frame in gebieden_frames.items():
+        table = REGISTRY[table_id]
+        snap = SnapshotTable(table, [raw_dir / "regio" / f"{table_id}.csv"], SOURCE_S1,
+                             S1_RETRIEVED)
+        snap.rows = [{"RegioS": pad(r["Code_1"], 6),
+                      **{m: (typed_number(r[m]) if m.startswith("Inwonertal") else r[m])
+                         for m in table.measures}} for _, r in frame.iterrows()]
+        snap.dimensions["RegioS"] = [{"Key": pad(r["Code_1"], 6), "Title": r["RegioS"],
+                                      "Description": None} for _, r in frame.iterrows()]
+        snap.derived.append("RegioS keys taken from the Code_1 column (the raw file has titles)")
+        snapshots.append(snap)
+
+    meta = metadata_sections(raw_dir / "bevolking" / "03759ned_metadata.csv")
+    dim_codes = {d: {r["Title"]: r["Key"] for r in meta[d]}
+                 for d in ("Geslacht", "Leeftijd", "BurgerlijkeStaat")}
+
+    # 03759ned: first ODataFeed page only (truncated): totals for all regions up to "Ga…".
+    table = REGISTRY["03759ned"]
+    path = raw_dir / "bevolking" / "03759ned.csv"
+    snap = SnapshotTable(table, [path, raw_dir / "bevolking" / "03759ned_metadata.csv"],
+                         SOURCE_S1, S1_RETRIEVED)
+    build_label_resolved(table, read_semicolon_csv(path), regions, 6, snap, dim_codes)
+    snap.data_properties = [
+        {k: (v if v != "" else None) for k, v in r.items() if k != "ID"}
+        for r in meta["DataProperties"]
+    ]
+    snap.derived.append("Geslacht/Leeftijd/BurgerlijkeStaat keys and DataProperties from the "
+                        "03759ned metadata export of the 2019-05-17 release")
+    snap.gaps.append("Only the totals slice (Geslacht, Leeftijd and BurgerlijkeStaat = totaal): "
+                     "no sex × age detail, so no population pyramid from the snapshot")
+    snap.gaps.append("Gemeenten only alphabetically up to 'Gaasterlân-Sleat' (first page)")
+    snapshots.append(snap)
+
+    # 37230ned: truncated (regions up to 'Utrecht (CR)'); yearly periods are what we use.
+    table = REGISTRY["37230ned"]
+    path = raw_dir / "bevolking" / "37230ned.csv"
+    snap = SnapshotTable(table, [path], SOURCE_S1, S1_RETRIEVED)
+    frame = read_semicolon_csv(path)
+    frame = frame[frame["Perioden"].str.fullmatch(r"\d{4}")]
+    build_label_resolved(table, frame, regions, 6, snap, {})
+    snap.derived.append("Monthly rows left out: the registry keeps yearly periods (JJ) only")
+    snap.gaps.append("No gemeenten; COROP regions only up to 'Utrecht (CR)' (first page)")
+    snapshots.append(snap)
+
+    # 70072ned: a StatLine CSV download with codes, provinces only, 1995–2019.
+    table = REGISTRY["70072ned"]
+    path = raw_dir / "bevolking" / "70072ned_UntypedDataSet_29122019_191739.csv"
+    snap = SnapshotTable(table, [path], SOURCE_S2, "2019-12-29")
+    frame = read_semicolon_csv(path)
+    snap.rows = [{"RegioS": r["RegioS"], "Perioden": r["Perioden"],
+                  **{m: typed_number(r[m]) for m in table.measures}} for _, r in frame.iterrows()]
+    snap.dimensions["RegioS"] = [{"Key": k, "Title": None, "Description": None}
+                                 for k in sorted(frame["RegioS"].unique())]
+    snap.dimensions["Perioden"] = [{"Key": k, "Title": k[:4], "Description": None,
+                                    "Status": None} for k in sorted(frame["Perioden"].unique())]
+    snap.derived.append("Untyped values (padded text) converted to numbers")
+    snap.gaps.append("Provinces only (PV20–PV31), 1995–2019; region titles not in the download")
+    snapshots.append(snap)
+
+    # KWB editions: gemeente and Land rows of the label-resolved parquet subsets.
+    for table_id, year in (("85039NED", 2021), ("85318NED", 2022), ("85618NED", 2023),
+                           ("85984NED", 2024)):
+        table = REGISTRY[table_id]
+        path = raw_dir / "kwb" / f"WijkenEnBuurten_{year}_{table_id}.parquet"
+        snap = SnapshotTable(table, [path], SOURCE_S3, "2025-03-05")
+        frame = pd.read_parquet(path)
+        kind = frame["SoortRegio_2"].str.strip()
+        unmapped = []
+        for _, r in frame[kind.isin(["Land", "Gemeente"])].iterrows():
+            name = r["WijkenEnBuurten"].strip()
+            if r["SoortRegio_2"].strip() == "Land":
+                code = "NL00"
+            else:
+                code = KWB_GEMEENTE_TITLE_ALIASES.get(name) or regions.code(name)
+            if code is None:
+                unmapped.append(name)
+                continue
+            key = pad(code, 10)
+            snap.rows.append({"WijkenEnBuurten": key,
+                              **{m: typed_number(r[m]) for m in table.measures}})
+            snap.dimensions.setdefault("WijkenEnBuurten", []).append(
+                {"Key": key, "Title": name, "Description": None})
+        snap.derived.append("WijkenEnBuurten keys (GM codes, NL00) mapped from gemeente titles")
+        if unmapped:
+            snap.derived.append(f"{len(unmapped)} gemeenten not in the 2023–2025 classification "
+                                f"dropped: {', '.join(sorted(unmapped))}")
+        snap.gaps.append("Wijken and buurten left out; only the population columns are kept")
+        snapshots.append(snap)
+
+    for snap in snapshots:
+        write_table(snap, out_dir)
+    write_provenance(snapshots, raw_dir, out_dir)
+    return snapshots
+
+
+def _dump(rows: list[dict], path: Path) -> None:
+    """One JSON list like cbsodata writes, one row per line so diffs stay readable."""
+    body = ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
+    path.write_text(f"[\n{body}\n]\n" if rows else "[]\n", encoding="utf-8")
+
+
+def write_table(snap: SnapshotTable, out_dir: Path) -> None:
+    table = snap.table
+    folder = out_dir / table.table_id
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.json"):
+        old.unlink()
+    _dump([{"ID": i, **r} for i, r in enumerate(snap.rows)], folder / "TypedDataSet.json")
+    for dim, categories in snap.dimensions.items():
+        _dump(categories, folder / f"{dim}.json")
+    _dump(snap.data_properties or structural_data_properties(table), folder / "DataProperties.json")
+    # Release date (Modified) and status are not in the raw files: left null, never guessed.
+    _dump([{"Identifier": table.table_id, "Title": table.title, "Modified": None,
+            "ReasonDelivery": None, "Status": None, "Frequency": None, "Period": None}],
+          folder / "TableInfos.json")
+
+
+def _coverage(snap: SnapshotTable) -> tuple[str, str]:
+    table = snap.table
+    if table.period_dimension:
+        periods = sorted({r[table.period_dimension][:4] for r in snap.rows})
+        period_text = f"{periods[0]}–{periods[-1]}" if periods else "none"
+    else:
+        period_text = f"{table.reference_period} (edition)"
+    codes = {str(r[table.region_dimension]).strip()[:2] for r in snap.rows}
+    counts = {lvl: sum(1 for r in snap.rows if str(r[table.region_dimension]).startswith(lvl))
+              for lvl in sorted(codes)}
+    n_regions = {lvl: len({r[table.region_dimension] for r in snap.rows
+                           if str(r[table.region_dimension]).startswith(lvl)}) for lvl in counts}
+    return period_text, ", ".join(f"{lvl} {n}" for lvl, n in n_regions.items())
+
+
+def write_provenance(snapshots: list[SnapshotTable], raw_dir: Path, out_dir: Path) -> None:
+    records = []
+    for snap in snapshots:
+        periods, regions = _coverage(snap)
+        records.append({
+            "table_id": snap.table.table_id,
+            "title": snap.table.title,
+            "origin": snap.origin,
+            "raw_files": [
+                {"path": str(p.relative_to(raw_dir)),
+                 "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in snap.raw_files
+            ],
+            "retrieved": snap.retrieved,
+            "cbs_release_date": None,
+            "period_status": None,
+            "rows": len(snap.rows),
+            "periods": periods,
+            "regions": regions,
+            "derived": snap.derived,
+            "gaps": snap.gaps,
+        })
+    (out_dir / "provenance.json").write_text(
+        json.dumps(records, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    lines = [
+        "# Embedded CBS snapshot — provenance",
+        "",
+        "Generated by `python -m sources.snapshot_builder --raw-dir <cbs_raw>`; do not edit by "
+        "hand. Every figure is a real CBS StatLine figure copied from the raw files listed "
+        "(CC BY 4.0, \"Bron: CBS\"). Each folder holds the entity sets that "
+        "`cbsodata.download_data` writes; the region scope is applied at load time.",
+        "",
+        "**Release date and period status.** The raw files do not carry CBS's `Modified` "
+        "release date or the `Status` of the periods. Both are left null (shown as "
+        "`onbekend`); `retrieved` is the date the file was downloaded from StatLine by the "
+        "repository it comes from, not a CBS release date.",
+        "",
+        "| table | title | rows | periods | regions (level: count) | retrieved | origin |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in records:
+        lines.append(f"| {r['table_id']} | {r['title']} | {r['rows']} | {r['periods']} | "
+                     f"{r['regions']} | {r['retrieved']} | {r['origin']} |")
+    lines.append("")
+    for r in records:
+        lines.append(f"## {r['table_id']} — {r['title']}")
+        lines.append("")
+        for f in r["raw_files"]:
+            lines.append(f"- raw file: `{f['path']}` (sha256 `{f['sha256'][:16]}…`)")
+        lines += [f"- derived: {d}" for d in r["derived"]]
+        lines += [f"- **gap**: {g}" for g in r["gaps"]]
+        lines.append("")
+    (out_dir / "PROVENANCE.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--raw-dir", type=Path, required=True,
+                        help="folder with the collected raw CBS files (regio/, bevolking/, kwb/…)")
+    args = parser.parse_args()
+    for snap in build(args.raw_dir):
+        print(f"{snap.table.table_id}: {len(snap.rows)} rows")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""What one CBS table looks like once fetched, from the snapshot or live: the same object.
+
+`select_table_data` applies the registry's slices and the region scope to the entity sets that
+`cbsodata.download_data` returns (`{name: rows}`, codes intact), so that both sources hand
+exactly the same rows to the warehouse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sources.registry import CbsTable, Slice
+from sources.scope import RegionScope
+
+DATA_SET = "TypedDataSet"
+METADATA_SETS = ("TableInfos", "DataProperties")
+
+Row = dict[str, Any]
+
+
+class CbsDataError(ValueError):
+    """CBS delivered something the registry does not expect; the message names table and column."""
+
+
+@dataclass(frozen=True)
+class CbsTableData:
+    table_id: str
+    data: list[Row]  # TypedDataSet rows: dimension keys as CBS sends them (padded), measures typed
+    dimensions: Mapping[str, list[Row]]  # per dimension the categories present in `data`
+    data_properties: list[Row]
+    table_info: Row  # the single TableInfos row; `Modified` is CBS's release date
+    source: str  # "snapshot" or "live"
+    location: str  # snapshot folder or OData URL
+
+    @property
+    def release_date(self) -> str | None:
+        return self.table_info.get("Modified")
+
+
+def period_kind(period_key: str) -> str:
+    """`2024JJ00` → `JJ`; the two letters after the year name the kind of period."""
+    return period_key.strip()[4:6]
+
+
+def _slice_matches(table: CbsTable, slice_: Slice, scope: RegionScope | None, row: Row) -> bool:
+    for dimension, codes in slice_.dimension_codes.items():
+        if str(row[dimension]).strip() not in codes:
+            return False
+    if table.region_dimension and slice_.regions != "none" and scope is not None:
+        wanted = scope.codes if slice_.regions == "scope" else scope.focus_codes
+        wanted = {table.region_key_aliases.get(code, code) for code in wanted}
+        if str(row[table.region_dimension]).strip() not in wanted:
+            return False
+    if table.period_dimension and table.period_kinds is not None:
+        if period_kind(str(row[table.period_dimension])) not in table.period_kinds:
+            return False
+    return True
+
+
+def select_table_data(
+    table: CbsTable,
+    scope: RegionScope | None,
+    entity_sets: Mapping[str, Sequence[Row]],
+    *,
+    source: str,
+    location: str,
+) -> CbsTableData:
+    """Keep the registered columns and the rows of any of the table's slices within scope."""
+    for name in (DATA_SET, *METADATA_SETS, *table.dimensions):
+        if name not in entity_sets:
+            raise CbsDataError(
+                f"CBS table {table.table_id}: entity set {name!r} missing from {location} "
+                f"(got: {', '.join(sorted(entity_sets)) or 'nothing'})"
+            )
+    raw_rows = entity_sets[DATA_SET]
+    if raw_rows:
+        missing = [c for c in (*table.dimensions, *table.measures) if c not in raw_rows[0]]
+        if missing:
+            raise CbsDataError(
+                f"CBS table {table.table_id}: column(s) {', '.join(missing)} missing from "
+                f"{DATA_SET} at {location}; the registry expects them"
+            )
+    columns = (*table.dimensions, *table.measures)
+    kept: dict[tuple, Row] = {}
+    for row in raw_rows:
+        if any(_slice_matches(table, s, scope, row) for s in table.slices):
+            key = tuple(row[d] for d in table.dimensions)
+            kept.setdefault(key, {c: row[c] for c in columns})
+    data = list(kept.values())
+
+    dimensions = {}
+    for dimension in table.dimensions:
+        used = {str(r[dimension]) for r in data}
+        dimensions[dimension] = [c for c in entity_sets[dimension] if str(c["Key"]) in used]
+
+    table_infos = list(entity_sets["TableInfos"])
+    if len(table_infos) != 1:
+        raise CbsDataError(
+            f"CBS table {table.table_id}: expected one TableInfos row at {location}, "
+            f"got {len(table_infos)}"
+        )
+    return CbsTableData(
+        table_id=table.table_id,
+        data=data,
+        dimensions=dimensions,
+        data_properties=list(entity_sets["DataProperties"]),
+        table_info=dict(table_infos[0]),
+        source=source,
+        location=location,
+    )
