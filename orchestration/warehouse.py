@@ -1,0 +1,182 @@
+"""The DuckDB warehouse: build in a private file, publish by atomic rename, load raw CBS tables.
+
+A run never writes the published file. It copies the last published warehouse into
+`<warehouse dir>/.build/next.duckdb` (so a run of a few assets still sees everything else),
+writes there, and `publish()` renames it over the published file only after every blocking
+check passed. Analysts holding the published file open read-only keep reading the old file
+and are never blocked; a failed or killed run leaves the published file untouched.
+No Dagster imports: the CLI, the tests and Dagster assets share this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from sources.registry import CbsTable
+from sources.tabledata import CbsTableData
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another run holds the warehouse build lock."""
+
+
+class WarehouseBuild:
+    def __init__(self, published: Path, build_dir: Path, run_id: str) -> None:
+        self.published = published
+        self.build_dir = build_dir
+        self.run_id = run_id
+        self.path = build_dir / "next.duckdb"
+        self._marker = build_dir / "next.run_id"
+        self._lock_file = None
+
+    @classmethod
+    def begin(cls, published: Path, build_dir: Path, run_id: str) -> WarehouseBuild:
+        """Take the single-writer lock and, for a new run, start from the published warehouse."""
+        build = cls(published, build_dir, run_id)
+        try:
+            build_dir.mkdir(parents=True, exist_ok=True)
+            build._lock_file = open(build_dir / "lock", "a+")  # noqa: SIM115 (held for the run)
+        except OSError as err:
+            raise OSError(f"Warehouse folder {build_dir} is not writable: {err}") from err
+        try:
+            fcntl.flock(build._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = build._marker.read_text().strip() if build._marker.exists() else "unknown"
+            build._lock_file.close()
+            raise WarehouseBusyError(
+                f"Another run (run id {holder}) is building the warehouse in {build_dir}; "
+                "this run did not start. Try again when it has finished."
+            ) from None
+        marker = build._marker.read_text().strip() if build._marker.exists() else None
+        if marker != run_id:  # a new run (or the leftovers of a crashed one): start afresh
+            build._reset()
+        return build
+
+    def _reset(self) -> None:
+        for leftover in (self.path, self.path.with_suffix(".duckdb.wal")):
+            leftover.unlink(missing_ok=True)
+        try:
+            if self.published.exists():
+                shutil.copyfile(self.published, self.path)
+            self._marker.write_text(self.run_id)
+        except OSError as err:
+            raise OSError(
+                f"Cannot prepare the warehouse build {self.path} (disk full or not writable?): "
+                f"{err}"
+            ) from err
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = duckdb.connect(str(self.path))
+        try:
+            yield con
+        finally:
+            con.close()  # always: a connection left open keeps the file locked for dbt
+
+    def publish(self) -> Path:
+        """Checkpoint the build and atomically replace the published warehouse with it."""
+        with self.connect() as con:
+            con.execute("checkpoint")
+        self.published.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self.path, self.published)
+        dir_fd = os.open(self.published.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        self._marker.unlink(missing_ok=True)
+        return self.published
+
+    def release(self) -> None:
+        if self._lock_file is not None:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None
+
+
+METADATA_DDL = """
+create schema if not exists raw;
+create table if not exists raw.cbs_table_infos (
+    table_id varchar, title varchar, modified varchar, reason_delivery varchar,
+    status varchar, frequency varchar, period varchar,
+    source_mode varchar, location varchar, loaded_at timestamp, row_count bigint
+);
+create table if not exists raw.cbs_data_properties (
+    table_id varchar, position integer, key varchar, type varchar, title varchar,
+    unit varchar, decimals integer, description varchar
+);
+create table if not exists raw.cbs_dimension_categories (
+    table_id varchar, dimension varchar, key varchar, title varchar, description varchar,
+    status varchar
+);
+"""
+
+
+def _data_frame(table: CbsTable, data: CbsTableData) -> pd.DataFrame:
+    columns = (*table.dimensions, *table.measures)
+    frame = pd.DataFrame(data.data, columns=list(columns))
+    for dim in table.dimensions:
+        frame[dim] = frame[dim].astype("string")
+    for measure in table.measures:
+        values = frame[measure].dropna()
+        if len(values) and all(isinstance(v, str) for v in values):
+            frame[measure] = frame[measure].astype("string")
+        else:
+            frame[measure] = pd.to_numeric(frame[measure], errors="raise").astype("float64")
+    return frame
+
+
+def load_raw_table(con: duckdb.DuckDBPyConnection, table: CbsTable, data: CbsTableData) -> int:
+    """Replace `raw.<table>` and the table's slice of the metadata tables, in one transaction."""
+    frame = _data_frame(table, data)
+    info = data.table_info
+    props = pd.DataFrame(
+        [{"table_id": table.table_id, "position": p.get("Position"), "key": p.get("Key"),
+          "type": p.get("Type"), "title": p.get("Title"), "unit": p.get("Unit"),
+          "decimals": p.get("Decimals"), "description": p.get("Description")}
+         for p in data.data_properties],
+        columns=["table_id", "position", "key", "type", "title", "unit", "decimals",
+                 "description"],
+    ).astype({"position": "Int64", "decimals": "Int64"})
+    categories = pd.DataFrame(
+        [{"table_id": table.table_id, "dimension": dim, "key": c.get("Key"),
+          "title": c.get("Title"), "description": c.get("Description"),
+          "status": c.get("Status")}
+         for dim, cats in data.dimensions.items() for c in cats],
+        columns=["table_id", "dimension", "key", "title", "description", "status"],
+    ).astype("string")
+    con.execute("begin transaction")
+    try:
+        con.execute(METADATA_DDL)
+        con.register("incoming_rows", frame)
+        con.execute(f"create or replace table raw.{table.asset_name} as select * from incoming_rows")
+        con.unregister("incoming_rows")
+        for name in ("cbs_table_infos", "cbs_data_properties", "cbs_dimension_categories"):
+            con.execute(f"delete from raw.{name} where table_id = ?", [table.table_id])
+        con.execute(
+            "insert into raw.cbs_table_infos values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [table.table_id, info.get("Title"), info.get("Modified"),
+             info.get("ReasonDelivery"), info.get("Status"), info.get("Frequency"),
+             info.get("Period"), data.source, data.location,
+             dt.datetime.now(dt.UTC).replace(tzinfo=None), len(frame)],
+        )
+        for name, rows in (("cbs_data_properties", props),
+                           ("cbs_dimension_categories", categories)):
+            if len(rows):
+                con.register("incoming_meta", rows)
+                con.execute(f"insert into raw.{name} select * from incoming_meta")
+                con.unregister("incoming_meta")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return len(frame)
