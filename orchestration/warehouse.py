@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from sources.registry import CbsTable
-from sources.tabledata import CbsTableData
+from sources.tabledata import CbsDataError, CbsTableData
 
 
 class WarehouseBusyError(RuntimeError):
@@ -127,11 +127,15 @@ def _data_frame(table: CbsTable, data: CbsTableData) -> pd.DataFrame:
     for dim in table.dimensions:
         frame[dim] = frame[dim].astype("string")
     for measure in table.measures:
-        values = frame[measure].dropna()
-        if len(values) and all(isinstance(v, str) for v in values):
+        if measure in table.text_measures:
             frame[measure] = frame[measure].astype("string")
-        else:
+            continue
+        try:
             frame[measure] = pd.to_numeric(frame[measure], errors="raise").astype("float64")
+        except (ValueError, TypeError) as err:
+            raise CbsDataError(
+                f"CBS table {table.table_id}, column {measure}: non-numeric value ({err})"
+            ) from err
     return frame
 
 

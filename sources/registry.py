@@ -36,6 +36,8 @@ class CbsTable:
     title: str
     dimensions: tuple[str, ...]
     measures: tuple[str, ...]
+    # Measures holding text (codes, names) rather than numbers.
+    text_measures: tuple[str, ...] = ()
     slices: tuple[Slice, ...] = (Slice("all"),)
     region_dimension: str | None = "RegioS"
     period_dimension: str | None = "Perioden"
@@ -79,6 +81,7 @@ def _gebieden(table_id: str, year: int, predecessor: str | None, successor: str 
         title=f"Gebieden in Nederland {year}",
         dimensions=("RegioS",),
         measures=_GEBIEDEN_MEASURES,
+        text_measures=tuple(m for m in _GEBIEDEN_MEASURES if not m.startswith("Inwonertal")),
         slices=(Slice("gemeenten", regions="none"),),
         period_dimension=None,
         period_kinds=None,

@@ -1,0 +1,95 @@
+"""`ontcijferd` — the command line of Overijssel Ontcijferd.
+
+    ontcijferd run      run the nightly job once on the configured source and print a summary
+
+Exit codes: 0 success, 1 the run failed (the last good warehouse stays published),
+2 usage error, 3 another run is busy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import duckdb
+
+from sources.config import REPO_ROOT, load_settings
+
+EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+
+
+def _published_summary(path) -> list[str]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        rows = con.execute(
+            "select v.indicator_id, count(*), min(v.period), max(v.period), "
+            "count(distinct v.region_code) from marts.indicator_values v group by 1 order by 1"
+        ).fetchall()
+        pyramid = con.execute("select count(*) from marts.bevolking_piramide").fetchone()[0]
+    finally:
+        con.close()
+    lines = [f"  {i:<24} {n:>6} rows  {lo}–{hi}  {r} regions" for i, n, lo, hi, r in rows]
+    if pyramid == 0:
+        lines.append(
+            "  note: marts.bevolking_piramide is empty — the embedded snapshot has no sex × age "
+            "detail for the focus province; live CBS mode (source: live) fills it."
+        )
+    return lines
+
+
+def run(_args: argparse.Namespace) -> int:
+    # Dagster reads dagster.yaml from DAGSTER_HOME: the repository root, storage in .dagster_home/.
+    os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT))
+    os.chdir(REPO_ROOT)
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    settings = load_settings()
+    print(f"ontcijferd run: source={settings.source}, focus={settings.scope.focus_province}, "
+          f"gemeenten={settings.scope.gemeenten}, warehouse={settings.warehouse_path}")
+    with dg.DagsterInstance.get() as instance:
+        result = defs.resolve_job_def("nightly").execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            # The full event log is in the Dagster UI; the terminal gets warnings and the summary.
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        )
+    materialized = [e for e in result.all_events if e.is_step_materialization]
+    checks = [e.event_specific_data for e in result.all_events
+              if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    failed_checks = [c for c in checks if not c.passed]
+    print(f"assets materialised: {len(materialized)}")
+    print(f"checks passed: {len(checks) - len(failed_checks)} of {len(checks)}")
+    for check in failed_checks:
+        print(f"  FAILED {check.asset_key.to_user_string()} {check.check_name}: "
+              f"{check.description}")
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.event_specific_data.error
+            message = error.message.strip() if error else "unknown error"
+            print(f"  STEP FAILED {event.step_key}: {message}")
+            if "is building the warehouse" in message:
+                return EXIT_BUSY
+    if not result.success:
+        print(f"Run {result.run_id} failed; the last good warehouse stays published at "
+              f"{settings.warehouse_path}.")
+        return EXIT_RUN_FAILED
+    print(f"published: {settings.warehouse_path}")
+    print("indicators published:")
+    print("\n".join(_published_summary(settings.warehouse_path)))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ontcijferd", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the nightly job once and print a summary").set_defaults(
+        handler=run)
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""The last step of a run: publish the warehouse build by atomic rename.
+
+It depends on every mart, so it only runs when all upstream steps succeeded and no blocking
+check failed; otherwise the last good warehouse stays published.
+"""
+
+
+import dagster as dg
+
+from orchestration.ingest import WAREHOUSE_POOL
+from orchestration.resources import OntcijferdRun
+
+PUBLISHED_MARTS = [
+    "dim_region", "indicator_values", "indicator_catalog", "bevolking_per_jaar",
+    "bevolking_componenten", "bevolking_leeftijdsopbouw", "bevolking_piramide",
+]
+
+
+@dg.asset(
+    key=dg.AssetKey(["warehouse", "published"]),
+    deps=[dg.AssetKey(["marts", m]) for m in PUBLISHED_MARTS],
+    group_name="publish",
+    kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
+)
+def published_warehouse(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
+    """The published DuckDB warehouse, replaced atomically after all blocking checks passed."""
+    with ontcijferd.build.connect() as con:
+        counts = {m: con.execute(f"select count(*) from marts.{m}").fetchone()[0]
+                  for m in PUBLISHED_MARTS}
+        indicators = con.execute(
+            "select indicator_id, count(*) from marts.indicator_values group by 1 order by 1"
+        ).fetchall()
+    path = ontcijferd.build.publish()
+    context.log.info("Published %s", path)
+    return dg.MaterializeResult(
+        metadata={
+            "path": str(path),
+            "size_bytes": path.stat().st_size,
+            **{f"rows/{m}": n for m, n in counts.items()},
+            "indicators": dg.MetadataValue.json(dict(indicators)),
+        }
+    )

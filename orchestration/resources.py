@@ -1,0 +1,60 @@
+"""The run resource: settings, the CBS source and the warehouse build of one Dagster run."""
+
+
+import os
+
+import dagster as dg
+from pydantic import PrivateAttr
+
+from orchestration.warehouse import WarehouseBuild
+from sources.config import Settings, load_settings
+from sources.registry import CURRENT_REGION_TABLE, REGISTRY
+from sources.scope import RegionScope, membership_from_gebieden, resolve_scope
+from sources.snapshot import SnapshotSource
+from sources.statline import StatLineClient
+
+
+class OntcijferdRun(dg.ConfigurableResource):
+    """Settings from config/ontcijferd.yaml (plus overrides), the source, and the build file.
+
+    The build is set up once per run: it takes the single-writer lock and starts from a copy of
+    the published warehouse; it is released when the run ends.
+    """
+
+    env_overrides: dict[str, str] = {}
+
+    _settings: Settings | None = PrivateAttr(default=None)
+    _build: WarehouseBuild | None = PrivateAttr(default=None)
+    _scope: RegionScope | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._settings = load_settings({**os.environ, **self.env_overrides})
+        self._build = WarehouseBuild.begin(
+            self._settings.warehouse_path, self._settings.build_dir, context.run_id or "adhoc"
+        )
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._build is not None:
+            self._build.release()
+
+    @property
+    def settings(self) -> Settings:
+        assert self._settings is not None, "resource used outside a run"
+        return self._settings
+
+    @property
+    def build(self) -> WarehouseBuild:
+        assert self._build is not None, "resource used outside a run"
+        return self._build
+
+    def source(self) -> SnapshotSource | StatLineClient:
+        if self.settings.source == "live":
+            return StatLineClient(self.settings.live)
+        return SnapshotSource()
+
+    def scope(self) -> RegionScope:
+        """The region scope, resolved once per run from today's Gebieden in Nederland table."""
+        if self._scope is None:
+            regions = self.source().fetch(REGISTRY[CURRENT_REGION_TABLE], None)
+            self._scope = resolve_scope(self.settings.scope, membership_from_gebieden(regions.data))
+        return self._scope

@@ -1,0 +1,62 @@
+"""Where CBS data is cleaned and indicators are computed: the dbt project as Dagster assets.
+
+The manifest is prepared explicitly (`make prepare`, i.e. `dbt parse`, run by `make run` and the
+test fixtures), never at import time.
+"""
+
+
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.ingest import WAREHOUSE_POOL
+from orchestration.resources import OntcijferdRun
+from sources.config import REPO_ROOT
+
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+if not dbt_project.manifest_path.exists():
+    raise FileNotFoundError(
+        f"dbt manifest {dbt_project.manifest_path} is missing: run `make prepare` "
+        "(dbt parse) before loading the Dagster definitions"
+    )
+
+
+class OntcijferdTranslator(DagsterDbtTranslator):
+    """dbt models and seeds are keyed `[schema, name]` (e.g. `marts/indicator_values`)."""
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        if props["resource_type"] in ("model", "seed"):
+            return spec.replace_attributes(
+                key=dg.AssetKey([props["schema"], props["name"]]), group_name=props["schema"]
+            )
+        return spec
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=OntcijferdTranslator(),
+    pool=WAREHOUSE_POOL,
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ontcijferd: OntcijferdRun):
+    """dbt build (models, seeds and dbt tests) on this run's warehouse build file."""
+    dbt_vars = json.dumps({"warehouse_path": str(ontcijferd.build.path)})
+    yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()
+
+
+# The dbt of this environment, whether or not .venv/bin is on PATH (dagster-dbt looks on PATH).
+dbt_resource = DbtCliResource(
+    project_dir=dbt_project,
+    profiles_dir=str(DBT_PROJECT_DIR),
+    dbt_executable=str(Path(sys.executable).parent / "dbt"),
+)
