@@ -17,5 +17,5 @@ nightly_schedule = dg.ScheduleDefinition(
     job=nightly_job,
     cron_schedule="30 2 * * *",
     execution_timezone="Europe/Amsterdam",
-    description="Every night at 02:30 Amsterdam time, after CBS's morning releases of the day before.",
+    description="Every night at 02:30 Amsterdam time, after the previous day's CBS releases.",
 )

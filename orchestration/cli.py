@@ -47,8 +47,10 @@ def run(_args: argparse.Namespace) -> int:
     from orchestration.definitions import defs
 
     settings = load_settings()
-    print(f"ontcijferd run: source={settings.source}, focus={settings.scope.focus_province}, "
-          f"gemeenten={settings.scope.gemeenten}, warehouse={settings.warehouse_path}")
+    print(
+        f"ontcijferd run: source={settings.source}, focus={settings.scope.focus_province}, "
+        f"gemeenten={settings.scope.gemeenten}, warehouse={settings.warehouse_path}"
+    )
     with dg.DagsterInstance.get() as instance:
         result = defs.resolve_job_def("nightly").execute_in_process(
             instance=instance,
@@ -57,14 +59,18 @@ def run(_args: argparse.Namespace) -> int:
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
     materialized = [e for e in result.all_events if e.is_step_materialization]
-    checks = [e.event_specific_data for e in result.all_events
-              if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    checks = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
     failed_checks = [c for c in checks if not c.passed]
     print(f"assets materialised: {len(materialized)}")
     print(f"checks passed: {len(checks) - len(failed_checks)} of {len(checks)}")
     for check in failed_checks:
-        print(f"  FAILED {check.asset_key.to_user_string()} {check.check_name}: "
-              f"{check.description}")
+        print(
+            f"  FAILED {check.asset_key.to_user_string()} {check.check_name}: {check.description}"
+        )
     for event in result.all_events:
         if event.is_step_failure:
             error = event.event_specific_data.error
@@ -73,8 +79,10 @@ def run(_args: argparse.Namespace) -> int:
             if "is building the warehouse" in message:
                 return EXIT_BUSY
     if not result.success:
-        print(f"Run {result.run_id} failed; the last good warehouse stays published at "
-              f"{settings.warehouse_path}.")
+        print(
+            f"Run {result.run_id} failed; the last good warehouse stays published at "
+            f"{settings.warehouse_path}."
+        )
         return EXIT_RUN_FAILED
     print(f"published: {settings.warehouse_path}")
     print("indicators published:")
@@ -86,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ontcijferd", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the nightly job once and print a summary").set_defaults(
-        handler=run)
+        handler=run
+    )
     args = parser.parse_args(argv)
     return args.handler(args)
 

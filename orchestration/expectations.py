@@ -27,8 +27,10 @@ class MartSuite:
 
     def read_frames(self, con: duckdb.DuckDBPyConnection, settings: Settings) -> dict:
         focus = {"focus": settings.scope.focus_province}
-        return {name: con.execute(sql, focus if "$focus" in sql else None).df()
-                for name, sql in self.frames.items()}
+        return {
+            name: con.execute(sql, focus if "$focus" in sql else None).df()
+            for name, sql in self.frames.items()
+        }
 
 
 def _expectations(suite_name: str) -> dict[str, list]:
@@ -48,7 +50,8 @@ def _expectations(suite_name: str) -> dict[str, list]:
             "all_rows": [
                 e.ExpectColumnValuesToBeInSet(
                     column="status",
-                    value_set=["definitief", "voorlopig", "nader voorlopig", "onbekend"]),
+                    value_set=["definitief", "voorlopig", "nader voorlopig", "onbekend"],
+                ),
                 e.ExpectColumnValuesToNotBeNull(column="region_name"),
             ],
             "corop_minus_province": [
@@ -65,8 +68,9 @@ def _expectations(suite_name: str) -> dict[str, list]:
                 e.ExpectColumnValuesToBeBetween(column="personen", min_value=0),
             ],
             "band_share_total": [
-                e.ExpectColumnValuesToBeBetween(column="total_pct", min_value=99.999,
-                                                max_value=100.001),
+                e.ExpectColumnValuesToBeBetween(
+                    column="total_pct", min_value=99.999, max_value=100.001
+                ),
             ],
         },
     }
@@ -77,14 +81,15 @@ MART_SUITES: dict[str, MartSuite] = {
     "indicator_values": MartSuite(
         name="indicator_values",
         description="population counts and index in plausible ranges, valid statuses, COROP "
-                    "regions summing to the focus province, every focus gemeente present in "
-                    "the latest year, year-on-year change within ±10% (boundary changes and early Flevoland growth reach 6%)",
+        "regions summing to the focus province, every focus gemeente present in "
+        "the latest year, year-on-year change within ±10% (boundary changes and "
+        "early Flevoland growth reach 6%)",
         frames={
             "all_rows": "select * from marts.indicator_values",
             "bevolking_totaal": "select * from marts.indicator_values "
-                                "where indicator_id = 'bevolking_totaal'",
+            "where indicator_id = 'bevolking_totaal'",
             "bevolking_index_2002": "select * from marts.indicator_values "
-                                    "where indicator_id = 'bevolking_index_2002'",
+            "where indicator_id = 'bevolking_index_2002'",
             "corop_minus_province": """
                 with corop as (
                     select v.period, sum(v.value) as corop_sum, count(*) as n
@@ -123,11 +128,11 @@ MART_SUITES: dict[str, MartSuite] = {
     "bevolking_leeftijdsopbouw": MartSuite(
         name="bevolking_leeftijdsopbouw",
         description="shares within 0–100 and summing to 100% per region and year, no negative "
-                    "counts",
+        "counts",
         frames={
             "bands": "select * from marts.bevolking_leeftijdsopbouw",
             "band_share_total": "select region_code, period, sum(aandeel_pct) as total_pct "
-                                "from marts.bevolking_leeftijdsopbouw group by all",
+            "from marts.bevolking_leeftijdsopbouw group by all",
         },
     ),
 }
@@ -150,8 +155,9 @@ def _describe_failure(frame_name: str, frame: pd.DataFrame, result) -> str:
         values = details["partial_unexpected_list"][:5]
         if column and column in frame and "region_code" in frame:
             rows = frame[frame[column].isin(values)].head(5)
-            values = rows[["region_code", *(["period"] if "period" in frame else []), column]] \
-                .to_dict("records")
+            values = rows[
+                ["region_code", *(["period"] if "period" in frame else []), column]
+            ].to_dict("records")
         found = f"unexpected: {values} ({details.get('unexpected_count')} rows)"
     else:
         found = f"observed {details.get('observed_value')}: {frame.head(5).to_dict('records')}"
@@ -173,11 +179,15 @@ def run_suite(suite: MartSuite, frames: Mapping[str, pd.DataFrame]) -> tuple[lis
             asset = datasource.get_asset(asset_name)
         except LookupError:
             asset = datasource.add_dataframe_asset(asset_name)
-        batch_definition = (asset.batch_definitions[0] if asset.batch_definitions
-                            else asset.add_batch_definition_whole_dataframe("whole"))
+        batch_definition = (
+            asset.batch_definitions[0]
+            if asset.batch_definitions
+            else asset.add_batch_definition_whole_dataframe("whole")
+        )
         batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
         result = batch.validate(gx.ExpectationSuite(name=asset_name, expectations=expectations))
         evaluated += len(result.results)
-        failures += [_describe_failure(frame_name, frame, r) for r in result.results
-                     if not r.success]
+        failures += [
+            _describe_failure(frame_name, frame, r) for r in result.results if not r.success
+        ]
     return failures, evaluated

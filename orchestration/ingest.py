@@ -1,6 +1,5 @@
 """Where a CBS table enters: one Dagster asset per registry entry, loading `raw.cbs_<id>`."""
 
-
 import dagster as dg
 
 from orchestration.resources import OntcijferdRun

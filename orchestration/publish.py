@@ -4,15 +4,19 @@ It depends on every mart, so it only runs when all upstream steps succeeded and 
 check failed; otherwise the last good warehouse stays published.
 """
 
-
 import dagster as dg
 
 from orchestration.ingest import WAREHOUSE_POOL
 from orchestration.resources import OntcijferdRun
 
 PUBLISHED_MARTS = [
-    "dim_region", "indicator_values", "indicator_catalog", "bevolking_per_jaar",
-    "bevolking_componenten", "bevolking_leeftijdsopbouw", "bevolking_piramide",
+    "dim_region",
+    "indicator_values",
+    "indicator_catalog",
+    "bevolking_per_jaar",
+    "bevolking_componenten",
+    "bevolking_leeftijdsopbouw",
+    "bevolking_piramide",
 ]
 
 
@@ -26,8 +30,9 @@ PUBLISHED_MARTS = [
 def published_warehouse(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
     """The published DuckDB warehouse, replaced atomically after all blocking checks passed."""
     with ontcijferd.build.connect() as con:
-        counts = {m: con.execute(f"select count(*) from marts.{m}").fetchone()[0]
-                  for m in PUBLISHED_MARTS}
+        counts = {
+            m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in PUBLISHED_MARTS
+        }
         indicators = con.execute(
             "select indicator_id, count(*) from marts.indicator_values group by 1 order by 1"
         ).fetchall()

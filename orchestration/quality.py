@@ -7,13 +7,13 @@
   sum to wholes, no missing gemeente), blocking: a failure stops the publish step.
 """
 
-
 import os
 
 import dagster as dg
+
+from orchestration.expectations import MART_SUITES, run_suite
 from orchestration.ingest import raw_asset_key
 from orchestration.resources import OntcijferdRun
-from orchestration.expectations import MART_SUITES, run_suite
 from sources.contracts import contract_failures
 from sources.registry import REGISTRY, CbsTable
 
@@ -23,7 +23,7 @@ def raw_contract_check(table: CbsTable) -> dg.AssetChecksDefinition:
         asset=raw_asset_key(table),
         name="pandera_contract",
         blocking=True,
-        description=f"pandera contract of CBS {table.table_id}: columns, types, codes, unique keys.",
+        description=f"pandera contract of CBS {table.table_id}: columns, types, codes, keys.",
     )
     def _check(ontcijferd: OntcijferdRun) -> dg.AssetCheckResult:
         with ontcijferd.build.connect() as con:
@@ -33,8 +33,10 @@ def raw_contract_check(table: CbsTable) -> dg.AssetChecksDefinition:
             passed=not failures,
             severity=dg.AssetCheckSeverity.ERROR,
             description="; ".join(failures) if failures else "contract holds",
-            metadata={"rows": len(frame), "failures": dg.MetadataValue.md(
-                "\n".join(f"- {f}" for f in failures) or "none")},
+            metadata={
+                "rows": len(frame),
+                "failures": dg.MetadataValue.md("\n".join(f"- {f}" for f in failures) or "none"),
+            },
         )
 
     return _check
@@ -58,8 +60,10 @@ def mart_expectations_check(mart: str) -> dg.AssetChecksDefinition:
             passed=not failures,
             severity=dg.AssetCheckSeverity.ERROR,
             description="; ".join(failures) if failures else f"{evaluated} expectations met",
-            metadata={"expectations": evaluated, "failures": dg.MetadataValue.md(
-                "\n".join(f"- {f}" for f in failures) or "none")},
+            metadata={
+                "expectations": evaluated,
+                "failures": dg.MetadataValue.md("\n".join(f"- {f}" for f in failures) or "none"),
+            },
         )
 
     return _check

@@ -1,6 +1,5 @@
 """The run resource: settings, the CBS source and the warehouse build of one Dagster run."""
 
-
 import os
 
 import dagster as dg
@@ -50,7 +49,7 @@ class OntcijferdRun(dg.ConfigurableResource):
     def source(self) -> SnapshotSource | StatLineClient:
         if self.settings.source == "live":
             return StatLineClient(self.settings.live)
-        return SnapshotSource()
+        return SnapshotSource(self.settings.snapshot_dir)
 
     def scope(self) -> RegionScope:
         """The region scope, resolved once per run from today's Gebieden in Nederland table."""

@@ -4,7 +4,6 @@ The manifest is prepared explicitly (`make prepare`, i.e. `dbt parse`, run by `m
 test fixtures), never at import time.
 """
 
-
 import json
 import sys
 from collections.abc import Mapping

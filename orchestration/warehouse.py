@@ -144,37 +144,66 @@ def load_raw_table(con: duckdb.DuckDBPyConnection, table: CbsTable, data: CbsTab
     frame = _data_frame(table, data)
     info = data.table_info
     props = pd.DataFrame(
-        [{"table_id": table.table_id, "position": p.get("Position"), "key": p.get("Key"),
-          "type": p.get("Type"), "title": p.get("Title"), "unit": p.get("Unit"),
-          "decimals": p.get("Decimals"), "description": p.get("Description")}
-         for p in data.data_properties],
-        columns=["table_id", "position", "key", "type", "title", "unit", "decimals",
-                 "description"],
+        [
+            {
+                "table_id": table.table_id,
+                "position": p.get("Position"),
+                "key": p.get("Key"),
+                "type": p.get("Type"),
+                "title": p.get("Title"),
+                "unit": p.get("Unit"),
+                "decimals": p.get("Decimals"),
+                "description": p.get("Description"),
+            }
+            for p in data.data_properties
+        ],
+        columns=["table_id", "position", "key", "type", "title", "unit", "decimals", "description"],
     ).astype({"position": "Int64", "decimals": "Int64"})
     categories = pd.DataFrame(
-        [{"table_id": table.table_id, "dimension": dim, "key": c.get("Key"),
-          "title": c.get("Title"), "description": c.get("Description"),
-          "status": c.get("Status")}
-         for dim, cats in data.dimensions.items() for c in cats],
+        [
+            {
+                "table_id": table.table_id,
+                "dimension": dim,
+                "key": c.get("Key"),
+                "title": c.get("Title"),
+                "description": c.get("Description"),
+                "status": c.get("Status"),
+            }
+            for dim, cats in data.dimensions.items()
+            for c in cats
+        ],
         columns=["table_id", "dimension", "key", "title", "description", "status"],
     ).astype("string")
     con.execute("begin transaction")
     try:
         con.execute(METADATA_DDL)
         con.register("incoming_rows", frame)
-        con.execute(f"create or replace table raw.{table.asset_name} as select * from incoming_rows")
+        con.execute(
+            f"create or replace table raw.{table.asset_name} as select * from incoming_rows"
+        )
         con.unregister("incoming_rows")
         for name in ("cbs_table_infos", "cbs_data_properties", "cbs_dimension_categories"):
             con.execute(f"delete from raw.{name} where table_id = ?", [table.table_id])
         con.execute(
             "insert into raw.cbs_table_infos values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [table.table_id, info.get("Title"), info.get("Modified"),
-             info.get("ReasonDelivery"), info.get("Status"), info.get("Frequency"),
-             info.get("Period"), data.source, data.location,
-             dt.datetime.now(dt.UTC).replace(tzinfo=None), len(frame)],
+            [
+                table.table_id,
+                info.get("Title"),
+                info.get("Modified"),
+                info.get("ReasonDelivery"),
+                info.get("Status"),
+                info.get("Frequency"),
+                info.get("Period"),
+                data.source,
+                data.location,
+                dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                len(frame),
+            ],
         )
-        for name, rows in (("cbs_data_properties", props),
-                           ("cbs_dimension_categories", categories)):
+        for name, rows in (
+            ("cbs_data_properties", props),
+            ("cbs_dimension_categories", categories),
+        ):
             if len(rows):
                 con.register("incoming_meta", rows)
                 con.execute(f"insert into raw.{name} select * from incoming_meta")

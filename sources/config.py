@@ -7,7 +7,7 @@ configuration file.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -25,13 +25,17 @@ class Settings:
     source: str = "snapshot"
     warehouse_path: Path = REPO_ROOT / "warehouse" / "ontcijferd.duckdb"
     scope: ScopeConfig = field(default_factory=ScopeConfig)
+    snapshot_dir: Path = REPO_ROOT / "sources" / "snapshot"
     live: LiveSettings = field(default_factory=LiveSettings)
 
     def __post_init__(self) -> None:
         if self.source not in ("snapshot", "live"):
             raise ValueError(f"source must be 'snapshot' or 'live', got {self.source!r}")
-        host = self.live.catalog_url.split(":")[0] if "[" not in self.live.catalog_url \
+        host = (
+            self.live.catalog_url.split(":")[0]
+            if "[" not in self.live.catalog_url
             else self.live.catalog_url.split("]")[0] + "]"
+        )
         if not self.live.use_https and host not in LOOPBACK_HOSTS:
             raise ValueError(
                 f"live.use_https may only be false for a local test server, not for "
@@ -60,13 +64,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     live = LiveSettings(**(raw.get("live") or {}))
     settings = Settings(
         source=env.get("ONTCIJFERD_SOURCE", raw.get("source", "snapshot")),
-        warehouse_path=_resolve(env.get("ONTCIJFERD_WAREHOUSE",
-                                        raw.get("warehouse", "warehouse/ontcijferd.duckdb"))),
+        warehouse_path=_resolve(
+            env.get("ONTCIJFERD_WAREHOUSE", raw.get("warehouse", "warehouse/ontcijferd.duckdb"))
+        ),
         scope=ScopeConfig(**scope_raw),
+        snapshot_dir=_resolve(env.get("ONTCIJFERD_SNAPSHOT_DIR", "sources/snapshot")),
         live=live,
     )
     return settings
-
-
-def with_overrides(settings: Settings, **changes) -> Settings:
-    return replace(settings, **changes)

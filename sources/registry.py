@@ -69,7 +69,14 @@ def _frozen(mapping: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, .
 # "Gebieden in Nederland": one row per gemeente with its COROP, landsdeel and provincie codes.
 # The latest edition defines the region scope and dim_region; earlier ones keep history visible.
 _GEBIEDEN_MEASURES = (
-    "Code_1", "Naam_2", "Code_10", "Naam_11", "Code_26", "Naam_27", "Code_28", "Naam_29",
+    "Code_1",
+    "Naam_2",
+    "Code_10",
+    "Naam_11",
+    "Code_26",
+    "Naam_27",
+    "Code_28",
+    "Naam_29",
     "Inwonertal_56",
 )
 
@@ -95,8 +102,12 @@ def _gebieden(table_id: str, year: int, predecessor: str | None, successor: str 
 # Kerncijfers wijken en buurten (KWB): one edition per year; column suffixes differ per edition,
 # but the population columns used here keep their keys in 2021–2024. Gemeente and Land rows only.
 _KWB_POPULATION = (
-    "AantalInwoners_5", "k_0Tot15Jaar_8", "k_15Tot25Jaar_9", "k_25Tot45Jaar_10",
-    "k_45Tot65Jaar_11", "k_65JaarOfOuder_12",
+    "AantalInwoners_5",
+    "k_0Tot15Jaar_8",
+    "k_15Tot25Jaar_9",
+    "k_25Tot45Jaar_10",
+    "k_45Tot65Jaar_11",
+    "k_65JaarOfOuder_12",
 )
 
 
@@ -131,8 +142,13 @@ _TABLES: tuple[CbsTable, ...] = (
         slices=(
             Slice(
                 "totals",
-                _frozen({"Geslacht": ("T001038",), "Leeftijd": ("10000",),
-                         "BurgerlijkeStaat": ("T001019",)}),
+                _frozen(
+                    {
+                        "Geslacht": ("T001038",),
+                        "Leeftijd": ("10000",),
+                        "BurgerlijkeStaat": ("T001019",),
+                    }
+                ),
             ),
             # The population pyramid: men and women by single year of age, focus province only.
             Slice(
@@ -149,9 +165,15 @@ _TABLES: tuple[CbsTable, ...] = (
         title="Bevolkingsontwikkeling; regio per maand",
         dimensions=("RegioS", "Perioden"),
         measures=(
-            "BevolkingAanHetBeginVanDePeriode_1", "LevendGeborenKinderen_2", "Overledenen_3",
-            "VestigingVanuitEenAndereGemeente_5", "Immigratie_6", "VertrekNaarAndereGemeente_8",
-            "EmigratieInclusiefAdmCorrecties_9", "OverigeCorrecties_10", "Bevolkingsgroei_11",
+            "BevolkingAanHetBeginVanDePeriode_1",
+            "LevendGeborenKinderen_2",
+            "Overledenen_3",
+            "VestigingVanuitEenAndereGemeente_5",
+            "Immigratie_6",
+            "VertrekNaarAndereGemeente_8",
+            "EmigratieInclusiefAdmCorrecties_9",
+            "OverigeCorrecties_10",
+            "Bevolkingsgroei_11",
             "BevolkingAanHetEindeVanDePeriode_15",
         ),
         notes="Components of population change; only the yearly periods are used.",
@@ -162,9 +184,18 @@ _TABLES: tuple[CbsTable, ...] = (
         title="Regionale kerncijfers Nederland",
         dimensions=("RegioS", "Perioden"),
         measures=(
-            "TotaleBevolking_1", "Mannen_2", "Vrouwen_3", "JongerDan5Jaar_4", "k_5Tot10Jaar_5",
-            "k_10Tot15Jaar_6", "k_15Tot20Jaar_7", "k_20Tot25Jaar_8", "k_25Tot45Jaar_9",
-            "k_45Tot65Jaar_10", "k_65Tot80Jaar_11", "k_80JaarOfOuder_12",
+            "TotaleBevolking_1",
+            "Mannen_2",
+            "Vrouwen_3",
+            "JongerDan5Jaar_4",
+            "k_5Tot10Jaar_5",
+            "k_10Tot15Jaar_6",
+            "k_15Tot20Jaar_7",
+            "k_20Tot25Jaar_8",
+            "k_25Tot45Jaar_9",
+            "k_45Tot65Jaar_10",
+            "k_65Tot80Jaar_11",
+            "k_80JaarOfOuder_12",
         ),
         notes="Wide table (~300 measures); only population by sex and age band is used.",
     ),
@@ -181,7 +212,7 @@ CURRENT_REGION_TABLE = "86059NED"
 
 
 def get_table(table_id: str) -> CbsTable:
-    """Look a table up by its exact CBS id; the error lists near matches (ids are case-sensitive)."""
+    """Look a table up by its exact CBS id (case-sensitive); the error suggests near matches."""
     try:
         return REGISTRY[table_id]
     except KeyError:

@@ -35,7 +35,9 @@ class SnapshotSource:
             try:
                 sets[path.stem] = json.loads(path.read_text(encoding="utf-8"))
             except json.JSONDecodeError as err:
-                raise CbsDataError(f"CBS table {table_id}: snapshot file {path} is not JSON: {err}")
+                raise CbsDataError(
+                    f"CBS table {table_id}: snapshot file {path} is not JSON: {err}"
+                ) from err
         return sets
 
     def fetch(self, table: CbsTable, scope: RegionScope | None) -> CbsTableData:

@@ -30,16 +30,32 @@ import pandas as pd
 from sources.registry import REGISTRY, CbsTable
 from sources.snapshot import SNAPSHOT_DIR
 
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december"]
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 # The raw files come from public repositories; PROVENANCE.md of the raw folder documents them.
-SOURCE_S1 = ("dertje/cbs_datasets, output_files/all_datasets, commit 388b47d2 "
-             "(StatLine ODataFeed TypedDataSet, label-resolved by the repository author)")
+SOURCE_S1 = (
+    "dertje/cbs_datasets, output_files/all_datasets, commit 388b47d2 "
+    "(StatLine ODataFeed TypedDataSet, label-resolved by the repository author)"
+)
 S1_RETRIEVED = "2025-04-22"
 SOURCE_S2 = "IJHidding/Programming1Project, Data/ (StatLine CSV download with codes)"
-SOURCE_S3 = ("GqtHqb/Bevolkingskarakteristiek, cbs_tabellen/, commit 05e2837d "
-             "(cbsodata.get_data output, labels, column subset)")
+SOURCE_S3 = (
+    "GqtHqb/Bevolkingskarakteristiek, cbs_tabellen/, commit 05e2837d "
+    "(cbsodata.get_data output, labels, column subset)"
+)
 
 # KWB editions before 2024 title GM0164 plain "Hengelo"; the region tables use "Hengelo (O.)".
 # Hengelo (Gld.) has not been a gemeente since 2005, so in 2021–2023 "Hengelo" is unambiguous.
@@ -124,23 +140,35 @@ def metadata_sections(path: Path) -> dict[str, list[dict]]:
             sections[current] = []
         elif current is not None and row:
             sections[current].append(row)
-    return {name: [dict(zip(body[0], r, strict=False)) for r in body[1:]]
-            for name, body in sections.items() if body}
+    return {
+        name: [dict(zip(body[0], r, strict=False)) for r in body[1:]]
+        for name, body in sections.items()
+        if body
+    }
 
 
 def structural_data_properties(table: CbsTable) -> list[dict]:
     """DataProperties as far as the header tells: keys and kinds, no titles or units."""
     kinds = {table.region_dimension: "GeoDimension", table.period_dimension: "TimeDimension"}
-    props = [{"Position": i, "Key": d, "Type": kinds.get(d, "Dimension"), "Title": None,
-              "Unit": None} for i, d in enumerate(table.dimensions)]
-    props += [{"Position": len(props) + i, "Key": m, "Type": "Topic", "Title": None,
-               "Unit": None} for i, m in enumerate(table.measures)]
+    props = [
+        {"Position": i, "Key": d, "Type": kinds.get(d, "Dimension"), "Title": None, "Unit": None}
+        for i, d in enumerate(table.dimensions)
+    ]
+    props += [
+        {"Position": len(props) + i, "Key": m, "Type": "Topic", "Title": None, "Unit": None}
+        for i, m in enumerate(table.measures)
+    ]
     return props
 
 
-def build_label_resolved(table: CbsTable, frame: pd.DataFrame, regions: RegionTitles,
-                         region_width: int, snap: SnapshotTable,
-                         codes_by_dimension: dict[str, dict[str, str]]) -> None:
+def build_label_resolved(
+    table: CbsTable,
+    frame: pd.DataFrame,
+    regions: RegionTitles,
+    region_width: int,
+    snap: SnapshotTable,
+    codes_by_dimension: dict[str, dict[str, str]],
+) -> None:
     """Turn a label-resolved S1 file back into TypedDataSet rows with CBS keys."""
     dropped_regions: set[str] = set()
     titles: dict[str, dict[str, str]] = {d: {} for d in table.dimensions}
@@ -165,8 +193,12 @@ def build_label_resolved(table: CbsTable, frame: pd.DataFrame, regions: RegionTi
             snap.rows.append(row)
     for dim in table.dimensions:
         snap.dimensions[dim] = [
-            {"Key": k, "Title": t, "Description": None,
-             **({"Status": None} if dim == table.period_dimension else {})}
+            {
+                "Key": k,
+                "Title": t,
+                "Description": None,
+                **({"Status": None} if dim == table.period_dimension else {}),
+            }
             for k, t in sorted(titles[dim].items())
         ]
     if dropped_regions:
@@ -178,41 +210,60 @@ def build_label_resolved(table: CbsTable, frame: pd.DataFrame, regions: RegionTi
 
 def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
     gebieden_files = {"85385NED": 2023, "85755NED": 2024, "86059NED": 2025}
-    gebieden_frames = {t: read_semicolon_csv(raw_dir / "regio" / f"{t}.csv") for t in gebieden_files}
+    gebieden_frames = {
+        t: read_semicolon_csv(raw_dir / "regio" / f"{t}.csv") for t in gebieden_files
+    }
     regions = RegionTitles(list(gebieden_frames.values()))
     snapshots: list[SnapshotTable] = []
 
     # Gebieden in Nederland: RegioS titles → the gemeente code in Code_1.
     for table_id, frame in gebieden_frames.items():
         table = REGISTRY[table_id]
-        snap = SnapshotTable(table, [raw_dir / "regio" / f"{table_id}.csv"], SOURCE_S1,
-                             S1_RETRIEVED)
-        snap.rows = [{"RegioS": pad(r["Code_1"], 6),
-                      **{m: (typed_number(r[m]) if m.startswith("Inwonertal") else r[m])
-                         for m in table.measures}} for _, r in frame.iterrows()]
-        snap.dimensions["RegioS"] = [{"Key": pad(r["Code_1"], 6), "Title": r["RegioS"],
-                                      "Description": None} for _, r in frame.iterrows()]
+        snap = SnapshotTable(
+            table, [raw_dir / "regio" / f"{table_id}.csv"], SOURCE_S1, S1_RETRIEVED
+        )
+        snap.rows = [
+            {
+                "RegioS": pad(r["Code_1"], 6),
+                **{
+                    m: (typed_number(r[m]) if m.startswith("Inwonertal") else r[m])
+                    for m in table.measures
+                },
+            }
+            for _, r in frame.iterrows()
+        ]
+        snap.dimensions["RegioS"] = [
+            {"Key": pad(r["Code_1"], 6), "Title": r["RegioS"], "Description": None}
+            for _, r in frame.iterrows()
+        ]
         snap.derived.append("RegioS keys taken from the Code_1 column (the raw file has titles)")
         snapshots.append(snap)
 
     meta = metadata_sections(raw_dir / "bevolking" / "03759ned_metadata.csv")
-    dim_codes = {d: {r["Title"]: r["Key"] for r in meta[d]}
-                 for d in ("Geslacht", "Leeftijd", "BurgerlijkeStaat")}
+    dim_codes = {
+        d: {r["Title"]: r["Key"] for r in meta[d]}
+        for d in ("Geslacht", "Leeftijd", "BurgerlijkeStaat")
+    }
 
     # 03759ned: first ODataFeed page only (truncated): totals for all regions up to "Ga…".
     table = REGISTRY["03759ned"]
     path = raw_dir / "bevolking" / "03759ned.csv"
-    snap = SnapshotTable(table, [path, raw_dir / "bevolking" / "03759ned_metadata.csv"],
-                         SOURCE_S1, S1_RETRIEVED)
+    snap = SnapshotTable(
+        table, [path, raw_dir / "bevolking" / "03759ned_metadata.csv"], SOURCE_S1, S1_RETRIEVED
+    )
     build_label_resolved(table, read_semicolon_csv(path), regions, 6, snap, dim_codes)
     snap.data_properties = [
         {k: (v if v != "" else None) for k, v in r.items() if k != "ID"}
         for r in meta["DataProperties"]
     ]
-    snap.derived.append("Geslacht/Leeftijd/BurgerlijkeStaat keys and DataProperties from the "
-                        "03759ned metadata export of the 2019-05-17 release")
-    snap.gaps.append("Only the totals slice (Geslacht, Leeftijd and BurgerlijkeStaat = totaal): "
-                     "no sex × age detail, so no population pyramid from the snapshot")
+    snap.derived.append(
+        "Geslacht/Leeftijd/BurgerlijkeStaat keys and DataProperties from the "
+        "03759ned metadata export of the 2019-05-17 release"
+    )
+    snap.gaps.append(
+        "Only the totals slice (Geslacht, Leeftijd and BurgerlijkeStaat = totaal): "
+        "no sex × age detail, so no population pyramid from the snapshot"
+    )
     snap.gaps.append("Gemeenten only alphabetically up to 'Gaasterlân-Sleat' (first page)")
     snapshots.append(snap)
 
@@ -232,19 +283,32 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
     path = raw_dir / "bevolking" / "70072ned_UntypedDataSet_29122019_191739.csv"
     snap = SnapshotTable(table, [path], SOURCE_S2, "2019-12-29")
     frame = read_semicolon_csv(path)
-    snap.rows = [{"RegioS": r["RegioS"], "Perioden": r["Perioden"],
-                  **{m: typed_number(r[m]) for m in table.measures}} for _, r in frame.iterrows()]
-    snap.dimensions["RegioS"] = [{"Key": k, "Title": None, "Description": None}
-                                 for k in sorted(frame["RegioS"].unique())]
-    snap.dimensions["Perioden"] = [{"Key": k, "Title": k[:4], "Description": None,
-                                    "Status": None} for k in sorted(frame["Perioden"].unique())]
+    snap.rows = [
+        {
+            "RegioS": r["RegioS"],
+            "Perioden": r["Perioden"],
+            **{m: typed_number(r[m]) for m in table.measures},
+        }
+        for _, r in frame.iterrows()
+    ]
+    snap.dimensions["RegioS"] = [
+        {"Key": k, "Title": None, "Description": None} for k in sorted(frame["RegioS"].unique())
+    ]
+    snap.dimensions["Perioden"] = [
+        {"Key": k, "Title": k[:4], "Description": None, "Status": None}
+        for k in sorted(frame["Perioden"].unique())
+    ]
     snap.derived.append("Untyped values (padded text) converted to numbers")
     snap.gaps.append("Provinces only (PV20–PV31), 1995–2019; region titles not in the download")
     snapshots.append(snap)
 
     # KWB editions: gemeente and Land rows of the label-resolved parquet subsets.
-    for table_id, year in (("85039NED", 2021), ("85318NED", 2022), ("85618NED", 2023),
-                           ("85984NED", 2024)):
+    for table_id, year in (
+        ("85039NED", 2021),
+        ("85318NED", 2022),
+        ("85618NED", 2023),
+        ("85984NED", 2024),
+    ):
         table = REGISTRY[table_id]
         path = raw_dir / "kwb" / f"WijkenEnBuurten_{year}_{table_id}.parquet"
         snap = SnapshotTable(table, [path], SOURCE_S3, "2025-03-05")
@@ -261,14 +325,18 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
                 unmapped.append(name)
                 continue
             key = pad(code, 10)
-            snap.rows.append({"WijkenEnBuurten": key,
-                              **{m: typed_number(r[m]) for m in table.measures}})
+            snap.rows.append(
+                {"WijkenEnBuurten": key, **{m: typed_number(r[m]) for m in table.measures}}
+            )
             snap.dimensions.setdefault("WijkenEnBuurten", []).append(
-                {"Key": key, "Title": name, "Description": None})
+                {"Key": key, "Title": name, "Description": None}
+            )
         snap.derived.append("WijkenEnBuurten keys (GM codes, NL00) mapped from gemeente titles")
         if unmapped:
-            snap.derived.append(f"{len(unmapped)} gemeenten not in the 2023–2025 classification "
-                                f"dropped: {', '.join(sorted(unmapped))}")
+            snap.derived.append(
+                f"{len(unmapped)} gemeenten not in the 2023–2025 classification "
+                f"dropped: {', '.join(sorted(unmapped))}"
+            )
         snap.gaps.append("Wijken and buurten left out; only the population columns are kept")
         snapshots.append(snap)
 
@@ -295,9 +363,20 @@ def write_table(snap: SnapshotTable, out_dir: Path) -> None:
         _dump(categories, folder / f"{dim}.json")
     _dump(snap.data_properties or structural_data_properties(table), folder / "DataProperties.json")
     # Release date (Modified) and status are not in the raw files: left null, never guessed.
-    _dump([{"Identifier": table.table_id, "Title": table.title, "Modified": None,
-            "ReasonDelivery": None, "Status": None, "Frequency": None, "Period": None}],
-          folder / "TableInfos.json")
+    _dump(
+        [
+            {
+                "Identifier": table.table_id,
+                "Title": table.title,
+                "Modified": None,
+                "ReasonDelivery": None,
+                "Status": None,
+                "Frequency": None,
+                "Period": None,
+            }
+        ],
+        folder / "TableInfos.json",
+    )
 
 
 def _coverage(snap: SnapshotTable) -> tuple[str, str]:
@@ -308,10 +387,20 @@ def _coverage(snap: SnapshotTable) -> tuple[str, str]:
     else:
         period_text = f"{table.reference_period} (edition)"
     codes = {str(r[table.region_dimension]).strip()[:2] for r in snap.rows}
-    counts = {lvl: sum(1 for r in snap.rows if str(r[table.region_dimension]).startswith(lvl))
-              for lvl in sorted(codes)}
-    n_regions = {lvl: len({r[table.region_dimension] for r in snap.rows
-                           if str(r[table.region_dimension]).startswith(lvl)}) for lvl in counts}
+    counts = {
+        lvl: sum(1 for r in snap.rows if str(r[table.region_dimension]).startswith(lvl))
+        for lvl in sorted(codes)
+    }
+    n_regions = {
+        lvl: len(
+            {
+                r[table.region_dimension]
+                for r in snap.rows
+                if str(r[table.region_dimension]).startswith(lvl)
+            }
+        )
+        for lvl in counts
+    }
     return period_text, ", ".join(f"{lvl} {n}" for lvl, n in n_regions.items())
 
 
@@ -319,32 +408,38 @@ def write_provenance(snapshots: list[SnapshotTable], raw_dir: Path, out_dir: Pat
     records = []
     for snap in snapshots:
         periods, regions = _coverage(snap)
-        records.append({
-            "table_id": snap.table.table_id,
-            "title": snap.table.title,
-            "origin": snap.origin,
-            "raw_files": [
-                {"path": str(p.relative_to(raw_dir)),
-                 "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in snap.raw_files
-            ],
-            "retrieved": snap.retrieved,
-            "cbs_release_date": None,
-            "period_status": None,
-            "rows": len(snap.rows),
-            "periods": periods,
-            "regions": regions,
-            "derived": snap.derived,
-            "gaps": snap.gaps,
-        })
+        records.append(
+            {
+                "table_id": snap.table.table_id,
+                "title": snap.table.title,
+                "origin": snap.origin,
+                "raw_files": [
+                    {
+                        "path": str(p.relative_to(raw_dir)),
+                        "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+                    }
+                    for p in snap.raw_files
+                ],
+                "retrieved": snap.retrieved,
+                "cbs_release_date": None,
+                "period_status": None,
+                "rows": len(snap.rows),
+                "periods": periods,
+                "regions": regions,
+                "derived": snap.derived,
+                "gaps": snap.gaps,
+            }
+        )
     (out_dir / "provenance.json").write_text(
-        json.dumps(records, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        json.dumps(records, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
     lines = [
         "# Embedded CBS snapshot — provenance",
         "",
         "Generated by `python -m sources.snapshot_builder --raw-dir <cbs_raw>`; do not edit by "
         "hand. Every figure is a real CBS StatLine figure copied from the raw files listed "
-        "(CC BY 4.0, \"Bron: CBS\"). Each folder holds the entity sets that "
+        '(CC BY 4.0, "Bron: CBS"). Each folder holds the entity sets that '
         "`cbsodata.download_data` writes; the region scope is applied at load time.",
         "",
         "**Release date and period status.** The raw files do not carry CBS's `Modified` "
@@ -356,8 +451,10 @@ def write_provenance(snapshots: list[SnapshotTable], raw_dir: Path, out_dir: Pat
         "|---|---|---|---|---|---|---|",
     ]
     for r in records:
-        lines.append(f"| {r['table_id']} | {r['title']} | {r['rows']} | {r['periods']} | "
-                     f"{r['regions']} | {r['retrieved']} | {r['origin']} |")
+        lines.append(
+            f"| {r['table_id']} | {r['title']} | {r['rows']} | {r['periods']} | "
+            f"{r['regions']} | {r['retrieved']} | {r['origin']} |"
+        )
     lines.append("")
     for r in records:
         lines.append(f"## {r['table_id']} — {r['title']}")
@@ -372,8 +469,12 @@ def write_provenance(snapshots: list[SnapshotTable], raw_dir: Path, out_dir: Pat
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--raw-dir", type=Path, required=True,
-                        help="folder with the collected raw CBS files (regio/, bevolking/, kwb/…)")
+    parser.add_argument(
+        "--raw-dir",
+        type=Path,
+        required=True,
+        help="folder with the collected raw CBS files (regio/, bevolking/, kwb/…)",
+    )
     args = parser.parse_args()
     for snap in build(args.raw_dir):
         print(f"{snap.table.table_id}: {len(snap.rows)} rows")

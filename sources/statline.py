@@ -122,8 +122,13 @@ class StatLineClient:
             if attempt < self.settings.max_attempts:
                 backoff = self.settings.backoff_seconds * 2 ** (attempt - 1)
                 wait = min(wait if wait is not None else backoff, self.settings.max_backoff_seconds)
-                log.warning("CBS table %s attempt %d failed (%s); retry in %.1fs",
-                            table_id, attempt, last_error, wait)
+                log.warning(
+                    "CBS table %s attempt %d failed (%s); retry in %.1fs",
+                    table_id,
+                    attempt,
+                    last_error,
+                    wait,
+                )
                 self._sleep(wait)
         raise CbsUnavailableError(
             f"CBS table {table_id}: no valid answer from {url} after "
@@ -139,7 +144,9 @@ class StatLineClient:
             else:
                 merged[DATA_SET] = merged[DATA_SET] + sets.get(DATA_SET, [])
         if DATA_SET not in merged:
-            raise CbsDataError(f"CBS table {table.table_id}: no {DATA_SET} at {self.table_url(table.table_id)}")
+            raise CbsDataError(
+                f"CBS table {table.table_id}: no {DATA_SET} at {self.table_url(table.table_id)}"
+            )
         return select_table_data(
             table, scope, merged, source=self.mode, location=self.table_url(table.table_id)
         )

@@ -53,10 +53,11 @@ def _slice_matches(table: CbsTable, slice_: Slice, scope: RegionScope | None, ro
         wanted = {table.region_key_aliases.get(code, code) for code in wanted}
         if str(row[table.region_dimension]).strip() not in wanted:
             return False
-    if table.period_dimension and table.period_kinds is not None:
-        if period_kind(str(row[table.period_dimension])) not in table.period_kinds:
-            return False
-    return True
+    return not (
+        table.period_dimension
+        and table.period_kinds is not None
+        and period_kind(str(row[table.period_dimension])) not in table.period_kinds
+    )
 
 
 def select_table_data(

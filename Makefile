@@ -1,0 +1,41 @@
+# Overijssel Ontcijferd — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DAGSTER_HOME := $(CURDIR)
+export GX_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+
+.PHONY: setup prepare run test dev lint snapshot
+
+# Python environment from the lock file (uv.lock), in .venv.
+$(VENV)/.synced: pyproject.toml uv.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv==0.13.8
+	$(BIN)/uv sync --frozen --quiet
+	touch $@
+
+setup: $(VENV)/.synced
+
+# The dbt manifest Dagster builds its asset graph from (never parsed at import time).
+prepare: setup
+	cd dbt_project && ../$(BIN)/dbt parse --profiles-dir . --quiet
+
+# Set everything up and run the nightly job on the embedded CBS snapshot.
+run: prepare
+	$(BIN)/ontcijferd run
+
+# All tests: unit, integration (local CBS OData server), end to end.
+test: prepare
+	$(BIN)/pytest
+
+# The Dagster UI on http://127.0.0.1:3000 (code location from pyproject.toml).
+dev: prepare
+	$(BIN)/dagster dev
+
+lint: setup
+	$(BIN)/ruff check .
+
+# Rebuild sources/snapshot/ from the collected raw CBS files: make snapshot RAW=path/to/cbs_raw
+snapshot: setup
+	$(BIN)/python -m sources.snapshot_builder --raw-dir $(RAW)

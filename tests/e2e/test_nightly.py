@@ -1,0 +1,202 @@
+"""End to end: the `nightly` job on the embedded snapshot into a temporary warehouse.
+
+Asserts real CBS figures from the snapshot flowing through to the published marts.
+"""
+
+import json
+import shutil
+
+import dagster as dg
+import duckdb
+import pytest
+
+from sources.snapshot import SNAPSHOT_DIR
+
+# Expected region membership (domain documentation, Overijssel's 25 gemeenten).
+WEST = {"GM0148", "GM0160", "GM0166", "GM0175", "GM0180", "GM1708", "GM1896", "GM0193"}
+ZUIDWEST = {"GM0150", "GM1773", "GM0177"}
+TWENTE = {
+    "GM0141",
+    "GM0147",
+    "GM1774",
+    "GM0153",
+    "GM0158",
+    "GM0163",
+    "GM0164",
+    "GM1735",
+    "GM0168",
+    "GM0173",
+    "GM1742",
+    "GM0183",
+    "GM1700",
+    "GM0189",
+}
+
+
+def run_nightly(overrides: dict[str, str]) -> dg.ExecuteInProcessResult:
+    from orchestration.definitions import build_definitions
+
+    defs = build_definitions(overrides)
+    return defs.resolve_job_def("nightly").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+
+
+def snapshot_population(region: str, year: int) -> int:
+    rows = json.loads((SNAPSHOT_DIR / "03759ned" / "TypedDataSet.json").read_text())
+    return next(
+        r["BevolkingOp1Januari_1"]
+        for r in rows
+        if r["RegioS"].strip() == region
+        and r["Perioden"] == f"{year}JJ00"
+        and r["Geslacht"] == "T001038"
+        and r["Leeftijd"] == "10000"
+    )
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory, dbt_manifest):
+    path = tmp_path_factory.mktemp("e2e") / "ontcijferd.duckdb"
+    result = run_nightly({"ONTCIJFERD_WAREHOUSE": str(path), "ONTCIJFERD_SOURCE": "snapshot"})
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def warehouse_path(warehouse):
+    return warehouse.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]
+
+
+def value(con, indicator, region, period):
+    return con.execute(
+        "select value from marts.indicator_values "
+        "where indicator_id = ? and region_code = ? and period = ?",
+        [indicator, region, period],
+    ).fetchone()[0]
+
+
+@pytest.mark.parametrize("year", [2000, 2002, 2012, 2020, 2024])
+def test_overijssel_population_equals_the_snapshot(warehouse, year):
+    assert value(warehouse, "bevolking_totaal", "PV23", str(year)) == snapshot_population(
+        "PV23", year
+    )
+
+
+def test_published_figures_are_the_real_cbs_figures(warehouse):
+    assert value(warehouse, "bevolking_totaal", "PV23", "2024") == 1_189_033
+    assert value(warehouse, "bevolking_totaal", "NL01", "2024") == 17_942_942
+    # Trendweb: Overijssel "nearly 9%" above 2002 at the end of 2024 (1 January 2025); on
+    # 1 January 2024 it stood 8.7% above 2002.
+    assert value(warehouse, "bevolking_index_2002", "PV23", "2024") == pytest.approx(
+        100 * 1_189_033 / snapshot_population("PV23", 2002)
+    )
+    assert value(warehouse, "bevolking_index_2002", "PV23", "2002") == 100
+
+
+def test_corop_regions_sum_to_the_province(warehouse):
+    rows = warehouse.execute("""
+        select p.period, p.value, sum(c.value)
+        from marts.indicator_values p join marts.indicator_values c using (indicator_id, period)
+        where p.indicator_id = 'bevolking_totaal' and p.region_code = 'PV23'
+          and c.region_code in ('CR10', 'CR11', 'CR12')
+        group by all having count(*) = 3""").fetchall()
+    assert len(rows) == 37  # 1988–2024
+    assert all(province == corop_sum for _, province, corop_sum in rows)
+
+
+def test_woondeal_regions_are_their_corop_sums(warehouse):
+    for year in ("2022", "2024"):
+        cr = {r: value(warehouse, "bevolking_totaal", r, year) for r in ("CR10", "CR11", "CR12")}
+        assert value(warehouse, "bevolking_totaal", "WD01", year) == cr["CR10"] + cr["CR11"]
+        assert value(warehouse, "bevolking_totaal", "WD02", year) == cr["CR12"]
+
+
+def test_each_gemeente_has_the_right_corop_and_woondeal_region(warehouse):
+    rows = warehouse.execute(
+        "select region_code, corop_code, woondeal_code, provincie_code from marts.dim_region "
+        "where region_level = 'gemeente' and provincie_code = 'PV23'"
+    ).fetchall()
+    actual = {code: (corop, woondeal) for code, corop, woondeal, _ in rows}
+    expected = {
+        **{g: ("CR10", "WD01") for g in WEST},
+        **{g: ("CR11", "WD01") for g in ZUIDWEST},
+        **{g: ("CR12", "WD02") for g in TWENTE},
+    }
+    assert actual == expected
+
+
+def test_every_overijssel_gemeente_has_its_population_2021_to_2024(warehouse):
+    rows = warehouse.execute(
+        "select period, count(*) from marts.indicator_values v join marts.dim_region r "
+        "using (region_code) where v.indicator_id = 'bevolking_totaal' "
+        "and r.region_level = 'gemeente' and r.provincie_code = 'PV23' and period >= '2021' "
+        "group by 1 order by 1"
+    ).fetchall()
+    assert rows == [("2021", 25), ("2022", 25), ("2023", 25), ("2024", 25)]
+    assert value(warehouse, "bevolking_totaal", "GM0193", "2024") == 133_141  # Zwolle, KWB 2024
+
+
+def test_age_structure_2000_against_latest(warehouse):
+    rows = dict(
+        warehouse.execute(
+            "select period || ' ' || leeftijdsgroep, personen from marts.bevolking_leeftijdsopbouw "
+            "where region_code = 'PV23' and period in ('2000', '2024')"
+        ).fetchall()
+    )
+    kerncijfers = json.loads((SNAPSHOT_DIR / "70072ned" / "TypedDataSet.json").read_text())
+    pv23_2000 = next(
+        r for r in kerncijfers if r["RegioS"].strip() == "PV23" and r["Perioden"] == "2000JJ00"
+    )
+    assert rows["2000 65+"] == pv23_2000["k_65Tot80Jaar_11"] + pv23_2000["k_80JaarOfOuder_12"]
+    assert rows["2000 0-15"] == 69_329 + 70_760 + 69_685  # 70072ned, Overijssel 2000
+    assert sum(v for k, v in rows.items() if k.startswith("2000")) == 1_077_625
+    # 2024: the sum of the 25 gemeenten (KWB 2024) equals 03759ned's Overijssel total.
+    assert sum(v for k, v in rows.items() if k.startswith("2024")) == 1_189_033
+
+
+def test_catalog_and_statuses(warehouse):
+    catalog = dict(
+        warehouse.execute("select indicator_id, unit from marts.indicator_catalog").fetchall()
+    )
+    assert catalog == {"bevolking_totaal": "personen", "bevolking_index_2002": "index (2002=100)"}
+    statuses = {
+        s
+        for (s,) in warehouse.execute(
+            "select distinct status from marts.indicator_values"
+        ).fetchall()
+    }
+    assert statuses == {"onbekend"}  # the snapshot does not carry CBS period status
+
+
+def test_pyramid_is_empty_in_snapshot_mode(warehouse):
+    assert warehouse.execute("select count(*) from marts.bevolking_piramide").fetchone()[0] == 0
+
+
+def test_failed_run_leaves_the_published_warehouse_untouched(warehouse_path, tmp_path):
+    published = tmp_path / "ontcijferd.duckdb"
+    shutil.copyfile(warehouse_path, published)  # the last good publication
+    before = published.read_bytes()
+    broken = tmp_path / "snapshot"
+    shutil.copytree(SNAPSHOT_DIR, broken)
+    path = broken / "37230ned" / "TypedDataSet.json"
+    rows = json.loads(path.read_text())
+    rows[0]["Perioden"] = "2002JJ0X"  # a key CBS never sends: the pandera contract must block
+    path.write_text(json.dumps(rows))
+    result = run_nightly(
+        {"ONTCIJFERD_WAREHOUSE": str(published), "ONTCIJFERD_SNAPSHOT_DIR": str(broken)}
+    )
+    assert not result.success
+    failed = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed
+    ]
+    assert any(
+        "37230ned, column Perioden" in (c.description or "") and "2002JJ0X" in c.description
+        for c in failed
+    )
+    assert published.read_bytes() == before

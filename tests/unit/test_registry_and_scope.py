@@ -1,0 +1,91 @@
+import re
+
+import pytest
+import yaml
+
+from sources.registry import CURRENT_REGION_TABLE, REGISTRY, get_table
+from sources.scope import ScopeConfig, membership_from_gebieden, odata_region_clause, resolve_scope
+from sources.snapshot import SnapshotSource
+from tests.conftest import REPO_ROOT
+
+OVERIJSSEL_GEMEENTEN = {
+    "GM0141",
+    "GM0147",
+    "GM0148",
+    "GM0150",
+    "GM0153",
+    "GM0158",
+    "GM0160",
+    "GM0163",
+    "GM0164",
+    "GM0166",
+    "GM0168",
+    "GM0173",
+    "GM0175",
+    "GM0177",
+    "GM0180",
+    "GM0183",
+    "GM0189",
+    "GM0193",
+    "GM1700",
+    "GM1708",
+    "GM1735",
+    "GM1742",
+    "GM1773",
+    "GM1774",
+    "GM1896",
+}
+
+
+@pytest.fixture(scope="module")
+def membership():
+    gebieden = SnapshotSource().fetch(REGISTRY[CURRENT_REGION_TABLE], None)
+    return membership_from_gebieden(gebieden.data)
+
+
+def test_table_ids_keep_cbs_case_and_lookup_suggests_the_right_case():
+    assert "03759ned" in REGISTRY and "86059NED" in REGISTRY
+    with pytest.raises(KeyError, match="Did you mean '03759ned'"):
+        get_table("03759NED")
+
+
+def test_predecessor_and_successor_links_point_both_ways():
+    for table in REGISTRY.values():
+        if table.successor in REGISTRY:
+            assert REGISTRY[table.successor].predecessor == table.table_id
+
+
+def test_every_registered_table_is_a_dbt_source_and_vice_versa():
+    sources = yaml.safe_load((REPO_ROOT / "dbt_project/models/staging/_sources.yml").read_text())
+    raw = next(s for s in sources["sources"] if s["name"] == "raw")
+    assert {t["name"] for t in raw["tables"]} == {t.asset_name for t in REGISTRY.values()}
+
+
+def test_default_scope_is_overijssel_with_comparison_regions(membership):
+    scope = resolve_scope(ScopeConfig(), membership)
+    gemeenten = {c for c in scope.codes if c.startswith("GM")}
+    assert gemeenten == OVERIJSSEL_GEMEENTEN
+    assert {c for c in scope.codes if c.startswith("CR")} == {"CR10", "CR11", "CR12"}
+    assert {c for c in scope.codes if c.startswith("PV")} == {f"PV{n}" for n in range(20, 32)}
+    assert "NL01" in scope.codes and scope.focus_codes == {"PV23"}
+
+
+def test_another_province_or_all_gemeenten_is_configuration_only(membership):
+    gelderland = resolve_scope(ScopeConfig(focus_province="PV25"), membership)
+    assert "GM0202" in gelderland.codes and "GM0193" not in gelderland.codes  # Arnhem, Zwolle
+    national = resolve_scope(ScopeConfig(gemeenten="all", corop="all"), membership)
+    assert len({c for c in national.codes if c.startswith("GM")}) == 342
+    assert national.whole_levels == ("GM", "CR")
+
+
+def test_unknown_focus_province_is_a_clear_error(membership):
+    with pytest.raises(ValueError, match="PV99"):
+        resolve_scope(ScopeConfig(focus_province="PV99"), membership)
+
+
+def test_region_filter_matches_padded_keys_and_compacts_whole_levels():
+    clause = odata_region_clause("RegioS", ["PV23", "GM0193"], whole_levels=["GM"])
+    assert "startswith(RegioS,'GM')" in clause
+    assert "RegioS eq 'PV23' or startswith(RegioS,'PV23 ')" in clause
+    assert "GM0193" not in clause
+    assert re.fullmatch(r"\(.*\)", clause)
