@@ -20,3 +20,26 @@ def dbt_manifest() -> Path:
             check=True,
         )
     return manifest
+
+
+def run_dbt(args: list[str], tmp_path: Path, warehouse: Path):
+    """dbt in-process on a test warehouse file, with its own target folder."""
+    from dbt.cli.main import dbtRunner
+
+    project = str(REPO_ROOT / "dbt_project")
+    result = dbtRunner().invoke(
+        [
+            *args,
+            "--project-dir",
+            project,
+            "--profiles-dir",
+            project,
+            "--target-path",
+            str(tmp_path / "target"),
+            "--quiet",
+            "--vars",
+            f"{{warehouse_path: '{warehouse}'}}",
+        ]
+    )
+    assert result.success, result.exception
+    return result

@@ -48,3 +48,11 @@
     (select {{ cbs_status('c.status') }} from {{ source('cbs_metadata', 'cbs_dimension_categories') }} c
      where c.table_id = '{{ table_id }}' and c.dimension = 'Perioden' and c.key = {{ period_column }})
 {%- endmacro %}
+
+{#- The columns every staging view of a region × period table starts with. -#}
+{% macro cbs_region_period_columns(table_id, region_column='RegioS', period_column='Perioden') -%}
+    {{ cbs_region_code(region_column) }} as region_code,
+    {{ cbs_period(period_column) }} as period,
+    {{ cbs_period_type(period_column) }} as period_type,
+    coalesce({{ cbs_period_status(table_id, period_column) }}, 'onbekend') as status
+{%- endmacro %}

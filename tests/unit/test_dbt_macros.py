@@ -1,9 +1,8 @@
 """The dbt macros that parse CBS codes, compiled by dbt and executed by DuckDB."""
 
 import duckdb
-from dbt.cli.main import dbtRunner
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import run_dbt
 
 CASES = {
     "2024JJ00": ("2024", "jaar"),
@@ -24,24 +23,7 @@ def test_period_and_region_macros(dbt_manifest, tmp_path):
         " union all select 'region', {{ cbs_region_code(\"'NL00      '\") }}, "
         "{{ cbs_status(\"' Nader voorlopig'\") }}"
     )
-    project = str(REPO_ROOT / "dbt_project")
-    result = dbtRunner().invoke(
-        [
-            "compile",
-            "--inline",
-            sql,
-            "--project-dir",
-            project,
-            "--profiles-dir",
-            project,
-            "--target-path",
-            str(tmp_path / "target"),
-            "--quiet",
-            "--vars",
-            f"{{warehouse_path: '{tmp_path / 'macros.duckdb'}'}}",
-        ]
-    )
-    assert result.success, result.exception
+    result = run_dbt(["compile", "--inline", sql], tmp_path, tmp_path / "macros.duckdb")
     rows = dict(
         (k, (p, t))
         for k, p, t in duckdb.sql(result.result.results[0].node.compiled_code).fetchall()

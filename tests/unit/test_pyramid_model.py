@@ -6,12 +6,11 @@ aggregate "95 jaar of ouder" (which must not be double counted) and "105 jaar of
 """
 
 import duckdb
-from dbt.cli.main import dbtRunner
 
 from orchestration.warehouse import load_raw_table
 from sources.registry import get_table
 from sources.tabledata import CbsTableData
-from tests.conftest import REPO_ROOT
+from tests.conftest import run_dbt
 
 AGES = {
     "10010": "0 jaar",
@@ -70,24 +69,7 @@ def test_pyramid_bands_counts_and_shares(tmp_path):
     path = tmp_path / "pyramid.duckdb"
     with duckdb.connect(str(path)) as con:
         load_raw_table(con, get_table("03759ned"), synthetic_03759ned())
-    project = str(REPO_ROOT / "dbt_project")
-    result = dbtRunner().invoke(
-        [
-            "build",
-            "--select",
-            "+bevolking_piramide",
-            "--project-dir",
-            project,
-            "--profiles-dir",
-            project,
-            "--target-path",
-            str(tmp_path / "target"),
-            "--quiet",
-            "--vars",
-            f"{{warehouse_path: '{path}'}}",
-        ]
-    )
-    assert result.success, result.exception
+    run_dbt(["build", "--select", "+bevolking_piramide"], tmp_path, path)
     # Same configuration as dbt-duckdb's in-process connection to this file (not read-only).
     with duckdb.connect(str(path)) as con:
         rows = {

@@ -1,9 +1,6 @@
 -- 37230ned: components of population change per region and year.
 select
-    {{ cbs_region_code('RegioS') }} as region_code,
-    {{ cbs_period('Perioden') }} as period,
-    {{ cbs_period_type('Perioden') }} as period_type,
-    coalesce({{ cbs_period_status('37230ned', 'Perioden') }}, 'onbekend') as status,
+    {{ cbs_region_period_columns('37230ned') }},
     BevolkingAanHetBeginVanDePeriode_1 as bevolking_begin,
     LevendGeborenKinderen_2 as levend_geborenen,
     Overledenen_3 as overledenen,

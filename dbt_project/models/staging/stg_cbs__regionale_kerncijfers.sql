@@ -1,9 +1,6 @@
 -- 70072ned: population by sex and age band (the snapshot has the provinces, 1995–2019).
 select
-    {{ cbs_region_code('RegioS') }} as region_code,
-    {{ cbs_period('Perioden') }} as period,
-    {{ cbs_period_type('Perioden') }} as period_type,
-    coalesce({{ cbs_period_status('70072ned', 'Perioden') }}, 'onbekend') as status,
+    {{ cbs_region_period_columns('70072ned') }},
     TotaleBevolking_1 as bevolking_totaal,
     Mannen_2 as mannen,
     Vrouwen_3 as vrouwen,
