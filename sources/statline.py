@@ -19,7 +19,13 @@ import requests
 
 from sources.registry import CbsTable, Slice
 from sources.scope import RegionScope, odata_code_clause, odata_region_clause
-from sources.tabledata import DATA_SET, CbsDataError, CbsTableData, select_table_data
+from sources.tabledata import (
+    DATA_SET,
+    CbsDataError,
+    CbsTableData,
+    select_table_data,
+    slice_region_codes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +49,8 @@ class LiveSettings:
 def slice_filter(table: CbsTable, slice_: Slice, scope: RegionScope | None) -> str | None:
     """The OData `$filter` for one slice of a table (None: the whole table)."""
     clauses = [odata_code_clause(dim, codes) for dim, codes in slice_.dimension_codes.items()]
-    if table.region_dimension and slice_.regions != "none" and scope is not None:
-        codes = scope.codes if slice_.regions == "scope" else scope.focus_codes
-        codes = {table.region_key_aliases.get(c, c) for c in codes}
+    codes = slice_region_codes(table, slice_, scope)
+    if codes is not None:
         clauses.append(odata_region_clause(table.region_dimension, codes, scope.whole_levels))
     if table.period_dimension and table.period_kinds:
         kinds = " or ".join(

@@ -44,15 +44,23 @@ def period_kind(period_key: str) -> str:
     return period_key.strip()[4:6]
 
 
+def slice_region_codes(
+    table: CbsTable, slice_: Slice, scope: RegionScope | None
+) -> set[str] | None:
+    """The region keys a slice keeps, in the table's own coding (None: no region filter)."""
+    if not table.region_dimension or slice_.regions == "none" or scope is None:
+        return None
+    codes = scope.codes if slice_.regions == "scope" else scope.focus_codes
+    return {table.region_key_aliases.get(code, code) for code in codes}
+
+
 def _slice_matches(table: CbsTable, slice_: Slice, scope: RegionScope | None, row: Row) -> bool:
     for dimension, codes in slice_.dimension_codes.items():
         if str(row[dimension]).strip() not in codes:
             return False
-    if table.region_dimension and slice_.regions != "none" and scope is not None:
-        wanted = scope.codes if slice_.regions == "scope" else scope.focus_codes
-        wanted = {table.region_key_aliases.get(code, code) for code in wanted}
-        if str(row[table.region_dimension]).strip() not in wanted:
-            return False
+    wanted = slice_region_codes(table, slice_, scope)
+    if wanted is not None and str(row[table.region_dimension]).strip() not in wanted:
+        return False
     return not (
         table.period_dimension
         and table.period_kinds is not None
