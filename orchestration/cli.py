@@ -29,13 +29,27 @@ def _published_summary(path) -> list[str]:
         pyramid = con.execute("select count(*) from marts.bevolking_piramide").fetchone()[0]
     finally:
         con.close()
-    lines = [f"  {i:<24} {n:>6} rows  {lo}–{hi}  {r} regions" for i, n, lo, hi, r in rows]
+    width = max((len(r[0]) for r in rows), default=0)
+    lines = [f"  {i:<{width}} {n:>6} rows  {lo}–{hi}  {r} regions" for i, n, lo, hi, r in rows]
     if pyramid == 0:
         lines.append(
             "  note: marts.bevolking_piramide is empty — the embedded snapshot has no sex × age "
             "detail for the focus province; live CBS mode (source: live) fills it."
         )
     return lines
+
+
+def _why(check) -> str:
+    """A check's own message; dbt tests have none, so say how many rows broke the test."""
+    if check.description:
+        return check.description
+    failed = check.metadata.get("dagster_dbt/failed_row_count")
+    if failed is not None:
+        return (
+            f"dbt test failed for {failed.value} row(s); the test's SQL is under "
+            "dbt_project/target/compiled"
+        )
+    return "failed (details in the Dagster UI)"
 
 
 def run(_args: argparse.Namespace) -> int:
@@ -68,9 +82,7 @@ def run(_args: argparse.Namespace) -> int:
     print(f"assets materialised: {len(materialized)}")
     print(f"checks passed: {len(checks) - len(failed_checks)} of {len(checks)}")
     for check in failed_checks:
-        print(
-            f"  FAILED {check.asset_key.to_user_string()} {check.check_name}: {check.description}"
-        )
+        print(f"  FAILED {check.asset_key.to_user_string()} {check.check_name}: {_why(check)}")
     for event in result.all_events:
         if event.is_step_failure:
             error = event.event_specific_data.error

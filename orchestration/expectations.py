@@ -50,16 +50,28 @@ def _expectations(suite_name: str) -> dict[str, list]:
             "all_rows": [
                 e.ExpectColumnValuesToBeInSet(
                     column="status",
-                    value_set=["definitief", "voorlopig", "nader voorlopig", "onbekend"],
+                    value_set=["definitief", "voorlopig", "nader voorlopig", "onbekend", "n.v.t."],
                 ),
                 e.ExpectColumnValuesToNotBeNull(column="region_name"),
             ],
-            "corop_minus_province": [
-                e.ExpectColumnValuesToBeBetween(column="difference", min_value=0, max_value=0),
+            "parts_minus_whole": [
+                e.ExpectColumnValuesToBeBetween(column="beyond_rounding", min_value=0, max_value=0),
             ],
             "missing_focus_gemeenten": [e.ExpectTableRowCountToEqual(value=0)],
             "year_on_year_pct": [
                 e.ExpectColumnValuesToBeBetween(column="change_pct", min_value=-10, max_value=10),
+            ],
+            "counts": [e.ExpectColumnValuesToBeBetween(column="value", min_value=0)],
+            "shares_pct": [
+                e.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=100),
+            ],
+            "reference_mixed_with_cbs": [e.ExpectTableRowCountToEqual(value=0)],
+        },
+        "woningvoorraad_mutaties": {
+            "stock_identity": [
+                e.ExpectColumnValuesToBeBetween(
+                    column="voorraadverschil", min_value=-25, max_value=25
+                ),
             ],
         },
         "bevolking_leeftijdsopbouw": {
@@ -77,42 +89,95 @@ def _expectations(suite_name: str) -> dict[str, list]:
     return suites[suite_name]
 
 
+# Indicators whose gemeenten add up to COROP region, woondeal region and province.
+ADDITIVE_INDICATORS = (
+    "bevolking_totaal",
+    "woningvoorraad",
+    "huishoudens_totaal",
+    "nieuwbouw",
+    "netto_toevoeging",
+    "sloop",
+    "woondeal_gerealiseerd_cumulatief",
+    "woondeal_nieuwbouw_cumulatief",
+)
+# Flows CBS rounds to multiples of 5 (84903NED, 86054NED).
+ROUNDED_FLOWS = ("nieuwbouw", "netto_toevoeging", "sloop")
+# Indicators every focus gemeente must have in their latest period.
+EVERY_GEMEENTE_INDICATORS = (
+    "bevolking_totaal",
+    "woningvoorraad",
+    "huishoudens_totaal",
+    "nieuwbouw",
+)
+
+
+def _quoted(ids: tuple[str, ...]) -> str:
+    return ", ".join(f"'{i}'" for i in ids)
+
+
 MART_SUITES: dict[str, MartSuite] = {
     "indicator_values": MartSuite(
         name="indicator_values",
-        description="population counts and index in plausible ranges, valid statuses, COROP "
-        "regions summing to the focus province, every focus gemeente present in "
-        "the latest year, year-on-year change within ±10% (boundary changes and "
-        "early Flevoland growth reach 6%)",
+        description="population counts and index in plausible ranges, valid statuses, "
+        "gemeenten and COROP regions summing to their COROP region, woondeal region and "
+        "province (within CBS rounding), every focus gemeente present in the latest period, "
+        "population change within ±10% a year (boundary changes and early Flevoland growth "
+        "reach 6%), counts non-negative, shares within 0–100, reference figures (ABF) never "
+        "under the id of a CBS-based indicator",
         frames={
             "all_rows": "select * from marts.indicator_values",
             "bevolking_totaal": "select * from marts.indicator_values "
             "where indicator_id = 'bevolking_totaal'",
             "bevolking_index_2002": "select * from marts.indicator_values "
             "where indicator_id = 'bevolking_index_2002'",
-            "corop_minus_province": """
-                with corop as (
-                    select v.period, sum(v.value) as corop_sum, count(*) as n
-                    from marts.indicator_values v
-                    join marts.dim_region r using (region_code)
-                    where v.indicator_id = 'bevolking_totaal' and r.region_level = 'corop'
-                      and r.provincie_code = $focus
-                    group by v.period
+            # Parts sum to their whole where every part is present: gemeenten to their COROP
+            # region, woondeal region and province, COROP regions to the province. Flows from
+            # 84903NED/86054NED are rounded by CBS to multiples of 5 (≤ 2.5 off per figure).
+            "parts_minus_whole": f"""
+                with links as (
+                    select r.region_code, r.region_level as part_level, parent.code as whole_code
+                    from marts.dim_region r
+                    cross join unnest(case r.region_level
+                        when 'gemeente' then [r.corop_code, r.woondeal_code, r.provincie_code]
+                        when 'corop' then [r.provincie_code] end) as parent(code)
+                    where r.provincie_code = $focus and parent.code is not null
+                ),
+                expected as (
+                    select whole_code, part_level, count(*) as n_expected from links group by all
+                ),
+                sums as (
+                    select v.indicator_id, l.whole_code, l.part_level, v.period,
+                        sum(v.value) as parts_sum, count(*) as n_parts
+                    from marts.indicator_values v join links l using (region_code)
+                    where v.indicator_id in ({_quoted(ADDITIVE_INDICATORS)})
+                    group by all
                 )
-                select p.period, corop.corop_sum - p.value as difference
-                from marts.indicator_values p join corop using (period)
-                where p.indicator_id = 'bevolking_totaal' and p.region_code = $focus
-                  and corop.n = (select count(*) from marts.dim_region
-                                 where region_level = 'corop' and provincie_code = $focus)
+                select s.indicator_id, s.whole_code as region_code, s.part_level, s.period,
+                    s.parts_sum - w.value as difference,
+                    greatest(abs(s.parts_sum - w.value) - case
+                        when s.indicator_id in ({_quoted(ROUNDED_FLOWS)})
+                            then 2.5 * (s.n_parts + 1)
+                        when s.indicator_id like 'woondeal_%'
+                            then 2.5 * (s.n_parts + 1) * (cast(s.period as integer) - 2021)
+                        else 0 end, 0) as beyond_rounding
+                from sums s
+                join expected e using (whole_code, part_level)
+                join marts.indicator_values w on w.indicator_id = s.indicator_id
+                    and w.region_code = s.whole_code and w.period = s.period
+                where s.n_parts = e.n_expected
             """,
-            "missing_focus_gemeenten": """
-                select r.region_code, r.region_name from marts.dim_region r
+            "missing_focus_gemeenten": f"""
+                with latest as (
+                    select indicator_id, max(period) as period from marts.indicator_values
+                    where indicator_id in ({_quoted(EVERY_GEMEENTE_INDICATORS)}) group by all
+                )
+                select l.indicator_id, l.period, r.region_code, r.region_name
+                from latest l cross join marts.dim_region r
                 where r.region_level = 'gemeente' and r.provincie_code = $focus
                   and not exists (
                       select 1 from marts.indicator_values v
-                      where v.indicator_id = 'bevolking_totaal' and v.region_code = r.region_code
-                        and v.period = (select max(period) from marts.indicator_values
-                                        where indicator_id = 'bevolking_totaal'))
+                      where v.indicator_id = l.indicator_id and v.region_code = r.region_code
+                        and v.period = l.period)
             """,
             "year_on_year_pct": """
                 select region_code, period,
@@ -123,6 +188,31 @@ MART_SUITES: dict[str, MartSuite] = {
                   and region_level in ('land', 'landsdeel', 'provincie', 'corop', 'woondeal')
                 qualify change_pct is not null
             """,
+            "counts": "select * from marts.indicator_values "
+            "where unit in ('personen', 'woningen', 'huishoudens') "
+            "and indicator_id not in ('netto_toevoeging', 'woningtekort_proxy')",
+            "shares_pct": "select * from marts.indicator_values where unit = '%' "
+            "and indicator_id not in ('woningtekort_proxy_pct')",
+            # A reference figure published by others (ABF) and our CBS-based proxy never share
+            # an indicator id: rows of 'referentie' indicators come from a reference seed, and
+            # only those do.
+            "reference_mixed_with_cbs": """
+                select v.indicator_id, v.region_code, v.period, v.source_table, c.source_kind
+                from marts.indicator_values v join marts.indicator_catalog c using (indicator_id)
+                where (c.source_kind = 'referentie')
+                    != (v.source_table in (select bron from reference.woningtekort_abf))
+            """,
+        },
+    ),
+    "woningvoorraad_mutaties": MartSuite(
+        name="woningvoorraad_mutaties",
+        description="stock identity: begin stock + net change = end stock per region and year, "
+        "within CBS's rounding (figures rounded to multiples of 5; up to 25 seen for Nederland "
+        "in 84903NED), except boundary changes listed in seed grenswijzigingen",
+        frames={
+            "stock_identity": "select region_code, period, beginstand, saldo, eindstand, "
+            "voorraadverschil, source_table from marts.woningvoorraad_mutaties "
+            "where grenswijziging is null",
         },
     ),
     "bevolking_leeftijdsopbouw": MartSuite(

@@ -8,16 +8,9 @@ import dagster as dg
 
 from orchestration.ingest import WAREHOUSE_POOL
 from orchestration.resources import OntcijferdRun
+from orchestration.transform import mart_names
 
-PUBLISHED_MARTS = [
-    "dim_region",
-    "indicator_values",
-    "indicator_catalog",
-    "bevolking_per_jaar",
-    "bevolking_componenten",
-    "bevolking_leeftijdsopbouw",
-    "bevolking_piramide",
-]
+PUBLISHED_MARTS = mart_names()
 
 
 @dg.asset(

@@ -28,6 +28,16 @@ if not dbt_project.manifest_path.exists():
     )
 
 
+def mart_names() -> list[str]:
+    """Every dbt model in schema `marts`: the public tables a run publishes."""
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    return sorted(
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["schema"] == "marts"
+    )
+
+
 class OntcijferdTranslator(DagsterDbtTranslator):
     """dbt models and seeds are keyed `[schema, name]` (e.g. `marts/indicator_values`)."""
 

@@ -99,8 +99,9 @@ def _gebieden(table_id: str, year: int, predecessor: str | None, successor: str 
     )
 
 
-# Kerncijfers wijken en buurten (KWB): one edition per year; column suffixes differ per edition,
-# but the population columns used here keep their keys in 2021–2024. Gemeente and Land rows only.
+# Kerncijfers wijken en buurten (KWB): one edition per year, gemeente and Land rows only. The
+# population columns keep their keys in 2021–2024; the household columns move up one position
+# from the 2023 edition, so each edition lists its own keys (stg_cbs__kwb maps them to names).
 _KWB_POPULATION = (
     "AantalInwoners_5",
     "k_0Tot15Jaar_8",
@@ -109,15 +110,23 @@ _KWB_POPULATION = (
     "k_45Tot65Jaar_11",
     "k_65JaarOfOuder_12",
 )
+_KWB_HOUSEHOLDS_2021 = ("HuishoudensTotaal_28", "Eenpersoonshuishoudens_29")
+_KWB_HOUSEHOLDS_2023 = ("HuishoudensTotaal_29", "Eenpersoonshuishoudens_30")
 
 
-def _kwb(table_id: str, year: int, predecessor: str | None, successor: str | None):
+def _kwb(
+    table_id: str,
+    year: int,
+    predecessor: str | None,
+    successor: str | None,
+    household_measures: tuple[str, ...],
+):
     return CbsTable(
         table_id=table_id,
-        theme="bevolking",
+        theme="kerncijfers",
         title=f"Kerncijfers wijken en buurten {year}",
         dimensions=("WijkenEnBuurten",),
-        measures=_KWB_POPULATION,
+        measures=_KWB_POPULATION + household_measures,
         region_dimension="WijkenEnBuurten",
         period_dimension=None,
         period_kinds=None,
@@ -125,7 +134,8 @@ def _kwb(table_id: str, year: int, predecessor: str | None, successor: str | Non
         region_key_aliases=MappingProxyType({"NL01": "NL00"}),
         predecessor=predecessor,
         successor=successor,
-        notes="Population on 1 January of the edition year, per gemeente (KWB).",
+        notes="Population and private households on 1 January of the edition year, per "
+        "gemeente (KWB).",
     )
 
 
@@ -199,10 +209,122 @@ _TABLES: tuple[CbsTable, ...] = (
         ),
         notes="Wide table (~300 measures); only population by sex and age band is used.",
     ),
-    _kwb("85039NED", 2021, None, "85318NED"),
-    _kwb("85318NED", 2022, "85039NED", "85618NED"),
-    _kwb("85618NED", 2023, "85318NED", "85984NED"),
-    _kwb("85984NED", 2024, "85618NED", None),
+    _kwb("85039NED", 2021, None, "85318NED", _KWB_HOUSEHOLDS_2021),
+    _kwb("85318NED", 2022, "85039NED", "85618NED", _KWB_HOUSEHOLDS_2021),
+    _kwb("85618NED", 2023, "85318NED", "85984NED", _KWB_HOUSEHOLDS_2023),
+    _kwb("85984NED", 2024, "85618NED", None, _KWB_HOUSEHOLDS_2023),
+    # Dwelling stock mutations per calendar year. 84903NED (2012–2022, archived) and its
+    # successor 86054NED (2020 on) overlap in 2020–2022; stg_cbs__woningvoorraad_mutaties
+    # stitches them into one series, taking the successor wherever it has the year.
+    CbsTable(
+        table_id="84903NED",
+        theme="wonen",
+        title="Voorraad woningen; overige toevoegingen en onttrekkingen (detail), regio "
+        "(2012-2022)",
+        dimensions=("RegioS", "Perioden"),
+        measures=(
+            "BeginstandVoorraad_1",
+            "Nieuwbouw_2",
+            "TotaalOverigeToevoegingen_3",
+            "Transformatie_6",
+            "Woningsplitsing_8",
+            "Sloop_17",
+            "TotaalOverigeOnttrekkingen_18",
+            "SaldoVoorraad_30",
+            "EindstandVoorraad_31",
+        ),
+        successor="86054NED",
+        # Same measures, renumbered in the successor.
+        measure_renames=MappingProxyType(
+            {
+                "Sloop_17": "Sloop_15",
+                "TotaalOverigeOnttrekkingen_18": "TotaalOverigeOnttrekkingen_16",
+                "SaldoVoorraad_30": "SaldoVoorraad_26",
+                "EindstandVoorraad_31": "EindstandVoorraad_27",
+            }
+        ),
+        notes="Archived predecessor of 86054NED. Flows rounded to multiples of 5 by CBS.",
+    ),
+    CbsTable(
+        table_id="86054NED",
+        theme="wonen",
+        title="Voorraad woningen; overige toevoegingen en onttrekkingen (detail), regio",
+        dimensions=("RegioS", "Perioden"),
+        measures=(
+            "BeginstandVoorraad_1",
+            "Nieuwbouw_2",
+            "TotaalOverigeToevoegingen_3",
+            "Transformatie_6",
+            "Woningsplitsing_8",
+            "Sloop_15",
+            "TotaalOverigeOnttrekkingen_16",
+            "SaldoVoorraad_26",
+            "EindstandVoorraad_27",
+        ),
+        predecessor="84903NED",
+        notes="New build, other additions, demolition, other withdrawals and the net change "
+        "(SaldoVoorraad) per calendar year. Flows rounded to multiples of 5 by CBS.",
+    ),
+    CbsTable(
+        table_id="82550NED",
+        theme="wonen",
+        title="Voorraad woningen; gemiddeld oppervlak; woningtype, bouwjaarklasse, regio",
+        dimensions=("Woningtype", "Bouwjaarklasse", "RegioS", "Perioden"),
+        measures=("BeginstandWoningvoorraad_1", "GemiddeldeOppervlakte_2"),
+        # Totals only: T001100 = alle woningtypen, T001018 = alle bouwjaarklassen.
+        slices=(
+            Slice("totals", _frozen({"Woningtype": ("T001100",), "Bouwjaarklasse": ("T001018",)})),
+        ),
+        notes="Dwelling stock on 1 January of the period year (not rounded).",
+    ),
+    CbsTable(
+        table_id="82900NED",
+        theme="wonen",
+        title="Voorraad woningen; eigendom, type verhuurder, bewoning, regio",
+        dimensions=("StatusVanBewoning", "RegioS", "Perioden"),
+        measures=(
+            "TotaleWoningvoorraad_1",
+            "Koopwoningen_2",
+            "TotaalHuurwoningen_3",
+            "EigendomWoningcorporatie_4",
+            "EigendomOverigeVerhuurders_5",
+            "EigendomOnbekend_6",
+        ),
+        # T001235 = all dwellings, occupied or not.
+        slices=(Slice("totals", _frozen({"StatusVanBewoning": ("T001235",)})),),
+        notes="Dwelling stock on 1 January by ownership (owner-occupied, housing association, "
+        "other landlords, unknown).",
+    ),
+    # Monthly successor of the discontinued 81955NED (which is not loaded: the collected export
+    # covers dwellings and non-dwellings together). Not in the embedded snapshot — no raw file —
+    # so it loads empty there; live it gives the months of the current year. Measure keys as
+    # used by public clients of the live table; verify against /DataProperties when it changes.
+    CbsTable(
+        table_id="86098NED",
+        theme="wonen",
+        title="Levensloop van woningen en niet-woningen; gebruiksfunctie, regio",
+        dimensions=("Gebruiksfunctie", "RegioS", "Perioden"),
+        measures=("NieuwbouwTotaal_6", "SaldoVoorraad_21", "EindstandVoorraad_22"),
+        # A045364 = woningen (dwellings).
+        slices=(Slice("woningen", _frozen({"Gebruiksfunctie": ("A045364",)})),),
+        period_kinds=("JJ", "MM"),
+        predecessor="81955NED",
+        notes="Monthly and yearly new build and stock of dwellings; live mode only.",
+    ),
+    CbsTable(
+        table_id="71486ned",
+        theme="wonen",
+        title="Huishoudens; samenstelling, grootte, regio, 1 januari",
+        dimensions=("LeeftijdReferentiepersoon", "RegioS", "Perioden"),
+        measures=(
+            "TotaalParticuliereHuishoudens_1",
+            "Eenpersoonshuishouden_2",
+            "TotaalMeerpersoonshuishoudens_3",
+        ),
+        # 10000 = every age of the reference person.
+        slices=(Slice("totals", _frozen({"LeeftijdReferentiepersoon": ("10000",)})),),
+        notes="Private households on 1 January of the period year.",
+    ),
 )
 
 REGISTRY: Mapping[str, CbsTable] = MappingProxyType({t.table_id: t for t in _TABLES})
@@ -219,7 +341,3 @@ def get_table(table_id: str) -> CbsTable:
         near = [t for t in REGISTRY if t.lower() == table_id.lower()]
         hint = f" Did you mean {near[0]!r}? CBS table ids are case-sensitive." if near else ""
         raise KeyError(f"CBS table {table_id!r} is not in the registry.{hint}") from None
-
-
-def tables_by_theme(theme: str) -> list[CbsTable]:
-    return [t for t in REGISTRY.values() if t.theme == theme]

@@ -57,6 +57,46 @@ SOURCE_S3 = (
     "(cbsodata.get_data output, labels, column subset)"
 )
 
+# Total categories of the housing tables: title in the raw file → CBS key of the live table.
+TOTAL_CATEGORY_KEYS = {
+    "Woningtype": {"Totaal": "T001100"},
+    "Bouwjaarklasse": {"Totaal": "T001018"},
+    "StatusVanBewoning": {"Totaal": "T001235"},
+    "LeeftijdReferentiepersoon": {"Totaal": "10000"},
+}
+
+# (table id, raw folder, gaps) of the housing tables, all label-resolved S1 exports.
+HOUSING_FILES = (
+    ("84903NED", "woningvoorraad", []),
+    (
+        "86054NED",
+        "woningvoorraad",
+        [
+            "2020–2023 only (April 2025 vintage; CBS added 2024 later); the raw provenance "
+            "calls these periods nader voorlopig, but the file carries no per-period status"
+        ],
+    ),
+    (
+        "82550NED",
+        "woningvoorraad",
+        ["Only Woningtype and Bouwjaarklasse totals (the raw export is truncated after them)"],
+    ),
+    (
+        "82900NED",
+        "woningvoorraad",
+        ["Only StatusVanBewoning = totaal (occupied dwellings are truncated in the raw export)"],
+    ),
+    (
+        "71486ned",
+        "huishoudens",
+        [
+            "Truncated export: gemeenten only alphabetically up to 'Moerdijk' (13 of the 25 "
+            "Overijssel gemeenten); the others take KWB households in 2021–2024",
+            "Only LeeftijdReferentiepersoon = totaal",
+        ],
+    ),
+)
+
 # KWB editions before 2024 title GM0164 plain "Hengelo"; the region tables use "Hengelo (O.)".
 # Hengelo (Gld.) has not been a gemeente since 2005, so in 2021–2023 "Hengelo" is unambiguous.
 KWB_GEMEENTE_TITLE_ALIASES = {"Hengelo": "GM0164"}
@@ -302,6 +342,31 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
     snap.gaps.append("Provinces only (PV20–PV31), 1995–2019; region titles not in the download")
     snapshots.append(snap)
 
+    # Housing: label-resolved S1 files. Dimension keys of the total categories are the ones the
+    # live tables use (TOTAL_CATEGORY_KEYS); other categories are not in the registry's slices.
+    for table_id, folder, gaps in HOUSING_FILES:
+        table = REGISTRY[table_id]
+        path = raw_dir / folder / f"{table_id}.csv"
+        snap = SnapshotTable(table, [path], SOURCE_S1, S1_RETRIEVED)
+        frame = read_semicolon_csv(path)
+        codes = {d: TOTAL_CATEGORY_KEYS[d] for d in table.dimensions if d in TOTAL_CATEGORY_KEYS}
+        for dim, keys in codes.items():
+            frame = frame[frame[dim].isin(list(keys))]
+        build_label_resolved(table, frame, regions, 6, snap, codes)
+        if codes:
+            snap.derived.append(
+                "Category keys of the totals: "
+                + ", ".join(f"{d} {t!r} = {k}" for d, m in codes.items() for t, k in m.items())
+                + " (the raw file has titles)"
+            )
+        snap.gaps += gaps
+        snapshots.append(snap)
+
+    # 86098NED has no raw file: an empty folder, so snapshot mode loads it empty, never invented.
+    snap = SnapshotTable(REGISTRY["86098NED"], [], "none (no raw file collected)", None)
+    snap.gaps.append("No data in the snapshot: the table is loaded empty; live mode fills it")
+    snapshots.append(snap)
+
     # KWB editions: gemeente and Land rows of the label-resolved parquet subsets.
     for table_id, year in (
         ("85039NED", 2021),
@@ -337,7 +402,9 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
                 f"{len(unmapped)} gemeenten not in the 2023–2025 classification "
                 f"dropped: {', '.join(sorted(unmapped))}"
             )
-        snap.gaps.append("Wijken and buurten left out; only the population columns are kept")
+        snap.gaps.append(
+            "Wijken and buurten left out; only the population and household columns are kept"
+        )
         snapshots.append(snap)
 
     for snap in snapshots:
@@ -359,8 +426,8 @@ def write_table(snap: SnapshotTable, out_dir: Path) -> None:
     for old in folder.glob("*.json"):
         old.unlink()
     _dump([{"ID": i, **r} for i, r in enumerate(snap.rows)], folder / "TypedDataSet.json")
-    for dim, categories in snap.dimensions.items():
-        _dump(categories, folder / f"{dim}.json")
+    for dim in table.dimensions:
+        _dump(snap.dimensions.get(dim, []), folder / f"{dim}.json")
     _dump(snap.data_properties or structural_data_properties(table), folder / "DataProperties.json")
     # Release date (Modified) and status are not in the raw files: left null, never guessed.
     _dump(

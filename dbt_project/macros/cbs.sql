@@ -56,3 +56,24 @@
     {{ cbs_period_type(period_column) }} as period_type,
     coalesce({{ cbs_period_status(table_id, period_column) }}, 'onbekend') as status
 {%- endmacro %}
+
+{#- The status of a figure computed from several CBS figures is the least final of its parts:
+    onbekend < voorlopig < nader voorlopig < definitief. Statuses are ranked so that the least
+    final one can be taken with least() across columns, min() across rows or min() over a
+    window. 'n.v.t.' (policy targets, reference figures) ranks as final: it never makes a CBS
+    figure look less final. -#}
+{% macro cbs_status_rank(column) -%}
+    case {{ column }} when 'definitief' then 3 when 'n.v.t.' then 3 when 'nader voorlopig' then 2
+        when 'voorlopig' then 1 else 0 end
+{%- endmacro %}
+
+{% macro cbs_status_from_rank(expression) -%}
+    case {{ expression }} when 3 then 'definitief' when 2 then 'nader voorlopig'
+        when 1 then 'voorlopig' else 'onbekend' end
+{%- endmacro %}
+
+{% macro cbs_status_of_parts(columns) -%}
+    {%- set ranks = [] -%}
+    {%- for c in columns %}{% do ranks.append(cbs_status_rank(c)) %}{% endfor -%}
+    {{ cbs_status_from_rank('least(' ~ ranks | join(', ') ~ ')') }}
+{%- endmacro %}

@@ -9,7 +9,7 @@ with wide as (
     union all
     select region_code, period, leeftijd_0_15, leeftijd_15_25, leeftijd_25_45, leeftijd_45_65,
         leeftijd_65_plus, status, source_table, release_date, 'CBS-cijfer (KWB)'
-    from {{ ref('stg_cbs__kwb_bevolking') }}
+    from {{ ref('stg_cbs__kwb') }}
 ),
 long as (
     unpivot wide

@@ -9,23 +9,11 @@ with cbs_totals as (
 ),
 -- KWB equals 03759ned where both exist; it only fills gemeenten the snapshot's 03759ned lacks.
 kwb_fill as (
-    select k.region_code, k.period, k.bevolking_totaal, k.status, k.source_table,
-        k.release_date, 'CBS-cijfer (KWB)'
-    from {{ ref('stg_cbs__kwb_bevolking') }} k
-    where k.bevolking_totaal is not null
-      and not exists (select 1 from cbs_totals c
-                      where c.region_code = k.region_code and c.period = k.period)
+    {{ kwb_fill('cbs_totals', ['bevolking_totaal']) }}
 ),
 base as (select * from cbs_totals union all select * from kwb_fill),
-woondeal_parts as (select woondeal_code, count(*) as n_corop from {{ ref('woondeal_regions') }} group by 1),
 woondeal as (
-    select w.woondeal_code as region_code, b.period, sum(b.bevolking) as bevolking,
-        case when count(distinct b.status) = 1 then any_value(b.status) else 'onbekend' end,
-        string_agg(distinct b.source_table, ', '), max(b.release_date),
-        'som van COROP-gebieden'
-    from base b join {{ ref('woondeal_regions') }} w on w.corop_code = b.region_code
-    group by w.woondeal_code, b.period
-    having count(*) = (select n_corop from woondeal_parts p where p.woondeal_code = w.woondeal_code)
+    {{ woondeal_sums('base', ['bevolking']) }}
 ),
 all_regions as (select * from base union all select * from woondeal)
 select

@@ -1,0 +1,39 @@
+{#- Woondeal regions are our own grouping of COROP regions (seed woondeal_regions). Their
+    figures are the sums of the COROP rows of `relation`, only where every member COROP region
+    has a row; a sum with a missing part stays null, never a partial total. Output columns:
+    region_code, the group columns, the summed columns, status, source_table, release_date,
+    method — the shape the marts union with their CBS rows. -#}
+{% macro woondeal_sums(relation, sum_columns, group_columns=['period']) -%}
+    select
+        w.woondeal_code as region_code,
+        {% for g in group_columns %}c.{{ g }},{% endfor %}
+        {% for s in sum_columns %}
+        case when count(c.{{ s }}) = count(*) then sum(c.{{ s }}) end as {{ s }},{% endfor %}
+        {{ cbs_status_from_rank('min(' ~ cbs_status_rank('c.status') ~ ')') }} as status,
+        string_agg(distinct c.source_table, ', ' order by c.source_table) as source_table,
+        max(c.release_date) as release_date,
+        'som van COROP-gebieden' as method
+    from {{ relation }} c
+    join {{ ref('woondeal_regions') }} w on w.corop_code = c.region_code
+    group by w.woondeal_code{% for g in group_columns %}, c.{{ g }}{% endfor %}
+    having count(*) = (select count(*) from {{ ref('woondeal_regions') }} m
+                       where m.woondeal_code = w.woondeal_code)
+{%- endmacro %}
+
+{#- KWB rows for the gemeenten (and years) a CBS table lacks — e.g. a truncated export in the
+    embedded snapshot. KWB publishes the same register figures (tests compare them where both
+    exist); `method` says which rows came from KWB. Same column shape as woondeal_sums. -#}
+{% macro kwb_fill(cbs_relation, kwb_columns) -%}
+    select
+        k.region_code,
+        k.period,
+        {% for c in kwb_columns %}k.{{ c }},{% endfor %}
+        k.status,
+        k.source_table,
+        k.release_date,
+        'CBS-cijfer (KWB)' as method
+    from {{ ref('stg_cbs__kwb') }} k
+    where k.{{ kwb_columns[0] }} is not null
+      and not exists (select 1 from {{ cbs_relation }} c
+                      where c.region_code = k.region_code and c.period = k.period)
+{%- endmacro %}

@@ -1,0 +1,78 @@
+-- Woondeal progress, one row per region × year 2022–2030: the woondeal chart (cumulative net
+-- additions per region against the straight path to the target) is one query on this table.
+-- Regions: the gemeenten of the woondeal regions, WD01/WD02 and the province of the deal.
+-- Counting starts 1 January 2022; the province counts net additions (CBS SaldoVoorraad), new
+-- build is shown apart. Targets are the latest version of seed woondeal_doelen; the original
+-- 2022 target stays beside it. Years without CBS figures keep only the target and the path.
+with doelen as (
+    select region_code, doel, year(cast(telt_vanaf as date)) as eerste_jaar,
+        year(cast(telt_tot_en_met as date)) as laatste_jaar, omschrijving
+    from {{ ref('woondeal_doelen') }}
+    where versie = (select max(versie) from {{ ref('woondeal_doelen') }})
+),
+oorspronkelijk as (
+    select region_code, doel from {{ ref('woondeal_doelen') }}
+    where versie = (select min(versie) from {{ ref('woondeal_doelen') }})
+),
+looptijd as (select min(eerste_jaar) as eerste_jaar, max(laatste_jaar) as laatste_jaar from doelen),
+regions as (
+    select region_code, region_name, region_level, woondeal_code
+    from {{ ref('dim_region') }}
+    where (woondeal_code is not null and region_level in ('gemeente', 'woondeal'))
+       or region_code in (select region_code from doelen)
+),
+grid as (
+    select r.*, jaar
+    from regions r
+    cross join looptijd l
+    cross join range(l.eerste_jaar, l.laatste_jaar + 1) as t(jaar)
+),
+realised as (
+    select
+        g.*,
+        m.saldo as netto_toevoeging,
+        m.nieuwbouw,
+        m.status,
+        m.source_table,
+        m.release_date,
+        -- a cumulative total only when every year since the start has a figure
+        case when count(m.saldo) over w = g.jaar - l.eerste_jaar + 1
+             then sum(m.saldo) over w end as gerealiseerd_cumulatief,
+        case when count(m.nieuwbouw) over w = g.jaar - l.eerste_jaar + 1
+             then sum(m.nieuwbouw) over w end as nieuwbouw_cumulatief,
+        {{ cbs_status_from_rank('min(' ~ cbs_status_rank('m.status') ~ ') over w') }}
+            as status_cumulatief
+    from grid g
+    cross join looptijd l
+    left join {{ ref('woningvoorraad_mutaties') }} m
+        on m.region_code = g.region_code and m.period = cast(g.jaar as varchar)
+    window w as (partition by g.region_code order by g.jaar)
+)
+select
+    r.region_code,
+    r.region_name,
+    r.region_level,
+    r.woondeal_code,
+    r.jaar,
+    r.netto_toevoeging,
+    r.nieuwbouw,
+    r.gerealiseerd_cumulatief,
+    r.nieuwbouw_cumulatief,
+    d.doel,
+    o.doel as doel_oorspronkelijk,
+    d.omschrijving as doel_versie,
+    -- where a straight line from 0 on 1 January of the first year to the target at the end of
+    -- the last year stands at the end of this year
+    d.doel * (r.jaar - d.eerste_jaar + 1) / (d.laatste_jaar - d.eerste_jaar + 1)
+        as verwacht_lineair,
+    100.0 * r.gerealiseerd_cumulatief / d.doel as voortgang_pct,
+    -- homes a year needed from next year on to reach the target by the end of the last year
+    case when r.jaar < d.laatste_jaar
+         then (d.doel - r.gerealiseerd_cumulatief) / (d.laatste_jaar - r.jaar) end
+        as benodigd_tempo,
+    case when r.gerealiseerd_cumulatief is not null then r.status_cumulatief end as status,
+    r.source_table,
+    r.release_date
+from realised r
+left join doelen d using (region_code)
+left join oorspronkelijk o using (region_code)
