@@ -29,7 +29,9 @@ class OntcijferdRun(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._settings = load_settings({**os.environ, **self.env_overrides})
         self._build = WarehouseBuild.begin(
-            self._settings.warehouse_path, self._settings.build_dir, context.run_id or "adhoc"
+            self._settings.warehouse_path,
+            self._settings.build_dir,
+            context.run.run_id if context.run else "adhoc",
         )
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:

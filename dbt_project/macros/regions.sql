@@ -21,8 +21,9 @@
 {%- endmacro %}
 
 {#- KWB rows for the gemeenten (and years) a CBS table lacks — e.g. a truncated export in the
-    embedded snapshot. KWB publishes the same register figures (tests compare them where both
-    exist); `method` says which rows came from KWB. Same column shape as woondeal_sums. -#}
+    embedded snapshot. KWB publishes the same register figures: equal for every Overijssel
+    gemeente, a few units apart for a handful elsewhere (tests compare them); `method` and
+    `source_table` say which rows came from KWB. Same column shape as woondeal_sums. -#}
 {% macro kwb_fill(cbs_relation, kwb_columns) -%}
     select
         k.region_code,

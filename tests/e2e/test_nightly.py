@@ -6,11 +6,10 @@ Asserts real CBS figures from the snapshot flowing through to the published mart
 import json
 import shutil
 
-import dagster as dg
-import duckdb
 import pytest
 
 from sources.snapshot import SNAPSHOT_DIR
+from tests.e2e.conftest import run_nightly, value
 
 # Expected region membership (domain documentation, Overijssel's 25 gemeenten).
 WEST = {"GM0148", "GM0160", "GM0166", "GM0175", "GM0180", "GM1708", "GM1896", "GM0193"}
@@ -33,15 +32,6 @@ TWENTE = {
 }
 
 
-def run_nightly(overrides: dict[str, str]) -> dg.ExecuteInProcessResult:
-    from orchestration.definitions import build_definitions
-
-    defs = build_definitions(overrides)
-    return defs.resolve_job_def("nightly").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
-    )
-
-
 def snapshot_population(region: str, year: int) -> int:
     rows = json.loads((SNAPSHOT_DIR / "03759ned" / "TypedDataSet.json").read_text())
     return next(
@@ -52,31 +42,6 @@ def snapshot_population(region: str, year: int) -> int:
         and r["Geslacht"] == "T001038"
         and r["Leeftijd"] == "10000"
     )
-
-
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory, dbt_manifest):
-    path = tmp_path_factory.mktemp("e2e") / "ontcijferd.duckdb"
-    result = run_nightly({"ONTCIJFERD_WAREHOUSE": str(path), "ONTCIJFERD_SOURCE": "snapshot"})
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    con = duckdb.connect(str(path), read_only=True)
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
-def warehouse_path(warehouse):
-    return warehouse.execute(
-        "select path from duckdb_databases() where database_name = current_database()"
-    ).fetchone()[0]
-
-
-def value(con, indicator, region, period):
-    return con.execute(
-        "select value from marts.indicator_values "
-        "where indicator_id = ? and region_code = ? and period = ?",
-        [indicator, region, period],
-    ).fetchone()[0]
 
 
 @pytest.mark.parametrize("year", [2000, 2002, 2012, 2020, 2024])
@@ -162,14 +127,22 @@ def test_catalog_and_statuses(warehouse):
     catalog = dict(
         warehouse.execute("select indicator_id, unit from marts.indicator_catalog").fetchall()
     )
-    assert catalog == {"bevolking_totaal": "personen", "bevolking_index_2002": "index (2002=100)"}
-    statuses = {
-        s
-        for (s,) in warehouse.execute(
-            "select distinct status from marts.indicator_values"
+    assert catalog["bevolking_totaal"] == "personen"
+    assert catalog["bevolking_index_2002"] == "index (2002=100)"
+    statuses = dict(
+        warehouse.execute(
+            "select c.source_kind, list(distinct v.status order by v.status) "
+            "from marts.indicator_values v join marts.indicator_catalog c using (indicator_id) "
+            "group by 1"
         ).fetchall()
+    )
+    # The snapshot does not carry CBS period status; targets and reference figures have none.
+    assert statuses == {
+        "cbs": ["onbekend"],
+        "berekend": ["onbekend"],
+        "referentie": ["n.v.t."],
+        "beleidsdoel": ["n.v.t."],
     }
-    assert statuses == {"onbekend"}  # the snapshot does not carry CBS period status
 
 
 def test_pyramid_is_empty_in_snapshot_mode(warehouse):

@@ -7,7 +7,7 @@ with cbs_totals as (
       and burgerlijke_staat_code = 'T001019' and period_type = 'jaar'
       and bevolking_1_januari is not null
 ),
--- KWB equals 03759ned where both exist; it only fills gemeenten the snapshot's 03759ned lacks.
+-- KWB only fills the gemeenten the snapshot's 03759ned lacks (see macro kwb_fill).
 kwb_fill as (
     {{ kwb_fill('cbs_totals', ['bevolking_totaal']) }}
 ),

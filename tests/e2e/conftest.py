@@ -1,0 +1,39 @@
+"""The end-to-end warehouse: the `nightly` job on the embedded snapshot, built once per session."""
+
+import dagster as dg
+import duckdb
+import pytest
+
+
+def run_nightly(overrides: dict[str, str]) -> dg.ExecuteInProcessResult:
+    from orchestration.definitions import build_definitions
+
+    defs = build_definitions(overrides)
+    return defs.resolve_job_def("nightly").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+
+
+@pytest.fixture(scope="session")
+def warehouse(tmp_path_factory, dbt_manifest):
+    path = tmp_path_factory.mktemp("e2e") / "ontcijferd.duckdb"
+    result = run_nightly({"ONTCIJFERD_WAREHOUSE": str(path), "ONTCIJFERD_SOURCE": "snapshot"})
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def warehouse_path(warehouse):
+    return warehouse.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]
+
+
+def value(con, indicator, region, period):
+    return con.execute(
+        "select value from marts.indicator_values "
+        "where indicator_id = ? and region_code = ? and period = ?",
+        [indicator, region, period],
+    ).fetchone()[0]
