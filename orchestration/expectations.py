@@ -66,6 +66,8 @@ def _expectations(suite_name: str) -> dict[str, list]:
                 e.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=100),
             ],
             "reference_mixed_with_cbs": [e.ExpectTableRowCountToEqual(value=0)],
+            "undeclared_source_changes": [e.ExpectTableRowCountToEqual(value=0)],
+            "gemeenten_missing_in_a_period": [e.ExpectTableRowCountToEqual(value=0)],
         },
         "woningvoorraad_mutaties": {
             "stock_identity": [
@@ -111,6 +113,10 @@ EVERY_GEMEENTE_INDICATORS = (
 )
 
 
+# Themes whose gemeenten are compared with the province and Nederland period by period.
+COMPARED_THEMES = ("jeugdhulp", "armoede")
+
+
 def _quoted(ids: tuple[str, ...]) -> str:
     return ", ".join(f"'{i}'" for i in ids)
 
@@ -123,7 +129,9 @@ MART_SUITES: dict[str, MartSuite] = {
         "province (within CBS rounding), every focus gemeente present in the latest period, "
         "population change within ±10% a year (boundary changes and early Flevoland growth "
         "reach 6%), counts non-negative, shares within 0–100, reference figures (ABF) never "
-        "under the id of a CBS-based indicator",
+        "under the id of a CBS-based indicator, every change of source table declared (same "
+        "definition or method break), every focus gemeente present in every period of the "
+        "compared themes (jeugdhulp, armoede)",
         frames={
             "all_rows": "select * from marts.indicator_values",
             "bevolking_totaal": "select * from marts.indicator_values "
@@ -201,6 +209,27 @@ MART_SUITES: dict[str, MartSuite] = {
                 from marts.indicator_values v join marts.indicator_catalog c using (indicator_id)
                 where (c.source_kind = 'referentie')
                     != (v.source_table in (select bron from reference.woningtekort_abf))
+            """,
+            # A series that changes source table must say whether that is a method break:
+            # seeds/reeksovergangen.csv declares each change; an undeclared one is null here.
+            "undeclared_source_changes": "select indicator_id, region_code, period, "
+            "source_table from marts.indicator_values where method_break is null",
+            # Gemeenten are compared per period: every focus gemeente has a row (its value may
+            # be null when CBS publishes none) in every period its theme's source covers.
+            "gemeenten_missing_in_a_period": f"""
+                with periods as (
+                    select distinct v.indicator_id, v.period, v.period_type
+                    from marts.indicator_values v
+                    join marts.indicator_catalog c using (indicator_id)
+                    where c.theme in ({_quoted(COMPARED_THEMES)}) and v.region_level = 'gemeente'
+                )
+                select p.indicator_id, p.period, r.region_code, r.region_name
+                from periods p cross join marts.dim_region r
+                where r.region_level = 'gemeente' and r.provincie_code = $focus
+                  and not exists (
+                      select 1 from marts.indicator_values v
+                      where v.indicator_id = p.indicator_id and v.period = p.period
+                        and v.period_type = p.period_type and v.region_code = r.region_code)
             """,
         },
     ),

@@ -59,7 +59,12 @@ class OntcijferdTranslator(DagsterDbtTranslator):
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ontcijferd: OntcijferdRun):
     """dbt build (models, seeds and dbt tests) on this run's warehouse build file."""
-    dbt_vars = json.dumps({"warehouse_path": str(ontcijferd.build.path)})
+    dbt_vars = json.dumps(
+        {
+            "warehouse_path": str(ontcijferd.build.path),
+            "focus_province": ontcijferd.settings.scope.focus_province,
+        }
+    )
     yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()
 
 

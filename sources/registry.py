@@ -139,6 +139,14 @@ def _kwb(
     )
 
 
+_JEUGDZORG_INDICATOREN = (
+    "JongerenMetJeugdhulpInNatura_1",
+    "JongerenMetJeugdhMetVerblInNat_2",
+    "JongerenMetJeugdbescherming_3",
+    "JeugdbeschEnJeugdhMetVerblInNat_4",
+    "JongerenMetJeugdreclassering_5",
+)
+
 _TABLES: tuple[CbsTable, ...] = (
     _gebieden("85385NED", 2023, None, "85755NED"),
     _gebieden("85755NED", 2024, "85385NED", "86059NED"),
@@ -310,6 +318,45 @@ _TABLES: tuple[CbsTable, ...] = (
         period_kinds=("JJ", "MM"),
         predecessor="81955NED",
         notes="Monthly and yearly new build and stock of dwellings; live mode only.",
+    ),
+    # Youth care in natura, % of young people under 18, by the gemeente responsible under the
+    # Jeugdwet's woonplaatsbeginsel. 82972NED (2015–2020) and 85098NED (2021 on) are separate
+    # tables; marts.jeugdhulp_indicatoren joins them and flags the change of table as a break.
+    CbsTable(
+        table_id="82972NED",
+        theme="jeugdhulp",
+        title="Indicatoren jeugdzorg in natura; gemeenten (2015-2020)",
+        dimensions=("RegioS", "Perioden"),
+        measures=_JEUGDZORG_INDICATOREN,
+        # Years and half-years; the one-off "1e kwartaal 2015" is left out.
+        period_kinds=("JJ", "HJ"),
+        successor="85098NED",
+        notes="Shares of young people (%) with youth care in natura; COROP rows are "
+        "suppressed by CBS (null).",
+    ),
+    CbsTable(
+        table_id="85098NED",
+        theme="jeugdhulp",
+        title="Indicatoren jeugdzorg in natura; gemeenten",
+        dimensions=("RegioS", "Perioden"),
+        measures=_JEUGDZORG_INDICATOREN,
+        period_kinds=("JJ", "HJ"),
+        predecessor="82972NED",
+        notes="Shares of young people (%) with youth care in natura, 2021 on; COROP rows are "
+        "suppressed by CBS (null).",
+    ),
+    CbsTable(
+        table_id="85099NED",
+        theme="jeugdhulp",
+        title="Kerncijfers over jeugdzorg",
+        dimensions=("VormenVanJeugdzorg", "RegioS", "Perioden"),
+        measures=("JongerenMetJeugdzorg_1", "JongerenMetJeugdzorgRelatief_2"),
+        # A045561 = JZ Totaal jeugdzorg (jeugdhulp + jeugdbescherming + jeugdreclassering).
+        slices=(Slice("totaal_jeugdzorg", _frozen({"VormenVanJeugdzorg": ("A045561",)})),),
+        period_kinds=("JJ", "HJ"),
+        notes="Young people with youth care (count and %), 2021 on. Its predecessor 84134NED "
+        "(2015–2020) is not loaded: the key of its 'JZ Totaal jeugdzorg' category is not in "
+        "the collected raw export (titles only) and could not be verified offline.",
     ),
     CbsTable(
         table_id="71486ned",

@@ -57,16 +57,18 @@ SOURCE_S3 = (
     "(cbsodata.get_data output, labels, column subset)"
 )
 
-# Total categories of the housing tables: title in the raw file → CBS key of the live table.
+# Total categories: title in the raw file → CBS key of the live table (from the live tables'
+# category lists as used by public clients of the API; the raw exports carry titles only).
 TOTAL_CATEGORY_KEYS = {
     "Woningtype": {"Totaal": "T001100"},
     "Bouwjaarklasse": {"Totaal": "T001018"},
     "StatusVanBewoning": {"Totaal": "T001235"},
     "LeeftijdReferentiepersoon": {"Totaal": "10000"},
+    "VormenVanJeugdzorg": {"JZ Totaal jeugdzorg": "A045561"},
 }
 
-# (table id, raw folder, gaps) of the housing tables, all label-resolved S1 exports.
-HOUSING_FILES = (
+# (table id, raw folder, gaps) of label-resolved S1 exports with one file per table.
+LABEL_RESOLVED_FILES = (
     ("84903NED", "woningvoorraad", []),
     (
         "86054NED",
@@ -95,6 +97,20 @@ HOUSING_FILES = (
             "Only LeeftijdReferentiepersoon = totaal",
         ],
     ),
+    ("82972NED", "jeugdhulp", []),
+    (
+        "85098NED",
+        "jeugdhulp",
+        ["2021–2023 and the first half of 2024 (the vintage of the raw export)"],
+    ),
+    (
+        "85099NED",
+        "jeugdhulp",
+        [
+            "Truncated export: only the totals of jeugdzorg, jeugdzorg in natura and jeugdhulp "
+            "survive; only 'JZ Totaal jeugdzorg' is kept"
+        ],
+    ),
 )
 
 # KWB editions before 2024 title GM0164 plain "Hengelo"; the region tables use "Hengelo (O.)".
@@ -117,7 +133,10 @@ def period_key(title: str) -> str:
     m = re.fullmatch(r"(\d{4}) ([1-4])e kwartaal", t)
     if m:
         return f"{m.group(1)}KW0{m.group(2)}"
-    m = re.fullmatch(r"([12])e halfjaar (\d{4})", t)
+    m = re.fullmatch(r"([1-4])e kwartaal (\d{4})", t)
+    if m:
+        return f"{m.group(2)}KW0{m.group(1)}"
+    m = re.fullmatch(r"([12])e half ?jaar (\d{4})", t)  # 85098NED writes "1e half jaar 2024"
     if m:
         return f"{m.group(2)}HJ0{m.group(1)}"
     raise ValueError(f"unknown StatLine period title {title!r}")
@@ -244,7 +263,8 @@ def build_label_resolved(
     if dropped_regions:
         snap.derived.append(
             f"{len(dropped_regions)} region titles outside today's classification dropped "
-            f"(former gemeenten, e.g. {', '.join(sorted(dropped_regions)[:3])})"
+            "(former gemeenten; in some tables also size classes or youth-care regions), "
+            f"e.g. {', '.join(sorted(dropped_regions)[:3])}"
         )
 
 
@@ -342,9 +362,9 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
     snap.gaps.append("Provinces only (PV20–PV31), 1995–2019; region titles not in the download")
     snapshots.append(snap)
 
-    # Housing: label-resolved S1 files. Dimension keys of the total categories are the ones the
-    # live tables use (TOTAL_CATEGORY_KEYS); other categories are not in the registry's slices.
-    for table_id, folder, gaps in HOUSING_FILES:
+    # Label-resolved S1 files. Dimension keys of the total categories are the ones the live
+    # tables use (TOTAL_CATEGORY_KEYS); other categories and period kinds are not registered.
+    for table_id, folder, gaps in LABEL_RESOLVED_FILES:
         table = REGISTRY[table_id]
         path = raw_dir / folder / f"{table_id}.csv"
         snap = SnapshotTable(table, [path], SOURCE_S1, S1_RETRIEVED)
@@ -352,6 +372,11 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
         codes = {d: TOTAL_CATEGORY_KEYS[d] for d in table.dimensions if d in TOTAL_CATEGORY_KEYS}
         for dim, keys in codes.items():
             frame = frame[frame[dim].isin(list(keys))]
+        kinds = frame["Perioden"].map(lambda title: period_key(title)[4:6])
+        if table.period_kinds is not None and not kinds.isin(table.period_kinds).all():
+            left_out = sorted(frame.loc[~kinds.isin(table.period_kinds), "Perioden"].unique())
+            snap.derived.append(f"Periods of unregistered kinds left out: {', '.join(left_out)}")
+            frame = frame[kinds.isin(table.period_kinds)]
         build_label_resolved(table, frame, regions, 6, snap, codes)
         if codes:
             snap.derived.append(

@@ -58,6 +58,8 @@ def test_missing_entity_set_names_the_table(tmp_path):
         ("2024 december", "2024MM12"),
         ("2023 3e kwartaal", "2023KW03"),
         ("1e halfjaar 2021", "2021HJ01"),
+        ("1e half jaar 2024", "2024HJ01"),
+        ("1e kwartaal 2015", "2015KW01"),
         ("2022*", "2022JJ00"),
     ],
 )

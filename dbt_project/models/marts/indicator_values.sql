@@ -1,7 +1,11 @@
 -- The contract every indicator writes into: one row per indicator × region × period.
 -- A new indicator adds one entry to the list below (the mart and column it comes from) and one
 -- row to seeds/indicator_definitions.csv (what it means); a test keeps the two in step.
--- `status` and `source` name other columns where a figure combines several tables.
+-- `status` and `source` name other columns where a figure combines several tables; `nulls`
+-- keeps the rows where CBS publishes a period but no value (suppressed or unknown): they stay
+-- null, never zero. `method_break` marks the first period after a change of source table that
+-- seeds/reeksovergangen.csv declares a break; an undeclared change leaves it null (a blocking
+-- check then names the rows).
 {% set indicators = [
     {'id': 'bevolking_totaal', 'model': 'bevolking_per_jaar', 'value': 'bevolking'},
     {'id': 'bevolking_index_2002', 'model': 'bevolking_per_jaar', 'value': 'index_2002'},
@@ -32,6 +36,11 @@
     {'id': 'woondeal_verwacht_lineair', 'model': 'woondeal_voortgang', 'value': 'verwacht_lineair', 'period': 'jaar',
      'status': "'n.v.t.'", 'source': 'doel_versie', 'release_date': 'null',
      'where': 'gerealiseerd_cumulatief is not null'},
+    {'id': 'jeugdhulp_in_natura_pct', 'model': 'jeugdhulp_per_periode', 'value': 'jeugdhulp_in_natura_pct', 'period_type': 'period_type', 'nulls': true},
+    {'id': 'jeugdhulp_met_verblijf_pct', 'model': 'jeugdhulp_per_periode', 'value': 'jeugdhulp_met_verblijf_pct', 'period_type': 'period_type', 'nulls': true},
+    {'id': 'jeugdbescherming_pct', 'model': 'jeugdhulp_per_periode', 'value': 'jeugdbescherming_pct', 'period_type': 'period_type', 'nulls': true},
+    {'id': 'jeugdreclassering_pct', 'model': 'jeugdhulp_per_periode', 'value': 'jeugdreclassering_pct', 'period_type': 'period_type', 'nulls': true},
+    {'id': 'jongeren_met_jeugdzorg', 'model': 'jeugdzorg_per_periode', 'value': 'jongeren_met_jeugdzorg', 'period_type': 'period_type', 'nulls': true},
 ] %}
 with all_indicators as (
 {% for i in indicators %}
@@ -39,15 +48,37 @@ with all_indicators as (
         '{{ i.id }}' as indicator_id,
         region_code,
         cast({{ i.get('period', 'period') }} as varchar) as period,
-        'jaar' as period_type,
+        {{ i.get('period_type', "'jaar'") }} as period_type,
         {{ i.value }} as value,
         {{ i.get('status', 'status') }} as status,
         {{ i.get('source', 'source_table') }} as source_table,
         {{ i.get('release_date', 'release_date') }} as release_date
     from {{ ref(i.model) }}
-    where {{ i.value }} is not null{% if i.where %} and {{ i.where }}{% endif %}
+    where {{ 'true' if i.nulls else i.value ~ ' is not null' }}{% if i.where %} and {{ i.where }}{% endif %}
     {% if not loop.last %}union all{% endif %}
 {% endfor %}
+),
+sequenced as (
+    select *, lag(source_table) over (
+        partition by indicator_id, region_code, period_type order by period) as previous_source
+    from all_indicators
+),
+-- A change of source (compared table by table where a figure combines tables) is either the
+-- same statistic continued or a method break, as declared in seeds/reeksovergangen.csv.
+source_changes as (
+    select indicator_id, region_code, period_type, period,
+        unnest(string_split(previous_source, ', ')) as van_tabel,
+        unnest(string_split(source_table, ', ')) as naar_tabel
+    from sequenced
+    where previous_source <> source_table
+),
+judged as (
+    select c.indicator_id, c.region_code, c.period_type, c.period,
+        case when bool_and(c.van_tabel = c.naar_tabel or o.van_tabel is not null)
+             then bool_or(not o.zelfde_definitie) end as method_break
+    from source_changes c
+    left join {{ ref('reeksovergangen') }} o using (van_tabel, naar_tabel)
+    group by all
 )
 select
     i.indicator_id,
@@ -60,7 +91,10 @@ select
     c.unit,
     i.status,
     i.source_table,
-    cast(i.release_date as date) as release_date
-from all_indicators i
+    cast(i.release_date as date) as release_date,
+    case when i.previous_source is null or i.previous_source = i.source_table then false
+         else j.method_break end as method_break
+from sequenced i
 join {{ ref('indicator_catalog') }} c using (indicator_id)
 left join {{ ref('dim_region') }} r using (region_code)
+left join judged j using (indicator_id, region_code, period_type, period)

@@ -1,0 +1,7 @@
+-- Young people with youth care (jeugdhulp, jeugdbescherming or jeugdreclassering) per region
+-- and period, count and %, from 85099NED (2021 on).
+select
+    region_code, period, period_type, jongeren_met_jeugdzorg, jongeren_met_jeugdzorg_pct,
+    status, source_table, release_date
+from {{ ref('stg_cbs__jeugdzorg') }}
+where period_type in ('jaar', 'halfjaar')
