@@ -1,8 +1,13 @@
 """The end-to-end warehouse: the `nightly` job on the embedded snapshot, built once per session."""
 
+import shutil
+
 import dagster as dg
 import duckdb
 import pytest
+
+from orchestration.expectations import MART_SUITES, run_suite
+from sources.config import load_settings
 
 
 def run_nightly(overrides: dict[str, str]) -> dg.ExecuteInProcessResult:
@@ -37,3 +42,18 @@ def value(con, indicator, region, period):
         "where indicator_id = ? and region_code = ? and period = ?",
         [indicator, region, period],
     ).fetchone()[0]
+
+
+@pytest.fixture
+def tampered(warehouse_path, tmp_path):
+    """A writable copy of the end-to-end warehouse, for tests that break it on purpose."""
+    path = tmp_path / "tampered.duckdb"
+    shutil.copyfile(warehouse_path, path)
+    con = duckdb.connect(str(path))
+    yield con
+    con.close()
+
+
+def failures(con, suite: str) -> list[str]:
+    frames = MART_SUITES[suite].read_frames(con, load_settings({}))
+    return run_suite(MART_SUITES[suite], frames)[0]

@@ -1,14 +1,9 @@
 """End to end, housing: real snapshot figures through to marts.indicator_values, and the
 blocking housing checks failing on tampered copies of the end-to-end warehouse."""
 
-import shutil
-
-import duckdb
 import pytest
 
-from orchestration.expectations import MART_SUITES, run_suite
-from sources.config import load_settings
-from tests.e2e.conftest import value
+from tests.e2e.conftest import failures, value
 
 TWENTE_GEMEENTEN = 14
 
@@ -182,20 +177,6 @@ def test_every_overijssel_gemeente_has_stock_households_and_new_build(warehouse)
 
 # The blocking checks on tampered copies of the end-to-end warehouse: each must fail and say
 # which values broke it.
-
-
-@pytest.fixture
-def tampered(warehouse_path, tmp_path):
-    path = tmp_path / "tampered.duckdb"
-    shutil.copyfile(warehouse_path, path)
-    con = duckdb.connect(str(path))
-    yield con
-    con.close()
-
-
-def failures(con, suite: str) -> list[str]:
-    frames = MART_SUITES[suite].read_frames(con, load_settings({}))
-    return run_suite(MART_SUITES[suite], frames)[0]
 
 
 def test_checks_pass_on_the_untampered_warehouse(tampered):

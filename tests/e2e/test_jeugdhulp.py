@@ -1,0 +1,101 @@
+"""End to end, jeugdhulp: real snapshot figures through to marts.indicator_values and the
+gemeente comparison, and the blocking checks on tampered copies of the warehouse."""
+
+import pytest
+
+from tests.e2e.conftest import failures, value
+
+
+def test_jeugdhulp_in_natura_2023_for_nederland_overijssel_and_gemeenten(warehouse):
+    # 85098NED, 2023: Nederland 13.9%, Overijssel 12.5% (the definitive figure; first
+    # published as 12.2%), Enschede 14.8%, Zwolle 12.0%, Staphorst 6.4%.
+    assert value(warehouse, "jeugdhulp_in_natura_pct", "NL01", "2023") == 13.9
+    assert value(warehouse, "jeugdhulp_in_natura_pct", "PV23", "2023") == 12.5
+    assert value(warehouse, "jeugdhulp_in_natura_pct", "GM0153", "2023") == 14.8
+    assert value(warehouse, "jeugdhulp_in_natura_pct", "GM0193", "2023") == 12.0
+    assert value(warehouse, "jeugdhulp_in_natura_pct", "GM0180", "2023") == 6.4
+    assert value(warehouse, "jeugdhulp_in_natura_pct", "PV23", "2023H1") == 10.7
+
+
+def test_overijssel_series_reaches_back_to_2015_across_both_tables(warehouse):
+    rows = warehouse.execute(
+        "select period, value, source_table, method_break from marts.indicator_values "
+        "where indicator_id = 'jeugdhulp_in_natura_pct' and region_code = 'PV23' "
+        "and period_type = 'jaar' order by period"
+    ).fetchall()
+    assert [r[0] for r in rows] == [str(y) for y in range(2015, 2024)]
+    # CBS publishes no 2015 figure for Overijssel in 82972NED: the row stays, null, not zero.
+    assert rows[0] == ("2015", None, "82972NED", False)
+    assert rows[1][1:3] == (9.3, "82972NED")
+    assert rows[5][1:3] == (11.2, "82972NED")  # 2020
+    assert rows[6] == ("2021", 12.0, "85098NED", True)  # the change of table is flagged
+    assert not any(r[3] for r in rows[7:])
+    # Gemeenten do have 2015 (Enschede 9%).
+    assert value(warehouse, "jeugdhulp_in_natura_pct", "GM0153", "2015") == 9
+
+
+def test_other_shares_and_the_count(warehouse):
+    assert value(warehouse, "jeugdhulp_met_verblijf_pct", "PV23", "2023") == 11.9
+    assert value(warehouse, "jeugdbescherming_pct", "PV23", "2023") == 1.3
+    assert value(warehouse, "jeugdreclassering_pct", "PV23", "2023") == 0.3
+    assert value(warehouse, "jongeren_met_jeugdzorg", "PV23", "2023") == 30_755
+    assert value(warehouse, "jongeren_met_jeugdzorg", "GM0153", "2023") == 4_460
+
+
+def test_gemeente_comparison_with_province_and_nederland(warehouse):
+    rows = {
+        r[0]: r[1:]
+        for r in warehouse.execute(
+            "select region_code, value, provincie_value, nederland_value, "
+            "verschil_nederland_punten, ten_opzichte_van_nederland, rang "
+            "from marts.gemeente_vergelijking "
+            "where indicator_id = 'jeugdhulp_in_natura_pct' and period = '2023'"
+        ).fetchall()
+    }
+    assert len(rows) == 25
+    almelo = rows["GM0141"]
+    assert almelo[:3] == (15.3, 12.5, 13.9)
+    assert almelo[3] == pytest.approx(1.4)
+    assert almelo[4:] == ("boven", 1)
+    assert rows["GM0153"][4:] == ("boven", 2) and rows["GM0164"][4:] == ("boven", 2)  # a tie
+    assert rows["GM1700"][4:] == ("onder", 4)  # Twenterand, after the tie
+    assert rows["GM0180"][4:] == ("onder", 25)  # Staphorst, lowest
+
+
+def test_a_missing_value_is_null_unranked_and_never_shifts_the_ranks(warehouse):
+    rows = warehouse.execute(
+        "select region_code, value, rang, aantal_gemeenten_met_waarde "
+        "from marts.gemeente_vergelijking "
+        "where indicator_id = 'jeugdhulp_in_natura_pct' and period = '2024H1' order by rang"
+    ).fetchall()
+    missing = [r for r in rows if r[1] is None]
+    assert missing == [("GM0164", None, None, 24)]  # Hengelo: no CBS figure for 2024H1
+    assert sorted(r[2] for r in rows if r[2] is not None)[-1] <= 24
+
+
+def test_the_catalog_explains_the_break_and_the_woonplaatsbeginsel(warehouse):
+    notes = warehouse.execute(
+        "select method_notes, definition from marts.indicator_catalog "
+        "where indicator_id = 'jeugdhulp_in_natura_pct'"
+    ).fetchone()
+    assert "method_break" in notes[0] and "Woonplaatsbeginsel" in notes[0]
+    assert "responsible gemeente" in notes[1]
+
+
+def test_an_undeclared_change_of_source_table_is_blocked(tampered):
+    tampered.execute(
+        "update marts.indicator_values set source_table = '99999NED', method_break = null "
+        "where indicator_id = 'jeugdbescherming_pct' and region_code = 'GM0153' "
+        "and period = '2022'"
+    )
+    [message] = [m for m in failures(tampered, "indicator_values") if "undeclared" in m]
+    assert "GM0153" in message and "jeugdbescherming_pct" in message
+
+
+def test_a_gemeente_missing_from_a_period_is_blocked(tampered):
+    tampered.execute(
+        "delete from marts.indicator_values where indicator_id = 'jeugdhulp_in_natura_pct' "
+        "and region_code = 'GM0193' and period = '2019H2'"
+    )
+    [message] = [m for m in failures(tampered, "indicator_values") if "missing_in_a_period" in m]
+    assert "GM0193" in message and "2019H2" in message
