@@ -50,7 +50,14 @@ def _expectations(suite_name: str) -> dict[str, list]:
             "all_rows": [
                 e.ExpectColumnValuesToBeInSet(
                     column="status",
-                    value_set=["definitief", "voorlopig", "nader voorlopig", "onbekend", "n.v.t."],
+                    value_set=[
+                        "definitief",
+                        "voorlopig",
+                        "nader voorlopig",
+                        "onbekend",
+                        "n.v.t.",
+                        "geheim",
+                    ],
                 ),
                 e.ExpectColumnValuesToNotBeNull(column="region_name"),
             ],
@@ -67,6 +74,11 @@ def _expectations(suite_name: str) -> dict[str, list]:
             ],
             "reference_mixed_with_cbs": [e.ExpectTableRowCountToEqual(value=0)],
             "undeclared_source_changes": [e.ExpectTableRowCountToEqual(value=0)],
+            "export_share_total": [
+                e.ExpectColumnValuesToBeBetween(
+                    column="total_pct", min_value=99.999, max_value=100.001
+                ),
+            ],
             "gemeenten_missing_in_a_period": [e.ExpectTableRowCountToEqual(value=0)],
         },
         "woningvoorraad_mutaties": {
@@ -199,16 +211,21 @@ MART_SUITES: dict[str, MartSuite] = {
             "counts": "select * from marts.indicator_values "
             "where unit in ('personen', 'woningen', 'huishoudens') "
             "and indicator_id not in ('netto_toevoeging', 'woningtekort_proxy')",
+            # Percentages that are shares (not changes or the shortage proxy, which may be < 0).
             "shares_pct": "select * from marts.indicator_values where unit = '%' "
-            "and indicator_id not in ('woningtekort_proxy_pct')",
+            "and indicator_id not in ('woningtekort_proxy_pct', 'export_goederen_groei_pct')",
+            "export_share_total": "select period, sum(value) as total_pct "
+            "from marts.indicator_values where indicator_id = 'export_goederen_aandeel_pct' "
+            "group by period",
             # A reference figure published by others (ABF) and our CBS-based proxy never share
             # an indicator id: rows of 'referentie' indicators come from a reference seed, and
             # only those do.
             "reference_mixed_with_cbs": """
                 select v.indicator_id, v.region_code, v.period, v.source_table, c.source_kind
                 from marts.indicator_values v join marts.indicator_catalog c using (indicator_id)
-                where (c.source_kind = 'referentie')
-                    != (v.source_table in (select bron from reference.woningtekort_abf))
+                where (c.source_kind = 'referentie') != (v.source_table in (
+                    select bron from reference.woningtekort_abf
+                    union all select bron from reference.export_partners_referentie))
             """,
             # A series that changes source table must say whether that is a method break:
             # seeds/reeksovergangen.csv declares each change; an undeclared one is null here.

@@ -3,7 +3,8 @@
 import dagster as dg
 
 from orchestration.resources import OntcijferdRun
-from orchestration.warehouse import load_raw_table
+from orchestration.warehouse import load_custom_releases, load_raw_table
+from sources.custom import CUSTOM_SOURCES, CustomSource, read_release, releases
 from sources.registry import REGISTRY, CbsTable
 
 WAREHOUSE_POOL = "warehouse"  # every step that writes the DuckDB file shares one slot
@@ -41,4 +42,39 @@ def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
     return _load
 
 
-raw_assets = [raw_table_asset(t) for t in REGISTRY.values()]
+def custom_file_asset(source: CustomSource) -> dg.AssetsDefinition:
+    """Every release file of a custom CBS source, validated (pandera) into `raw.custom_<id>`.
+
+    One bad file fails the asset with file, row and column named; nothing downstream runs and
+    the published warehouse stays as it was.
+    """
+
+    @dg.asset(
+        key=dg.AssetKey(["raw", source.asset_name]),
+        group_name="raw_custom",
+        kinds={"duckdb", "python"},
+        description=f"CBS custom file: {source.title} ({source.unit}). {source.notes}".strip(),
+        metadata={"unit": source.unit, "columns": list(source.columns)},
+        pool=WAREHOUSE_POOL,
+    )
+    def _load(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
+        found = releases(source, ontcijferd.settings.custom_dir)
+        codes = ontcijferd.province_codes()
+        loaded = [(release, read_release(release, codes)) for release in found]
+        with ontcijferd.build.connect() as con:
+            rows = load_custom_releases(con, source, loaded)
+        context.log.info("Loaded %s rows from %s release(s) of %s", rows, len(found), source.title)
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": rows,
+                "releases": [r.release_id for r in found],
+                "latest_release": found[-1].release_id if found else "none",
+            }
+        )
+
+    return _load
+
+
+raw_assets = [raw_table_asset(t) for t in REGISTRY.values()] + [
+    custom_file_asset(s) for s in CUSTOM_SOURCES.values()
+]

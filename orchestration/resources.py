@@ -7,6 +7,7 @@ from pydantic import PrivateAttr
 
 from orchestration.warehouse import WarehouseBuild
 from sources.config import Settings, load_settings
+from sources.custom import province_codes_from_gebieden
 from sources.registry import CURRENT_REGION_TABLE, REGISTRY
 from sources.scope import RegionScope, membership_from_gebieden, resolve_scope
 from sources.snapshot import SnapshotSource
@@ -25,6 +26,7 @@ class OntcijferdRun(dg.ConfigurableResource):
     _settings: Settings | None = PrivateAttr(default=None)
     _build: WarehouseBuild | None = PrivateAttr(default=None)
     _scope: RegionScope | None = PrivateAttr(default=None)
+    _gebieden_rows: list[dict] | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._settings = load_settings({**os.environ, **self.env_overrides})
@@ -53,9 +55,20 @@ class OntcijferdRun(dg.ConfigurableResource):
             return StatLineClient(self.settings.live)
         return SnapshotSource(self.settings.snapshot_dir)
 
+    def _gebieden(self) -> list[dict]:
+        """Today's Gebieden in Nederland rows, fetched once per run."""
+        if self._gebieden_rows is None:
+            self._gebieden_rows = self.source().fetch(REGISTRY[CURRENT_REGION_TABLE], None).data
+        return self._gebieden_rows
+
     def scope(self) -> RegionScope:
         """The region scope, resolved once per run from today's Gebieden in Nederland table."""
         if self._scope is None:
-            regions = self.source().fetch(REGISTRY[CURRENT_REGION_TABLE], None)
-            self._scope = resolve_scope(self.settings.scope, membership_from_gebieden(regions.data))
+            self._scope = resolve_scope(
+                self.settings.scope, membership_from_gebieden(self._gebieden())
+            )
         return self._scope
+
+    def province_codes(self) -> dict[str, str]:
+        """Province name (as CBS writes it) or code → PV code, for custom files."""
+        return province_codes_from_gebieden(self._gebieden())

@@ -21,6 +21,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from sources.custom import CustomSource, Release
+from sources.custom import release_date as custom_release_date
 from sources.registry import CbsTable
 from sources.tabledata import CbsDataError, CbsTableData
 
@@ -101,6 +103,80 @@ class WarehouseBuild:
             fcntl.flock(self._lock_file, fcntl.LOCK_UN)
             self._lock_file.close()
             self._lock_file = None
+
+
+CUSTOM_RELEASES_DDL = """
+create schema if not exists raw;
+create table if not exists raw.custom_releases (
+    source_id varchar, release varchar, title varchar, publisher varchar, source_url varchar,
+    published varchar, release_date date, unit varchar, file varchar, sha256 varchar,
+    row_count bigint, loaded_at timestamp
+);
+"""
+
+
+def load_custom_releases(
+    con: duckdb.DuckDBPyConnection, source: CustomSource, loaded: list[tuple[Release, pd.DataFrame]]
+) -> int:
+    """Replace `raw.custom_<source>` with every release's rows and record each release."""
+    columns = [*source.columns, "region_code", "release"]
+    frame = pd.concat(
+        [rows[columns] for _, rows in loaded] or [pd.DataFrame(columns=columns)],
+        ignore_index=True,
+    ).astype({c: "string" for c in columns if c not in ("jaar", "waarde")})
+    frame = frame.astype({"jaar": "Int64", "waarde": "float64"})
+    meta = pd.DataFrame(
+        [
+            {
+                "source_id": source.source_id,
+                "release": release.release_id,
+                "title": release.metadata["title"],
+                "publisher": release.metadata["publisher"],
+                "source_url": release.metadata["source_url"],
+                "published": release.metadata["published"],
+                "release_date": custom_release_date(release),
+                "unit": source.unit,
+                "file": f"{release.path.parent.name}/{release.path.name}",
+                "sha256": release.sha256,
+                "row_count": len(rows),
+                "loaded_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            }
+            for release, rows in loaded
+        ],
+        columns=[
+            "source_id",
+            "release",
+            "title",
+            "publisher",
+            "source_url",
+            "published",
+            "release_date",
+            "unit",
+            "file",
+            "sha256",
+            "row_count",
+            "loaded_at",
+        ],
+    )
+    meta["release_date"] = pd.to_datetime(meta["release_date"]).dt.date
+    con.execute("begin transaction")
+    try:
+        con.execute(CUSTOM_RELEASES_DDL)
+        con.register("incoming_rows", frame)
+        con.execute(
+            f"create or replace table raw.{source.asset_name} as select * from incoming_rows"
+        )
+        con.unregister("incoming_rows")
+        con.execute("delete from raw.custom_releases where source_id = ?", [source.source_id])
+        if len(meta):
+            con.register("incoming_meta", meta)
+            con.execute("insert into raw.custom_releases select * from incoming_meta")
+            con.unregister("incoming_meta")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return len(frame)
 
 
 METADATA_DDL = """

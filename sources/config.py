@@ -26,6 +26,7 @@ class Settings:
     warehouse_path: Path = REPO_ROOT / "warehouse" / "ontcijferd.duckdb"
     scope: ScopeConfig = field(default_factory=ScopeConfig)
     snapshot_dir: Path = REPO_ROOT / "sources" / "snapshot"
+    custom_dir: Path = REPO_ROOT / "sources" / "custom"
     live: LiveSettings = field(default_factory=LiveSettings)
 
     def __post_init__(self) -> None:
@@ -69,6 +70,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ),
         scope=ScopeConfig(**scope_raw),
         snapshot_dir=_resolve(env.get("ONTCIJFERD_SNAPSHOT_DIR", "sources/snapshot")),
+        custom_dir=_resolve(env.get("ONTCIJFERD_CUSTOM_DIR", "sources/custom")),
         live=live,
     )
     return settings

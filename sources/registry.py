@@ -358,6 +358,20 @@ _TABLES: tuple[CbsTable, ...] = (
         "(2015–2020) is not loaded: the key of its 'JZ Totaal jeugdzorg' category is not in "
         "the collected raw export (titles only) and could not be verified offline.",
     ),
+    # Dutch goods trade by partner country (transfer of ownership), for national partner shares
+    # beside the province's custom partner files. Live mode only: no raw file was collected, so
+    # the snapshot loads it empty. Keys as used by public clients of the live table.
+    CbsTable(
+        table_id="85427NED",
+        theme="export",
+        title="Internationale goederenhandel; eigendomsoverdracht, landen, SITC",
+        dimensions=("Landen", "SITC", "Perioden"),
+        measures=("TotaleUitvoerwaarde_2",),
+        # T001082 = all goods (SITC total).
+        slices=(Slice("alle_goederen", _frozen({"SITC": ("T001082",)}), regions="none"),),
+        region_dimension=None,
+        notes="Exports of goods by partner country, € million, Nederland; live mode only.",
+    ),
     CbsTable(
         table_id="71486ned",
         theme="wonen",

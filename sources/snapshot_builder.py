@@ -113,6 +113,9 @@ LABEL_RESOLVED_FILES = (
     ),
 )
 
+# Registered for live mode, no raw file collected: written as empty folders.
+LIVE_ONLY_TABLES = ("86098NED", "85427NED")
+
 # KWB editions before 2024 title GM0164 plain "Hengelo"; the region tables use "Hengelo (O.)".
 # Hengelo (Gld.) has not been a gemeente since 2005, so in 2021–2023 "Hengelo" is unambiguous.
 KWB_GEMEENTE_TITLE_ALIASES = {"Hengelo": "GM0164"}
@@ -387,10 +390,11 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
         snap.gaps += gaps
         snapshots.append(snap)
 
-    # 86098NED has no raw file: an empty folder, so snapshot mode loads it empty, never invented.
-    snap = SnapshotTable(REGISTRY["86098NED"], [], "none (no raw file collected)", None)
-    snap.gaps.append("No data in the snapshot: the table is loaded empty; live mode fills it")
-    snapshots.append(snap)
+    # Tables without a raw file: an empty folder, so snapshot mode loads them empty.
+    for table_id in LIVE_ONLY_TABLES:
+        snap = SnapshotTable(REGISTRY[table_id], [], "none (no raw file collected)", None)
+        snap.gaps.append("No data in the snapshot: the table is loaded empty; live mode fills it")
+        snapshots.append(snap)
 
     # KWB editions: gemeente and Land rows of the label-resolved parquet subsets.
     for table_id, year in (

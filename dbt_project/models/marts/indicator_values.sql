@@ -1,4 +1,5 @@
--- The contract every indicator writes into: one row per indicator × region × period.
+-- The contract every indicator writes into: one row per indicator × region × period (×
+-- categorie, e.g. the partner country, for the few indicators that have one).
 -- A new indicator adds one entry to the list below (the mart and column it comes from) and one
 -- row to seeds/indicator_definitions.csv (what it means); a test keeps the two in step.
 -- `status` and `source` name other columns where a figure combines several tables; `nulls`
@@ -41,12 +42,19 @@
     {'id': 'jeugdbescherming_pct', 'model': 'jeugdhulp_per_periode', 'value': 'jeugdbescherming_pct', 'period_type': 'period_type', 'nulls': true},
     {'id': 'jeugdreclassering_pct', 'model': 'jeugdhulp_per_periode', 'value': 'jeugdreclassering_pct', 'period_type': 'period_type', 'nulls': true},
     {'id': 'jongeren_met_jeugdzorg', 'model': 'jeugdzorg_per_periode', 'value': 'jongeren_met_jeugdzorg', 'period_type': 'period_type', 'nulls': true},
+    {'id': 'export_goederen', 'model': 'export_per_provincie', 'value': 'export_goederen', 'nulls': true},
+    {'id': 'export_goederen_groei_pct', 'model': 'export_per_provincie', 'value': 'groei_pct'},
+    {'id': 'export_goederen_aandeel_pct', 'model': 'export_per_provincie', 'value': 'aandeel_pct'},
+    {'id': 'export_aandeel_partner_pct', 'model': 'export_partnerlanden', 'value': 'aandeel_pct', 'categorie': 'partnerland'},
+    {'id': 'export_aandeel_partner_referentie_pct', 'model': 'export_partners_referentie', 'value': 'aandeel_pct',
+     'categorie': 'partnerland', 'status': "'n.v.t.'", 'source': 'bron', 'release_date': 'null'},
 ] %}
 with all_indicators as (
 {% for i in indicators %}
     select
         '{{ i.id }}' as indicator_id,
         region_code,
+        {{ i.get('categorie', 'null') }} as categorie,
         cast({{ i.get('period', 'period') }} as varchar) as period,
         {{ i.get('period_type', "'jaar'") }} as period_type,
         {{ i.value }} as value,
@@ -60,20 +68,21 @@ with all_indicators as (
 ),
 sequenced as (
     select *, lag(source_table) over (
-        partition by indicator_id, region_code, period_type order by period) as previous_source
+        partition by indicator_id, region_code, categorie, period_type order by period)
+        as previous_source
     from all_indicators
 ),
 -- A change of source (compared table by table where a figure combines tables) is either the
 -- same statistic continued or a method break, as declared in seeds/reeksovergangen.csv.
 source_changes as (
-    select indicator_id, region_code, period_type, period,
+    select indicator_id, region_code, categorie, period_type, period,
         unnest(string_split(previous_source, ', ')) as van_tabel,
         unnest(string_split(source_table, ', ')) as naar_tabel
     from sequenced
     where previous_source <> source_table
 ),
 judged as (
-    select c.indicator_id, c.region_code, c.period_type, c.period,
+    select c.indicator_id, c.region_code, c.categorie, c.period_type, c.period,
         case when bool_and(c.van_tabel = c.naar_tabel or o.van_tabel is not null)
              then bool_or(not o.zelfde_definitie) end as method_break
     from source_changes c
@@ -85,6 +94,7 @@ select
     i.region_code,
     r.region_name,
     r.region_level,
+    i.categorie,
     i.period,
     i.period_type,
     cast(i.value as double) as value,
@@ -97,4 +107,7 @@ select
 from sequenced i
 join {{ ref('indicator_catalog') }} c using (indicator_id)
 left join {{ ref('dim_region') }} r using (region_code)
-left join judged j using (indicator_id, region_code, period_type, period)
+left join judged j
+    on j.indicator_id = i.indicator_id and j.region_code = i.region_code
+    and j.categorie is not distinct from i.categorie and j.period_type = i.period_type
+    and j.period = i.period

@@ -1,0 +1,254 @@
+"""Custom CBS files ("maatwerk", news tables): the second kind of source, next to StatLine.
+
+CBS publishes some figures — goods export per province — only as news or custom tables, so the
+data team receives them as files. Each release is one CSV file in the repository,
+`sources/custom/<source id>/<release>.csv`, with a metadata file `<release>.yaml` beside it
+(title, publisher, source URL, publication date). The registry below says per source which
+columns a file has, its unit and how regions and periods are coded; `read_release` checks a
+file against that with a pandera contract and names file, row and column for anything wrong.
+Every release is kept (raw.custom_<source id> has a `release` column); the marts use the
+latest. How to add a release: README, "Adding a CBS export release".
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import hashlib
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+
+CUSTOM_DIR = Path(__file__).parent / "custom"
+METADATA_KEYS = ("title", "publisher", "source_url", "published")
+SECRET = "geheim"  # CBS withholds the figure (confidentiality): the value stays empty
+
+
+class CustomFileError(ValueError):
+    """A custom file that does not match its registration; the message names file/row/column."""
+
+
+@dataclass(frozen=True)
+class CustomSource:
+    source_id: str
+    title: str
+    unit: str
+    # Columns of a release file, in order. `regio` holds province names as CBS writes them,
+    # `jaar` the calendar year, `waarde` the number (empty when `status` is "geheim").
+    columns: tuple[str, ...]
+    key_columns: tuple[str, ...]
+    region_coding: str = "provincie_naam"
+    period_coding: str = "jaar"
+    notes: str = ""
+
+    @property
+    def asset_name(self) -> str:
+        return f"custom_{self.source_id}"
+
+    @property
+    def folder_name(self) -> str:
+        return self.source_id
+
+
+CUSTOM_SOURCES: Mapping[str, CustomSource] = {
+    s.source_id: s
+    for s in (
+        CustomSource(
+            source_id="export_provincies",
+            title="Uitvoer van goederen per provincie",
+            unit="mln euro",
+            columns=("regio", "jaar", "waarde", "eenheid", "status"),
+            key_columns=("regio", "jaar"),
+            notes="Goods export by the establishments in each province (CBS attributes trade "
+            "of firms with several establishments by employees).",
+        ),
+        CustomSource(
+            source_id="export_partnerlanden",
+            title="Uitvoer van goederen per provincie en partnerland",
+            unit="mln euro",
+            columns=("regio", "partnerland", "jaar", "waarde", "eenheid", "status"),
+            key_columns=("regio", "partnerland", "jaar"),
+            notes="Goods export per province to each partner country, for CBS custom partner "
+            "tables the data team drops in; one row per province × partner country × year, "
+            "including a partner 'Totaal' row per province and year (the base of the shares).",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Release:
+    source: CustomSource
+    release_id: str  # the file name without extension, e.g. "2023-08-cbs-nieuws"
+    path: Path
+    metadata: Mapping[str, str]
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+
+def releases(source: CustomSource, root: Path = CUSTOM_DIR) -> list[Release]:
+    """Every release file of a source, oldest first (release ids sort by publication date)."""
+    folder = root / source.folder_name
+    found = []
+    for path in sorted(folder.glob("*.csv")):
+        meta_path = path.with_suffix(".yaml")
+        if not meta_path.is_file():
+            raise CustomFileError(f"file {path}: metadata file {meta_path.name} is missing")
+        metadata = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+        missing = [k for k in METADATA_KEYS if not metadata.get(k)]
+        if missing:
+            raise CustomFileError(f"file {meta_path}: missing {', '.join(missing)}")
+        found.append(Release(source, path.stem, path, {k: str(v) for k, v in metadata.items()}))
+    return found
+
+
+def province_codes_from_gebieden(rows: list[dict]) -> dict[str, str]:
+    """Province names as CBS writes them (and the codes themselves) → PV code."""
+    codes = {}
+    for row in rows:
+        code = str(row["Code_28"]).strip()
+        codes[str(row["Naam_29"]).strip()] = code
+        codes[code] = code
+    return codes
+
+
+def release_date(release: Release) -> str | None:
+    """The publication date as release date, only when the metadata gives a full date."""
+    published = release.metadata["published"].strip()
+    try:
+        return dt.date.fromisoformat(published).isoformat()
+    except ValueError:
+        return None
+
+
+def _contract(source: CustomSource, province_names: list[str]) -> pa.DataFrameSchema:
+    columns = {
+        "regio": pa.Column(str, pa.Check.isin(province_names), nullable=False),
+        "jaar": pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=False),
+        "waarde": pa.Column(float, pa.Check.ge(0), nullable=True),
+        "eenheid": pa.Column(str, pa.Check.isin([source.unit]), nullable=False),
+        "status": pa.Column(str, pa.Check.isin(["", SECRET]), nullable=False),
+        "partnerland": pa.Column(str, pa.Check.str_length(1, 100), nullable=False),
+    }
+    return pa.DataFrameSchema(
+        {c: columns[c] for c in source.columns},
+        strict=True,
+        unique=list(source.key_columns),
+        report_duplicates="all",
+        name=source.source_id,
+    )
+
+
+def _parse_numbers(path: Path, frame: pd.DataFrame) -> list[str]:
+    """Turn `jaar` and `waarde` into numbers; a cell that is text is reported, not guessed."""
+    problems = []
+    for column, dtype in (("jaar", "Int64"), ("waarde", "float64")):
+        text = frame[column]
+        numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
+        for row in frame.index[(text != "") & numbers.isna()]:
+            problems.append(
+                f"file {path}, row {row + 2}, column {column}: {text[row]!r} is not a number "
+                "(write digits with '.' as decimal separator, no thousands separator)"
+            )
+        frame[column] = (
+            numbers.astype(dtype) if dtype == "float64" else numbers.round().astype(dtype)
+        )
+    return problems
+
+
+def _contract_messages(
+    source: CustomSource, path: Path, err: pa.errors.SchemaErrors, province_codes
+) -> list[str]:
+    messages = []
+    cases = err.failure_cases
+    for case in cases[cases["index"].notna()].itertuples():
+        row = int(case.index) + 2  # line in the file: line 1 is the header
+        if case.check == "multiple_fields_uniqueness" or not isinstance(case.column, str):
+            messages.append(f"file {path}, row {row}: duplicate row (same key as another row)")
+        elif case.column == "eenheid":
+            messages.append(
+                f"file {path}, row {row}, column eenheid: {case.failure_case!r}, but "
+                f"{source.source_id} is registered in {source.unit!r} (a changed unit needs a "
+                "changed registration, never a silent conversion)"
+            )
+        elif case.column == "regio" and case.check.startswith("isin"):
+            near = difflib.get_close_matches(str(case.failure_case), list(province_codes), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            messages.append(
+                f"file {path}, row {row}, column regio: unknown province "
+                f"{case.failure_case!r}{hint}"
+            )
+        else:
+            messages.append(
+                f"file {path}, row {row}, column {case.column}: {case.failure_case!r} fails "
+                f"{case.check}"
+            )
+    for case in cases[cases["index"].isna()].itertuples():
+        if case.check == "column_in_schema":
+            messages.append(f"file {path}: column {case.failure_case!r} is not expected")
+    return sorted(set(messages), key=messages.index)
+
+
+def read_release(release: Release, province_codes: Mapping[str, str]) -> pd.DataFrame:
+    """Validate one release file and return its rows with `region_code` and `release` added.
+
+    `province_codes` maps province names as CBS writes them (and their codes) to PV codes.
+    Raises CustomFileError naming file, row and column for every problem found.
+    """
+    source, path = release.source, release.path
+    try:
+        lines = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise CustomFileError(f"file {path}: not a readable UTF-8 CSV file ({err})") from err
+    if not lines:
+        raise CustomFileError(f"file {path}: empty")
+    ragged = [
+        f"file {path}, row {n}: {len(fields)} fields where the header has {len(lines[0])} "
+        "(a ',' inside a number? use '.' as decimal separator)"
+        for n, fields in enumerate(lines[1:], start=2)
+        if fields and len(fields) != len(lines[0])
+    ]
+    if ragged:
+        raise CustomFileError("; ".join(ragged))
+    frame = pd.DataFrame([f for f in lines[1:] if f], columns=lines[0], dtype="string")
+    missing = [c for c in source.columns if c not in frame.columns]
+    if missing:
+        raise CustomFileError(
+            f"file {path}: column(s) {', '.join(missing)} missing; a {source.source_id} file "
+            f"has the columns {', '.join(source.columns)}"
+        )
+    frame = frame.apply(lambda column: column.str.strip())
+    empty_value = frame["waarde"] == ""
+    problems = _parse_numbers(path, frame)
+    try:
+        checked = _contract(source, sorted(province_codes)).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        problems += _contract_messages(source, path, err, province_codes)
+        checked = frame
+    secret = checked["status"] == SECRET
+    problems += (
+        [
+            f"file {path}, row {row + 2}, column waarde: status is {SECRET!r} but a value is given"
+            for row in checked.index[secret & checked["waarde"].notna()]
+        ]
+        + [
+            f"file {path}, row {row + 2}, column waarde: empty without status {SECRET!r} (a "
+            "missing figure must say why; it is never read as zero)"
+            for row in checked.index[~secret & empty_value]
+        ]
+        if "waarde" in checked
+        else []
+    )
+    if problems:
+        raise CustomFileError("; ".join(problems))
+    checked["region_code"] = checked["regio"].map(province_codes)
+    checked["release"] = release.release_id
+    return checked
