@@ -39,6 +39,19 @@ def _published_summary(path) -> list[str]:
     return lines
 
 
+def root_cause(error) -> str:
+    """The innermost error of a failed step: the CBS table, file or check that broke it.
+
+    Dagster wraps an exception raised in an asset ("Error occurred while executing op …");
+    the data team needs the original message, e.g. which file, row and column was wrong.
+    """
+    if error is None:
+        return "unknown error"
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
+
+
 def _why(check) -> str:
     """A check's own message; dbt tests have none, so say how many rows broke the test."""
     if check.description:
@@ -85,8 +98,7 @@ def run(_args: argparse.Namespace) -> int:
         print(f"  FAILED {check.asset_key.to_user_string()} {check.check_name}: {_why(check)}")
     for event in result.all_events:
         if event.is_step_failure:
-            error = event.event_specific_data.error
-            message = error.message.strip() if error else "unknown error"
+            message = root_cause(event.event_specific_data.error)
             print(f"  STEP FAILED {event.step_key}: {message}")
             if "is building the warehouse" in message:
                 return EXIT_BUSY

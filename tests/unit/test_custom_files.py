@@ -1,0 +1,112 @@
+"""Custom CBS files: the real export release validates; every kind of bad file is rejected with
+a message naming file, row and column. The bad files are SYNTHETIC variations of the real one."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sources.custom import (
+    CUSTOM_DIR,
+    CUSTOM_SOURCES,
+    CustomFileError,
+    province_codes_from_gebieden,
+    read_release,
+    release_date,
+    releases,
+)
+from sources.snapshot import SNAPSHOT_DIR
+
+EXPORT = CUSTOM_SOURCES["export_provincies"]
+REAL = CUSTOM_DIR / "export_provincies" / "2023-08-cbs-nieuws.csv"
+CODES = province_codes_from_gebieden(
+    json.loads((SNAPSHOT_DIR / "86059NED" / "TypedDataSet.json").read_text())
+)
+
+
+def release_with(tmp_path: Path, lines: list[str], published: str = "2025-01-15"):
+    folder = tmp_path / "export_provincies"
+    folder.mkdir()
+    (folder / "2025-01-15-test.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "2025-01-15-test.yaml").write_text(
+        f"title: test\npublisher: CBS\nsource_url: https://example.org\npublished: '{published}'\n"
+    )
+    [release] = releases(EXPORT, tmp_path)
+    return release
+
+
+def real_lines() -> list[str]:
+    return REAL.read_text(encoding="utf-8").splitlines()
+
+
+def test_the_real_release_reads_with_codes_and_secret_flevoland():
+    [release] = releases(EXPORT)
+    rows = read_release(release, CODES).set_index(["region_code", "jaar"])
+    assert rows.loc[("PV23", 2019), "waarde"] == 22_598
+    assert rows.loc[("PV23", 2021), "waarde"] == 25_119
+    assert rows.loc[("PV28", 2021), "waarde"] == 100_174
+    assert rows.loc[("PV24", 2020), "status"] == "geheim"
+    assert rows.loc[("PV24", 2020), "waarde"] != rows.loc[("PV24", 2020), "waarde"]  # NaN
+    assert len(rows) == 36
+    assert release_date(release) is None  # the release's day is not known: not claimed
+
+
+def test_a_full_publication_date_becomes_the_release_date(tmp_path):
+    assert release_date(release_with(tmp_path, real_lines())) == "2025-01-15"
+
+
+BAD_FILES = {
+    "missing column": (
+        lambda lines: [line.rsplit(",", 1)[0] for line in lines],
+        ["column(s) status missing"],
+    ),
+    "text in a number": (
+        lambda lines: [lines[0], lines[1].replace("11654", "elfduizend"), *lines[2:]],
+        ["row 2, column waarde: 'elfduizend' is not a number"],
+    ),
+    "decimal comma": (
+        lambda lines: [lines[0], lines[1].replace("11654", "11654,5"), *lines[2:]],
+        ["row 2: 6 fields where the header has 5"],
+    ),
+    "duplicate row": (
+        lambda lines: [*lines, lines[10]],
+        ["row 11: duplicate row", "row 38: duplicate row"],
+    ),
+    "unknown province": (
+        lambda lines: [lines[0], lines[1].replace("Groningen", "Groningn"), *lines[2:]],
+        ["row 2, column regio: unknown province 'Groningn'; did you mean 'Groningen'?"],
+    ),
+    "changed unit": (
+        lambda lines: [lines[0], *[line.replace("mln euro", "mld euro") for line in lines[1:]]],
+        ["row 2, column eenheid: 'mld euro', but export_provincies is registered in 'mln euro'"],
+    ),
+    "secret given a value": (
+        lambda lines: [line.replace(",,mln euro,geheim", ",0,mln euro,geheim") for line in lines],
+        ["row 14, column waarde: status is 'geheim' but a value is given"],
+    ),
+    "empty without a reason": (
+        lambda lines: [line.replace(",,mln euro,geheim", ",,mln euro,") for line in lines],
+        ["row 14, column waarde: empty without status 'geheim'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_FILES))
+def test_bad_file_is_rejected_naming_file_row_and_column(tmp_path, kind):
+    change, expected = BAD_FILES[kind]
+    release = release_with(tmp_path, change(real_lines()))
+    with pytest.raises(CustomFileError) as err:
+        read_release(release, CODES)
+    message = str(err.value)
+    assert str(release.path) in message
+    for part in expected:
+        assert part in message
+
+
+def test_a_release_without_its_metadata_file_is_rejected(tmp_path):
+    folder = tmp_path / "export_provincies"
+    folder.mkdir()
+    shutil.copy(REAL, folder / "2025-01-15-test.csv")
+    with pytest.raises(CustomFileError, match="metadata file 2025-01-15-test.yaml is missing"):
+        releases(EXPORT, tmp_path)
