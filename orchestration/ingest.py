@@ -4,7 +4,7 @@ import dagster as dg
 
 from orchestration.resources import OntcijferdRun
 from orchestration.warehouse import load_custom_releases, load_raw_table
-from sources.custom import CUSTOM_SOURCES, CustomSource, read_release, releases
+from sources.custom import CUSTOM_SOURCES, CustomSource, read_releases
 from sources.registry import REGISTRY, CbsTable
 
 WAREHOUSE_POOL = "warehouse"  # every step that writes the DuckDB file shares one slot
@@ -58,17 +58,16 @@ def custom_file_asset(source: CustomSource) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
     )
     def _load(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
-        found = releases(source, ontcijferd.settings.custom_dir)
-        codes = ontcijferd.province_codes()
-        loaded = [(release, read_release(release, codes)) for release in found]
+        loaded = read_releases(source, ontcijferd.province_codes(), ontcijferd.settings.custom_dir)
         with ontcijferd.build.connect() as con:
             rows = load_custom_releases(con, source, loaded)
+        found = [release.release_id for release, _ in loaded]
         context.log.info("Loaded %s rows from %s release(s) of %s", rows, len(found), source.title)
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": rows,
-                "releases": [r.release_id for r in found],
-                "latest_release": found[-1].release_id if found else "none",
+                "releases": found,
+                "latest_release": found[-1] if found else "none",
             }
         )
 

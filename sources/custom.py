@@ -252,3 +252,18 @@ def read_release(release: Release, province_codes: Mapping[str, str]) -> pd.Data
     checked["region_code"] = checked["regio"].map(province_codes)
     checked["release"] = release.release_id
     return checked
+
+
+def read_releases(
+    source: CustomSource, province_codes: Mapping[str, str], root: Path = CUSTOM_DIR
+) -> list[tuple[Release, pd.DataFrame]]:
+    """Every release of a source, validated; all problems of all files in one error."""
+    loaded, problems = [], []
+    for release in releases(source, root):
+        try:
+            loaded.append((release, read_release(release, province_codes)))
+        except CustomFileError as err:
+            problems.append(str(err))
+    if problems:
+        raise CustomFileError("\n".join(problems))
+    return loaded

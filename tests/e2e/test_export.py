@@ -10,6 +10,7 @@ import pytest
 from orchestration.cli import root_cause
 from sources.custom import CUSTOM_DIR
 from tests.e2e.conftest import run_nightly, value
+from tests.unit.test_custom_files import BAD_FILES
 
 
 def test_overijssel_goods_export_2019_to_2021(warehouse):
@@ -57,29 +58,31 @@ def copy_custom_dir(tmp_path):
     return custom
 
 
-def test_a_bad_release_stops_the_run_and_changes_nothing(warehouse_path, tmp_path):
+def test_bad_releases_stop_the_run_and_change_nothing(warehouse_path, tmp_path):
+    """One SYNTHETIC bad release of each kind (from tests/unit/test_custom_files.py) at once:
+    every problem is reported by file, row and column, and the published file is unchanged."""
     published = tmp_path / "ontcijferd.duckdb"
     shutil.copyfile(warehouse_path, published)
     before = published.read_bytes()
     custom = copy_custom_dir(tmp_path)
     real = custom / "export_provincies" / "2023-08-cbs-nieuws"
     lines = real.with_suffix(".csv").read_text(encoding="utf-8").splitlines()
-    bad = custom / "export_provincies" / "2024-06-01-nieuwe-release"
-    bad.with_suffix(".csv").write_text(
-        "\n".join([lines[0], lines[1].replace("Groningen", "Groningn"), *lines[2:]]) + "\n"
-    )
-    shutil.copy(real.with_suffix(".yaml"), bad.with_suffix(".yaml"))
+    for n, (change, _) in enumerate(BAD_FILES.values()):
+        bad = custom / "export_provincies" / f"2024-06-0{n + 1}-bad"
+        bad.with_suffix(".csv").write_text("\n".join(change(lines)) + "\n")
+        shutil.copy(real.with_suffix(".yaml"), bad.with_suffix(".yaml"))
     result = run_nightly(
         {"ONTCIJFERD_WAREHOUSE": str(published), "ONTCIJFERD_CUSTOM_DIR": str(custom)}
     )
     assert not result.success
-    errors = [
+    [error] = [
         root_cause(e.event_specific_data.error) for e in result.all_events if e.is_step_failure
     ]
-    assert any(
-        "2024-06-01-nieuwe-release.csv, row 2, column regio: unknown province 'Groningn'" in m
-        for m in errors
-    )
+    per_file = error.splitlines()
+    for n, (_, expected) in enumerate(BAD_FILES.values()):
+        [message] = [m for m in per_file if f"2024-06-0{n + 1}-bad.csv" in m]
+        for part in expected:
+            assert part in message
     assert published.read_bytes() == before
 
 

@@ -136,9 +136,10 @@ def test_catalog_and_statuses(warehouse):
             "group by 1"
         ).fetchall()
     )
-    # The snapshot does not carry CBS period status; targets and reference figures have none.
+    # The snapshot does not carry CBS period status; targets and reference figures have none;
+    # only the figures CBS withholds (Flevoland's export) are marked geheim.
     assert statuses == {
-        "cbs": ["onbekend"],
+        "cbs": ["geheim", "onbekend"],
         "berekend": ["onbekend"],
         "referentie": ["n.v.t."],
         "beleidsdoel": ["n.v.t."],
