@@ -19,7 +19,7 @@ setup: $(VENV)/.synced
 
 # The dbt manifest Dagster builds its asset graph from (never parsed at import time).
 prepare: setup
-	cd dbt_project && ../$(BIN)/dbt parse --profiles-dir . --quiet
+	$(BIN)/ontcijferd prepare
 
 # Set everything up and run the nightly job on the embedded CBS snapshot.
 run: prepare

@@ -1,6 +1,7 @@
 """`ontcijferd` — the command line of Overijssel Ontcijferd.
 
     ontcijferd run      run the nightly job once on the configured source and print a summary
+    ontcijferd prepare  parse the dbt project (the manifest Dagster builds its graph from)
 
 Exit codes: 0 success, 1 the run failed (the last good warehouse stays published),
 2 usage error, 3 another run is busy.
@@ -114,12 +115,26 @@ def run(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def prepare(_args: argparse.Namespace) -> int:
+    """`dbt parse` with the environment a run gives dbt, so the run's build parses partially."""
+    import subprocess
+
+    settings = load_settings()
+    env = {**os.environ, **settings.dbt_environment()}
+    dbt = os.path.join(os.path.dirname(sys.executable), "dbt")
+    command = [dbt, "parse", "--profiles-dir", ".", "--quiet"]
+    return subprocess.run(command, cwd=REPO_ROOT / "dbt_project", env=env, check=False).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ontcijferd", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the nightly job once and print a summary").set_defaults(
         handler=run
     )
+    commands.add_parser(
+        "prepare", help="parse the dbt project (done by `make run` and `make test`)"
+    ).set_defaults(handler=prepare)
     args = parser.parse_args(argv)
     return args.handler(args)
 

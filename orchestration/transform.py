@@ -4,14 +4,19 @@ The manifest is prepared explicitly (`make prepare`, i.e. `dbt parse`, run by `m
 test fixtures), never at import time.
 """
 
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dbt.version import __version__ as dbt_core_version
+from packaging import version
 
 from orchestration.ingest import WAREHOUSE_POOL
 from orchestration.resources import OntcijferdRun
@@ -59,17 +64,39 @@ class OntcijferdTranslator(DagsterDbtTranslator):
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ontcijferd: OntcijferdRun):
     """dbt build (models, seeds and dbt tests) on this run's warehouse build file."""
-    dbt_vars = json.dumps(
-        {
-            "warehouse_path": str(ontcijferd.build.path),
-            "focus_province": ontcijferd.settings.scope.focus_province,
-        }
-    )
-    yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()
+    with environment(ontcijferd.settings.dbt_environment()):
+        yield from dbt.cli(["build"], context=context).stream()
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]):
+    # dagster-dbt hands os.environ to the dbt subprocess; restore it afterwards.
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+class LockedDbtCliResource(DbtCliResource):
+    """DbtCliResource without the `dbt --version` subprocess it starts for every run (~5 s).
+
+    The dbt executable is the one of this environment (see `dbt_executable` below), so its
+    version is the installed dbt-core package's; both are pinned in uv.lock.
+    """
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(dbt_core_version)
 
 
 # The dbt of this environment, whether or not .venv/bin is on PATH (dagster-dbt looks on PATH).
-dbt_resource = DbtCliResource(
+dbt_resource = LockedDbtCliResource(
     project_dir=dbt_project,
     profiles_dir=str(DBT_PROJECT_DIR),
     dbt_executable=str(Path(sys.executable).parent / "dbt"),

@@ -32,18 +32,19 @@ class WarehouseBusyError(RuntimeError):
 
 
 class WarehouseBuild:
-    def __init__(self, published: Path, build_dir: Path, run_id: str) -> None:
+    def __init__(self, published: Path, build_file: Path, run_id: str) -> None:
         self.published = published
-        self.build_dir = build_dir
+        self.build_dir = build_file.parent
         self.run_id = run_id
-        self.path = build_dir / "next.duckdb"
-        self._marker = build_dir / "next.run_id"
+        self.path = build_file
+        self._marker = self.build_dir / "next.run_id"
         self._lock_file = None
 
     @classmethod
-    def begin(cls, published: Path, build_dir: Path, run_id: str) -> WarehouseBuild:
+    def begin(cls, published: Path, build_file: Path, run_id: str) -> WarehouseBuild:
         """Take the single-writer lock and, for a new run, start from the published warehouse."""
-        build = cls(published, build_dir, run_id)
+        build = cls(published, build_file, run_id)
+        build_dir = build.build_dir
         try:
             build_dir.mkdir(parents=True, exist_ok=True)
             build._lock_file = open(build_dir / "lock", "a+")  # noqa: SIM115 (held for the run)

@@ -48,6 +48,23 @@ class Settings:
         """Where a run builds the next warehouse before publishing it by atomic rename."""
         return self.warehouse_path.parent / ".build"
 
+    @property
+    def build_file(self) -> Path:
+        """The warehouse file a run writes (and dbt builds in) before publishing."""
+        return self.build_dir / "next.duckdb"
+
+    def dbt_environment(self) -> dict[str, str]:
+        """What the dbt project reads from the environment (profiles.yml, focus province).
+
+        Environment rather than `--vars`: changed vars make dbt re-parse the whole project
+        (~8 s a run); `ontcijferd prepare` parses with this same environment, so the run's dbt
+        build keeps partial parsing.
+        """
+        return {
+            "ONTCIJFERD_DBT_WAREHOUSE": str(self.build_file),
+            "ONTCIJFERD_DBT_FOCUS_PROVINCE": self.scope.focus_province,
+        }
+
 
 def _resolve(path: str | Path) -> Path:
     p = Path(path)

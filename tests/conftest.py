@@ -1,6 +1,4 @@
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,11 +12,9 @@ def dbt_manifest() -> Path:
     """The dbt manifest Dagster needs; `make test` prepares it, this covers a bare `pytest`."""
     manifest = REPO_ROOT / "dbt_project" / "target" / "manifest.json"
     if not manifest.exists():
-        subprocess.run(
-            [str(Path(sys.executable).parent / "dbt"), "parse", "--profiles-dir", ".", "--quiet"],
-            cwd=REPO_ROOT / "dbt_project",
-            check=True,
-        )
+        from orchestration.cli import main
+
+        assert main(["prepare"]) == 0
     return manifest
 
 
@@ -26,20 +22,12 @@ def run_dbt(args: list[str], tmp_path: Path, warehouse: Path):
     """dbt in-process on a test warehouse file, with its own target folder."""
     from dbt.cli.main import dbtRunner
 
+    from orchestration.transform import environment
+
     project = str(REPO_ROOT / "dbt_project")
-    result = dbtRunner().invoke(
-        [
-            *args,
-            "--project-dir",
-            project,
-            "--profiles-dir",
-            project,
-            "--target-path",
-            str(tmp_path / "target"),
-            "--quiet",
-            "--vars",
-            f"{{warehouse_path: '{warehouse}'}}",
-        ]
-    )
+    options = ["--project-dir", project, "--profiles-dir", project]
+    options += ["--target-path", str(tmp_path / "target"), "--quiet"]
+    with environment({"ONTCIJFERD_DBT_WAREHOUSE": str(warehouse)}):
+        result = dbtRunner().invoke([*args, *options])
     assert result.success, result.exception
     return result

@@ -3,7 +3,8 @@
 -- the value, the province's and Nederland's value, the difference with Nederland in
 -- percentage points, above/below, and the rank among the province's gemeenten (1 = highest).
 -- A missing value stays null, gets no rank and does not shift the others' ranks.
-{% set focus = var('focus_province') %}
+{#- The configured focus province, set by the run (orchestration/transform.py). -#}
+{% set focus = env_var('ONTCIJFERD_DBT_FOCUS_PROVINCE', 'PV23') %}
 with compared as (
     select v.*
     from {{ ref('indicator_values') }} v
