@@ -6,7 +6,7 @@ export DAGSTER_HOME := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup prepare run test dev lint snapshot
+.PHONY: setup prepare run test dev lint snapshot bench
 
 # Python environment from the lock file (uv.lock), in .venv.
 $(VENV)/.synced: pyproject.toml uv.lock
@@ -32,6 +32,10 @@ test: prepare
 # The Dagster UI on http://127.0.0.1:3000 (code location from pyproject.toml).
 dev: prepare
 	$(BIN)/dagster dev
+
+# Benchmarks (about 12 minutes; results and reasoning in BENCHMARKS.md).
+bench: prepare
+	$(BIN)/python -m bench.run
 
 lint: setup
 	$(BIN)/ruff check .

@@ -10,8 +10,6 @@ and the offending values.
 from __future__ import annotations
 
 import functools
-import importlib
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -274,16 +272,6 @@ MART_SUITES: dict[str, MartSuite] = {
         },
     ),
 }
-
-
-def preload_great_expectations() -> None:
-    """Import GX (~5 s) in the background while the run loads data and dbt builds.
-
-    The marts' GX checks run after dbt; by then the import is done instead of starting.
-    """
-    threading.Thread(
-        target=importlib.import_module, args=("great_expectations",), daemon=True
-    ).start()
 
 
 @functools.cache

@@ -5,7 +5,6 @@ import os
 import dagster as dg
 from pydantic import PrivateAttr
 
-from orchestration.expectations import preload_great_expectations
 from orchestration.warehouse import WarehouseBuild
 from sources.config import Settings, load_settings
 from sources.custom import province_codes_from_gebieden
@@ -30,7 +29,6 @@ class OntcijferdRun(dg.ConfigurableResource):
     _gebieden_rows: list[dict] | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        preload_great_expectations()
         self._settings = load_settings({**os.environ, **self.env_overrides})
         self._build = WarehouseBuild.begin(
             self._settings.warehouse_path,
