@@ -136,20 +136,24 @@ def _quoted(ids: tuple[str, ...]) -> str:
 MART_SUITES: dict[str, MartSuite] = {
     "indicator_values": MartSuite(
         name="indicator_values",
-        description="population counts and index in plausible ranges, valid statuses, "
+        description="population counts and the index of aggregates in plausible ranges, "
+        "valid statuses, "
         "gemeenten and COROP regions summing to their COROP region, woondeal region and "
         "province (within CBS rounding), every focus gemeente present in the latest period, "
-        "population change within ±10% a year (boundary changes and early Flevoland growth "
-        "reach 6%), counts non-negative, shares within 0–100, reference figures (ABF) never "
-        "under the id of a CBS-based indicator, every change of source table declared (same "
-        "definition or method break), every focus gemeente present in every period of the "
-        "compared themes (jeugdhulp, armoede)",
+        "population change within ±10% a year for Nederland, landsdelen, provinces and the "
+        "focus province's COROP and woondeal regions (elsewhere COROP boundaries were redrawn, "
+        "e.g. CR05/CR06 in 2014), counts non-negative, shares within 0–100, reference figures "
+        "(ABF, Trendweb) never under the id of a CBS-based indicator, every change of source "
+        "table declared (same definition or method break), every focus gemeente present in "
+        "every period of the compared themes (jeugdhulp, armoede)",
         frames={
             "all_rows": "select * from marts.indicator_values",
             "bevolking_totaal": "select * from marts.indicator_values "
             "where indicator_id = 'bevolking_totaal'",
+            # Aggregates only: a gemeente's series jumps where its boundary changed (mergers),
+            # e.g. Bergen (NH) stands at 44 in 1988 against its 2002 territory.
             "bevolking_index_2002": "select * from marts.indicator_values "
-            "where indicator_id = 'bevolking_index_2002'",
+            "where indicator_id = 'bevolking_index_2002' and region_level <> 'gemeente'",
             # Parts sum to their whole where every part is present: gemeenten to their COROP
             # region, woondeal region and province, COROP regions to the province. Flows from
             # 84903NED/86054NED are rounded by CBS to multiples of 5 (≤ 2.5 off per figure).
@@ -205,7 +209,10 @@ MART_SUITES: dict[str, MartSuite] = {
                         as change_pct
                 from marts.indicator_values
                 where indicator_id = 'bevolking_totaal' and period_type = 'jaar'
-                  and region_level in ('land', 'landsdeel', 'provincie', 'corop', 'woondeal')
+                  and (region_level in ('land', 'landsdeel', 'provincie', 'woondeal')
+                       or (region_level = 'corop' and region_code in (
+                           select region_code from marts.dim_region
+                           where region_level = 'corop' and provincie_code = $focus)))
                 qualify change_pct is not null
             """,
             "counts": "select * from marts.indicator_values "
