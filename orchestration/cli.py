@@ -1,10 +1,13 @@
 """`ontcijferd` — the command line of Overijssel Ontcijferd.
 
-    ontcijferd run      run the nightly job once on the configured source and print a summary
-    ontcijferd prepare  parse the dbt project (the manifest Dagster builds its graph from)
+    ontcijferd run         run the nightly job once on the configured source, print a summary
+    ontcijferd prepare     parse the dbt project (the manifest Dagster builds its graph from)
+    ontcijferd indicators  the indicator catalog: id, title, unit, sources, latest period
+    ontcijferd export      indicator rows as csv/xlsx/parquet with a metadata sidecar
 
 Exit codes: 0 success, 1 the run failed (the last good warehouse stays published),
-2 usage error, 3 another run is busy.
+2 usage error (unknown indicator, region, theme or format), 3 another run is busy,
+4 no published warehouse yet.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 import duckdb
 
 from sources.config import REPO_ROOT, load_settings
 
-EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_NO_WAREHOUSE = 0, 1, 2, 3, 4
 
 
 def _published_summary(path) -> list[str]:
@@ -126,6 +130,48 @@ def prepare(_args: argparse.Namespace) -> int:
     return subprocess.run(command, cwd=REPO_ROOT / "dbt_project", env=env, check=False).returncode
 
 
+def _published():
+    from orchestration.delivery import open_published
+
+    return open_published(load_settings().warehouse_path)
+
+
+def indicators(args: argparse.Namespace) -> int:
+    from orchestration.delivery import catalog
+
+    with _published() as con:
+        rows = catalog(con, args.theme)
+    print(rows.to_string(index=False, max_colwidth=60))
+    return EXIT_OK
+
+
+def export(args: argparse.Namespace) -> int:
+    from orchestration.delivery import extract, write_extract
+
+    with _published() as con:
+        data, metadata = extract(con, args.indicators, args.regions, args.period_from, args.to)
+    written = write_extract(data, metadata, args.format, args.out)
+    print(f"{written.rows} rows → {written.data_file}")
+    if written.metadata_file:
+        print(f"metadata → {written.metadata_file}")
+    return EXIT_OK
+
+
+def _delivery_errors(handler):
+    """Unknown names are usage errors (exit 2); a missing warehouse is exit 4."""
+
+    def wrapped(args: argparse.Namespace) -> int:
+        from orchestration.delivery import DeliveryError
+
+        try:
+            return handler(args)
+        except DeliveryError as err:
+            print(f"ontcijferd: {err}", file=sys.stderr)
+            return EXIT_NO_WAREHOUSE if "No published warehouse" in str(err) else EXIT_USAGE
+
+    return wrapped
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ontcijferd", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -135,6 +181,26 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "prepare", help="parse the dbt project (done by `make run` and `make test`)"
     ).set_defaults(handler=prepare)
+    listing = commands.add_parser("indicators", help="list the indicator catalog")
+    listing.add_argument("--theme", help="only this theme (bevolking, wonen, jeugdhulp, export)")
+    listing.set_defaults(handler=_delivery_errors(indicators))
+    exporting = commands.add_parser(
+        "export",
+        help="write indicator rows and their metadata to files",
+        description="Write the rows of marts.indicator_values for the indicators asked for, "
+        "with a metadata sidecar (definition, unit, sources, CBS release dates, status legend, "
+        "licence). Example: ontcijferd export bevolking_totaal --regions PV23 Zwolle "
+        "--from 2015 --format csv --out exports/",
+    )
+    exporting.add_argument("indicators", nargs="+", metavar="INDICATOR")
+    exporting.add_argument(
+        "--regions", nargs="*", default=[], help="region codes or names (default: all)"
+    )
+    exporting.add_argument("--from", dest="period_from", metavar="PERIOD", help="e.g. 2015")
+    exporting.add_argument("--to", metavar="PERIOD", help="e.g. 2023 (includes 2023H1/H2)")
+    exporting.add_argument("--format", choices=("csv", "xlsx", "parquet"), default="csv")
+    exporting.add_argument("--out", type=Path, required=True, help="folder to write into")
+    exporting.set_defaults(handler=_delivery_errors(export))
     args = parser.parse_args(argv)
     return args.handler(args)
 
