@@ -13,6 +13,8 @@ Exit codes: 0 success, 1 the run failed (the last good warehouse stays published
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import os
 import sys
 from pathlib import Path
@@ -70,6 +72,18 @@ def _why(check) -> str:
     return "failed (details in the Dagster UI)"
 
 
+@contextlib.contextmanager
+def _root_log_handlers_to(stream):
+    """Point the root logger's stream handlers (set up by a library on import) at `stream`."""
+    handlers = [h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler)]
+    previous = [h.setStream(stream) for h in handlers]
+    try:
+        yield
+    finally:
+        for handler, old in zip(handlers, previous, strict=True):
+            handler.setStream(old)
+
+
 def run(_args: argparse.Namespace) -> int:
     # Dagster reads dagster.yaml from DAGSTER_HOME: the repository root, storage in .dagster_home/.
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT))
@@ -83,13 +97,23 @@ def run(_args: argparse.Namespace) -> int:
         f"ontcijferd run: source={settings.source}, focus={settings.scope.focus_province}, "
         f"gemeenten={settings.scope.gemeenten}, warehouse={settings.warehouse_path}"
     )
-    with dg.DagsterInstance.get() as instance:
+    # The terminal gets the summary; the step output (dbt's log among it) goes to a file, and
+    # the full event log is in the Dagster UI.
+    log_path = REPO_ROOT / ".dagster_home" / "last_run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        dg.DagsterInstance.get() as instance,
+        open(log_path, "w", encoding="utf-8") as log,
+        contextlib.redirect_stdout(log),
+        contextlib.redirect_stderr(log),
+        _root_log_handlers_to(log),
+    ):
         result = defs.resolve_job_def("nightly").execute_in_process(
             instance=instance,
             raise_on_error=False,
-            # The full event log is in the Dagster UI; the terminal gets warnings and the summary.
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
+    print(f"run {result.run_id}: step output in {log_path.relative_to(REPO_ROOT)}")
     materialized = [e for e in result.all_events if e.is_step_materialization]
     checks = [
         e.event_specific_data
