@@ -6,7 +6,7 @@ export DAGSTER_HOME := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup prepare run test dev lint snapshot bench
+.PHONY: setup prepare run test dev lint snapshot bench browser
 
 # Python environment from the lock file (uv.lock), in .venv.
 $(VENV)/.synced: pyproject.toml uv.lock
@@ -25,8 +25,12 @@ prepare: setup
 run: prepare
 	$(BIN)/ontcijferd run
 
-# All tests: unit, integration (local CBS OData server), end to end.
-test: prepare
+# Debian's Chromium for the report's browser test (root on the build machines).
+browser:
+	@[ -x /usr/bin/chromium ] || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+# All tests: unit, integration (local CBS OData server), end to end, the report in Chromium.
+test: prepare browser
 	$(BIN)/pytest
 
 # The Dagster UI on http://127.0.0.1:3000 (code location from pyproject.toml).

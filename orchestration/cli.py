@@ -4,6 +4,7 @@
     ontcijferd prepare     parse the dbt project (the manifest Dagster builds its graph from)
     ontcijferd indicators  the indicator catalog: id, title, unit, sources, latest period
     ontcijferd export      indicator rows as csv/xlsx/parquet with a metadata sidecar
+    ontcijferd report      the static report (HTML pages with charts) from the warehouse
 
 Exit codes: 0 success, 1 the run failed (the last good warehouse stays published),
 2 usage error (unknown indicator, region, theme or format), 3 another run is busy,
@@ -181,6 +182,16 @@ def export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def report(args: argparse.Namespace) -> int:
+    from orchestration.report import build_report
+
+    settings = load_settings()
+    with _published() as con:
+        pages = build_report(con, args.out, settings.scope.focus_province)
+    print(f"{len(pages)} pages → {args.out / 'index.html'}")
+    return EXIT_OK
+
+
 def _delivery_errors(handler):
     """Unknown names are usage errors (exit 2); a missing warehouse is exit 4."""
 
@@ -225,6 +236,11 @@ def main(argv: list[str] | None = None) -> int:
     exporting.add_argument("--format", choices=("csv", "xlsx", "parquet"), default="csv")
     exporting.add_argument("--out", type=Path, required=True, help="folder to write into")
     exporting.set_defaults(handler=_delivery_errors(export))
+    reporting = commands.add_parser(
+        "report", help="build the static report (HTML with charts, works offline)"
+    )
+    reporting.add_argument("--out", type=Path, required=True, help="folder for the site")
+    reporting.set_defaults(handler=_delivery_errors(report))
     args = parser.parse_args(argv)
     return args.handler(args)
 

@@ -1,0 +1,302 @@
+"""The static Overijssel Ontcijferd report: HTML pages with Vega-Lite charts (Altair), offline.
+
+`ontcijferd report --out DIR` builds it from the published warehouse (read-only). Every chart
+has a title, its unit, a "Bron" line naming the CBS tables and marks figures that are not
+final; every table has a CSV download beside it. The Vega libraries are written into the site
+(`assets/vega.js`, from vl-convert's bundle), so the pages need no network.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import altair as alt
+import duckdb
+import pandas as pd
+
+PAGES = {  # file → (title, theme)
+    "index.html": ("Overijssel Ontcijferd", None),
+    "bevolking.html": ("Bevolking", "bevolking"),
+    "wonen.html": ("Wonen", "wonen"),
+    "jeugdhulp.html": ("Jeugdhulp", "jeugdhulp"),
+    "armoede.html": ("Armoede", "armoede"),
+    "export.html": ("Export", "export"),
+}
+NOT_FINAL = ("voorlopig", "nader voorlopig", "onbekend")
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 960px; padding: 1rem; }
+nav a { margin-right: 1rem; } figure { margin: 2rem 0; } figcaption { font-size: .85rem; }
+table { border-collapse: collapse; font-size: .85rem; } td, th { padding: .2rem .5rem; }
+th { text-align: left; border-bottom: 1px solid #999; } .note { color: #555; }
+"""
+
+
+@dataclass
+class Page:
+    file: str
+    title: str
+    out_dir: Path
+    parts: list[str] = field(default_factory=list)
+    charts: dict[str, dict] = field(default_factory=dict)
+
+
+def _sources(frame: pd.DataFrame) -> str:
+    """'CBS, tabel 82550NED, 71486ned' plus any non-CBS publisher (a reference) by name."""
+    names = {t.strip() for s in frame["source_table"].dropna() for t in s.split(", ")}
+    tables = sorted(n for n in names if re.fullmatch(r"\d{5}(ned|NED)", n))
+    others = sorted(names - set(tables))
+    return "; ".join(([f"CBS, tabel {', '.join(tables)}"] if tables else []) + others)
+
+
+def _chart(page: Page, name: str, chart: alt.Chart, frame: pd.DataFrame, unit: str) -> None:
+    """A chart with its caption (unit, source, status) and a CSV download of its data."""
+    page.charts[name] = chart.to_dict()
+    frame.to_csv(page.out_dir / f"{name}.csv", index=False)
+    statuses = sorted(set(frame["status"].dropna()))
+    marked = [s for s in statuses if s in NOT_FINAL]
+    note = (
+        f" Open symbolen: cijfers met status {', '.join(marked)} (niet definitief)."
+        if marked
+        else ""
+    )
+    page.parts.append(
+        f'<figure><div id="{name}" class="chart"></div><figcaption>Eenheid: {html.escape(unit)}. '
+        f"Bron: {html.escape(_sources(frame))}.{note} "
+        f'<a href="{name}.csv" download>Download CSV</a></figcaption></figure>'
+    )
+
+
+def _line(frame: pd.DataFrame, title: str, unit: str, color: str = "region_name") -> alt.Chart:
+    frame = frame.assign(
+        definitief=frame["status"].map(lambda s: "nee" if s in NOT_FINAL else "ja")
+    )
+    base = alt.Chart(frame, title=title).encode(
+        x=alt.X("period:O", title="periode"),
+        y=alt.Y("value:Q", title=unit),
+        color=alt.Color(f"{color}:N", title=None),
+        tooltip=["region_name", "period", "value", "status", "source_table"],
+    )
+    # Figures that are not final are drawn as open points (the caption says so).
+    return base.mark_line() + base.mark_point(size=40).encode(
+        fillOpacity=alt.FillOpacity(
+            "definitief:N", scale=alt.Scale(domain=["ja", "nee"], range=[1, 0]), title="definitief"
+        )
+    )
+
+
+def _values(con, indicator: str, regions: list[str] | None = None) -> pd.DataFrame:
+    return con.execute(
+        "select * from marts.indicator_values where indicator_id = $i "
+        "and ($r is null or list_contains($r, region_code)) and value is not null "
+        "order by region_code, period",
+        {"i": indicator, "r": regions},
+    ).df()
+
+
+def _bevolking(con, page: Page, focus: str) -> None:
+    pyramid = con.execute(
+        "select * from marts.bevolking_piramide where region_code = $f", {"f": focus}
+    ).df()
+    if len(pyramid):
+        latest = pyramid["period"].max()
+        frame = pyramid[pyramid["period"] == latest]
+        chart = (
+            alt.Chart(frame, title=f"Bevolkingspiramide {latest}")
+            .mark_bar()
+            .encode(
+                y=alt.Y("leeftijdsgroep:O", sort="descending"),
+                x="aandeel_pct:Q",
+                color="geslacht:N",
+            )
+        )
+        _chart(page, "piramide", chart, frame.assign(status="definitief"), "% van de bevolking")
+    else:
+        page.parts.append(
+            '<p class="note">Geen bevolkingspiramide: de ingebouwde CBS-snapshot bevat geen '
+            "bevolking naar geslacht × leeftijd voor deze provincie; met live CBS wel.</p>"
+        )
+        ages = con.execute(
+            "select * from marts.bevolking_leeftijdsopbouw where region_code = $f "
+            "and period in ('2000', (select max(period) from marts.bevolking_leeftijdsopbouw "
+            "where region_code = $f))",
+            {"f": focus},
+        ).df()
+        chart = (
+            alt.Chart(ages, title="Leeftijdsopbouw: 2000 en laatste jaar")
+            .mark_bar()
+            .encode(
+                x=alt.X("leeftijdsgroep:O", title="leeftijd"),
+                xOffset="period:N",
+                y=alt.Y("aandeel_pct:Q", title="% van de bevolking"),
+                color="period:N",
+            )
+        )
+        _chart(page, "leeftijdsopbouw", chart, ages, "% van de bevolking")
+    index = _values(con, "bevolking_index_2002", [focus, "NL01"])
+    _chart(page, "groei", _line(index, "Bevolkingsgroei (2002 = 100)", "index"), index, "index")
+
+
+def _wonen(con, page: Page, focus: str) -> None:
+    stock = _values(con, "woningvoorraad", [focus])
+    _chart(
+        page,
+        "woningvoorraad",
+        _line(stock, "Woningvoorraad op 1 januari", "woningen"),
+        stock,
+        "woningen",
+    )
+    shortage = pd.concat(
+        [
+            _values(con, "woningtekort_proxy_pct", [focus, "NL01"]),
+            _values(con, "woningtekort_abf_pct", [focus, "NL01"]),
+        ]
+    )
+    shortage["reeks"] = (
+        shortage["indicator_id"].map(
+            {
+                "woningtekort_proxy_pct": "CBS-proxy (huishoudens − woningen)",
+                "woningtekort_abf_pct": "ABF statistisch woningtekort (referentie)",
+            }
+        )
+        + " — "
+        + shortage["region_name"]
+    )
+    _chart(
+        page,
+        "woningtekort",
+        _line(
+            shortage,
+            "Woningtekort: CBS-proxy naast de ABF-referentie",
+            "% van de voorraad",
+            color="reeks",
+        ),
+        shortage,
+        "% van de voorraad",
+    )
+    deal = con.execute(
+        "select region_name, jaar, gerealiseerd_cumulatief, verwacht_lineair, status, "
+        "source_table from marts.woondeal_voortgang where region_level <> 'gemeente' "
+        "order by region_name, jaar"
+    ).df()
+    lines = deal.melt(
+        id_vars=["region_name", "jaar", "status", "source_table"],
+        value_vars=["gerealiseerd_cumulatief", "verwacht_lineair"],
+        var_name="reeks",
+    ).dropna(subset=["value"])
+    chart = (
+        alt.Chart(
+            lines, title="Woondeal: netto toevoegingen sinds 2022 tegen de lijn naar het doel"
+        )
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("jaar:O"),
+            y=alt.Y("value:Q", title="woningen"),
+            color=alt.Color("region_name:N", title=None),
+            strokeDash=alt.StrokeDash("reeks:N", title=None),
+        )
+    )
+    _chart(
+        page, "woondeal", chart, lines.assign(status=lines["status"].fillna("n.v.t.")), "woningen"
+    )
+
+
+def _compared(con, page: Page, indicator: str, title: str) -> None:
+    frame = con.execute(
+        "select g.*, g.region_name as gemeente from marts.gemeente_vergelijking g "
+        "where indicator_id = $i and period_type = 'jaar' and period = (select max(period) "
+        "from marts.gemeente_vergelijking where indicator_id = $i and period_type = 'jaar') "
+        "and value is not null order by value desc",
+        {"i": indicator},
+    ).df()
+    if frame.empty:
+        page.parts.append(f'<p class="note">Nog geen cijfers voor {html.escape(title)}.</p>')
+        return
+    bars = (
+        alt.Chart(frame, title=f"{title}, {frame['period'].iloc[0]}")
+        .mark_bar()
+        .encode(
+            y=alt.Y("gemeente:N", sort="-x", title=None),
+            x=alt.X("value:Q", title="%"),
+            tooltip=["gemeente", "value", "rang"],
+        )
+    )
+    rules = alt.Chart(frame).mark_rule(strokeDash=[4, 2]).encode(x="nederland_value:Q")
+    _chart(page, indicator, bars + rules, frame, "% (stippellijn: Nederland)")
+
+
+def _export(con, page: Page) -> None:
+    frame = _values(con, "export_goederen")
+    chart = (
+        alt.Chart(frame, title="Uitvoer van goederen per provincie")
+        .mark_bar()
+        .encode(
+            x=alt.X("region_name:N", sort="-y", title=None),
+            y=alt.Y("value:Q", title="mln euro"),
+            xOffset="period:N",
+            color="period:N",
+        )
+    )
+    _chart(page, "export", chart, frame, "mln euro (Flevoland geheim)")
+
+
+def _headlines(con, page: Page, focus: str) -> None:
+    rows = con.execute(
+        "select c.title, v.value, v.unit, v.period, v.status from marts.indicator_values v "
+        "join marts.indicator_catalog c using (indicator_id) where v.region_code = $f "
+        "and v.indicator_id in ('bevolking_totaal', 'woningvoorraad', 'huishoudens_totaal', "
+        "'woondeal_voortgang_pct', 'jeugdhulp_in_natura_pct', 'export_goederen') "
+        "and v.value is not null qualify v.period = max(v.period) over (partition by "
+        "v.indicator_id) order by c.theme, c.title",
+        {"f": focus},
+    ).fetchall()
+    items = "".join(
+        f"<tr><td>{html.escape(t)}</td><td>{v:,.1f} {html.escape(u)}</td>"
+        f"<td>stand per {html.escape(p)} ({html.escape(s)})</td></tr>"
+        for t, v, u, p, s in rows
+    )
+    page.parts.append(f"<table><tr><th>kerncijfer</th><th>waarde</th><th></th></tr>{items}</table>")
+
+
+def _render(page: Page) -> str:
+    nav = "".join(f'<a href="{f}">{html.escape(t)}</a>' for f, (t, _) in PAGES.items())
+    specs = json.dumps(page.charts)
+    return f"""<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><title>{html.escape(page.title)}</title>
+<style>{STYLE}</style><script src="assets/vega.js"></script></head>
+<body><nav>{nav}</nav><h1>{html.escape(page.title)}</h1>
+{"".join(page.parts)}
+<script>
+const specs = {specs};
+for (const [id, spec] of Object.entries(specs)) {{
+  vegaEmbed("#" + id, spec, {{actions: false, renderer: "svg"}});
+}}
+</script></body></html>"""
+
+
+def build_report(con: duckdb.DuckDBPyConnection, out_dir: Path, focus: str = "PV23") -> list[Path]:
+    import vl_convert
+
+    (out_dir / "assets").mkdir(parents=True, exist_ok=True)
+    (out_dir / "assets" / "vega.js").write_text(vl_convert.javascript_bundle(), encoding="utf-8")
+    written = []
+    for file, (title, theme) in PAGES.items():
+        page = Page(file, title, out_dir)
+        if theme is None:
+            _headlines(con, page, focus)
+        elif theme == "bevolking":
+            _bevolking(con, page, focus)
+        elif theme == "wonen":
+            _wonen(con, page, focus)
+        elif theme == "jeugdhulp":
+            _compared(con, page, "jeugdhulp_in_natura_pct", "Jongeren met jeugdhulp in natura")
+        elif theme == "armoede":
+            page.parts.append('<p class="note">De armoede-indicatoren zijn nog niet gebouwd.</p>')
+        else:
+            _export(con, page)
+        (out_dir / file).write_text(_render(page), encoding="utf-8")
+        written.append(out_dir / file)
+    return written

@@ -1,0 +1,85 @@
+"""The static report, built from the end-to-end warehouse and opened in headless Chromium
+(Debian's package, /usr/bin/chromium): no console errors, every chart drew marks. Screenshots
+go to test-output/report/ for people to look at."""
+
+from pathlib import Path
+
+import pytest
+
+from orchestration.cli import EXIT_OK, main
+from orchestration.report import PAGES
+from tests.conftest import REPO_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = REPO_ROOT / "test-output" / "report"
+
+
+@pytest.fixture(scope="module")
+def site(warehouse_path, tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ONTCIJFERD_WAREHOUSE", warehouse_path)
+        assert main(["report", "--out", str(out)]) == EXIT_OK
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is not installed: `apt-get install chromium` (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("page_file", list(PAGES))
+def test_page_renders_its_charts_without_console_errors(site, browser, page_file):
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    errors, requests = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((site / page_file).as_uri())
+    charts = page.locator("div.chart")
+    for i in range(charts.count()):
+        charts.nth(i).locator("svg .mark-group, svg path, svg rect").first.wait_for(timeout=10_000)
+        marks = charts.nth(i).locator(
+            "svg g.mark-symbol path, svg g.mark-rect path, svg g.mark-line path"
+        )
+        assert marks.count() > 0, f"{page_file}: chart {i} drew no marks"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{page_file}.png"), full_page=True)
+    page.close()
+    assert errors == []
+    assert all(url.startswith("file://") for url in requests)  # offline: nothing fetched
+    assert "Bron: CBS" in (site / page_file).read_text() or page_file in (
+        "index.html",
+        "armoede.html",
+    )
+
+
+def test_theme_pages_have_charts_with_csv_downloads(site):
+    for page_file, expected in (
+        ("bevolking.html", ["leeftijdsopbouw", "groei"]),
+        ("wonen.html", ["woningvoorraad", "woningtekort", "woondeal"]),
+        ("jeugdhulp.html", ["jeugdhulp_in_natura_pct"]),
+        ("export.html", ["export"]),
+    ):
+        text = (site / page_file).read_text()
+        for name in expected:
+            assert f'id="{name}"' in text and f'href="{name}.csv"' in text
+            assert (site / f"{name}.csv").stat().st_size > 0
+    assert "geen bevolking naar geslacht" in (site / "bevolking.html").read_text()
