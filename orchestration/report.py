@@ -25,7 +25,9 @@ PAGES = {  # file → (title, theme)
     "jeugdhulp.html": ("Jeugdhulp", "jeugdhulp"),
     "armoede.html": ("Armoede", "armoede"),
     "export.html": ("Export", "export"),
+    "warehouse.html": ("Het warehouse: tabellen en kolommen", "warehouse"),
 }
+MANIFEST = Path(__file__).resolve().parent.parent / "dbt_project" / "target" / "manifest.json"
 NOT_FINAL = ("voorlopig", "nader voorlopig", "onbekend")
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 960px; padding: 1rem; }
@@ -45,11 +47,17 @@ class Page:
 
 
 def _sources(frame: pd.DataFrame) -> str:
-    """'CBS, tabel 82550NED, 71486ned' plus any non-CBS publisher (a reference) by name."""
-    names = {t.strip() for s in frame["source_table"].dropna() for t in s.split(", ")}
-    tables = sorted(n for n in names if re.fullmatch(r"\d{5}(ned|NED)", n))
-    others = sorted(names - set(tables))
-    return "; ".join(([f"CBS, tabel {', '.join(tables)}"] if tables else []) + others)
+    """'CBS, tabel 82550NED, 71486ned' for StatLine tables; other sources by their full name."""
+    tables, others = set(), set()
+    for source in frame["source_table"].dropna().unique():
+        parts = source.split(", ")
+        if all(re.fullmatch(r"\d{5}(ned|NED)", p) for p in parts):
+            tables.update(parts)
+        else:
+            others.add(source)
+    return "; ".join(
+        ([f"CBS, tabel {', '.join(sorted(tables))}"] if tables else []) + sorted(others)
+    )
 
 
 def _chart(page: Page, name: str, chart: alt.Chart, frame: pd.DataFrame, unit: str) -> None:
@@ -243,6 +251,38 @@ def _export(con, page: Page) -> None:
     _chart(page, "export", chart, frame, "mln euro (Flevoland geheim)")
 
 
+def _warehouse(con, page: Page) -> None:
+    """Every public table (marts, reference) and column, described from the dbt YAML."""
+    manifest = json.loads(MANIFEST.read_text())
+    documented = {
+        (n["schema"], n["name"]): n
+        for n in manifest["nodes"].values()
+        if n["resource_type"] in ("model", "seed") and n["schema"] in ("marts", "reference")
+    }
+    columns = con.execute(
+        "select table_schema, table_name, column_name, data_type from information_schema.columns "
+        "where table_schema in ('marts', 'reference') order by table_schema, table_name, "
+        "ordinal_position"
+    ).df()
+    page.parts.append(
+        '<p class="note">Open het bestand alleen-lezen: <code>duckdb -readonly '
+        "warehouse/ontcijferd.duckdb</code>. Beschrijvingen uit de dbt-documentatie.</p>"
+    )
+    for (schema, table), cols in columns.groupby(["table_schema", "table_name"], sort=True):
+        node = documented.get((schema, table), {})
+        described = node.get("columns", {})
+        rows = "".join(
+            f"<tr><td>{html.escape(c)}</td><td>{html.escape(t)}</td>"
+            f"<td>{html.escape(described.get(c, {}).get('description', ''))}</td></tr>"
+            for c, t in zip(cols["column_name"], cols["data_type"], strict=True)
+        )
+        page.parts.append(
+            f'<h2 id="{schema}.{table}">{schema}.{table}</h2>'
+            f"<p>{html.escape(node.get('description', ''))}</p>"
+            f"<table><tr><th>kolom</th><th>type</th><th>betekenis</th></tr>{rows}</table>"
+        )
+
+
 def _headlines(con, page: Page, focus: str) -> None:
     rows = con.execute(
         "select c.title, v.value, v.unit, v.period, v.status from marts.indicator_values v "
@@ -293,6 +333,8 @@ def build_report(con: duckdb.DuckDBPyConnection, out_dir: Path, focus: str = "PV
             _wonen(con, page, focus)
         elif theme == "jeugdhulp":
             _compared(con, page, "jeugdhulp_in_natura_pct", "Jongeren met jeugdhulp in natura")
+        elif theme == "warehouse":
+            _warehouse(con, page)
         elif theme == "armoede":
             page.parts.append('<p class="note">De armoede-indicatoren zijn nog niet gebouwd.</p>')
         else:
