@@ -67,7 +67,8 @@ def _chart(page: Page, name: str, chart: alt.Chart, frame: pd.DataFrame, unit: s
     statuses = sorted(set(frame["status"].dropna()))
     marked = [s for s in statuses if s in NOT_FINAL]
     note = (
-        f" Open symbolen: cijfers met status {', '.join(marked)} (niet definitief)."
+        f" Niet definitief: cijfers met status {', '.join(marked)} (in lijngrafieken open "
+        "symbolen)."
         if marked
         else ""
     )
