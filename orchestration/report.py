@@ -233,8 +233,15 @@ def _compared(con, page: Page, indicator: str, title: str) -> None:
             tooltip=["gemeente", "value", "rang"],
         )
     )
-    rules = alt.Chart(frame).mark_rule(strokeDash=[4, 2]).encode(x="nederland_value:Q")
-    _chart(page, indicator, bars + rules, frame, "% (stippellijn: Nederland)")
+    nederland = alt.Chart(frame).mark_rule(strokeDash=[4, 2]).encode(x="nederland_value:Q")
+    provincie = alt.Chart(frame).mark_rule(color="black").encode(x="provincie_value:Q")
+    _chart(
+        page,
+        indicator,
+        bars + nederland + provincie,
+        frame,
+        "% (stippellijn: Nederland, doorgetrokken lijn: de provincie)",
+    )
 
 
 def _export(con, page: Page) -> None:
@@ -281,6 +288,32 @@ def _warehouse(con, page: Page) -> None:
             f'<h2 id="{schema}.{table}">{schema}.{table}</h2>'
             f"<p>{html.escape(node.get('description', ''))}</p>"
             f"<table><tr><th>kolom</th><th>type</th><th>betekenis</th></tr>{rows}</table>"
+        )
+
+
+def _theme_indicators(con, page: Page, theme: str, focus: str) -> None:
+    """Every catalog indicator of the theme for the focus province and Nederland, so a new
+    indicator appears here without code changes."""
+    catalog = con.execute(
+        "select indicator_id, title, unit, source_kind from marts.indicator_catalog "
+        "where theme = $t order by indicator_id",
+        {"t": theme},
+    ).fetchall()
+    page.parts.append("<h2>Alle indicatoren van dit thema</h2>")
+    missing = []
+    for indicator, title, unit, kind in catalog:
+        frame = _values(con, indicator, [focus, "NL01"])
+        frame = frame[frame["period_type"] == "jaar"]  # years only: half-years would interleave
+        if frame.empty:
+            missing.append(title)
+            continue
+        color = "categorie" if frame["categorie"].notna().any() else "region_name"
+        label = f"{title} (referentie)" if kind == "referentie" else title
+        _chart(page, f"ind_{indicator}", _line(frame, label, unit, color=color), frame, unit)
+    if missing:
+        page.parts.append(
+            '<p class="note">Geen cijfers voor de provincie of Nederland: '
+            f"{html.escape('; '.join(missing))}.</p>"
         )
 
 
@@ -337,9 +370,14 @@ def build_report(con: duckdb.DuckDBPyConnection, out_dir: Path, focus: str = "PV
         elif theme == "warehouse":
             _warehouse(con, page)
         elif theme == "armoede":
-            page.parts.append('<p class="note">De armoede-indicatoren zijn nog niet gebouwd.</p>')
+            page.parts.append(
+                '<p class="note">De armoede-indicatoren zijn nog niet gebouwd; '
+                "zodra de catalogus ze heeft, staan ze hieronder.</p>"
+            )
         else:
             _export(con, page)
+        if theme not in (None, "warehouse"):
+            _theme_indicators(con, page, theme, focus)
         (out_dir / file).write_text(_render(page), encoding="utf-8")
         written.append(out_dir / file)
     return written
