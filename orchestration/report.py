@@ -67,8 +67,8 @@ def _chart(page: Page, name: str, chart: alt.Chart, frame: pd.DataFrame, unit: s
     statuses = sorted(set(frame["status"].dropna()))
     marked = [s for s in statuses if s in NOT_FINAL]
     note = (
-        f" Niet definitief: cijfers met status {', '.join(marked)} (in lijngrafieken open "
-        "symbolen)."
+        f" Niet definitief: cijfers met status {', '.join(marked)} (open symbolen, lichtere "
+        "staven)."
         if marked
         else ""
     )
@@ -81,7 +81,9 @@ def _chart(page: Page, name: str, chart: alt.Chart, frame: pd.DataFrame, unit: s
 
 def _line(frame: pd.DataFrame, title: str, unit: str, color: str = "region_name") -> alt.Chart:
     frame = frame.assign(
-        definitief=frame["status"].map(lambda s: "nee" if s in NOT_FINAL else "ja")
+        definitief=frame["status"].map(lambda s: "nee" if s in NOT_FINAL else "ja"),
+        # A method break starts a new line segment: a line never joins two definitions.
+        reeksdeel=frame.groupby(color)["method_break"].cumsum() if "method_break" in frame else 0,
     )
     base = alt.Chart(frame, title=title).encode(
         x=alt.X("period:O", title="periode"),
@@ -90,10 +92,17 @@ def _line(frame: pd.DataFrame, title: str, unit: str, color: str = "region_name"
         tooltip=["region_name", "period", "value", "status", "source_table"],
     )
     # Figures that are not final are drawn as open points (the caption says so).
-    return base.mark_line() + base.mark_point(size=40).encode(
+    return base.mark_line().encode(detail="reeksdeel:N") + base.mark_point(size=40).encode(
         fillOpacity=alt.FillOpacity(
             "definitief:N", scale=alt.Scale(domain=["ja", "nee"], range=[1, 0]), title="definitief"
         )
+    )
+
+
+def _final_opacity() -> alt.Opacity:
+    """Bars of figures that are not final are drawn lighter (the caption says which)."""
+    return alt.Opacity(
+        "definitief:N", scale=alt.Scale(domain=["ja", "nee"], range=[1, 0.45]), title="definitief"
     )
 
 
@@ -224,6 +233,7 @@ def _compared(con, page: Page, indicator: str, title: str) -> None:
     if frame.empty:
         page.parts.append(f'<p class="note">Nog geen cijfers voor {html.escape(title)}.</p>')
         return
+    frame["definitief"] = frame["status"].map(lambda s: "nee" if s in NOT_FINAL else "ja")
     bars = (
         alt.Chart(frame, title=f"{title}, {frame['period'].iloc[0]}")
         .mark_bar()
@@ -246,6 +256,7 @@ def _compared(con, page: Page, indicator: str, title: str) -> None:
 
 def _export(con, page: Page) -> None:
     frame = _values(con, "export_goederen")
+    frame["definitief"] = frame["status"].map(lambda s: "nee" if s in NOT_FINAL else "ja")
     chart = (
         alt.Chart(frame, title="Uitvoer van goederen per provincie")
         .mark_bar()

@@ -82,6 +82,8 @@ def test_theme_pages_have_charts_with_csv_downloads(site):
             assert f'id="{name}"' in text and f'href="{name}.csv"' in text
             assert (site / f"{name}.csv").stat().st_size > 0
     assert "geen bevolking naar geslacht" in (site / "bevolking.html").read_text()
+    # A method break (jeugdhulp 2020 → 2021) starts a new line segment; never one line.
+    assert '"reeksdeel": 1' in (site / "jeugdhulp.html").read_text()
 
 
 def test_the_warehouse_page_documents_every_public_table_and_column(site, warehouse):
