@@ -28,7 +28,9 @@ import time
 from graphlib import TopologicalSorter
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from sources.config import DBT_EXECUTABLE
+from sources.config import REPO_ROOT as REPO
+
 BIN = Path(sys.executable).parent
 
 
@@ -91,7 +93,7 @@ def _compiled_models() -> tuple[dict, list[str]]:
         target = Path(tmp) / "target"
         subprocess.run(
             [
-                str(BIN / "dbt"),
+                str(DBT_EXECUTABLE),
                 "compile",
                 "--profiles-dir",
                 ".",

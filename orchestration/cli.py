@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from sources.config import REPO_ROOT, load_settings
+from sources.config import DBT_EXECUTABLE, REPO_ROOT, load_settings
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_NO_WAREHOUSE = 0, 1, 2, 3, 4
 
@@ -150,8 +150,7 @@ def prepare(_args: argparse.Namespace) -> int:
 
     settings = load_settings()
     env = {**os.environ, **settings.dbt_environment()}
-    dbt = os.path.join(os.path.dirname(sys.executable), "dbt")
-    command = [dbt, "parse", "--profiles-dir", ".", "--quiet"]
+    command = [str(DBT_EXECUTABLE), "parse", "--profiles-dir", ".", "--quiet"]
     return subprocess.run(command, cwd=REPO_ROOT / "dbt_project", env=env, check=False).returncode
 
 
@@ -196,13 +195,13 @@ def _delivery_errors(handler):
     """Unknown names are usage errors (exit 2); a missing warehouse is exit 4."""
 
     def wrapped(args: argparse.Namespace) -> int:
-        from orchestration.delivery import DeliveryError
+        from orchestration.delivery import DeliveryError, NoWarehouseError
 
         try:
             return handler(args)
         except DeliveryError as err:
             print(f"ontcijferd: {err}", file=sys.stderr)
-            return EXIT_NO_WAREHOUSE if "No published warehouse" in str(err) else EXIT_USAGE
+            return EXIT_NO_WAREHOUSE if isinstance(err, NoWarehouseError) else EXIT_USAGE
 
     return wrapped
 

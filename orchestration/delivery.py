@@ -30,7 +30,11 @@ STATUS_LEGEND = {
 
 
 class DeliveryError(ValueError):
-    """A request the warehouse cannot answer: unknown indicator or region, missing warehouse."""
+    """A request the warehouse cannot answer: unknown indicator, region, theme or format."""
+
+
+class NoWarehouseError(DeliveryError):
+    """Nothing has been published yet."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class Extract:
 
 def open_published(path: Path) -> duckdb.DuckDBPyConnection:
     if not path.is_file():
-        raise DeliveryError(
+        raise NoWarehouseError(
             f"No published warehouse at {path}: run `make run` (or `ontcijferd run`) first."
         )
     return duckdb.connect(str(path), read_only=True)

@@ -80,8 +80,7 @@ def _chart(page: Page, name: str, chart: alt.Chart, frame: pd.DataFrame, unit: s
 
 
 def _line(frame: pd.DataFrame, title: str, unit: str, color: str = "region_name") -> alt.Chart:
-    frame = frame.assign(
-        definitief=frame["status"].map(lambda s: "nee" if s in NOT_FINAL else "ja"),
+    frame = _mark_final(frame).assign(
         # A method break starts a new line segment: a line never joins two definitions.
         reeksdeel=frame.groupby(color)["method_break"].cumsum() if "method_break" in frame else 0,
     )
@@ -97,6 +96,11 @@ def _line(frame: pd.DataFrame, title: str, unit: str, color: str = "region_name"
             "definitief:N", scale=alt.Scale(domain=["ja", "nee"], range=[1, 0]), title="definitief"
         )
     )
+
+
+def _mark_final(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add `definitief` (ja/nee) from the status, for the marks of figures that are not final."""
+    return frame.assign(definitief=frame["status"].map(lambda s: "nee" if s in NOT_FINAL else "ja"))
 
 
 def _final_opacity() -> alt.Opacity:
@@ -131,7 +135,7 @@ def _bevolking(con, page: Page, focus: str) -> None:
                 color="geslacht:N",
             )
         )
-        _chart(page, "piramide", chart, frame.assign(status="definitief"), "% van de bevolking")
+        _chart(page, "piramide", chart, frame, "% van de bevolking")
     else:
         page.parts.append(
             '<p class="note">Geen bevolkingspiramide: de ingebouwde CBS-snapshot bevat geen '
@@ -233,7 +237,7 @@ def _compared(con, page: Page, indicator: str, title: str) -> None:
     if frame.empty:
         page.parts.append(f'<p class="note">Nog geen cijfers voor {html.escape(title)}.</p>')
         return
-    frame["definitief"] = frame["status"].map(lambda s: "nee" if s in NOT_FINAL else "ja")
+    frame = _mark_final(frame)
     bars = (
         alt.Chart(frame, title=f"{title}, {frame['period'].iloc[0]}")
         .mark_bar()
@@ -256,7 +260,7 @@ def _compared(con, page: Page, indicator: str, title: str) -> None:
 
 def _export(con, page: Page) -> None:
     frame = _values(con, "export_goederen")
-    frame["definitief"] = frame["status"].map(lambda s: "nee" if s in NOT_FINAL else "ja")
+    frame = _mark_final(frame)
     chart = (
         alt.Chart(frame, title="Uitvoer van goederen per provincie")
         .mark_bar()

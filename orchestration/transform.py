@@ -7,10 +7,8 @@ test fixtures), never at import time.
 import contextlib
 import json
 import os
-import sys
 from collections.abc import Mapping
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -20,7 +18,7 @@ from packaging import version
 
 from orchestration.ingest import WAREHOUSE_POOL
 from orchestration.resources import OntcijferdRun
-from sources.config import REPO_ROOT
+from sources.config import DBT_EXECUTABLE, REPO_ROOT
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
@@ -99,5 +97,5 @@ class LockedDbtCliResource(DbtCliResource):
 dbt_resource = LockedDbtCliResource(
     project_dir=dbt_project,
     profiles_dir=str(DBT_PROJECT_DIR),
-    dbt_executable=str(Path(sys.executable).parent / "dbt"),
+    dbt_executable=str(DBT_EXECUTABLE),
 )

@@ -106,6 +106,32 @@ class WarehouseBuild:
             self._lock_file = None
 
 
+def _replace_raw(
+    con: duckdb.DuckDBPyConnection,
+    ddl: str,
+    table: str,
+    frame: pd.DataFrame,
+    metadata: list[tuple[str, str, str, pd.DataFrame]],
+) -> None:
+    """Replace `raw.<table>` and, per metadata table, the rows of one key: all or nothing."""
+    con.execute("begin transaction")
+    try:
+        con.execute(ddl)
+        con.register("incoming_rows", frame)
+        con.execute(f"create or replace table raw.{table} as select * from incoming_rows")
+        con.unregister("incoming_rows")
+        for meta_table, key_column, key, rows in metadata:
+            con.execute(f"delete from raw.{meta_table} where {key_column} = ?", [key])
+            if len(rows):
+                con.register("incoming_meta", rows)
+                con.execute(f"insert into raw.{meta_table} select * from incoming_meta")
+                con.unregister("incoming_meta")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
 CUSTOM_RELEASES_DDL = """
 create schema if not exists raw;
 create table if not exists raw.custom_releases (
@@ -160,23 +186,13 @@ def load_custom_releases(
         ],
     )
     meta["release_date"] = pd.to_datetime(meta["release_date"]).dt.date
-    con.execute("begin transaction")
-    try:
-        con.execute(CUSTOM_RELEASES_DDL)
-        con.register("incoming_rows", frame)
-        con.execute(
-            f"create or replace table raw.{source.asset_name} as select * from incoming_rows"
-        )
-        con.unregister("incoming_rows")
-        con.execute("delete from raw.custom_releases where source_id = ?", [source.source_id])
-        if len(meta):
-            con.register("incoming_meta", meta)
-            con.execute("insert into raw.custom_releases select * from incoming_meta")
-            con.unregister("incoming_meta")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+    _replace_raw(
+        con,
+        CUSTOM_RELEASES_DDL,
+        source.asset_name,
+        frame,
+        [("custom_releases", "source_id", source.source_id, meta)],
+    )
     return len(frame)
 
 
@@ -251,18 +267,8 @@ def load_raw_table(con: duckdb.DuckDBPyConnection, table: CbsTable, data: CbsTab
         ],
         columns=["table_id", "dimension", "key", "title", "description", "status"],
     ).astype("string")
-    con.execute("begin transaction")
-    try:
-        con.execute(METADATA_DDL)
-        con.register("incoming_rows", frame)
-        con.execute(
-            f"create or replace table raw.{table.asset_name} as select * from incoming_rows"
-        )
-        con.unregister("incoming_rows")
-        for name in ("cbs_table_infos", "cbs_data_properties", "cbs_dimension_categories"):
-            con.execute(f"delete from raw.{name} where table_id = ?", [table.table_id])
-        con.execute(
-            "insert into raw.cbs_table_infos values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    table_info = pd.DataFrame(
+        [
             [
                 table.table_id,
                 info.get("Title"),
@@ -275,18 +281,18 @@ def load_raw_table(con: duckdb.DuckDBPyConnection, table: CbsTable, data: CbsTab
                 data.location,
                 dt.datetime.now(dt.UTC).replace(tzinfo=None),
                 len(frame),
-            ],
-        )
-        for name, rows in (
-            ("cbs_data_properties", props),
-            ("cbs_dimension_categories", categories),
-        ):
-            if len(rows):
-                con.register("incoming_meta", rows)
-                con.execute(f"insert into raw.{name} select * from incoming_meta")
-                con.unregister("incoming_meta")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+            ]
+        ]
+    )
+    _replace_raw(
+        con,
+        METADATA_DDL,
+        table.asset_name,
+        frame,
+        [
+            ("cbs_table_infos", "table_id", table.table_id, table_info),
+            ("cbs_data_properties", "table_id", table.table_id, props),
+            ("cbs_dimension_categories", "table_id", table.table_id, categories),
+        ],
+    )
     return len(frame)

@@ -7,6 +7,7 @@ configuration file.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from sources.scope import ScopeConfig
 from sources.statline import LiveSettings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The dbt of this environment, whether or not its bin folder is on PATH.
+DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
 DEFAULT_CONFIG = REPO_ROOT / "config" / "ontcijferd.yaml"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
