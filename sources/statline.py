@@ -13,8 +13,10 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import cbsodata
+import cbsodata.cbsodata3 as cbsodata_module
 import requests
 
 from sources.registry import CbsTable, Slice
@@ -28,12 +30,24 @@ from sources.tabledata import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+# A table of the size we register is a few hundred pages of 10,000 rows at most; more pages than
+# this means CBS's paging is broken (cbsodata itself would follow a looping nextLink forever).
+MAX_PAGES = 2_000
 
 
 class CbsUnavailableError(RuntimeError):
     """CBS did not deliver after the bounded retries; the message names table and URL."""
+
+
+class CbsPagingError(requests.RequestException):
+    """CBS's `odata.nextLink` paging looped back to a page already read, or never ended."""
+
+
+class CbsEmptyDataSetError(ValueError):
+    """CBS answered with an empty data set for a table that has rows (a publication glitch)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,28 @@ def _retry_after(err: requests.RequestException) -> float | None:
     return None
 
 
+def _guarded_session_class(table_id: str) -> type[requests.Session]:
+    """A `requests.Session` for cbsodata that refuses a page URL it has already fetched.
+
+    cbsodata follows `odata.nextLink` in a `while` loop with a new Session per page and no
+    limit; a self-referencing link would hang the nightly run for ever.
+    """
+    seen: set[str] = set()
+
+    class GuardedSession(requests.Session):
+        def send(self, request, **kwargs):
+            if request.url in seen or len(seen) >= MAX_PAGES:
+                raise CbsPagingError(
+                    f"CBS table {table_id}: odata.nextLink paging "
+                    + ("returned to a page already read" if request.url in seen else "never ended")
+                    + f" ({request.url})"
+                )
+            seen.add(request.url)
+            return super().send(request, **kwargs)
+
+    return GuardedSession
+
+
 class StatLineClient:
     mode = "live"
 
@@ -89,41 +125,53 @@ class StatLineClient:
         return f"{scheme}://{self.settings.catalog_url}/ODataFeed/odata/{table_id}/"
 
     @contextlib.contextmanager
-    def _cbsodata_options(self) -> Iterator[None]:
-        saved = cbsodata.options.use_https
+    def _cbsodata_options(self, table_id: str) -> Iterator[None]:
+        """One cbsodata call's settings and paging guard.
+
+        cbsodata keeps both module-global; runs are in-process and sequential, so setting and
+        restoring them around a call is safe.
+        """
+        saved = cbsodata.options.use_https, cbsodata_module.Session
         cbsodata.options.use_https = self.settings.use_https
+        cbsodata_module.Session = _guarded_session_class(table_id)
         try:
             yield
         finally:
-            cbsodata.options.use_https = saved
+            cbsodata.options.use_https, cbsodata_module.Session = saved
 
-    def download(self, table_id: str, filters: str | None) -> dict[str, list[dict]]:
-        """All entity sets of a table (data set filtered), with bounded retries and backoff."""
-        url = self.table_url(table_id)
-        request_kwargs = {"timeout": self.settings.timeout_seconds}
+    def _request_kwargs(self) -> dict:
+        kwargs: dict = {"timeout": self.settings.timeout_seconds}
         if self.settings.catalog_url.split(":")[0] in ("127.0.0.1", "localhost"):
             # cbsodata copies http(s)_proxy from the environment and ignores NO_PROXY.
-            request_kwargs["proxies"] = {"http": None, "https": None}
+            kwargs["proxies"] = {"http": None, "https": None}
+        return kwargs
+
+    def _with_retries(self, table_id: str, what: str, call: Callable[[], T]) -> T:
+        """`call()` with bounded retries and backoff on the faults CBS's API is known for.
+
+        Retried: HTTP 429 (honouring Retry-After), 5xx, timeouts, connections reset mid-page,
+        truncated JSON, an HTML error page served with status 200, a looping nextLink and an
+        empty data set. Anything else (e.g. 404: a discontinued table) fails at once.
+        """
+        url = self.table_url(table_id)
         last_error: Exception | None = None
         for attempt in range(1, self.settings.max_attempts + 1):
+            wait = None
             try:
-                with self._cbsodata_options():
-                    return cbsodata.download_data(
-                        table_id,
-                        filters=filters,
-                        catalog_url=self.settings.catalog_url,
-                        **request_kwargs,
-                    )
+                return call()
             except requests.HTTPError as err:
                 status = _status_of(err)
                 if status not in RETRYABLE_STATUS:
                     raise CbsUnavailableError(
-                        f"CBS table {table_id}: HTTP {status} from {url} — not retried: {err}"
+                        f"CBS table {table_id}: HTTP {status} from {url}{what} — not retried"
+                        + (" (the table may be discontinued)" if status == 404 else "")
+                        + f": {err}"
                     ) from err
                 last_error, wait = err, _retry_after(err)
-            except (requests.ConnectionError, requests.Timeout, ValueError) as err:
-                # ValueError covers truncated JSON and HTML error pages served with status 200.
-                last_error, wait = err, None
+            except (requests.RequestException, ValueError) as err:
+                # RequestException: timeouts, resets (incl. mid-body), our paging guard;
+                # ValueError: truncated JSON, HTML with status 200, an empty data set.
+                last_error = err
             if attempt < self.settings.max_attempts:
                 backoff = self.settings.backoff_seconds * 2 ** (attempt - 1)
                 wait = min(wait if wait is not None else backoff, self.settings.max_backoff_seconds)
@@ -136,18 +184,53 @@ class StatLineClient:
                 )
                 self._sleep(wait)
         raise CbsUnavailableError(
-            f"CBS table {table_id}: no valid answer from {url} after "
-            f"{self.settings.max_attempts} attempts; last error: {last_error}"
+            f"CBS table {table_id}: no valid answer from {url}{what} after "
+            f"{self.settings.max_attempts} attempts; last error: "
+            f"{type(last_error).__name__}: {last_error}"
         ) from last_error
 
+    def _download_once(self, table_id: str, filters: str | None) -> dict[str, list[dict]]:
+        with self._cbsodata_options(table_id):
+            return cbsodata.download_data(
+                table_id,
+                filters=filters,
+                catalog_url=self.settings.catalog_url,
+                **self._request_kwargs(),
+            )
+
+    def download(self, table_id: str, filters: str | None) -> dict[str, list[dict]]:
+        """All entity sets of a table (data set filtered), with bounded retries and backoff."""
+        return self._with_retries(table_id, "", lambda: self._download_once(table_id, filters))
+
+    def table_info(self, table_id: str) -> dict:
+        """The table's TableInfos row (its `Modified` is the release): one small request."""
+
+        def call() -> dict:
+            with self._cbsodata_options(table_id):
+                return cbsodata.get_info(
+                    table_id, catalog_url=self.settings.catalog_url, **self._request_kwargs()
+                )
+
+        return self._with_retries(table_id, "TableInfos", call)
+
     def fetch(self, table: CbsTable, scope: RegionScope | None) -> CbsTableData:
-        merged: dict[str, list[dict]] = {}
-        for slice_ in table.slices:
-            sets = self.download(table.table_id, slice_filter(table, slice_, scope))
-            if not merged:
-                merged = sets
-            else:
-                merged[DATA_SET] = merged[DATA_SET] + sets.get(DATA_SET, [])
+        """Every slice of a registered table; a failed slice or an empty result retries them all."""
+
+        def all_slices() -> dict[str, list[dict]]:
+            merged: dict[str, list[dict]] = {}
+            for slice_ in table.slices:
+                sets = self._download_once(table.table_id, slice_filter(table, slice_, scope))
+                if not merged:
+                    merged = sets
+                else:
+                    merged[DATA_SET] = merged[DATA_SET] + sets.get(DATA_SET, [])
+            if DATA_SET in merged and not merged[DATA_SET]:
+                raise CbsEmptyDataSetError(
+                    f"CBS table {table.table_id}: {DATA_SET} is empty (the table has rows)"
+                )
+            return merged
+
+        merged = self._with_retries(table.table_id, "", all_slices)
         if DATA_SET not in merged:
             raise CbsDataError(
                 f"CBS table {table.table_id}: no {DATA_SET} at {self.table_url(table.table_id)}"

@@ -3,17 +3,32 @@
 It serves table folders in the snapshot layout (`<root>/<table id>/<entity set>.json`): the
 table's root document listing its entity sets, each set as JSON with `value`, and the data set
 in pages linked by an absolute `odata.nextLink`, as opendata.cbs.nl does. `$filter` is recorded,
-not evaluated: the client applies the same selection locally. `faults` lets a test make the
-next requests fail with a status code.
+not evaluated: the client applies the same selection locally.
+
+Faults, for the reliability tests: `faults` makes the next requests (any table) fail, consumed
+in order; `broken_tables` makes every data-set request of one table fail the same way until
+removed. A fault is an HTTP status (500, 503, 429 with Retry-After, 404) or one of FAULT_KINDS.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
+
+FAULT_KINDS = {
+    "timeout": "no answer within the client's timeout",
+    "reset": "connection reset half-way through a page",
+    "truncated": "status 200 with the JSON cut off",
+    "html200": "an HTML error page with status 200",
+    "nextlink_loop": "odata.nextLink pointing back to the same page",
+    "empty": "an empty data set",
+}
 
 
 class CbsODataServer:
@@ -22,7 +37,10 @@ class CbsODataServer:
         self.page_size = page_size
         self.requests: list[str] = []
         self.filters: dict[str, list[str]] = {}
-        self.faults: list[int] = []  # statuses for the next requests, consumed in order
+        self.faults: list[int | str] = []  # for the next requests, consumed in order
+        self.broken_tables: dict[str, int | str] = {}  # table id → fault of its data set
+        self.retry_after_seconds = 7
+        self.stall_seconds = 3.0
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -31,21 +49,55 @@ class CbsODataServer:
 
             def do_GET(self):  # noqa: N802 (http.server's name)
                 server.requests.append(self.path)
-                if server.faults:
-                    status = server.faults.pop(0)
-                    self.send_response(status)
-                    self.send_header("Retry-After", "0")
+                fault = server.fault_for(self.path)
+                if fault is None or fault in ("nextlink_loop", "empty"):
+                    status, body = server.answer(self.path, fault)
+                    self.send_json(status, json.dumps(body).encode())
+                elif isinstance(fault, int):
+                    self.send_response(fault)
+                    if fault == 429:
+                        self.send_header("Retry-After", str(server.retry_after_seconds))
+                    self.send_header("Content-Length", "0")
                     self.end_headers()
-                    return
-                status, body = server.answer(self.path)
-                payload = json.dumps(body).encode()
+                elif fault == "timeout":
+                    time.sleep(server.stall_seconds)
+                    self.close_connection = True
+                elif fault == "html200":
+                    page = b"<html><body>Onderhoud: probeer het later opnieuw.</body></html>"
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html")
+                    self.send_header("Content-Length", str(len(page)))
+                    self.end_headers()
+                    self.wfile.write(page)
+                else:
+                    _, body = server.answer(self.path, None)
+                    payload = json.dumps(body).encode()
+                    if fault == "truncated":
+                        self.send_json(200, payload[: len(payload) // 2])
+                    else:  # reset: promise the whole page, send half, drop the connection
+                        self.send_response(200)
+                        self.send_header("Content-Type", "application/json;charset=utf-8")
+                        self.send_header("Content-Length", str(len(payload)))
+                        self.end_headers()
+                        self.wfile.write(payload[: len(payload) // 2])
+                        self.wfile.flush()
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                        self.close_connection = True
+
+            def send_json(self, status: int, payload: bytes) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json;charset=utf-8")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
 
+            def handle_one_request(self):
+                # The client gave up (timeout test): nothing left to answer.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    super().handle_one_request()
+
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
@@ -60,7 +112,17 @@ class CbsODataServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def answer(self, raw_path: str) -> tuple[int, dict]:
+    def fault_for(self, raw_path: str) -> int | str | None:
+        if self.faults:
+            return self.faults.pop(0)
+        parts = [p for p in urlparse(raw_path).path.split("/") if p]
+        if len(parts) >= 3 and parts[2] in self.broken_tables:
+            fault = self.broken_tables[parts[2]]
+            if fault == 404 or (len(parts) == 4 and parts[3] == "TypedDataSet"):
+                return fault
+        return None
+
+    def answer(self, raw_path: str, fault: str | None = None) -> tuple[int, dict]:
         url = urlparse(raw_path)
         query = parse_qs(url.query)
         parts = [p for p in url.path.split("/") if p]
@@ -88,9 +150,13 @@ class CbsODataServer:
             self.filters.setdefault(table_id, []).append(query["$filter"][0])
         if name != "TypedDataSet":
             return 200, {"value": rows}
+        if fault == "empty":
+            return 200, {"value": []}
         skip = int(query.get("$skip", ["0"])[0])
         body = {"value": rows[skip : skip + self.page_size]}
-        if skip + self.page_size < len(rows):
+        if fault == "nextlink_loop":
+            body["odata.nextLink"] = f"http://{self.catalog_url}{raw_path}"
+        elif skip + self.page_size < len(rows):
             body["odata.nextLink"] = (
                 f"{base}/TypedDataSet?$format=json&$skip={skip + self.page_size}"
             )

@@ -1,0 +1,126 @@
+"""Faults from the CBS side, through the real `cbsodata` client against the local server.
+
+Every fault gets bounded retries (the attempts are counted on the server), then fails with a
+message naming the table and URL; a fault that clears before the last attempt is survived.
+What a failed table does to a run (the published warehouse stays as it was) is tested in
+tests/e2e/test_reliability.py.
+"""
+
+import pytest
+
+from sources.registry import REGISTRY, get_table
+from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
+from sources.snapshot import SNAPSHOT_DIR, SnapshotSource
+from sources.statline import CbsUnavailableError, LiveSettings, StatLineClient
+from tests.cbs_server import FAULT_KINDS, CbsODataServer
+from tests.conftest import observed
+
+TABLE = "70072ned"  # 300 rows in the scope: two pages of 200
+ATTEMPTS = 3
+
+FAULTS = {
+    500: "HTTP 500 Internal Server Error",
+    503: "HTTP 503 Service Unavailable",
+    429: "HTTP 429 Too Many Requests with Retry-After: 7",
+    **FAULT_KINDS,
+}
+
+
+@pytest.fixture
+def server():
+    with CbsODataServer(SNAPSHOT_DIR, page_size=200) as srv:
+        srv.stall_seconds = 1.0
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def scope():
+    gebieden = SnapshotSource().fetch(REGISTRY["86059NED"], None)
+    return resolve_scope(ScopeConfig(), membership_from_gebieden(gebieden.data))
+
+
+def client(server, waits: list[float], on_wait=None) -> StatLineClient:
+    settings = LiveSettings(
+        catalog_url=server.catalog_url,
+        use_https=False,
+        timeout_seconds=0.5,
+        max_attempts=ATTEMPTS,
+        backoff_seconds=0.01,
+    )
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if on_wait:
+            on_wait()
+
+    return StatLineClient(settings, sleep=sleep)
+
+
+def data_set_requests(server) -> int:
+    return sum(1 for r in server.requests if f"/{TABLE}/TypedDataSet" in r and "skip" not in r)
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_persistent_fault_is_retried_a_bounded_number_of_times_then_names_the_table(
+    server, scope, fault, request
+):
+    request.node.add_marker(
+        pytest.mark.reliability(
+            side="CBS",
+            fault=f"{FAULTS[fault]} (every attempt)",
+            injected=f"local OData server, data set of {TABLE}",
+            expected=f"{ATTEMPTS} attempts with backoff, then an error naming table and URL",
+        )
+    )
+    server.broken_tables[TABLE] = fault
+    waits: list[float] = []
+    with pytest.raises(CbsUnavailableError) as err:
+        client(server, waits).fetch(get_table(TABLE), scope)
+    message = str(err.value)
+    assert f"CBS table {TABLE}" in message and server.catalog_url in message
+    assert f"after {ATTEMPTS} attempts" in message
+    assert data_set_requests(server) == ATTEMPTS
+    assert len(waits) == ATTEMPTS - 1
+    if fault == 429:
+        assert waits == [7.0, 7.0]  # CBS's Retry-After, not our own backoff
+    observed(request, message)
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_fault_that_clears_is_survived_with_the_same_rows(server, scope, fault, request):
+    request.node.add_marker(
+        pytest.mark.reliability(
+            side="CBS",
+            fault=f"{FAULTS[fault]} (first attempt only)",
+            injected=f"local OData server, data set of {TABLE}",
+            expected="the retry loads the table; rows equal the clean download",
+        )
+    )
+    clean = client(server, []).fetch(get_table(TABLE), scope)
+    server.broken_tables[TABLE] = fault
+    waits: list[float] = []
+    data = client(server, waits, on_wait=server.broken_tables.clear).fetch(get_table(TABLE), scope)
+    assert data.data == clean.data and len(data.data) == 300
+    assert len(waits) == 1
+    observed(request, f"loaded {len(data.data)} rows after {len(waits) + 1} attempts")
+
+
+def test_404_is_not_retried_and_says_the_table_may_be_discontinued(server, request):
+    request.node.add_marker(
+        pytest.mark.reliability(
+            side="CBS",
+            fault="HTTP 404 (table discontinued or renamed)",
+            injected="local OData server, unknown table id",
+            expected="one attempt, an error naming the table and the possible discontinuation",
+        )
+    )
+    with pytest.raises(CbsUnavailableError, match="HTTP 404.*may be discontinued") as err:
+        client(server, []).download("99999NED", None)
+    assert len(server.requests) == 1
+    observed(request, str(err.value))
+
+
+def test_table_info_is_one_small_request(server):
+    info = client(server, []).table_info(TABLE)
+    assert info["Identifier"] if "Identifier" in info else info["Title"]
+    assert all("TableInfos" in r for r in server.requests) and len(server.requests) == 1
