@@ -133,7 +133,7 @@ def floor(runs: int) -> list[tuple[float, float]]:
         scope = resolve_scope(ScopeConfig(), membership_from_gebieden(gebieden))
         con = duckdb.connect()
         for table in REGISTRY.values():
-            load_raw_table(con, table, source.fetch(table, scope))
+            load_raw_table(con, table, source.fetch(table, scope), "bench", "bench")
         codes = province_codes_from_gebieden(gebieden)
         for custom in CUSTOM_SOURCES.values():
             load_custom_releases(con, custom, read_releases(custom, codes))

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.refresh import plan_refresh
+from sources.config import load_settings
+
 # One process, steps in order: with a handful of steps the multiprocess executor's process per
 # step costs more than it saves, and DuckDB allows a single writer anyway.
 nightly_job = dg.define_asset_job(
     "nightly",
     selection=dg.AssetSelection.all(),
     executor_def=dg.in_process_executor,
-    description="Load every registered CBS table, build and check the marts, publish.",
+    description="Load every CBS table with a new release, build and check the marts, publish.",
 )
 
-nightly_schedule = dg.ScheduleDefinition(
+
+@dg.schedule(
     job=nightly_job,
     cron_schedule="30 2 * * *",
     execution_timezone="Europe/Amsterdam",
-    description="Every night at 02:30 Amsterdam time, after the previous day's CBS releases.",
+    description="Every night at 02:30 Amsterdam time, after the previous day's CBS releases; "
+    "skipped (no run, nothing republished) when no table has a new release.",
 )
+def nightly_schedule(context: dg.ScheduleEvaluationContext):
+    plan = plan_refresh(load_settings())
+    if plan.nothing_new:
+        return dg.SkipReason("; ".join(plan.summary()))
+    return dg.RunRequest(tags={"ontcijferd/new": "; ".join(plan.summary())[:1000]})

@@ -85,7 +85,30 @@ def _root_log_handlers_to(stream):
             handler.setStream(old)
 
 
-def run(_args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
+    if args.all:
+        os.environ["ONTCIJFERD_REFRESH"] = "all"
+    settings = load_settings()
+    print(
+        f"ontcijferd run: source={settings.source}, focus={settings.scope.focus_province}, "
+        f"gemeenten={settings.scope.gemeenten}, refresh={settings.refresh}, "
+        f"warehouse={settings.warehouse_path}"
+    )
+    if settings.refresh == "changed":
+        from orchestration.refresh import plan_refresh
+
+        try:
+            plan = plan_refresh(settings)
+        except (OSError, ValueError, RuntimeError) as err:
+            print(f"Could not compare releases with the published warehouse: {err}")
+            return EXIT_RUN_FAILED
+        print("what is new:")
+        print("\n".join(f"  {line}" for line in plan.summary()))
+        if plan.nothing_new:
+            print(
+                f"No run started; the published warehouse is unchanged: {settings.warehouse_path}"
+            )
+            return EXIT_OK
     # Dagster reads dagster.yaml from DAGSTER_HOME: the repository root, storage in .dagster_home/.
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT))
     os.chdir(REPO_ROOT)
@@ -93,11 +116,6 @@ def run(_args: argparse.Namespace) -> int:
 
     from orchestration.definitions import defs
 
-    settings = load_settings()
-    print(
-        f"ontcijferd run: source={settings.source}, focus={settings.scope.focus_province}, "
-        f"gemeenten={settings.scope.gemeenten}, warehouse={settings.warehouse_path}"
-    )
     # The terminal gets the summary; the step output (dbt's log among it) goes to a file, and
     # the full event log is in the Dagster UI.
     log_path = REPO_ROOT / ".dagster_home" / "last_run.log"
@@ -138,6 +156,14 @@ def run(_args: argparse.Namespace) -> int:
             f"{settings.warehouse_path}."
         )
         return EXIT_RUN_FAILED
+    published = next(
+        e.event_specific_data.materialization.metadata
+        for e in result.all_events
+        if e.is_step_materialization and e.asset_key == dg.AssetKey(["warehouse", "published"])
+    )
+    if not published["published"].value:
+        print(f"Not republished ({published['reason'].value}): {settings.warehouse_path}")
+        return EXIT_OK
     print(f"published: {settings.warehouse_path}")
     print("indicators published:")
     print("\n".join(_published_summary(settings.warehouse_path)))
@@ -209,9 +235,16 @@ def _delivery_errors(handler):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ontcijferd", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the nightly job once and print a summary").set_defaults(
-        handler=run
+    running = commands.add_parser(
+        "run",
+        help="run the nightly job once (only what changed) and print a summary",
+        description="Ask the source for each CBS table's release, load the new ones, rebuild, "
+        "check and publish. With nothing new no run is started.",
     )
+    running.add_argument(
+        "--all", action="store_true", help="reload every table, new release or not"
+    )
+    running.set_defaults(handler=run)
     commands.add_parser(
         "prepare", help="parse the dbt project (done by `make run` and `make test`)"
     ).set_defaults(handler=prepare)

@@ -2,10 +2,12 @@
 
 import dagster as dg
 
+from orchestration.refresh import Decision, decide
 from orchestration.resources import OntcijferdRun
-from orchestration.warehouse import load_custom_releases, load_raw_table
+from orchestration.warehouse import load_custom_releases, load_raw_table, loaded_release
 from sources.custom import CUSTOM_SOURCES, CustomSource, read_releases
 from sources.registry import REGISTRY, CbsTable
+from sources.tabledata import content_release_id, selection_fingerprint
 
 WAREHOUSE_POOL = "warehouse"  # every step that writes the DuckDB file shares one slot
 
@@ -25,17 +27,42 @@ def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
     )
     def _load(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
-        data = ontcijferd.source().fetch(table, ontcijferd.scope())
+        source, scope = ontcijferd.source(), ontcijferd.scope()
+        selection = selection_fingerprint(table, scope)
+        offered = source.release_hint(table)
         with ontcijferd.build.connect() as con:
-            rows = load_raw_table(con, table, data)
-        context.log.info("Loaded %s rows of CBS %s from %s", rows, table.table_id, data.location)
+            loaded = loaded_release(con, table.table_id)
+        decision = decide(loaded, offered, selection, ontcijferd.settings.refresh)
+        if decision.load:
+            data = source.fetch(table, scope)
+            release_id = offered or content_release_id(data)
+            if loaded and (loaded.release_id, loaded.selection) == (release_id, selection):
+                decision = Decision(False, "downloaded: same content as the loaded release")
+            else:
+                with ontcijferd.build.connect() as con:
+                    load_raw_table(con, table, data, release_id, selection)
+        context.log.info(
+            "CBS %s: %s (%s)",
+            table.table_id,
+            "loaded" if decision.load else "skipped",
+            decision.reason,
+        )
+        with ontcijferd.build.connect() as con:
+            current = loaded_release(con, table.table_id)
+            rows, modified = con.execute(
+                "select row_count, modified from raw.cbs_releases "
+                "where table_id = ? and release_id = ?",
+                [table.table_id, current.release_id],
+            ).fetchone()
         return dg.MaterializeResult(
             metadata={
+                "action": "loaded" if decision.load else "skipped",
+                "reason": decision.reason,
+                "release_id": current.release_id,
+                "release_date": modified or "onbekend (not in the source)",
                 "dagster/row_count": rows,
                 "cbs_table_id": table.table_id,
-                "release_date": data.release_date or "onbekend (not in the source)",
-                "source": data.source,
-                "location": data.location,
+                "source": source.mode,
             }
         )
 

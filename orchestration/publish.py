@@ -5,8 +5,10 @@ check failed; otherwise the last good warehouse stays published.
 """
 
 import dagster as dg
+import duckdb
 
 from orchestration.ingest import WAREHOUSE_POOL
+from orchestration.refresh import record_publication, warehouse_inputs
 from orchestration.resources import OntcijferdRun
 from orchestration.transform import mart_names
 
@@ -21,7 +23,27 @@ PUBLISHED_MARTS = mart_names()
     pool=WAREHOUSE_POOL,
 )
 def published_warehouse(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
-    """The published DuckDB warehouse, replaced atomically after all blocking checks passed."""
+    """The published DuckDB warehouse, replaced atomically after all blocking checks passed.
+
+    A build made from exactly what the published warehouse already holds (same CBS releases,
+    custom files and code) is not republished: analysts' file and its checksum stay as they are.
+    """
+    settings = ontcijferd.settings
+    with ontcijferd.build.connect() as con:
+        record_publication(con, settings, context.run.run_id)
+        built_from = warehouse_inputs(con)
+    if settings.warehouse_path.exists():
+        published = duckdb.connect(str(settings.warehouse_path), read_only=True)
+        try:
+            held = warehouse_inputs(published)
+        finally:
+            published.close()
+        if held == built_from:
+            ontcijferd.build.discard()
+            context.log.info("Nothing changed since the last publication: not republished")
+            return dg.MaterializeResult(
+                metadata={"published": False, "reason": "same releases, files and code"}
+            )
     with ontcijferd.build.connect() as con:
         counts = {
             m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in PUBLISHED_MARTS
@@ -33,6 +55,7 @@ def published_warehouse(context: dg.AssetExecutionContext, ontcijferd: Ontcijfer
     context.log.info("Published %s", path)
     return dg.MaterializeResult(
         metadata={
+            "published": True,
             "path": str(path),
             "size_bytes": path.stat().st_size,
             **{f"rows/{m}": n for m, n in counts.items()},

@@ -5,11 +5,12 @@ import os
 import dagster as dg
 from pydantic import PrivateAttr
 
+from orchestration.refresh import scope_for
 from orchestration.warehouse import WarehouseBuild
-from sources.config import Settings, load_settings
+from sources.config import Settings, cbs_source, load_settings
 from sources.custom import province_codes_from_gebieden
 from sources.registry import CURRENT_REGION_TABLE, REGISTRY
-from sources.scope import RegionScope, membership_from_gebieden, resolve_scope
+from sources.scope import RegionScope
 from sources.snapshot import SnapshotSource
 from sources.statline import StatLineClient
 
@@ -51,9 +52,7 @@ class OntcijferdRun(dg.ConfigurableResource):
         return self._build
 
     def source(self) -> SnapshotSource | StatLineClient:
-        if self.settings.source == "live":
-            return StatLineClient(self.settings.live)
-        return SnapshotSource(self.settings.snapshot_dir)
+        return cbs_source(self.settings)
 
     def _gebieden(self) -> list[dict]:
         """Today's Gebieden in Nederland rows, fetched once per run."""
@@ -64,9 +63,7 @@ class OntcijferdRun(dg.ConfigurableResource):
     def scope(self) -> RegionScope:
         """The region scope, resolved once per run from today's Gebieden in Nederland table."""
         if self._scope is None:
-            self._scope = resolve_scope(
-                self.settings.scope, membership_from_gebieden(self._gebieden())
-            )
+            self._scope = scope_for(self.settings, self._gebieden())
         return self._scope
 
     def province_codes(self) -> dict[str, str]:

@@ -15,7 +15,8 @@ import datetime as dt
 import fcntl
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -99,6 +100,12 @@ class WarehouseBuild:
         self._marker.unlink(missing_ok=True)
         return self.published
 
+    def discard(self) -> None:
+        """Drop the build (nothing to publish); the published warehouse is left as it is."""
+        for leftover in (self.path, self.path.with_suffix(".duckdb.wal")):
+            leftover.unlink(missing_ok=True)
+        self._marker.unlink(missing_ok=True)
+
     def release(self) -> None:
         if self._lock_file is not None:
             fcntl.flock(self._lock_file, fcntl.LOCK_UN)
@@ -111,21 +118,28 @@ def _replace_raw(
     ddl: str,
     table: str,
     frame: pd.DataFrame,
-    metadata: list[tuple[str, str, str, pd.DataFrame]],
+    metadata: list[tuple[str, dict[str, str], pd.DataFrame]],
+    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> None:
-    """Replace `raw.<table>` and, per metadata table, the rows of one key: all or nothing."""
+    """Replace `raw.<table>` and, per metadata table, the rows of one key: all or nothing.
+
+    `also` adds more statements to the same transaction (the release history of a CBS table).
+    """
     con.execute("begin transaction")
     try:
         con.execute(ddl)
         con.register("incoming_rows", frame)
         con.execute(f"create or replace table raw.{table} as select * from incoming_rows")
         con.unregister("incoming_rows")
-        for meta_table, key_column, key, rows in metadata:
-            con.execute(f"delete from raw.{meta_table} where {key_column} = ?", [key])
+        for meta_table, key, rows in metadata:
+            where = " and ".join(f"{column} = ?" for column in key)
+            con.execute(f"delete from raw.{meta_table} where {where}", list(key.values()))
             if len(rows):
                 con.register("incoming_meta", rows)
-                con.execute(f"insert into raw.{meta_table} select * from incoming_meta")
+                con.execute(f"insert into raw.{meta_table} by name select * from incoming_meta")
                 con.unregister("incoming_meta")
+        if also is not None:
+            also(con)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -191,7 +205,7 @@ def load_custom_releases(
         CUSTOM_RELEASES_DDL,
         source.asset_name,
         frame,
-        [("custom_releases", "source_id", source.source_id, meta)],
+        [("custom_releases", {"source_id": source.source_id}, meta)],
     )
     return len(frame)
 
@@ -211,6 +225,11 @@ create table if not exists raw.cbs_dimension_categories (
     table_id varchar, dimension varchar, key varchar, title varchar, description varchar,
     status varchar
 );
+create table if not exists raw.cbs_releases (
+    table_id varchar, release_id varchar, modified varchar, selection varchar,
+    source_mode varchar, location varchar, row_count bigint, loaded_at timestamp
+);
+create schema if not exists history;
 """
 
 
@@ -232,8 +251,73 @@ def _data_frame(table: CbsTable, data: CbsTableData) -> pd.DataFrame:
     return frame
 
 
-def load_raw_table(con: duckdb.DuckDBPyConnection, table: CbsTable, data: CbsTableData) -> int:
-    """Replace `raw.<table>` and the table's slice of the metadata tables, in one transaction."""
+@dataclass(frozen=True)
+class LoadedRelease:
+    release_id: str
+    selection: str
+    loaded_at: dt.datetime
+
+
+def loaded_release(con: duckdb.DuckDBPyConnection, table_id: str) -> LoadedRelease | None:
+    """The release of a CBS table that `raw.cbs_<id>` holds now (the last one loaded)."""
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'raw' "
+        "and table_name = 'cbs_releases'"
+    ).fetchone()[0]
+    if not exists:
+        return None
+    row = con.execute(
+        "select release_id, selection, loaded_at from raw.cbs_releases where table_id = ? "
+        "order by loaded_at desc limit 1",
+        [table_id],
+    ).fetchone()
+    return LoadedRelease(*row) if row else None
+
+
+def _keep_in_history(table: CbsTable, frame: pd.DataFrame, release_id: str):
+    """Add this release's rows to `history.cbs_<id>` (every release loaded, kept)."""
+
+    def add(con: duckdb.DuckDBPyConnection) -> None:
+        history = f"history.{table.asset_name}"
+        con.register("incoming_history", frame)
+        con.execute(
+            f"create table if not exists {history} as "
+            "select ''::varchar as release_id, * from incoming_history where false"
+        )
+        # A measure added to the registry later: older releases simply have no value for it.
+        present = {
+            name
+            for (name,) in con.execute(
+                f"select name from pragma_table_info('{history}')"
+            ).fetchall()
+        }
+        for column, dtype, *_ in con.execute("describe incoming_history").fetchall():
+            if column not in present:
+                con.execute(f'alter table {history} add column "{column}" {dtype}')
+        con.execute(f"delete from {history} where release_id = ?", [release_id])
+        con.execute(
+            f"insert into {history} by name "
+            "select ?::varchar as release_id, * from incoming_history",
+            [release_id],
+        )
+        con.unregister("incoming_history")
+
+    return add
+
+
+def load_raw_table(
+    con: duckdb.DuckDBPyConnection,
+    table: CbsTable,
+    data: CbsTableData,
+    release_id: str,
+    selection: str,
+) -> int:
+    """Replace `raw.<table>`, its metadata and add the release to its history: one transaction.
+
+    `raw.cbs_<id>` holds the latest release (what the dbt models read); `history.cbs_<id>` keeps
+    every release loaded, keyed by `release_id` (CBS's TableInfos.Modified, or a checksum where
+    the source has none); `raw.cbs_releases` lists them.
+    """
     frame = _data_frame(table, data)
     info = data.table_info
     props = pd.DataFrame(
@@ -267,6 +351,20 @@ def load_raw_table(con: duckdb.DuckDBPyConnection, table: CbsTable, data: CbsTab
         ],
         columns=["table_id", "dimension", "key", "title", "description", "status"],
     ).astype("string")
+    release = pd.DataFrame(
+        [
+            {
+                "table_id": table.table_id,
+                "release_id": release_id,
+                "modified": info.get("Modified"),
+                "selection": selection,
+                "source_mode": data.source,
+                "location": data.location,
+                "row_count": len(frame),
+                "loaded_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            }
+        ]
+    )
     table_info = pd.DataFrame(
         [
             [
@@ -282,7 +380,20 @@ def load_raw_table(con: duckdb.DuckDBPyConnection, table: CbsTable, data: CbsTab
                 dt.datetime.now(dt.UTC).replace(tzinfo=None),
                 len(frame),
             ]
-        ]
+        ],
+        columns=[
+            "table_id",
+            "title",
+            "modified",
+            "reason_delivery",
+            "status",
+            "frequency",
+            "period",
+            "source_mode",
+            "location",
+            "loaded_at",
+            "row_count",
+        ],
     )
     _replace_raw(
         con,
@@ -290,9 +401,11 @@ def load_raw_table(con: duckdb.DuckDBPyConnection, table: CbsTable, data: CbsTab
         table.asset_name,
         frame,
         [
-            ("cbs_table_infos", "table_id", table.table_id, table_info),
-            ("cbs_data_properties", "table_id", table.table_id, props),
-            ("cbs_dimension_categories", "table_id", table.table_id, categories),
+            ("cbs_table_infos", {"table_id": table.table_id}, table_info),
+            ("cbs_data_properties", {"table_id": table.table_id}, props),
+            ("cbs_dimension_categories", {"table_id": table.table_id}, categories),
+            ("cbs_releases", {"table_id": table.table_id, "release_id": release_id}, release),
         ],
+        also=_keep_in_history(table, frame, release_id),
     )
     return len(frame)

@@ -14,7 +14,8 @@ from pathlib import Path
 import yaml
 
 from sources.scope import ScopeConfig
-from sources.statline import LiveSettings
+from sources.snapshot import SnapshotSource
+from sources.statline import LiveSettings, StatLineClient
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The dbt of this environment, whether or not its bin folder is on PATH.
@@ -31,10 +32,14 @@ class Settings:
     snapshot_dir: Path = REPO_ROOT / "sources" / "snapshot"
     custom_dir: Path = REPO_ROOT / "sources" / "custom"
     live: LiveSettings = field(default_factory=LiveSettings)
+    # "changed": load only tables with a release the warehouse does not hold; "all": reload all.
+    refresh: str = "changed"
 
     def __post_init__(self) -> None:
         if self.source not in ("snapshot", "live"):
             raise ValueError(f"source must be 'snapshot' or 'live', got {self.source!r}")
+        if self.refresh not in ("changed", "all"):
+            raise ValueError(f"refresh must be 'changed' or 'all', got {self.refresh!r}")
         host = (
             self.live.catalog_url.split(":")[0]
             if "[" not in self.live.catalog_url
@@ -92,5 +97,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         snapshot_dir=_resolve(env.get("ONTCIJFERD_SNAPSHOT_DIR", "sources/snapshot")),
         custom_dir=_resolve(env.get("ONTCIJFERD_CUSTOM_DIR", "sources/custom")),
         live=live,
+        refresh=env.get("ONTCIJFERD_REFRESH", "changed"),
     )
     return settings
+
+
+def cbs_source(settings: Settings) -> SnapshotSource | StatLineClient:
+    """Where CBS tables come from in this run: the embedded snapshot or live StatLine."""
+    if settings.source == "live":
+        return StatLineClient(settings.live)
+    return SnapshotSource(settings.snapshot_dir)

@@ -7,6 +7,7 @@ made from the collected raw files is in `sources/snapshot/PROVENANCE.md`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -39,6 +40,24 @@ class SnapshotSource:
                     f"CBS table {table_id}: snapshot file {path} is not JSON: {err}"
                 ) from err
         return sets
+
+    def release_hint(self, table: CbsTable) -> str:
+        """The snapshot's release of a table: CBS's `Modified` if recorded, else a checksum.
+
+        The raw files carry no release date, so the snapshot's own release is the checksum of
+        the table's folder: a rebuilt snapshot with changed figures is a new release.
+        """
+        folder = self.root / table.table_id
+        infos = folder / "TableInfos.json"
+        if infos.is_file():
+            rows = json.loads(infos.read_text(encoding="utf-8"))
+            if rows and rows[0].get("Modified"):
+                return str(rows[0]["Modified"])
+        digest = hashlib.sha256()
+        for path in sorted(folder.glob("*.json")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+        return "snapshot-" + digest.hexdigest()[:16]
 
     def fetch(self, table: CbsTable, scope: RegionScope | None) -> CbsTableData:
         return select_table_data(

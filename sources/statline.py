@@ -213,6 +213,11 @@ class StatLineClient:
 
         return self._with_retries(table_id, "TableInfos", call)
 
+    def release_hint(self, table: CbsTable) -> str | None:
+        """CBS's release of a table (TableInfos.Modified) without downloading its data."""
+        modified = self.table_info(table.table_id).get("Modified")
+        return str(modified) if modified else None
+
     def fetch(self, table: CbsTable, scope: RegionScope | None) -> CbsTableData:
         """Every slice of a registered table; a failed slice or an empty result retries them all."""
 

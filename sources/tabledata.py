@@ -7,6 +7,8 @@ exactly the same rows to the warehouse.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +39,24 @@ class CbsTableData:
     @property
     def release_date(self) -> str | None:
         return self.table_info.get("Modified")
+
+
+def selection_fingerprint(table: CbsTable, scope: RegionScope | None) -> str:
+    """What we ask of a table: its registry entry and the region scope, as a short checksum.
+
+    A release already loaded is only skipped when it was loaded with the same selection; a
+    changed registry entry or region scope reloads the table.
+    """
+    parts = [repr(table)]
+    if scope is not None:
+        parts += [repr(scope.config), *sorted(scope.codes), "|", *sorted(scope.focus_codes)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def content_release_id(data: CbsTableData) -> str:
+    """A release id for data without a CBS release date: a checksum of what was delivered."""
+    payload = json.dumps([data.data, data.dimensions], sort_keys=True, default=str)
+    return "content-" + hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
 def period_kind(period_key: str) -> str:

@@ -40,7 +40,7 @@ def scope():
 
 def raw_frame(table, data):
     con = duckdb.connect()
-    load_raw_table(con, table, data)
+    load_raw_table(con, table, data, "test-release", "test-selection")
     return (
         con.sql(f"select * from raw.{table.asset_name} order by all").df(),
         con.sql(

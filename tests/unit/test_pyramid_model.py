@@ -68,7 +68,7 @@ def synthetic_03759ned() -> CbsTableData:
 def test_pyramid_bands_counts_and_shares(tmp_path):
     path = tmp_path / "pyramid.duckdb"
     with duckdb.connect(str(path)) as con:
-        load_raw_table(con, get_table("03759ned"), synthetic_03759ned())
+        load_raw_table(con, get_table("03759ned"), synthetic_03759ned(), "synthetic", "test")
     run_dbt(["build", "--select", "+bevolking_piramide"], tmp_path, path)
     # Same configuration as dbt-duckdb's in-process connection to this file (not read-only).
     with duckdb.connect(str(path)) as con:

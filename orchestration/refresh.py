@@ -1,0 +1,179 @@
+"""Refresh only what changed: which CBS releases, custom files and code the warehouse holds.
+
+The nightly run asks CBS (or the snapshot) for each table's release — TableInfos.Modified, one
+small request — and loads only tables whose release (or selection: registry entry and region
+scope) the warehouse does not hold. With nothing new at all, no run is started and nothing is
+republished. No Dagster imports: the CLI, the schedule and the assets share this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from orchestration.warehouse import LoadedRelease, loaded_release
+from sources.config import REPO_ROOT, Settings, cbs_source
+from sources.custom import CUSTOM_SOURCES, releases
+from sources.registry import CURRENT_REGION_TABLE, REGISTRY
+from sources.scope import RegionScope, membership_from_gebieden, resolve_scope
+from sources.tabledata import selection_fingerprint
+
+# What the published figures are computed with, besides the data: the dbt project.
+CODE_PATHS = (
+    "dbt_project/dbt_project.yml",
+    "dbt_project/models",
+    "dbt_project/macros",
+    "dbt_project/seeds",
+)
+
+PUBLICATION_DDL = """
+create schema if not exists meta;
+create table if not exists meta.publication (
+    published_at timestamp, run_id varchar, code_fingerprint varchar
+);
+"""
+
+
+@dataclass(frozen=True)
+class Decision:
+    load: bool
+    reason: str
+
+
+def decide(
+    loaded: LoadedRelease | None, offered: str | None, selection: str, refresh: str
+) -> Decision:
+    """Whether a raw asset downloads its table, and why (shown in the asset's metadata)."""
+    if refresh == "all":
+        return Decision(True, "refresh=all: every table reloaded")
+    if loaded is None:
+        return Decision(True, "not loaded before")
+    if offered is None:
+        return Decision(True, "CBS gives no release date: downloaded to compare the content")
+    if loaded.selection != selection:
+        return Decision(True, "registry entry or region scope changed since the last load")
+    if loaded.release_id != offered:
+        return Decision(True, f"new release {offered} (warehouse holds {loaded.release_id})")
+    return Decision(False, f"release {offered} already loaded on {loaded.loaded_at:%Y-%m-%d %H:%M}")
+
+
+def code_fingerprint(settings: Settings) -> str:
+    """A checksum of the dbt project and the focus province it is built for."""
+    digest = hashlib.sha256(settings.scope.focus_province.encode())
+    for root in CODE_PATHS:
+        path = REPO_ROOT / root
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in files:
+            if file.is_file():
+                digest.update(str(file.relative_to(REPO_ROOT)).encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+    )
+
+
+def warehouse_inputs(con: duckdb.DuckDBPyConnection) -> dict:
+    """What a warehouse was built from: CBS releases, custom files, code (for 'anything new?')."""
+    tables = {}
+    if _has_table(con, "raw", "cbs_releases"):
+        tables = {
+            table_id: (release_id, selection)
+            for table_id, release_id, selection in con.execute(
+                "select table_id, arg_max(release_id, loaded_at), arg_max(selection, loaded_at) "
+                "from raw.cbs_releases group by 1"
+            ).fetchall()
+        }
+    custom = []
+    if _has_table(con, "raw", "custom_releases"):
+        custom = con.execute(
+            "select source_id, release, sha256 from raw.custom_releases order by all"
+        ).fetchall()
+    code = None
+    if _has_table(con, "meta", "publication"):
+        row = con.execute(
+            "select code_fingerprint from meta.publication order by published_at desc limit 1"
+        ).fetchone()
+        code = row[0] if row else None
+    return {"tables": tables, "custom": [tuple(r) for r in custom], "code": code}
+
+
+def record_publication(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str) -> None:
+    con.execute(PUBLICATION_DDL)
+    con.execute(
+        "insert into meta.publication values (?, ?, ?)",
+        [dt.datetime.now(dt.UTC).replace(tzinfo=None), run_id, code_fingerprint(settings)],
+    )
+
+
+def scope_for(settings: Settings, gebieden_rows: list[dict]) -> RegionScope:
+    """The region scope of a run, from today's Gebieden in Nederland table."""
+    return resolve_scope(settings.scope, membership_from_gebieden(gebieden_rows))
+
+
+@dataclass
+class RefreshPlan:
+    published: bool
+    tables: dict[str, Decision] = field(default_factory=dict)
+    custom_changed: list[str] = field(default_factory=list)
+    code_changed: bool = False
+
+    @property
+    def nothing_new(self) -> bool:
+        return (
+            self.published
+            and not self.code_changed
+            and not self.custom_changed
+            and not any(d.load for d in self.tables.values())
+        )
+
+    def summary(self) -> list[str]:
+        if not self.published:
+            return ["no published warehouse yet: everything is loaded"]
+        lines = [f"{t}: {d.reason}" for t, d in sorted(self.tables.items()) if d.load]
+        lines += [f"custom files changed: {s}" for s in self.custom_changed]
+        if self.code_changed:
+            lines.append("the dbt project changed since the last publication")
+        return lines or [
+            f"nothing new: all {len(self.tables)} CBS tables, the custom files and the code "
+            "are as published"
+        ]
+
+
+def plan_refresh(settings: Settings) -> RefreshPlan:
+    """Compare what the source offers now with what the published warehouse holds."""
+    published: Path = settings.warehouse_path
+    if not published.exists():
+        return RefreshPlan(published=False)
+    source = cbs_source(settings)
+    scope = scope_for(settings, source.fetch(REGISTRY[CURRENT_REGION_TABLE], None).data)
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        held = warehouse_inputs(con)
+        plan = RefreshPlan(published=True, code_changed=held["code"] != code_fingerprint(settings))
+        for table in REGISTRY.values():
+            plan.tables[table.table_id] = decide(
+                loaded_release(con, table.table_id),
+                source.release_hint(table),
+                selection_fingerprint(table, scope),
+                settings.refresh,
+            )
+    finally:
+        con.close()
+    for source_id, custom in CUSTOM_SOURCES.items():
+        offered = sorted(
+            (source_id, r.release_id, r.sha256) for r in releases(custom, settings.custom_dir)
+        )
+        if offered != sorted(r for r in held["custom"] if r[0] == source_id):
+            plan.custom_changed.append(source_id)
+    return plan
