@@ -48,14 +48,15 @@ def _published_summary(path) -> list[str]:
 
 
 def root_cause(error) -> str:
-    """The innermost error of a failed step: the CBS table, file or check that broke it.
+    """The error our code raised in a failed step: the CBS table, file or check that broke it.
 
     Dagster wraps an exception raised in an asset ("Error occurred while executing op …");
-    the data team needs the original message, e.g. which file, row and column was wrong.
+    the data team needs our message (which table, file, row and column), not Dagster's wrapper
+    nor the low-level error ours was raised from.
     """
     if error is None:
         return "unknown error"
-    while error.cause is not None:
+    while error.cause is not None and (error.cls_name or "").startswith("Dagster"):
         error = error.cause
     return error.message.strip()
 
@@ -88,6 +89,8 @@ def _root_log_handlers_to(stream):
 def run(args: argparse.Namespace) -> int:
     if args.all:
         os.environ["ONTCIJFERD_REFRESH"] = "all"
+    if args.accept_schema:
+        os.environ["ONTCIJFERD_ACCEPT_SCHEMA"] = ",".join(args.accept_schema)
     settings = load_settings()
     print(
         f"ontcijferd run: source={settings.source}, focus={settings.scope.focus_province}, "
@@ -243,6 +246,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     running.add_argument(
         "--all", action="store_true", help="reload every table, new release or not"
+    )
+    running.add_argument(
+        "--accept-schema",
+        nargs="+",
+        default=[],
+        metavar="TABLE_ID",
+        help="load these tables although CBS changed their columns (after review)",
     )
     running.set_defaults(handler=run)
     commands.add_parser(

@@ -4,10 +4,20 @@ import dagster as dg
 
 from orchestration.refresh import Decision, decide
 from orchestration.resources import OntcijferdRun
-from orchestration.warehouse import load_custom_releases, load_raw_table, loaded_release
+from orchestration.warehouse import (
+    load_custom_releases,
+    load_raw_table,
+    loaded_columns,
+    loaded_release,
+)
 from sources.custom import CUSTOM_SOURCES, CustomSource, read_releases
 from sources.registry import REGISTRY, CbsTable
-from sources.tabledata import content_release_id, selection_fingerprint
+from sources.tabledata import (
+    CbsSchemaChangedError,
+    content_release_id,
+    schema_changes,
+    selection_fingerprint,
+)
 
 WAREHOUSE_POOL = "warehouse"  # every step that writes the DuckDB file shares one slot
 
@@ -15,6 +25,36 @@ WAREHOUSE_POOL = "warehouse"  # every step that writes the DuckDB file shares on
 def raw_asset_key(table: CbsTable) -> dg.AssetKey:
     # Matches dbt's default key for `source('raw', 'cbs_<id>')`, so lineage joins up by itself.
     return dg.AssetKey(["raw", table.asset_name])
+
+
+def refresh_table(ontcijferd: OntcijferdRun, table: CbsTable) -> Decision:
+    """Load a table's release into the build unless the build already holds it.
+
+    A release whose columns differ from the loaded one (a measure or dimension added, renamed
+    or dropped by CBS) fails here, naming table and columns, unless accepted for this run.
+    """
+    source, scope = ontcijferd.source(), ontcijferd.scope()
+    selection = selection_fingerprint(table, scope)
+    offered = source.release_hint(table)
+    with ontcijferd.build.connect() as con:
+        loaded = loaded_release(con, table.table_id)
+        previous_columns = loaded_columns(con, table.table_id, source.mode)
+    decision = decide(loaded, offered, selection, ontcijferd.settings.refresh)
+    if not decision.load:
+        return decision
+    data = source.fetch(table, scope)
+    release_id = offered or content_release_id(data)
+    same = loaded and (loaded.release_id, loaded.selection) == (release_id, selection)
+    if same and ontcijferd.settings.refresh == "changed":
+        return Decision(False, "downloaded: same content as the loaded release")
+    change = previous_columns and schema_changes(
+        table.table_id, previous_columns, {p["Key"] for p in data.data_properties}
+    )
+    if change and table.table_id not in ontcijferd.settings.accept_schema:
+        raise CbsSchemaChangedError(change)
+    with ontcijferd.build.connect() as con:
+        load_raw_table(con, table, data, release_id, selection)
+    return decision
 
 
 def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
@@ -27,20 +67,7 @@ def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
     )
     def _load(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
-        source, scope = ontcijferd.source(), ontcijferd.scope()
-        selection = selection_fingerprint(table, scope)
-        offered = source.release_hint(table)
-        with ontcijferd.build.connect() as con:
-            loaded = loaded_release(con, table.table_id)
-        decision = decide(loaded, offered, selection, ontcijferd.settings.refresh)
-        if decision.load:
-            data = source.fetch(table, scope)
-            release_id = offered or content_release_id(data)
-            if loaded and (loaded.release_id, loaded.selection) == (release_id, selection):
-                decision = Decision(False, "downloaded: same content as the loaded release")
-            else:
-                with ontcijferd.build.connect() as con:
-                    load_raw_table(con, table, data, release_id, selection)
+        decision = refresh_table(ontcijferd, table)
         context.log.info(
             "CBS %s: %s (%s)",
             table.table_id,
@@ -49,8 +76,8 @@ def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
         )
         with ontcijferd.build.connect() as con:
             current = loaded_release(con, table.table_id)
-            rows, modified = con.execute(
-                "select row_count, modified from raw.cbs_releases "
+            rows, modified, source = con.execute(
+                "select row_count, modified, source_mode from raw.cbs_releases "
                 "where table_id = ? and release_id = ?",
                 [table.table_id, current.release_id],
             ).fetchone()
@@ -62,7 +89,7 @@ def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
                 "release_date": modified or "onbekend (not in the source)",
                 "dagster/row_count": rows,
                 "cbs_table_id": table.table_id,
-                "source": source.mode,
+                "source": source,
             }
         )
 

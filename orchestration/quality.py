@@ -23,12 +23,19 @@ def raw_contract_check(table: CbsTable) -> dg.AssetChecksDefinition:
         asset=raw_asset_key(table),
         name="pandera_contract",
         blocking=True,
-        description=f"pandera contract of CBS {table.table_id}: columns, types, codes, keys.",
+        description=f"pandera contract of CBS {table.table_id}: columns, types, codes, keys, "
+        "known categories, key padding.",
     )
     def _check(ontcijferd: OntcijferdRun) -> dg.AssetCheckResult:
         with ontcijferd.build.connect() as con:
             frame = con.sql(f"select * from raw.{table.asset_name}").df()
-        failures = contract_failures(table, frame)
+            listed = con.execute(
+                "select dimension, list(key) from raw.cbs_dimension_categories "
+                "where table_id = ? group by 1",
+                [table.table_id],
+            ).fetchall()
+        categories = {dim: set(keys) for dim, keys in listed}
+        failures = contract_failures(table, frame, categories)
         return dg.AssetCheckResult(
             passed=not failures,
             severity=dg.AssetCheckSeverity.ERROR,

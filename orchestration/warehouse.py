@@ -274,6 +274,26 @@ def loaded_release(con: duckdb.DuckDBPyConnection, table_id: str) -> LoadedRelea
     return LoadedRelease(*row) if row else None
 
 
+def loaded_columns(con: duckdb.DuckDBPyConnection, table_id: str, source_mode: str) -> set[str]:
+    """The DataProperties keys of the loaded release, if it came from the same kind of source.
+
+    The snapshot's DataProperties list only the columns kept from the raw files, so a first
+    live load is not compared with them.
+    """
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'raw' "
+        "and table_name = 'cbs_data_properties'"
+    ).fetchone()[0]
+    if not exists:
+        return set()
+    rows = con.execute(
+        "select p.key from raw.cbs_data_properties p join raw.cbs_table_infos i using (table_id) "
+        "where p.table_id = ? and i.source_mode = ?",
+        [table_id, source_mode],
+    ).fetchall()
+    return {key for (key,) in rows}
+
+
 def _keep_in_history(table: CbsTable, frame: pd.DataFrame, release_id: str):
     """Add this release's rows to `history.cbs_<id>` (every release loaded, kept)."""
 

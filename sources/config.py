@@ -34,6 +34,8 @@ class Settings:
     live: LiveSettings = field(default_factory=LiveSettings)
     # "changed": load only tables with a release the warehouse does not hold; "all": reload all.
     refresh: str = "changed"
+    # Tables whose changed columns (new, renamed or dropped by CBS) the data team has reviewed.
+    accept_schema: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.source not in ("snapshot", "live"):
@@ -98,6 +100,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         custom_dir=_resolve(env.get("ONTCIJFERD_CUSTOM_DIR", "sources/custom")),
         live=live,
         refresh=env.get("ONTCIJFERD_REFRESH", "changed"),
+        accept_schema=frozenset(
+            t.strip() for t in env.get("ONTCIJFERD_ACCEPT_SCHEMA", "").split(",") if t.strip()
+        ),
     )
     return settings
 

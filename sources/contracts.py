@@ -6,6 +6,8 @@ dimension keys in CBS's code formats, numeric measures, and one row per combinat
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -16,7 +18,18 @@ REGION_KEY = r"^(NL0[01]|LD0[1-4]|PV\d{2}|CR\d{2}|GM\d{4}|WK\d{6}|BU\d{8})\s*$"
 CATEGORY_KEY = r"^[A-Za-z0-9]+\s*$"
 
 
-def raw_contract(table: CbsTable) -> pa.DataFrameSchema:
+def _one_width(keys: pd.Series) -> pd.Series:
+    # CBS pads every key of a dimension to the same width ('PV23  ', 'GM0193'); a key of another
+    # width means CBS changed its padding, and joins on the key would silently miss rows.
+    widths = keys.str.len()
+    return widths == widths.mode().iloc[0] if len(keys) else widths.astype(bool)
+
+
+def raw_contract(
+    table: CbsTable, categories: Mapping[str, set[str]] | None = None
+) -> pa.DataFrameSchema:
+    """The contract of a raw table; `categories` (per dimension the keys CBS lists in its
+    category set) also makes every key a known category, padding included."""
     columns: dict[str, pa.Column] = {}
     for dim in table.dimensions:
         if dim == table.region_dimension:
@@ -25,7 +38,20 @@ def raw_contract(table: CbsTable) -> pa.DataFrameSchema:
             pattern = PERIOD_KEY
         else:
             pattern = CATEGORY_KEY
-        columns[dim] = pa.Column(str, pa.Check.str_matches(pattern), nullable=False)
+        checks = [
+            pa.Check.str_matches(pattern),
+            pa.Check(_one_width, name="one_key_width", error="one key width per dimension"),
+        ]
+        if categories is not None:
+            known = categories.get(dim, set())
+            checks.append(
+                pa.Check(
+                    lambda keys, known=known: keys.isin(known),
+                    name="known_category",
+                    error=f"a key listed in CBS's {dim} categories",
+                )
+            )
+        columns[dim] = pa.Column(str, checks, nullable=False)
     for measure in table.measures:
         if measure in table.text_measures:
             columns[measure] = pa.Column(str, nullable=True)
@@ -39,7 +65,9 @@ def raw_contract(table: CbsTable) -> pa.DataFrameSchema:
     )
 
 
-def contract_failures(table: CbsTable, frame: pd.DataFrame) -> list[str]:
+def contract_failures(
+    table: CbsTable, frame: pd.DataFrame, categories: Mapping[str, set[str]] | None = None
+) -> list[str]:
     """Validate a raw table; each failure names the table, column, check and offending values."""
     if frame.empty:
         # An empty VARCHAR column comes back from DuckDB as `object`; with no values there is
@@ -47,7 +75,7 @@ def contract_failures(table: CbsTable, frame: pd.DataFrame) -> list[str]:
         text = [*table.dimensions, *table.text_measures]
         frame = frame.astype({c: "string" for c in text if c in frame})
     try:
-        raw_contract(table).validate(frame, lazy=True)
+        raw_contract(table, categories).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases
         messages = []

@@ -7,6 +7,7 @@ exactly the same rows to the warehouse.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -24,6 +25,31 @@ Row = dict[str, Any]
 
 class CbsDataError(ValueError):
     """CBS delivered something the registry does not expect; the message names table and column."""
+
+
+class CbsSchemaChangedError(CbsDataError):
+    """CBS added or removed a measure or dimension since the release the warehouse holds."""
+
+
+DIMENSION_TYPES = ("Dimension", "GeoDimension", "TimeDimension", "GeoDetail")
+
+
+def schema_changes(table_id: str, previous: set[str], current: set[str]) -> str | None:
+    """What changed in a table's DataProperties keys between two releases, as one message."""
+    added, removed = sorted(current - previous), sorted(previous - current)
+    if not added and not removed:
+        return None
+    parts = []
+    if added:
+        parts.append(f"new column(s) {', '.join(added)}")
+    if removed:
+        parts.append(f"column(s) no longer delivered: {', '.join(removed)}")
+    return (
+        f"CBS table {table_id} changed its structure since the loaded release: "
+        + "; ".join(parts)
+        + ". Check the registry entry (sources/registry.py), then accept it with "
+        f"`ontcijferd run --accept-schema {table_id}`"
+    )
 
 
 @dataclass(frozen=True)
@@ -104,19 +130,40 @@ def select_table_data(
                 f"(got: {', '.join(sorted(entity_sets)) or 'nothing'})"
             )
     raw_rows = entity_sets[DATA_SET]
+    new_dimensions = [
+        p["Key"]
+        for p in entity_sets["DataProperties"]
+        if p.get("Type") in DIMENSION_TYPES and p.get("Key") not in table.dimensions
+    ]
+    if new_dimensions:
+        raise CbsDataError(
+            f"CBS table {table.table_id}: dimension(s) {', '.join(new_dimensions)} at {location} "
+            "are not in the registry: each row now means something else"
+        )
     if raw_rows:
-        missing = [c for c in (*table.dimensions, *table.measures) if c not in raw_rows[0]]
+        delivered = list(raw_rows[0])
+        missing = [c for c in (*table.dimensions, *table.measures) if c not in delivered]
         if missing:
+            hints = {c: difflib.get_close_matches(c, delivered, n=1, cutoff=0.7) for c in missing}
+            renamed = [f"{c} → {h[0]}?" for c, h in hints.items() if h]
             raise CbsDataError(
                 f"CBS table {table.table_id}: column(s) {', '.join(missing)} missing from "
                 f"{DATA_SET} at {location}; the registry expects them"
+                + (f" (renamed: {', '.join(renamed)})" if renamed else "")
             )
     columns = (*table.dimensions, *table.measures)
     kept: dict[tuple, Row] = {}
     for row in raw_rows:
         if any(_slice_matches(table, s, scope, row) for s in table.slices):
             key = tuple(row[d] for d in table.dimensions)
-            kept.setdefault(key, {c: row[c] for c in columns})
+            values = {c: row[c] for c in columns}
+            # Slices may overlap (the same row fetched twice); two different rows for one key
+            # mean CBS added a dimension or sent a duplicate.
+            if kept.setdefault(key, values) != values:
+                raise CbsDataError(
+                    f"CBS table {table.table_id}: two different rows for "
+                    f"{dict(zip(table.dimensions, key, strict=True))} at {location}"
+                )
     data = list(kept.values())
 
     dimensions = {}

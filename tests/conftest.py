@@ -35,31 +35,29 @@ def run_dbt(args: list[str], tmp_path: Path, warehouse: Path):
 
 
 # --- RELIABILITY.md: the table of faults tried, written from the tests that try them ---------
-# A test marked `@pytest.mark.reliability(side, fault, injected, expected)` is one row; the
-# message it observed (attached with `observed(request, text)`) goes in the table. The file is
-# rewritten only after a full, unfiltered run in which every such test passed.
+# A fault test calls `reliability_row(request, ...)` for each fault it injects, with what it
+# observed (the error message, exit code). The file is rewritten only after a full, unfiltered
+# run in which every test passed.
 
 RELIABILITY_FILE = REPO_ROOT / "RELIABILITY.md"
 _reliability_rows: list[dict] = []
 _reliability_failed: list[str] = []
 
 
-def observed(request, text: str) -> None:
-    """Attach what a fault test saw (the error message, exit code) to its RELIABILITY.md row."""
-    request.node.user_properties.append(("observed", text))
+def reliability_row(request, *, side: str, fault: str, injected: str, expected: str, seen: str):
+    """One row of RELIABILITY.md, kept if the calling test passes."""
+    row = {"side": side, "fault": fault, "injected": injected, "expected": expected, "seen": seen}
+    request.node.user_properties.append(("reliability", row))
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     report = (yield).get_result()
-    marker = item.get_closest_marker("reliability")
-    if marker is None:
-        return
+    rows = [row for key, row in item.user_properties if key == "reliability"]
     if report.failed:
         _reliability_failed.append(item.nodeid)
-    elif report.when == "call" and report.passed:
-        seen = dict(item.user_properties).get("observed", "")
-        _reliability_rows.append({**marker.kwargs, "observed": seen})
+    elif report.when == "call" and rows:
+        _reliability_rows.extend(rows)
 
 
 def _normalise(text: str) -> str:
@@ -75,7 +73,10 @@ def pytest_sessionfinish(session, exitstatus):
     filtered = config.option.keyword or config.option.markexpr or config.args != ["tests"]
     if filtered or _reliability_failed or not _reliability_rows or exitstatus != 0:
         return
-    rows = sorted(_reliability_rows, key=lambda r: (r["side"], r["fault"]))
+    rows = sorted(
+        {tuple(r.items()): r for r in _reliability_rows}.values(),
+        key=lambda r: (r["side"], r["fault"]),
+    )
     lines = [
         "# Reliability: faults tried and their outcomes",
         "",
@@ -88,6 +89,6 @@ def pytest_sessionfinish(session, exitstatus):
         "|---|---|---|---|---|",
     ]
     for r in rows:
-        cells = [r["side"], r["fault"], r["injected"], r["expected"], _normalise(r["observed"])]
+        cells = [r["side"], r["fault"], r["injected"], r["expected"], _normalise(r["seen"])]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     RELIABILITY_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -13,7 +13,7 @@ from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
 from sources.snapshot import SNAPSHOT_DIR, SnapshotSource
 from sources.statline import CbsUnavailableError, LiveSettings, StatLineClient
 from tests.cbs_server import FAULT_KINDS, CbsODataServer
-from tests.conftest import observed
+from tests.conftest import reliability_row
 
 TABLE = "70072ned"  # 300 rows in the scope: two pages of 200
 ATTEMPTS = 3
@@ -64,14 +64,6 @@ def data_set_requests(server) -> int:
 def test_persistent_fault_is_retried_a_bounded_number_of_times_then_names_the_table(
     server, scope, fault, request
 ):
-    request.node.add_marker(
-        pytest.mark.reliability(
-            side="CBS",
-            fault=f"{FAULTS[fault]} (every attempt)",
-            injected=f"local OData server, data set of {TABLE}",
-            expected=f"{ATTEMPTS} attempts with backoff, then an error naming table and URL",
-        )
-    )
     server.broken_tables[TABLE] = fault
     waits: list[float] = []
     with pytest.raises(CbsUnavailableError) as err:
@@ -83,41 +75,46 @@ def test_persistent_fault_is_retried_a_bounded_number_of_times_then_names_the_ta
     assert len(waits) == ATTEMPTS - 1
     if fault == 429:
         assert waits == [7.0, 7.0]  # CBS's Retry-After, not our own backoff
-    observed(request, message)
+    reliability_row(
+        request,
+        side="CBS (client)",
+        fault=f"{FAULTS[fault]}, every attempt",
+        injected=f"local OData server, data set of {TABLE}",
+        expected=f"{ATTEMPTS} attempts with backoff, then an error naming table and URL",
+        seen=message,
+    )
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_fault_that_clears_is_survived_with_the_same_rows(server, scope, fault, request):
-    request.node.add_marker(
-        pytest.mark.reliability(
-            side="CBS",
-            fault=f"{FAULTS[fault]} (first attempt only)",
-            injected=f"local OData server, data set of {TABLE}",
-            expected="the retry loads the table; rows equal the clean download",
-        )
-    )
     clean = client(server, []).fetch(get_table(TABLE), scope)
     server.broken_tables[TABLE] = fault
     waits: list[float] = []
     data = client(server, waits, on_wait=server.broken_tables.clear).fetch(get_table(TABLE), scope)
     assert data.data == clean.data and len(data.data) == 300
     assert len(waits) == 1
-    observed(request, f"loaded {len(data.data)} rows after {len(waits) + 1} attempts")
+    reliability_row(
+        request,
+        side="CBS (client)",
+        fault=f"{FAULTS[fault]}, first attempt only",
+        injected=f"local OData server, data set of {TABLE}",
+        expected="the retry loads the table; rows equal a clean download",
+        seen=f"loaded {len(data.data)} rows after {len(waits) + 1} attempts",
+    )
 
 
 def test_404_is_not_retried_and_says_the_table_may_be_discontinued(server, request):
-    request.node.add_marker(
-        pytest.mark.reliability(
-            side="CBS",
-            fault="HTTP 404 (table discontinued or renamed)",
-            injected="local OData server, unknown table id",
-            expected="one attempt, an error naming the table and the possible discontinuation",
-        )
-    )
     with pytest.raises(CbsUnavailableError, match="HTTP 404.*may be discontinued") as err:
         client(server, []).download("99999NED", None)
     assert len(server.requests) == 1
-    observed(request, str(err.value))
+    reliability_row(
+        request,
+        side="CBS (client)",
+        fault="HTTP 404 (table discontinued or renamed)",
+        injected="local OData server, unknown table id",
+        expected="one attempt, an error naming the table and the possible discontinuation",
+        seen=str(err.value),
+    )
 
 
 def test_table_info_is_one_small_request(server):

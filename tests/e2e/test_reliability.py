@@ -1,0 +1,256 @@
+"""Reliability end to end, through `ontcijferd run` as the data team runs it.
+
+Live mode against the local CBS OData server serving a copy of the embedded snapshot:
+1. CBS faults on nine tables at once (one fault kind each) → the run fails, names every table,
+   the published warehouse stays byte-identical;
+2. the next clean run publishes — with 85098NED's SYNTHETIC older release: Overijssel's 2023
+   youth-care share at 12.2 % "voorlopig" (the provisional figure quoted in the domain notes;
+   the snapshot itself holds the definitive 12.5 %);
+3. CBS's next release (the real snapshot rows, "Definitief") → only 85098NED is loaded, both
+   releases are kept, `marts.indicator_revisions` lists 12.2 → 12.5;
+4. nothing new → no run is started and the published file is unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+import yaml
+
+from orchestration.cli import EXIT_OK, EXIT_RUN_FAILED, main
+from sources.snapshot import SNAPSHOT_DIR
+from tests.cbs_server import FAULT_KINDS, CbsODataServer
+from tests.conftest import reliability_row
+
+OLD_RELEASE, NEW_RELEASE, OTHERS_RELEASE = (
+    "2024-06-27T02:00:00",
+    "2025-06-26T02:00:00",
+    "2025-04-22T02:00:00",
+)
+# One fault kind per table: all nine in one failing run.
+BROKEN = {
+    "03759ned": 500,
+    "37230ned": 503,
+    "70072ned": 429,
+    "71486ned": "timeout",
+    "82550NED": "reset",
+    "82900NED": "truncated",
+    "82972NED": "html200",
+    "85099NED": "nextlink_loop",
+    "84903NED": "empty",
+}
+FAULT_NAMES = {500: "HTTP 500", 503: "HTTP 503", 429: "HTTP 429 + Retry-After", **FAULT_KINDS}
+
+
+def _write(folder: Path, name: str, rows) -> None:
+    (folder / f"{name}.json").write_text(json.dumps(rows), encoding="utf-8")
+
+
+def set_release(served: Path, table_id: str, modified: str, *, overijssel_2023=None, status=None):
+    """Give a served table a CBS release date; optionally change one figure and its status."""
+    folder = served / table_id
+    infos = json.loads((folder / "TableInfos.json").read_text())
+    infos[0]["Modified"] = modified
+    _write(folder, "TableInfos", infos)
+    if overijssel_2023 is not None:
+        rows = json.loads((SNAPSHOT_DIR / table_id / "TypedDataSet.json").read_text())
+        for row in rows:
+            if row["RegioS"] == "PV23  " and row["Perioden"] == "2023JJ00":
+                row["JongerenMetJeugdhulpInNatura_1"] = overijssel_2023
+        _write(folder, "TypedDataSet", rows)
+    if status is not None:
+        periods = json.loads((folder / "Perioden.json").read_text())
+        for period in periods:
+            period["Status"] = status
+        _write(folder, "Perioden", periods)
+
+
+@pytest.fixture(scope="module")
+def live_history(warehouse_path, tmp_path_factory):
+    """The four runs of the module docstring; the tests below assert on what they left."""
+    tmp = tmp_path_factory.mktemp("reliability")
+    published = tmp / "ontcijferd.duckdb"
+    shutil.copyfile(warehouse_path, published)  # the last good publication (snapshot mode)
+    served = tmp / "served"
+    shutil.copytree(SNAPSHOT_DIR, served)
+    for folder in served.iterdir():
+        if folder.is_dir():
+            set_release(served, folder.name, OTHERS_RELEASE)
+    set_release(served, "85098NED", OLD_RELEASE, overijssel_2023=12.2, status="Voorlopig")
+    # SYNTHETIC rows outside the registered slice (another use / goods class): the live-only
+    # tables have no data in the snapshot; with these they answer with a non-empty data set
+    # (an empty one is a fault) and still load empty, as in snapshot mode.
+    _write(
+        served / "86098NED",
+        "TypedDataSet",
+        [
+            {
+                "ID": 0,
+                "Gebruiksfunctie": "A045365",
+                "RegioS": "PV23  ",
+                "Perioden": "2024JJ00",
+                "NieuwbouwTotaal_6": 1.0,
+                "SaldoVoorraad_21": 1.0,
+                "EindstandVoorraad_22": 1.0,
+            }
+        ],
+    )
+    _write(
+        served / "85427NED",
+        "TypedDataSet",
+        [
+            {
+                "ID": 0,
+                "Landen": "T001047",
+                "SITC": "S000001",
+                "Perioden": "2024JJ00",
+                "TotaleUitvoerwaarde_2": 1.0,
+            }
+        ],
+    )
+    outcome: dict = {}
+    with CbsODataServer(served, page_size=2000) as server, pytest.MonkeyPatch.context() as env:
+        server.stall_seconds = 1.5
+        config = tmp / "live.yaml"
+        config.write_text(
+            yaml.safe_dump(
+                {
+                    "source": "live",
+                    "live": {
+                        "catalog_url": server.catalog_url,
+                        "use_https": False,
+                        "timeout_seconds": 0.5,
+                        "max_attempts": 2,
+                        "backoff_seconds": 0.01,
+                        "max_backoff_seconds": 0.05,
+                    },
+                }
+            )
+        )
+        env.setenv("ONTCIJFERD_CONFIG", str(config))
+        env.setenv("ONTCIJFERD_WAREHOUSE", str(published))
+        env.setenv("DAGSTER_HOME", str(tmp / "dagster_home"))
+        (tmp / "dagster_home").mkdir()
+
+        def run(label: str) -> None:
+            out = io.StringIO()
+            with redirect_stdout(out):
+                code = main(["run"])
+            outcome[label] = {"code": code, "out": out.getvalue(), "bytes": published.read_bytes()}
+
+        before = published.read_bytes()
+        server.broken_tables.update(BROKEN)
+        run("faults")
+        outcome["faults"]["unchanged"] = outcome["faults"]["bytes"] == before
+        server.broken_tables.clear()
+        run("clean")
+        set_release(served, "85098NED", NEW_RELEASE, overijssel_2023=12.5, status="Definitief")
+        run("revised")
+        instance = dg.DagsterInstance.get()
+        outcome["actions"] = {
+            key.path[-1]: event.asset_materialization.metadata["action"].value
+            for key in instance.get_asset_keys()
+            if key.path[0] == "raw" and key.path[-1].startswith("cbs_")
+            for event in [instance.get_latest_materialization_event(key)]
+        }
+        instance.dispose()
+        run("nothing new")
+    outcome["published"] = published
+    return outcome
+
+
+def test_cbs_faults_fail_the_run_naming_each_table_and_publish_nothing(live_history, request):
+    faults = live_history["faults"]
+    assert faults["code"] == EXIT_RUN_FAILED
+    assert faults["unchanged"], "the published warehouse changed in a failed run"
+    assert "the last good warehouse stays published" in faults["out"]
+    for table_id, fault in BROKEN.items():
+        [line] = [
+            line
+            for line in faults["out"].splitlines()
+            if "STEP FAILED" in line and f"CBS table {table_id}:" in line
+        ]
+        assert "after 2 attempts" in line
+        reliability_row(
+            request,
+            side="CBS (run)",
+            fault=f"{FAULT_NAMES[fault]} on {table_id} during the nightly run",
+            injected="local OData server; nine tables broken at once, one fault each",
+            expected="run exits 1, names the table; published warehouse byte-identical",
+            seen=line.strip(),
+        )
+
+
+def test_next_clean_run_publishes(live_history):
+    clean = live_history["clean"]
+    assert clean["code"] == EXIT_OK, clean["out"]
+    assert "published:" in clean["out"]
+    assert clean["bytes"] != live_history["faults"]["bytes"]
+
+
+def test_cbs_revision_is_kept_and_listed_with_both_releases(live_history, request):
+    assert live_history["revised"]["code"] == EXIT_OK
+    con = duckdb.connect(str(live_history["published"]), read_only=True)
+    try:
+        # The warehouse started from the snapshot (12.5, no status, no release date), then held
+        # the provisional release, then the definitive one: two revisions, in order.
+        first, revision = con.execute(
+            "select old_value, new_value, old_status, new_status, old_release_date, "
+            "new_release_date from marts.indicator_revisions "
+            "where indicator_id = 'jeugdhulp_in_natura_pct' and region_code = 'PV23' "
+            "and period = '2023' order by new_published_at"
+        ).fetchall()
+        assert first[:5] == (12.5, 12.2, "onbekend", "voorlopig", None)
+        assert revision[:4] == (12.2, 12.5, "voorlopig", "definitief")
+        assert [str(d) for d in revision[4:]] == ["2024-06-27", "2025-06-26"]
+        latest = con.execute(
+            "select value, status from marts.indicator_values where indicator_id = "
+            "'jeugdhulp_in_natura_pct' and region_code = 'PV23' and period = '2023'"
+        ).fetchone()
+        assert latest == (12.5, "definitief")
+        releases = con.execute(
+            "select release_id, count(*) from history.cbs_85098ned group by 1 order by 1"
+        ).fetchall()
+        # The snapshot's release (before live mode), the provisional and the definitive one.
+        assert [r[0] for r in releases][:2] == [OLD_RELEASE, NEW_RELEASE]
+        assert releases[2][0].startswith("snapshot-")
+        assert releases[0][1] == releases[1][1] == releases[2][1]  # whole table per release
+    finally:
+        con.close()
+    reliability_row(
+        request,
+        side="CBS (run)",
+        fault="CBS revises a published figure (provisional → definitive)",
+        injected="85098NED served again with a newer Modified and a changed value and status",
+        expected="both releases kept; marts.indicator_revisions lists old and new",
+        seen=f"revision {revision[0]} ({revision[2]}, {revision[4]}) → {revision[1]} "
+        f"({revision[3]}, {revision[5]}); history.cbs_85098ned holds all 3 releases",
+    )
+
+
+def test_only_the_table_with_a_new_release_was_loaded(live_history):
+    actions = live_history["actions"]
+    assert actions.pop("cbs_85098ned") == "loaded"
+    assert set(actions.values()) == {"skipped"}, actions
+
+
+def test_nothing_new_starts_no_run_and_republishes_nothing(live_history, request):
+    idle = live_history["nothing new"]
+    assert idle["code"] == EXIT_OK
+    assert "No run started" in idle["out"] and "nothing new" in idle["out"]
+    assert idle["bytes"] == live_history["revised"]["bytes"]
+    reliability_row(
+        request,
+        side="CBS (run)",
+        fault="no table has a new release",
+        injected="the same served tables a second time",
+        expected="no run started (the schedule skips too); the published file unchanged",
+        seen=" ".join(idle["out"].split())[-160:],
+    )
