@@ -147,12 +147,17 @@ def run(args: argparse.Namespace) -> int:
     print(f"checks passed: {len(checks) - len(failed_checks)} of {len(checks)}")
     for check in failed_checks:
         print(f"  FAILED {check.asset_key.to_user_string()} {check.check_name}: {_why(check)}")
+    busy = False
     for event in result.all_events:
-        if event.is_step_failure:
-            message = root_cause(event.event_specific_data.error)
-            print(f"  STEP FAILED {event.step_key}: {message}")
-            if "is building the warehouse" in message:
-                return EXIT_BUSY
+        # A failed step, or the run's resources failing to start (the warehouse lock, a full
+        # disk or unwritable folder): print our message for each.
+        if event.is_step_failure or event.event_type_value == "RESOURCE_INIT_FAILURE":
+            error = event.event_specific_data.error
+            where = f"STEP FAILED {event.step_key}" if event.step_key else "RUN NOT STARTED"
+            print(f"  {where}: {root_cause(error)}")
+            busy = busy or (error is not None and error.cls_name == "WarehouseBusyError")
+    if busy:
+        return EXIT_BUSY
     if not result.success:
         print(
             f"Run {result.run_id} failed; the last good warehouse stays published at "

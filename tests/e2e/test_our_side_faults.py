@@ -1,0 +1,236 @@
+"""Faults on our side: a run killed (SIGKILL) while loading and while publishing, two runs at
+once, an analyst reading during a run, a full disk and a read-only warehouse folder.
+
+Runs are started with `ontcijferd run --all` (snapshot mode) in a child process that pauses at
+the point of the kill; the published warehouse must stay byte-identical and readable, and the
+next run must succeed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.cli import EXIT_BUSY, EXIT_OK, EXIT_RUN_FAILED, main
+from sources.config import REPO_ROOT
+from tests.conftest import reliability_row
+
+# The child: `ontcijferd run --all`, pausing (for the kill) after the first table is loaded
+# into the build, or after the build is checkpointed and just before the atomic rename.
+CHILD = """
+import pathlib, sys, time
+from orchestration import ingest, warehouse
+ready, point = pathlib.Path(sys.argv[1]), sys.argv[2]
+
+def pause(what):
+    ready.write_text(what)
+    time.sleep(600)
+
+if point == "load":
+    load = ingest.load_raw_table
+    def paused(*args, **kwargs):
+        load(*args, **kwargs)
+        pause("loading")
+    ingest.load_raw_table = paused
+else:
+    publish = warehouse.WarehouseBuild.publish
+    def paused(self):
+        with self.connect() as con:
+            con.execute("checkpoint")
+        pause("publishing")
+        return publish(self)
+    warehouse.WarehouseBuild.publish = paused
+from orchestration.cli import main
+sys.exit(main(["run", "--all"]))
+"""
+
+
+@pytest.fixture
+def published(warehouse_path, tmp_path, monkeypatch) -> Path:
+    """A copy of the end-to-end warehouse as the last good publication, built by older code
+    (its recorded code checksum differs), so that a run really republishes."""
+    path = tmp_path / "warehouse" / "ontcijferd.duckdb"
+    path.parent.mkdir()
+    shutil.copyfile(warehouse_path, path)
+    con = duckdb.connect(str(path))
+    con.execute("update meta.publication set code_fingerprint = 'older-code'")
+    con.close()
+    monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(path))
+    monkeypatch.setenv("ONTCIJFERD_SOURCE", "snapshot")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    return path
+
+
+def readable(path: Path) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("select count(*) from marts.indicator_values").fetchone()[0]
+    finally:
+        con.close()
+
+
+def run_here(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = main(["run", *args])
+    return code, out.getvalue()
+
+
+def start_child(point: str, tmp_path: Path) -> tuple[subprocess.Popen, Path]:
+    ready = tmp_path / f"ready-{point}"
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(ready), point],
+        cwd=REPO_ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 300
+    while not ready.exists():
+        assert child.poll() is None, f"the child run ended (exit {child.returncode}) early"
+        assert time.monotonic() < deadline, f"the child run never reached {point}"
+        time.sleep(0.2)
+    return child, ready
+
+
+def kill(child: subprocess.Popen) -> None:
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+
+
+def test_killed_while_loading_and_a_second_run_meanwhile(published, tmp_path, request):
+    before, rows = published.read_bytes(), readable(published)
+    child, _ = start_child("load", tmp_path)
+    try:
+        code, out = run_here("--all")  # a second run while the first holds the build lock
+    finally:
+        kill(child)
+    assert code == EXIT_BUSY, out
+    [busy] = [line for line in out.splitlines() if "Another run" in line]
+    assert "this run did not start" in busy
+    assert published.read_bytes() == before and readable(published) == rows
+    reliability_row(
+        request,
+        side="ours",
+        fault="two runs started at once",
+        injected="`ontcijferd run` while another run holds the build lock",
+        expected="the second run is refused cleanly: exit 3, says which run holds the lock",
+        seen=busy.strip(),
+    )
+    reliability_row(
+        request,
+        side="ours",
+        fault="run killed (SIGKILL) while loading",
+        injected="child `ontcijferd run --all` killed after its first table is loaded",
+        expected="published warehouse byte-identical and readable; lock freed by the kernel",
+        seen=f"published file unchanged ({len(before)} bytes), {rows} indicator rows readable",
+    )
+
+
+def test_killed_while_publishing_then_a_rerun_with_an_analyst_reading(published, tmp_path, request):
+    before, rows = published.read_bytes(), readable(published)
+    child, _ = start_child("publish", tmp_path)
+    kill(child)
+    assert published.read_bytes() == before and readable(published) == rows
+    leftover = published.parent / ".build" / "next.duckdb"
+    assert leftover.exists()  # the killed run's build, to be discarded by the next run
+
+    analyst = duckdb.connect(str(published), read_only=True)  # held open during the rerun
+    try:
+        code, out = run_here()
+        assert code == EXIT_OK, out
+        assert "published:" in out
+        # The analyst's connection still reads the file it opened, without error ...
+        assert analyst.execute("select count(*) from marts.indicator_values").fetchone()[0] == rows
+    finally:
+        analyst.close()
+    # ... and a new connection sees the new publication.
+    con = duckdb.connect(str(published), read_only=True)
+    codes = [r[0] for r in con.execute("select code_fingerprint from meta.publication").fetchall()]
+    con.close()
+    assert "older-code" in codes and len(codes) == 2
+    reliability_row(
+        request,
+        side="ours",
+        fault="run killed (SIGKILL) while publishing",
+        injected="child run killed after the build's checkpoint, before the atomic rename",
+        expected="published warehouse byte-identical and readable; the rerun succeeds",
+        seen=f"published file unchanged; rerun exit {code}, leftover build discarded",
+    )
+    reliability_row(
+        request,
+        side="ours",
+        fault="an analyst holds a read-only connection during a run",
+        injected="duckdb.connect(published, read_only=True) open across `ontcijferd run`",
+        expected="no error on either side; the analyst reads the old file until reconnecting",
+        seen=f"run exit {code}; analyst still read {rows} rows; new connection sees the new run",
+    )
+
+
+def _mount(*args: str) -> bool:
+    return subprocess.run(["mount", *args], capture_output=True).returncode == 0
+
+
+@contextlib.contextmanager
+def mounted(*args: str, target: Path):
+    if os.geteuid() != 0 or not _mount(*args, str(target)):
+        pytest.skip("needs root to mount a small or read-only file system")
+    try:
+        yield target
+    finally:
+        subprocess.run(["umount", str(target)], check=False)
+
+
+def test_full_disk_is_a_clear_error(published, tmp_path, monkeypatch, request):
+    size = published.stat().st_size
+    disk = tmp_path / "small-disk"
+    disk.mkdir()
+    # Room for the published file and 64 KiB more: the run's copy of it cannot fit.
+    with mounted("-t", "tmpfs", "-o", f"size={size + 64 * 1024}", "tmpfs", target=disk):
+        target = disk / "ontcijferd.duckdb"
+        shutil.copyfile(published, target)
+        before = target.read_bytes()
+        monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(target))
+        code, out = run_here("--all")
+        assert code == EXIT_RUN_FAILED
+        [line] = [line for line in out.splitlines() if "disk full or not writable" in line]
+        assert "No space left on device" in line
+        assert target.read_bytes() == before
+    reliability_row(
+        request,
+        side="ours",
+        fault="disk full",
+        injected="the warehouse on a tmpfs with 64 KiB free",
+        expected="exit 1 with a clear message; the published warehouse unchanged",
+        seen=line.strip(),
+    )
+
+
+def test_read_only_warehouse_folder_is_a_clear_error(published, tmp_path, monkeypatch, request):
+    folder = published.parent
+    before = published.read_bytes()
+    with mounted("-o", "bind,ro", str(folder), target=folder):
+        code, out = run_here("--all")
+    assert code == EXIT_RUN_FAILED
+    [line] = [line for line in out.splitlines() if "is not writable" in line]
+    assert str(folder) in line
+    assert published.read_bytes() == before
+    reliability_row(
+        request,
+        side="ours",
+        fault="warehouse folder not writable",
+        injected="the warehouse folder bind-mounted read-only",
+        expected="exit 1 naming the folder; the published warehouse unchanged",
+        seen=line.strip(),
+    )
