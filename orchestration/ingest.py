@@ -12,9 +12,11 @@ from orchestration.warehouse import (
 )
 from sources.custom import CUSTOM_SOURCES, CustomSource, read_releases
 from sources.registry import REGISTRY, CbsTable
+from sources.statline import CbsTableNotFoundError
 from sources.tabledata import (
     CbsSchemaChangedError,
     content_release_id,
+    lifecycle_note,
     schema_changes,
     selection_fingerprint,
 )
@@ -35,11 +37,29 @@ def refresh_table(ontcijferd: OntcijferdRun, table: CbsTable) -> Decision:
     """
     source, scope = ontcijferd.source(), ontcijferd.scope()
     selection = selection_fingerprint(table, scope)
-    offered = source.release_hint(table)
     with ontcijferd.build.connect() as con:
         loaded = loaded_release(con, table.table_id)
         previous_columns = loaded_columns(con, table.table_id, source.mode)
+    try:
+        offered = source.release_hint(table)
+    except CbsTableNotFoundError as err:
+        # A withdrawn table whose series goes on in its registered successor: keep the last
+        # loaded release and say so; without a successor (or nothing loaded) the run fails.
+        if table.successor and loaded:
+            return Decision(
+                False,
+                f"CBS no longer serves {table.table_id} (HTTP 404); its successor "
+                f"{table.successor} continues the series; the loaded release "
+                f"{loaded.release_id} stays",
+            )
+        raise CbsTableNotFoundError(
+            f"{err} — no registered successor continues {table.table_id}; "
+            "find it on StatLine and update sources/registry.py"
+        ) from err
     decision = decide(loaded, offered, selection, ontcijferd.settings.refresh)
+    note = lifecycle_note(table, source.table_info(table.table_id))
+    if note:
+        decision = Decision(decision.load, f"{decision.reason}; {note}")
     if not decision.load:
         return decision
     data = source.fetch(table, scope)

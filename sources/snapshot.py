@@ -41,6 +41,10 @@ class SnapshotSource:
                 ) from err
         return sets
 
+    def table_info(self, table_id: str) -> dict:
+        rows = json.loads((self.root / table_id / "TableInfos.json").read_text(encoding="utf-8"))
+        return rows[0] if rows else {}
+
     def release_hint(self, table: CbsTable) -> str:
         """The snapshot's release of a table: CBS's `Modified` if recorded, else a checksum.
 
@@ -48,11 +52,9 @@ class SnapshotSource:
         the table's folder: a rebuilt snapshot with changed figures is a new release.
         """
         folder = self.root / table.table_id
-        infos = folder / "TableInfos.json"
-        if infos.is_file():
-            rows = json.loads(infos.read_text(encoding="utf-8"))
-            if rows and rows[0].get("Modified"):
-                return str(rows[0]["Modified"])
+        modified = self.table_info(table.table_id).get("Modified")
+        if modified:
+            return str(modified)
         digest = hashlib.sha256()
         for path in sorted(folder.glob("*.json")):
             digest.update(path.name.encode())

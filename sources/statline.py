@@ -42,6 +42,10 @@ class CbsUnavailableError(RuntimeError):
     """CBS did not deliver after the bounded retries; the message names table and URL."""
 
 
+class CbsTableNotFoundError(CbsUnavailableError):
+    """CBS answers 404 for the table: discontinued and withdrawn, or the id is wrong."""
+
+
 class CbsPagingError(requests.RequestException):
     """CBS's `odata.nextLink` paging looped back to a page already read, or never ended."""
 
@@ -119,6 +123,7 @@ class StatLineClient:
     def __init__(self, settings: LiveSettings, sleep: Callable[[float], None] = time.sleep):
         self.settings = settings
         self._sleep = sleep
+        self._table_infos: dict[str, dict] = {}  # asked once per client (one asset's run)
 
     def table_url(self, table_id: str) -> str:
         scheme = "https" if self.settings.use_https else "http"
@@ -162,7 +167,7 @@ class StatLineClient:
             except requests.HTTPError as err:
                 status = _status_of(err)
                 if status not in RETRYABLE_STATUS:
-                    raise CbsUnavailableError(
+                    raise (CbsTableNotFoundError if status == 404 else CbsUnavailableError)(
                         f"CBS table {table_id}: HTTP {status} from {url}{what} — not retried"
                         + (" (the table may be discontinued)" if status == 404 else "")
                         + f": {err}"
@@ -204,6 +209,8 @@ class StatLineClient:
 
     def table_info(self, table_id: str) -> dict:
         """The table's TableInfos row (its `Modified` is the release): one small request."""
+        if table_id in self._table_infos:
+            return self._table_infos[table_id]
 
         def call() -> dict:
             with self._cbsodata_options(table_id):
@@ -211,7 +218,8 @@ class StatLineClient:
                     table_id, catalog_url=self.settings.catalog_url, **self._request_kwargs()
                 )
 
-        return self._with_retries(table_id, "TableInfos", call)
+        info = self._table_infos[table_id] = self._with_retries(table_id, "TableInfos", call)
+        return info
 
     def release_hint(self, table: CbsTable) -> str | None:
         """CBS's release of a table (TableInfos.Modified) without downloading its data."""

@@ -67,6 +67,22 @@ class CbsTableData:
         return self.table_info.get("Modified")
 
 
+DISCONTINUED_STATUSES = ("gediscontinueerd", "gestopt", "discontinued", "stopped")
+
+
+def lifecycle_note(table: CbsTable, info: Mapping[str, Any]) -> str | None:
+    """What to tell the data team when CBS marks a registered table as discontinued."""
+    status = str(info.get("Status") or "")
+    if status.lower() not in DISCONTINUED_STATUSES:
+        return None
+    follow = (
+        f"its successor {table.successor} is registered and continues the series"
+        if table.successor
+        else "no successor is registered: find it on StatLine and add it to sources/registry.py"
+    )
+    return f"CBS table {table.table_id} is discontinued (TableInfos.Status '{status}'); {follow}"
+
+
 def selection_fingerprint(table: CbsTable, scope: RegionScope | None) -> str:
     """What we ask of a table: its registry entry and the region scope, as a short checksum.
 
