@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from sources.config import DBT_EXECUTABLE, REPO_ROOT, load_settings
+from sources.config import DBT_EXECUTABLE, REPO_ROOT, Settings, environment, load_settings
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_NO_WAREHOUSE = 0, 1, 2, 3, 4
 
@@ -87,11 +87,15 @@ def _root_log_handlers_to(stream):
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.all:
-        os.environ["ONTCIJFERD_REFRESH"] = "all"
+    options = {"ONTCIJFERD_REFRESH": "all"} if args.all else {}
     if args.accept_schema:
-        os.environ["ONTCIJFERD_ACCEPT_SCHEMA"] = ",".join(args.accept_schema)
-    settings = load_settings()
+        options["ONTCIJFERD_ACCEPT_SCHEMA"] = ",".join(args.accept_schema)
+    # The run's resources read the environment; the options hold for this run only.
+    with environment(options):
+        return _run(load_settings())
+
+
+def _run(settings: Settings) -> int:
     print(
         f"ontcijferd run: source={settings.source}, focus={settings.scope.focus_province}, "
         f"gemeenten={settings.scope.gemeenten}, refresh={settings.refresh}, "

@@ -4,9 +4,7 @@ The manifest is prepared explicitly (`make prepare`, i.e. `dbt parse`, run by `m
 test fixtures), never at import time.
 """
 
-import contextlib
 import json
-import os
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -18,7 +16,7 @@ from packaging import version
 
 from orchestration.ingest import WAREHOUSE_POOL
 from orchestration.resources import OntcijferdRun
-from sources.config import DBT_EXECUTABLE, REPO_ROOT
+from sources.config import DBT_EXECUTABLE, REPO_ROOT, environment
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
@@ -64,21 +62,6 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ontcijfer
     """dbt build (models, seeds and dbt tests) on this run's warehouse build file."""
     with environment(ontcijferd.settings.dbt_environment()):
         yield from dbt.cli(["build"], context=context).stream()
-
-
-@contextlib.contextmanager
-def environment(values: dict[str, str]):
-    # dagster-dbt hands os.environ to the dbt subprocess; restore it afterwards.
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 class LockedDbtCliResource(DbtCliResource):

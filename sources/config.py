@@ -6,6 +6,7 @@ configuration file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -112,3 +113,19 @@ def cbs_source(settings: Settings) -> SnapshotSource | StatLineClient:
     if settings.source == "live":
         return StatLineClient(settings.live)
     return SnapshotSource(settings.snapshot_dir)
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]):
+    """Set environment variables for a block and restore them afterwards (dagster-dbt hands
+    os.environ to the dbt subprocess; the CLI sets a run's options this way)."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

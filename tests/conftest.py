@@ -23,7 +23,7 @@ def run_dbt(args: list[str], tmp_path: Path, warehouse: Path):
     """dbt in-process on a test warehouse file, with its own target folder."""
     from dbt.cli.main import dbtRunner
 
-    from orchestration.transform import environment
+    from sources.config import environment
 
     project = str(REPO_ROOT / "dbt_project")
     options = ["--project-dir", project, "--profiles-dir", project]

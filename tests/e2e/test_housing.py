@@ -3,6 +3,7 @@ blocking housing checks failing on tampered copies of the end-to-end warehouse."
 
 import pytest
 
+from tests.conftest import reliability_row
 from tests.e2e.conftest import failures, value
 
 TWENTE_GEMEENTEN = 14
@@ -204,7 +205,7 @@ def test_gemeente_not_adding_up_to_its_regions_is_blocked(tampered):
         assert whole in message
 
 
-def test_negative_count_and_share_above_100_are_blocked(tampered):
+def test_negative_count_and_share_above_100_are_blocked(tampered, request):
     tampered.execute(
         "update marts.indicator_values set value = -5 "
         "where indicator_id = 'sloop' and region_code = 'GM0153' and period = '2023'"
@@ -215,8 +216,17 @@ def test_negative_count_and_share_above_100_are_blocked(tampered):
         "and period = '2024'"
     )
     messages = failures(tampered, "indicator_values")
-    assert any("counts.value" in m and "GM0153" in m and "-5" in m for m in messages)
-    assert any("shares_pct.value" in m and "GM0193" in m and "101" in m for m in messages)
+    negative = next(m for m in messages if "counts.value" in m and "GM0153" in m and "-5" in m)
+    above = next(m for m in messages if "shares_pct.value" in m and "GM0193" in m and "101" in m)
+    for fault, seen in (("a negative count", negative), ("a share above 100", above)):
+        reliability_row(
+            request,
+            side="bad values",
+            fault=fault,
+            injected="a tampered copy of the end-to-end warehouse",
+            expected="the blocking Great Expectations check fails, naming the values",
+            seen=seen,
+        )
 
 
 def test_reference_figure_under_a_proxy_id_is_blocked(tampered):

@@ -3,6 +3,7 @@ gemeente comparison, and the blocking checks on tampered copies of the warehouse
 
 import pytest
 
+from tests.conftest import reliability_row
 from tests.e2e.conftest import failures, value
 
 
@@ -92,10 +93,18 @@ def test_an_undeclared_change_of_source_table_is_blocked(tampered):
     assert "GM0153" in message and "jeugdbescherming_pct" in message
 
 
-def test_a_gemeente_missing_from_a_period_is_blocked(tampered):
+def test_a_gemeente_missing_from_a_period_is_blocked(tampered, request):
     tampered.execute(
         "delete from marts.indicator_values where indicator_id = 'jeugdhulp_in_natura_pct' "
         "and region_code = 'GM0193' and period = '2019H2'"
     )
     [message] = [m for m in failures(tampered, "indicator_values") if "missing_in_a_period" in m]
     assert "GM0193" in message and "2019H2" in message
+    reliability_row(
+        request,
+        side="bad values",
+        fault="a gemeente missing from a period",
+        injected="Zwolle's 2019H2 youth-care row deleted from a tampered copy",
+        expected="the blocking check fails, naming gemeente and period",
+        seen=message,
+    )

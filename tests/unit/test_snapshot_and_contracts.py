@@ -9,6 +9,7 @@ from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
 from sources.snapshot import SNAPSHOT_DIR, SnapshotSource
 from sources.snapshot_builder import period_key
 from sources.tabledata import CbsDataError
+from tests.conftest import reliability_row
 
 
 @pytest.fixture(scope="module")
@@ -72,12 +73,21 @@ def test_period_title_that_is_not_understood_is_refused():
         period_key("2024 week 3")
 
 
-def test_contract_names_table_column_and_value():
+def test_contract_names_table_column_and_value(request):
     table = get_table("37230ned")
     good = {"RegioS": "PV23  ", "Perioden": "2024JJ00", **{m: 1.0 for m in table.measures}}
     bad_period = {**good, "Perioden": "2024XX00"}
     frame = pd.DataFrame([good, bad_period, good])
     messages = contract_failures(table, frame)
     assert any("37230ned, column Perioden" in m and "2024XX00" in m for m in messages)
-    assert any("RegioS" in m or "duplicate" in m.lower() or "unique" in m.lower() for m in messages)
+    duplicate = next(m for m in messages if "unique" in m.lower() or "duplicate" in m.lower())
+    assert "37230ned" in duplicate
+    reliability_row(
+        request,
+        side="bad values",
+        fault="duplicate keys in a CBS table",
+        injected="the same RegioS × Perioden row twice in raw 37230ned",
+        expected="the blocking pandera contract fails, naming table and key",
+        seen=duplicate,
+    )
     assert contract_failures(table, pd.DataFrame([good])) == []
