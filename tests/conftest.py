@@ -62,10 +62,10 @@ def pytest_runtest_makereport(item, call):
 
 def _normalise(text: str) -> str:
     text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", text)
-    text = re.sub(r"/tmp/\S+?/(?=\S)", "<tmp>/", text)
+    text = re.sub(r"/tmp/\S*/([^/\s]+)", r"<tmp>/\1", text)
     text = re.sub(r"run id [0-9a-f-]{36}", "run id <id>", text)
     text = " ".join(text.split())
-    return text if len(text) <= 220 else text[:217] + "…"
+    return text if len(text) <= 320 else text[:317] + "…"
 
 
 def pytest_sessionfinish(session, exitstatus):
