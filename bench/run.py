@@ -119,7 +119,7 @@ def floor(runs: int) -> list[tuple[float, float]]:
     import duckdb
 
     from orchestration.warehouse import load_custom_releases, load_raw_table
-    from sources.custom import CUSTOM_SOURCES, province_codes_from_gebieden, read_releases
+    from sources.custom import CUSTOM_SOURCES, read_releases, region_codes_from_gebieden
     from sources.registry import CURRENT_REGION_TABLE, REGISTRY
     from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
     from sources.snapshot import SnapshotSource
@@ -134,7 +134,7 @@ def floor(runs: int) -> list[tuple[float, float]]:
         con = duckdb.connect()
         for table in REGISTRY.values():
             load_raw_table(con, table, source.fetch(table, scope), "bench", "bench")
-        codes = province_codes_from_gebieden(gebieden)
+        codes = region_codes_from_gebieden(gebieden)
         for custom in CUSTOM_SOURCES.values():
             load_custom_releases(con, custom, read_releases(custom, codes))
         for key in order:

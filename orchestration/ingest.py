@@ -132,7 +132,7 @@ def custom_file_asset(source: CustomSource) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
     )
     def _load(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
-        loaded = read_releases(source, ontcijferd.province_codes(), ontcijferd.settings.custom_dir)
+        loaded = read_releases(source, ontcijferd.region_codes(), ontcijferd.settings.custom_dir)
         with ontcijferd.build.connect() as con:
             rows = load_custom_releases(con, source, loaded)
         found = [release.release_id for release, _ in loaded]

@@ -386,8 +386,11 @@ def build_report(con: duckdb.DuckDBPyConnection, out_dir: Path, focus: str = "PV
             _warehouse(con, page)
         elif theme == "armoede":
             page.parts.append(
-                '<p class="note">De armoede-indicatoren zijn nog niet gebouwd; '
-                "zodra de catalogus ze heeft, staan ze hieronder.</p>"
+                '<p class="note">Elke armoedemaat is een eigen indicator met een eigen definitie; '
+                "ze worden nooit tot één reeks aan elkaar gezet. In de ingebouwde CBS-gegevens "
+                "staat alleen het aandeel huishoudens met een laag inkomen (2011, 2014, 2017; "
+                "Nederland en provincies). De nieuwe armoedegrens (CBS 86131NED/86132NED) en "
+                "huishoudens onder of rond het sociaal minimum (KWB) ontbreken nog.</p>"
             )
         else:
             _export(con, page)

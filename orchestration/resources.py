@@ -8,7 +8,7 @@ from pydantic import PrivateAttr
 from orchestration.refresh import scope_for
 from orchestration.warehouse import WarehouseBuild
 from sources.config import Settings, cbs_source, load_settings
-from sources.custom import province_codes_from_gebieden
+from sources.custom import region_codes_from_gebieden
 from sources.registry import CURRENT_REGION_TABLE, REGISTRY
 from sources.scope import RegionScope
 from sources.snapshot import SnapshotSource
@@ -66,6 +66,6 @@ class OntcijferdRun(dg.ConfigurableResource):
             self._scope = scope_for(self.settings, self._gebieden())
         return self._scope
 
-    def province_codes(self) -> dict[str, str]:
+    def region_codes(self) -> dict[str, str]:
         """Province name (as CBS writes it) or code → PV code, for custom files."""
-        return province_codes_from_gebieden(self._gebieden())
+        return region_codes_from_gebieden(self._gebieden())

@@ -39,8 +39,10 @@ class CustomSource:
     source_id: str
     title: str
     unit: str
-    # Columns of a release file, in order. `regio` holds province names as CBS writes them,
-    # `jaar` the calendar year, `waarde` the number (empty when `status` is "geheim").
+    # Columns of a release file, in order. `regio` holds region names as CBS writes them today
+    # (provinces only for `provincie_naam`; Nederland, provinces and gemeenten for
+    # `regio_naam`), `jaar` the calendar year, `waarde` the number (empty when `status` is
+    # "geheim").
     columns: tuple[str, ...]
     key_columns: tuple[str, ...]
     region_coding: str = "provincie_naam"
@@ -78,6 +80,17 @@ CUSTOM_SOURCES: Mapping[str, CustomSource] = {
             "tables the data team drops in; one row per province × partner country × year, "
             "including a partner 'Totaal' row per province and year (the base of the shares).",
         ),
+        CustomSource(
+            source_id="laag_inkomen",
+            title="Laag inkomen; huishoudenskenmerken, regio",
+            unit="%",
+            columns=("regio", "jaar", "waarde", "eenheid", "status"),
+            key_columns=("regio", "jaar"),
+            region_coding="regio_naam",
+            notes="Share of private households with an income below CBS's low-income threshold "
+            "(at least one year), from StatLine exports of the table 'Laag inkomen; "
+            "huishoudenskenmerken, regio' (table id not stated in the export).",
+        ),
     )
 }
 
@@ -110,14 +123,23 @@ def releases(source: CustomSource, root: Path = CUSTOM_DIR) -> list[Release]:
     return found
 
 
-def province_codes_from_gebieden(rows: list[dict]) -> dict[str, str]:
-    """Province names as CBS writes them (and the codes themselves) → PV code."""
-    codes = {}
+def region_codes_from_gebieden(rows: list[dict]) -> dict[str, str]:
+    """Region names as CBS writes them today (and the codes themselves) → code: Nederland, the
+    provinces and the gemeenten of a "Gebieden in Nederland" table."""
+    codes = {"Nederland": "NL01", "NL01": "NL01"}
     for row in rows:
-        code = str(row["Code_28"]).strip()
-        codes[str(row["Naam_29"]).strip()] = code
-        codes[code] = code
+        for code_column, name_column in (("Code_28", "Naam_29"), ("Code_1", "Naam_2")):
+            code = str(row[code_column]).strip()
+            codes[str(row[name_column]).strip()] = code
+            codes[code] = code
     return codes
+
+
+def _codes_for(source: CustomSource, region_codes: Mapping[str, str]) -> dict[str, str]:
+    """The names a source may use: provinces only, or every region level."""
+    if source.region_coding == "regio_naam":
+        return dict(region_codes)
+    return {name: code for name, code in region_codes.items() if code.startswith("PV")}
 
 
 def release_date(release: Release) -> str | None:
@@ -182,9 +204,9 @@ def _contract_messages(
         elif case.column == "regio" and case.check.startswith("isin"):
             near = difflib.get_close_matches(str(case.failure_case), list(province_codes), n=1)
             hint = f"; did you mean {near[0]!r}?" if near else ""
+            kind = "region" if source.region_coding == "regio_naam" else "province"
             messages.append(
-                f"file {path}, row {row}, column regio: unknown province "
-                f"{case.failure_case!r}{hint}"
+                f"file {path}, row {row}, column regio: unknown {kind} {case.failure_case!r}{hint}"
             )
         else:
             messages.append(
@@ -197,13 +219,15 @@ def _contract_messages(
     return sorted(set(messages), key=messages.index)
 
 
-def read_release(release: Release, province_codes: Mapping[str, str]) -> pd.DataFrame:
+def read_release(release: Release, region_codes: Mapping[str, str]) -> pd.DataFrame:
     """Validate one release file and return its rows with `region_code` and `release` added.
 
-    `province_codes` maps province names as CBS writes them (and their codes) to PV codes.
+    `region_codes` maps region names as CBS writes them (and their codes) to codes; a source
+    coded by province name may only use provinces.
     Raises CustomFileError naming file, row and column for every problem found.
     """
     source, path = release.source, release.path
+    province_codes = _codes_for(source, region_codes)
     try:
         lines = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     except (UnicodeDecodeError, csv.Error) as err:
@@ -255,13 +279,13 @@ def read_release(release: Release, province_codes: Mapping[str, str]) -> pd.Data
 
 
 def read_releases(
-    source: CustomSource, province_codes: Mapping[str, str], root: Path = CUSTOM_DIR
+    source: CustomSource, region_codes: Mapping[str, str], root: Path = CUSTOM_DIR
 ) -> list[tuple[Release, pd.DataFrame]]:
     """Every release of a source, validated; all problems of all files in one error."""
     loaded, problems = [], []
     for release in releases(source, root):
         try:
-            loaded.append((release, read_release(release, province_codes)))
+            loaded.append((release, read_release(release, region_codes)))
         except CustomFileError as err:
             problems.append(str(err))
     if problems:

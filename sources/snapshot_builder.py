@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
+from sources.custom import CUSTOM_DIR
 from sources.registry import REGISTRY, CbsTable
 from sources.snapshot import SNAPSHOT_DIR
 
@@ -119,6 +121,17 @@ LIVE_ONLY_TABLES = ("86098NED", "85427NED")
 # KWB editions before 2024 title GM0164 plain "Hengelo"; the region tables use "Hengelo (O.)".
 # Hengelo (Gld.) has not been a gemeente since 2005, so in 2021–2023 "Hengelo" is unambiguous.
 KWB_GEMEENTE_TITLE_ALIASES = {"Hengelo": "GM0164"}
+# Older StatLine exports title the province by its former Dutch name.
+PROVINCE_TITLE_ALIASES = {"Friesland (PV)": "Fryslân (PV)"}
+
+# The low-income exports (S4): the selection every row must have, and the column kept.
+LAAG_INKOMEN_SELECTION = {
+    "Inkomensgrens huishouden": "Inkomen tot lage-inkomensgrens",
+    "Duur inkomenspositie": "Ten minste 1 jaar",
+    "Kenmerken van huishoudens": "Particuliere huishoudens",
+}
+LAAG_INKOMEN_VALUE = "Particuliere huishoudens relatief (%)"
+LAAG_INKOMEN_RELEASE = "2025-06-03-statline-export"
 
 
 def pad(code: str, width: int) -> str:
@@ -439,7 +452,63 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
     for snap in snapshots:
         write_table(snap, out_dir)
     write_provenance(snapshots, raw_dir, out_dir)
+    build_laag_inkomen(raw_dir, regions)
     return snapshots
+
+
+def build_laag_inkomen(raw_dir: Path, regions: RegionTitles, custom_dir: Path = CUSTOM_DIR) -> Path:
+    """The low-income StatLine exports (2011, 2014, 2017) as one custom-file release.
+
+    They are web exports with titles and without a table id, so they enter as a custom CBS
+    file (sources/custom.py), not as a registered StatLine table: regions become codes, every
+    row must carry the one selection the exports were made with, and a region without a code
+    in today's Gebieden tables is left out and listed.
+    """
+    rows, dropped, files = [], [], sorted((raw_dir / "armoede").glob("Laag_inkomen__*.csv"))
+    for path in files:
+        frame = read_semicolon_csv(path)
+        for column, wanted in LAAG_INKOMEN_SELECTION.items():
+            other = set(frame[column]) - {wanted}
+            if other:
+                raise ValueError(f"{path}: column {column!r} has {sorted(other)}, not {wanted!r}")
+        for _, r in frame.iterrows():
+            title = r["Regio's"].strip()
+            code = regions.code(PROVINCE_TITLE_ALIASES.get(title, title))
+            if code is None:
+                dropped.append(f"{title} ({r['Perioden']})")
+                continue
+            rows.append([code, int(r["Perioden"]), float(r[LAAG_INKOMEN_VALUE]), "%", ""])
+    folder = custom_dir / "laag_inkomen"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{LAAG_INKOMEN_RELEASE}.csv"
+    with target.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["regio", "jaar", "waarde", "eenheid", "status"])
+        writer.writerows(sorted(rows, key=lambda r: (r[1], r[0])))
+    metadata = {
+        "title": "Laag inkomen; huishoudenskenmerken, regio — particuliere huishoudens met een "
+        "inkomen tot de lage-inkomensgrens (ten minste 1 jaar), %",
+        "publisher": "CBS",
+        "source_url": "https://opendata.cbs.nl/statline/ (StatLine web export; the table id is "
+        "not stated in the export)",
+        "published": "downloaded from StatLine on 2025-06-03 (the table's release date is not "
+        "stated in the export)",
+        "notes": (
+            f"Built by sources/snapshot_builder.py from {', '.join(p.name for p in files)} "
+            "(github.com/FidellC/Armoede-in-Nederland, commit ffb48593). Regions are CBS codes "
+            "mapped from the export's titles ('Friesland (PV)' is today's Fryslân). "
+            + (
+                f"Left out, no code in the 2023–2025 Gebieden tables: {', '.join(dropped)}."
+                if dropped
+                else ""
+            )
+        ).strip(),
+    }
+    target.with_suffix(".yaml").write_text(
+        yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False, width=100),
+        encoding="utf-8",
+    )
+    return target
 
 
 def _dump(rows: list[dict], path: Path) -> None:

@@ -11,8 +11,8 @@ from sources.custom import (
     CUSTOM_DIR,
     CUSTOM_SOURCES,
     CustomFileError,
-    province_codes_from_gebieden,
     read_release,
+    region_codes_from_gebieden,
     release_date,
     releases,
 )
@@ -20,7 +20,7 @@ from sources.snapshot import SNAPSHOT_DIR
 
 EXPORT = CUSTOM_SOURCES["export_provincies"]
 REAL = CUSTOM_DIR / "export_provincies" / "2023-08-cbs-nieuws.csv"
-CODES = province_codes_from_gebieden(
+CODES = region_codes_from_gebieden(
     json.loads((SNAPSHOT_DIR / "86059NED" / "TypedDataSet.json").read_text())
 )
 
