@@ -62,6 +62,7 @@ def pytest_runtest_makereport(item, call):
 
 def _normalise(text: str) -> str:
     text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", text)
+    text = re.sub(r"port=\d+", "port=<port>", text)
     text = re.sub(r"/tmp/\S*/([^/\s]+)", r"<tmp>/\1", text)
     text = re.sub(r"run id [0-9a-f-]{36}", "run id <id>", text)
     text = " ".join(text.split())
