@@ -1,6 +1,7 @@
 """Where a CBS table enters: one Dagster asset per registry entry, loading `raw.cbs_<id>`."""
 
 import dagster as dg
+import duckdb
 
 from orchestration.refresh import Decision, decide
 from orchestration.resources import OntcijferdRun
@@ -29,17 +30,18 @@ def raw_asset_key(table: CbsTable) -> dg.AssetKey:
     return dg.AssetKey(["raw", table.asset_name])
 
 
-def refresh_table(ontcijferd: OntcijferdRun, table: CbsTable) -> Decision:
-    """Load a table's release into the build unless the build already holds it.
+def refresh_table(
+    ontcijferd: OntcijferdRun, table: CbsTable, con: duckdb.DuckDBPyConnection
+) -> Decision:
+    """Load a table's release into the build (`con`) unless the build already holds it.
 
     A release whose columns differ from the loaded one (a measure or dimension added, renamed
     or dropped by CBS) fails here, naming table and columns, unless accepted for this run.
     """
     source, scope = ontcijferd.source(), ontcijferd.scope()
     selection = selection_fingerprint(table, scope)
-    with ontcijferd.build.connect() as con:
-        loaded = loaded_release(con, table.table_id)
-        previous_columns = loaded_columns(con, table.table_id, source.mode)
+    loaded = loaded_release(con, table.table_id)
+    previous_columns = loaded_columns(con, table.table_id, source.mode)
     try:
         offered = source.release_hint(table)
     except CbsTableNotFoundError as err:
@@ -72,8 +74,7 @@ def refresh_table(ontcijferd: OntcijferdRun, table: CbsTable) -> Decision:
     )
     if change and table.table_id not in ontcijferd.settings.accept_schema:
         raise CbsSchemaChangedError(change)
-    with ontcijferd.build.connect() as con:
-        load_raw_table(con, table, data, release_id, selection)
+    load_raw_table(con, table, data, release_id, selection)
     return decision
 
 
@@ -87,14 +88,14 @@ def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
     )
     def _load(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
-        decision = refresh_table(ontcijferd, table)
-        context.log.info(
-            "CBS %s: %s (%s)",
-            table.table_id,
-            "loaded" if decision.load else "skipped",
-            decision.reason,
-        )
-        with ontcijferd.build.connect() as con:
+        with ontcijferd.build.connect() as con:  # one connection per asset: each costs ~40 ms
+            decision = refresh_table(ontcijferd, table, con)
+            context.log.info(
+                "CBS %s: %s (%s)",
+                table.table_id,
+                "loaded" if decision.load else "skipped",
+                decision.reason,
+            )
             current = loaded_release(con, table.table_id)
             rows, modified, source = con.execute(
                 "select row_count, modified, source_mode from raw.cbs_releases "

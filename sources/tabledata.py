@@ -116,11 +116,11 @@ def slice_region_codes(
     return {table.region_key_aliases.get(code, code) for code in codes}
 
 
-def _slice_matches(table: CbsTable, slice_: Slice, scope: RegionScope | None, row: Row) -> bool:
+def _slice_matches(table: CbsTable, slice_: Slice, wanted: set[str] | None, row: Row) -> bool:
+    """Whether a row belongs to a slice; `wanted` is the slice's region keys (None: all)."""
     for dimension, codes in slice_.dimension_codes.items():
         if str(row[dimension]).strip() not in codes:
             return False
-    wanted = slice_region_codes(table, slice_, scope)
     if wanted is not None and str(row[table.region_dimension]).strip() not in wanted:
         return False
     return not (
@@ -169,8 +169,9 @@ def select_table_data(
             )
     columns = (*table.dimensions, *table.measures)
     kept: dict[tuple, Row] = {}
+    slices = [(s, slice_region_codes(table, s, scope)) for s in table.slices]
     for row in raw_rows:
-        if any(_slice_matches(table, s, scope, row) for s in table.slices):
+        if any(_slice_matches(table, s, wanted, row) for s, wanted in slices):
             key = tuple(row[d] for d in table.dimensions)
             values = {c: row[c] for c in columns}
             # Slices may overlap (the same row fetched twice); two different rows for one key

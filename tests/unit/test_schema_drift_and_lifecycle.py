@@ -173,9 +173,9 @@ class ChangedSource(SnapshotSource):
 
 
 def run_with(tmp_path, source, table=TABLE, **settings):
-    return refresh_table(
-        FakeRun(source, FakeBuild(str(tmp_path / "build.duckdb")), Settings(**settings)), table
-    )
+    run = FakeRun(source, FakeBuild(str(tmp_path / "build.duckdb")), Settings(**settings))
+    with run.build.connect() as con:
+        return refresh_table(run, table, con)
 
 
 def test_columns_changed_since_the_loaded_release_fail_until_accepted(tmp_path, request):
