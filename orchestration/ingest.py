@@ -97,20 +97,15 @@ def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
                 decision.reason,
             )
             current = loaded_release(con, table.table_id)
-            rows, modified, source = con.execute(
-                "select row_count, modified, source_mode from raw.cbs_releases "
-                "where table_id = ? and release_id = ?",
-                [table.table_id, current.release_id],
-            ).fetchone()
         return dg.MaterializeResult(
             metadata={
                 "action": "loaded" if decision.load else "skipped",
                 "reason": decision.reason,
                 "release_id": current.release_id,
-                "release_date": modified or "onbekend (not in the source)",
-                "dagster/row_count": rows,
+                "release_date": current.modified or "onbekend (not in the source)",
+                "dagster/row_count": current.row_count,
                 "cbs_table_id": table.table_id,
-                "source": source,
+                "source": current.source_mode,
             }
         )
 

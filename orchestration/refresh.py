@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.warehouse import LoadedRelease, loaded_release
+from orchestration.warehouse import LoadedRelease, has_table, loaded_releases
 from sources.config import REPO_ROOT, Settings, cbs_source
 from sources.custom import CUSTOM_SOURCES, releases
 from sources.registry import CURRENT_REGION_TABLE, REGISTRY
@@ -74,33 +74,16 @@ def code_fingerprint(settings: Settings) -> str:
     return digest.hexdigest()[:16]
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-            [schema, name],
-        ).fetchone()[0]
-    )
-
-
 def warehouse_inputs(con: duckdb.DuckDBPyConnection) -> dict:
     """What a warehouse was built from: CBS releases, custom files, code (for 'anything new?')."""
-    tables = {}
-    if _has_table(con, "raw", "cbs_releases"):
-        tables = {
-            table_id: (release_id, selection)
-            for table_id, release_id, selection in con.execute(
-                "select table_id, arg_max(release_id, loaded_at), arg_max(selection, loaded_at) "
-                "from raw.cbs_releases group by 1"
-            ).fetchall()
-        }
+    tables = {t: (r.release_id, r.selection) for t, r in loaded_releases(con).items()}
     custom = []
-    if _has_table(con, "raw", "custom_releases"):
+    if has_table(con, "raw", "custom_releases"):
         custom = con.execute(
             "select source_id, release, sha256 from raw.custom_releases order by all"
         ).fetchall()
     code = None
-    if _has_table(con, "meta", "publication"):
+    if has_table(con, "meta", "publication"):
         row = con.execute(
             "select code_fingerprint from meta.publication order by published_at desc limit 1"
         ).fetchone()
@@ -160,10 +143,11 @@ def plan_refresh(settings: Settings) -> RefreshPlan:
     con = duckdb.connect(str(published), read_only=True)
     try:
         held = warehouse_inputs(con)
+        loaded = loaded_releases(con)
         plan = RefreshPlan(published=True, code_changed=held["code"] != code_fingerprint(settings))
         for table in REGISTRY.values():
             plan.tables[table.table_id] = decide(
-                loaded_release(con, table.table_id),
+                loaded.get(table.table_id),
                 source.release_hint(table),
                 selection_fingerprint(table, scope),
                 settings.refresh,

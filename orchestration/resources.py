@@ -67,5 +67,5 @@ class OntcijferdRun(dg.ConfigurableResource):
         return self._scope
 
     def region_codes(self) -> dict[str, str]:
-        """Province name (as CBS writes it) or code → PV code, for custom files."""
+        """Region names as CBS writes them today (and codes) → code, for custom files."""
         return region_codes_from_gebieden(self._gebieden())

@@ -256,22 +256,34 @@ class LoadedRelease:
     release_id: str
     selection: str
     loaded_at: dt.datetime
+    modified: str | None
+    source_mode: str
+    row_count: int
+
+
+def has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+    )
+
+
+def loaded_releases(con: duckdb.DuckDBPyConnection) -> dict[str, LoadedRelease]:
+    """Per CBS table, the release `raw.cbs_<id>` holds now: the last one loaded."""
+    if not has_table(con, "raw", "cbs_releases"):
+        return {}
+    rows = con.execute(
+        "select table_id, release_id, selection, loaded_at, modified, source_mode, row_count "
+        "from raw.cbs_releases qualify row_number() over "
+        "(partition by table_id order by loaded_at desc) = 1"
+    ).fetchall()
+    return {table_id: LoadedRelease(*rest) for table_id, *rest in rows}
 
 
 def loaded_release(con: duckdb.DuckDBPyConnection, table_id: str) -> LoadedRelease | None:
-    """The release of a CBS table that `raw.cbs_<id>` holds now (the last one loaded)."""
-    exists = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'raw' "
-        "and table_name = 'cbs_releases'"
-    ).fetchone()[0]
-    if not exists:
-        return None
-    row = con.execute(
-        "select release_id, selection, loaded_at from raw.cbs_releases where table_id = ? "
-        "order by loaded_at desc limit 1",
-        [table_id],
-    ).fetchone()
-    return LoadedRelease(*row) if row else None
+    return loaded_releases(con).get(table_id)
 
 
 def loaded_columns(con: duckdb.DuckDBPyConnection, table_id: str, source_mode: str) -> set[str]:
@@ -280,11 +292,7 @@ def loaded_columns(con: duckdb.DuckDBPyConnection, table_id: str, source_mode: s
     The snapshot's DataProperties list only the columns kept from the raw files, so a first
     live load is not compared with them.
     """
-    exists = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'raw' "
-        "and table_name = 'cbs_data_properties'"
-    ).fetchone()[0]
-    if not exists:
+    if not has_table(con, "raw", "cbs_data_properties"):
         return set()
     rows = con.execute(
         "select p.key from raw.cbs_data_properties p join raw.cbs_table_infos i using (table_id) "

@@ -203,10 +203,6 @@ class StatLineClient:
                 **self._request_kwargs(),
             )
 
-    def download(self, table_id: str, filters: str | None) -> dict[str, list[dict]]:
-        """All entity sets of a table (data set filtered), with bounded retries and backoff."""
-        return self._with_retries(table_id, "", lambda: self._download_once(table_id, filters))
-
     def table_info(self, table_id: str) -> dict:
         """The table's TableInfos row (its `Modified` is the release): one small request."""
         if table_id in self._table_infos:

@@ -105,7 +105,7 @@ def test_fault_that_clears_is_survived_with_the_same_rows(server, scope, fault, 
 
 def test_404_is_not_retried_and_says_the_table_may_be_discontinued(server, request):
     with pytest.raises(CbsUnavailableError, match="HTTP 404.*may be discontinued") as err:
-        client(server, []).download("99999NED", None)
+        client(server, []).table_info("99999NED")
     assert len(server.requests) == 1
     reliability_row(
         request,
