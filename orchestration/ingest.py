@@ -70,7 +70,7 @@ def refresh_table(
     if same and ontcijferd.settings.refresh == "changed":
         return Decision(False, "downloaded: same content as the loaded release")
     change = previous_columns and schema_changes(
-        table.table_id, previous_columns, {p["Key"] for p in data.data_properties}
+        table, previous_columns, {p["Key"] for p in data.data_properties}
     )
     if change and table.table_id not in ontcijferd.settings.accept_schema:
         raise CbsSchemaChangedError(change)

@@ -388,9 +388,16 @@ def build_report(con: duckdb.DuckDBPyConnection, out_dir: Path, focus: str = "PV
             page.parts.append(
                 '<p class="note">Elke armoedemaat is een eigen indicator met een eigen definitie; '
                 "ze worden nooit tot één reeks aan elkaar gezet. In de ingebouwde CBS-gegevens "
-                "staat alleen het aandeel huishoudens met een laag inkomen (2011, 2014, 2017; "
-                "Nederland en provincies). De nieuwe armoedegrens (CBS 86131NED/86132NED) en "
-                "huishoudens onder of rond het sociaal minimum (KWB) ontbreken nog.</p>"
+                "staan het aandeel huishoudens met een laag inkomen (2011, 2014, 2017; Nederland "
+                "en provincies) en het aandeel huishoudens onder of rond het sociaal minimum "
+                "(KWB, inkomensjaren 2021–2023; gemeenten en Nederland, geen provinciecijfer). "
+                "De nieuwe armoedegrens (CBS 86131NED/86132NED) ontbreekt nog.</p>"
+            )
+            _compared(
+                con,
+                page,
+                "huishoudens_rond_sociaal_minimum_pct",
+                "Huishoudens onder of rond het sociaal minimum",
             )
         else:
             _export(con, page)

@@ -112,6 +112,15 @@ _KWB_POPULATION = (
 )
 _KWB_HOUSEHOLDS_2021 = ("HuishoudensTotaal_28", "Eenpersoonshuishoudens_29")
 _KWB_HOUSEHOLDS_2023 = ("HuishoudensTotaal_29", "Eenpersoonshuishoudens_30")
+# % households with an income at or around the social minimum: income over the edition year,
+# added by CBS about two years after the edition's first release (the 2024 edition is still
+# empty in the snapshot).
+_KWB_SOCIAAL_MINIMUM = {
+    2021: "HuishOnderOfRondSociaalMinimum_79",
+    2022: "HuishOnderOfRondSociaalMinimum_79",
+    2023: "HuishOnderOfRondSociaalMinimum_85",
+    2024: "HuishOnderOfRondSociaalMinimum_90",
+}
 
 
 def _kwb(
@@ -126,7 +135,7 @@ def _kwb(
         theme="kerncijfers",
         title=f"Kerncijfers wijken en buurten {year}",
         dimensions=("WijkenEnBuurten",),
-        measures=_KWB_POPULATION + household_measures,
+        measures=_KWB_POPULATION + household_measures + (_KWB_SOCIAAL_MINIMUM[year],),
         region_dimension="WijkenEnBuurten",
         period_dimension=None,
         period_kinds=None,
@@ -134,8 +143,9 @@ def _kwb(
         region_key_aliases=MappingProxyType({"NL01": "NL00"}),
         predecessor=predecessor,
         successor=successor,
-        notes="Population and private households on 1 January of the edition year, per "
-        "gemeente (KWB).",
+        notes="Population and private households on 1 January of the edition year, and the "
+        "share of households at or around the social minimum (income over the edition year), "
+        "per gemeente (KWB).",
     )
 
 

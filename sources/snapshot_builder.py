@@ -445,8 +445,15 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
                 f"dropped: {', '.join(sorted(unmapped))}"
             )
         snap.gaps.append(
-            "Wijken and buurten left out; only the population and household columns are kept"
+            "Wijken and buurten left out; only the population, household and "
+            "social-minimum columns are kept"
         )
+        empty = [m for m in table.measures if all(row[m] is None for row in snap.rows)]
+        if empty:
+            snap.gaps.append(
+                f"{', '.join(empty)} empty in this vintage: CBS adds a KWB edition's income "
+                "figures (income over the edition year) about two years after its first release"
+            )
         snapshots.append(snap)
 
     for snap in snapshots:

@@ -34,9 +34,16 @@ class CbsSchemaChangedError(CbsDataError):
 DIMENSION_TYPES = ("Dimension", "GeoDimension", "TimeDimension", "GeoDetail")
 
 
-def schema_changes(table_id: str, previous: set[str], current: set[str]) -> str | None:
-    """What changed in a table's DataProperties keys between two releases, as one message."""
-    added, removed = sorted(current - previous), sorted(previous - current)
+def schema_changes(table: CbsTable, previous: set[str], current: set[str]) -> str | None:
+    """What CBS changed in a table's DataProperties keys between two releases, as one message.
+
+    A column the registry entry asks for is ours to add or drop (the snapshot's DataProperties
+    list only those), so only a column CBS added beyond them, or one of them CBS stopped
+    delivering, counts.
+    """
+    asked = set(table.dimensions) | set(table.measures)
+    added, removed = sorted(current - previous - asked), sorted((previous - current) & asked)
+    table_id = table.table_id
     if not added and not removed:
         return None
     parts = []

@@ -22,7 +22,12 @@ from sources.contracts import contract_failures
 from sources.registry import get_table
 from sources.snapshot import SnapshotSource
 from sources.statline import CbsTableNotFoundError
-from sources.tabledata import CbsDataError, CbsSchemaChangedError, select_table_data
+from sources.tabledata import (
+    CbsDataError,
+    CbsSchemaChangedError,
+    schema_changes,
+    select_table_data,
+)
 from tests.conftest import reliability_row
 
 TABLE = get_table("85098NED")
@@ -197,6 +202,25 @@ def test_columns_changed_since_the_loaded_release_fail_until_accepted(tmp_path, 
         injected="a new release of 85098NED whose DataProperties gained 'Kosten_6'",
         expected="the table is refused until the data team accepts it (--accept-schema)",
         seen=str(err.value),
+    )
+
+
+def test_a_measure_we_add_to_the_registry_is_not_a_cbs_schema_change():
+    # The snapshot's DataProperties list only the registry's columns, so adding a measure to
+    # the registry (as for the KWB social-minimum column) changes them without CBS changing
+    # anything; a column CBS adds beyond the registry still counts.
+    kwb = get_table("85618NED")
+    before = set(kwb.dimensions) | set(kwb.measures[:-1])
+    after = set(kwb.dimensions) | set(kwb.measures)
+    assert kwb.measures[-1] == "HuishOnderOfRondSociaalMinimum_85"
+    assert schema_changes(kwb, before, after) is None
+    assert schema_changes(kwb, after, after | {"Extra_200"}) == (
+        "CBS table 85618NED changed its structure since the loaded release: new column(s) "
+        "Extra_200. Check the registry entry (sources/registry.py), then accept it with "
+        "`ontcijferd run --accept-schema 85618NED`"
+    )
+    assert "no longer delivered: AantalInwoners_5" in schema_changes(
+        kwb, after, after - {"AantalInwoners_5"}
     )
 
 

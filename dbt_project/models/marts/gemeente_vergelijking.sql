@@ -26,7 +26,8 @@ select
     g.value,
     p.value as provincie_value,
     n.value as nederland_value,
-    g.value - n.value as verschil_nederland_punten,
+    -- Rounded to drop binary noise (6.5 − 3.9 = 2.5999999999999996) from exports.
+    round(g.value - n.value, 6) as verschil_nederland_punten,
     case
         when g.value > n.value then 'boven'
         when g.value < n.value then 'onder'

@@ -43,6 +43,7 @@
     {'id': 'jeugdreclassering_pct', 'model': 'jeugdhulp_per_periode', 'value': 'jeugdreclassering_pct', 'period_type': 'period_type', 'nulls': true},
     {'id': 'jongeren_met_jeugdzorg', 'model': 'jeugdzorg_per_periode', 'value': 'jongeren_met_jeugdzorg', 'period_type': 'period_type', 'nulls': true},
     {'id': 'laag_inkomen_huishoudens_pct', 'model': 'armoede_laag_inkomen', 'value': 'laag_inkomen_huishoudens_pct'},
+    {'id': 'huishoudens_rond_sociaal_minimum_pct', 'model': 'armoede_sociaal_minimum', 'value': 'huishoudens_rond_sociaal_minimum_pct', 'nulls': true},
     {'id': 'export_goederen', 'model': 'export_per_provincie', 'value': 'export_goederen', 'nulls': true},
     {'id': 'export_goederen_groei_pct', 'model': 'export_per_provincie', 'value': 'groei_pct'},
     {'id': 'export_goederen_aandeel_pct', 'model': 'export_per_provincie', 'value': 'aandeel_pct'},

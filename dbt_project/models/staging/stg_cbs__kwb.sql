@@ -1,11 +1,16 @@
 -- Kerncijfers wijken en buurten: population and private households on 1 January of the edition
--- year, per gemeente and Nederland. KWB has no period dimension: the edition year is the period.
+-- year, and % households at or around the social minimum (income over the edition year), per
+-- gemeente and Nederland. KWB has no period dimension: the edition year is the period.
 -- Column keys differ per edition (sources/registry.py lists them); here they get one name.
 {% set editions = [
-    ('85039NED', 2021, {'huishoudens_totaal': 'HuishoudensTotaal_28', 'eenpersoonshuishoudens': 'Eenpersoonshuishoudens_29'}),
-    ('85318NED', 2022, {'huishoudens_totaal': 'HuishoudensTotaal_28', 'eenpersoonshuishoudens': 'Eenpersoonshuishoudens_29'}),
-    ('85618NED', 2023, {'huishoudens_totaal': 'HuishoudensTotaal_29', 'eenpersoonshuishoudens': 'Eenpersoonshuishoudens_30'}),
-    ('85984NED', 2024, {'huishoudens_totaal': 'HuishoudensTotaal_29', 'eenpersoonshuishoudens': 'Eenpersoonshuishoudens_30'}),
+    ('85039NED', 2021, {'huishoudens_totaal': 'HuishoudensTotaal_28', 'eenpersoonshuishoudens': 'Eenpersoonshuishoudens_29',
+        'huishoudens_rond_sociaal_minimum_pct': 'HuishOnderOfRondSociaalMinimum_79'}),
+    ('85318NED', 2022, {'huishoudens_totaal': 'HuishoudensTotaal_28', 'eenpersoonshuishoudens': 'Eenpersoonshuishoudens_29',
+        'huishoudens_rond_sociaal_minimum_pct': 'HuishOnderOfRondSociaalMinimum_79'}),
+    ('85618NED', 2023, {'huishoudens_totaal': 'HuishoudensTotaal_29', 'eenpersoonshuishoudens': 'Eenpersoonshuishoudens_30',
+        'huishoudens_rond_sociaal_minimum_pct': 'HuishOnderOfRondSociaalMinimum_85'}),
+    ('85984NED', 2024, {'huishoudens_totaal': 'HuishoudensTotaal_29', 'eenpersoonshuishoudens': 'Eenpersoonshuishoudens_30',
+        'huishoudens_rond_sociaal_minimum_pct': 'HuishOnderOfRondSociaalMinimum_90'}),
 ] %}
 {% for table_id, year, columns in editions %}
 select
