@@ -6,6 +6,7 @@ dimension keys in CBS's code formats, numeric measures, and one row per combinat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -31,11 +32,16 @@ def raw_contract(
     """The contract of a raw table; `categories` (per dimension the keys CBS lists in its
     category set) also makes every key a known category, padding included."""
     columns: dict[str, pa.Column] = {}
+    titled = {d: titles for s in table.slices for d, titles in s.category_titles.items()}
     for dim in table.dimensions:
         if dim == table.region_dimension:
             pattern = REGION_KEY
         elif dim == table.period_dimension:
             pattern = PERIOD_KEY
+        elif dim in titled:
+            # Chosen by title: the snapshot's stand-in key is the title itself (the key is
+            # not known offline); live mode delivers CBS's key.
+            pattern = "|".join([CATEGORY_KEY, *(f"^{re.escape(t)}$" for t in titled[dim])])
         else:
             pattern = CATEGORY_KEY
         checks = [

@@ -26,6 +26,10 @@ class Slice:
 
     name: str
     dimension_codes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Categories chosen by their CBS title, for tables whose category keys could not be
+    # verified offline (the collected exports carry titles only). Resolved to keys against the
+    # table's own category list at every load (sources/tabledata.py: resolve_slice).
+    category_titles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     regions: RegionSelection = "scope"
 
 
@@ -355,6 +359,26 @@ _TABLES: tuple[CbsTable, ...] = (
         notes="Shares of young people (%) with youth care in natura, 2021 on; COROP rows are "
         "suppressed by CBS (null).",
     ),
+    # Young people with youth care (count and %): 84134NED (2015–2020) and 85099NED (2021 on),
+    # joined in marts.jeugdzorg_per_periode with the change of table flagged as a break.
+    CbsTable(
+        table_id="84134NED",
+        theme="jeugdhulp",
+        title="Kerncijfers over jeugdzorg (2015-2020)",
+        dimensions=("VormenVanJeugdzorg", "RegioS", "Perioden"),
+        measures=("JongerenMetJeugdzorg_1", "JongerenMetJeugdzorgRelatief_2"),
+        # The key of this table's total category is unknown offline (the export has titles).
+        slices=(
+            Slice(
+                "totaal_jeugdzorg",
+                category_titles=_frozen({"VormenVanJeugdzorg": ("JZ Totaal jeugdzorg",)}),
+            ),
+        ),
+        period_kinds=("JJ", "HJ"),
+        successor="85099NED",
+        notes="Young people with youth care (count and %), 2015–2020; the total category is "
+        "chosen by its title 'JZ Totaal jeugdzorg'.",
+    ),
     CbsTable(
         table_id="85099NED",
         theme="jeugdhulp",
@@ -364,9 +388,8 @@ _TABLES: tuple[CbsTable, ...] = (
         # A045561 = JZ Totaal jeugdzorg (jeugdhulp + jeugdbescherming + jeugdreclassering).
         slices=(Slice("totaal_jeugdzorg", _frozen({"VormenVanJeugdzorg": ("A045561",)})),),
         period_kinds=("JJ", "HJ"),
-        notes="Young people with youth care (count and %), 2021 on. Its predecessor 84134NED "
-        "(2015–2020) is not loaded: the key of its 'JZ Totaal jeugdzorg' category is not in "
-        "the collected raw export (titles only) and could not be verified offline.",
+        predecessor="84134NED",
+        notes="Young people with youth care (count and %), 2021 on.",
     ),
     # Dutch goods trade by partner country (transfer of ownership), for national partner shares
     # beside the province's custom partner files. Live mode only: no raw file was collected, so

@@ -106,6 +106,14 @@ LABEL_RESOLVED_FILES = (
         ["2021–2023 and the first half of 2024 (the vintage of the raw export)"],
     ),
     (
+        "84134NED",
+        "jeugdhulp",
+        [
+            "Truncated export: 'JZ Totaal jeugdzorg' is complete, 'JZ Totaal jeugdzorg in "
+            "natura' only in part; only 'JZ Totaal jeugdzorg' is kept"
+        ],
+    ),
+    (
         "85099NED",
         "jeugdhulp",
         [
@@ -385,7 +393,18 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
         path = raw_dir / folder / f"{table_id}.csv"
         snap = SnapshotTable(table, [path], SOURCE_S1, S1_RETRIEVED)
         frame = read_semicolon_csv(path)
-        codes = {d: TOTAL_CATEGORY_KEYS[d] for d in table.dimensions if d in TOTAL_CATEGORY_KEYS}
+        # A dimension the registry chooses by title has no key known offline: the title
+        # stands in for it here; live mode loads CBS's own key, chosen by the same title.
+        stand_ins = {
+            d: {t: t for t in titles}
+            for s in table.slices
+            for d, titles in s.category_titles.items()
+        }
+        codes = {
+            d: TOTAL_CATEGORY_KEYS[d]
+            for d in table.dimensions
+            if d in TOTAL_CATEGORY_KEYS and d not in stand_ins
+        } | stand_ins
         for dim, keys in codes.items():
             frame = frame[frame[dim].isin(list(keys))]
         kinds = frame["Perioden"].map(lambda title: period_key(title)[4:6])
@@ -394,11 +413,18 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
             snap.derived.append(f"Periods of unregistered kinds left out: {', '.join(left_out)}")
             frame = frame[kinds.isin(table.period_kinds)]
         build_label_resolved(table, frame, regions, 6, snap, codes)
-        if codes:
+        known = {d: m for d, m in codes.items() if d not in stand_ins}
+        if known:
             snap.derived.append(
                 "Category keys of the totals: "
-                + ", ".join(f"{d} {t!r} = {k}" for d, m in codes.items() for t, k in m.items())
+                + ", ".join(f"{d} {t!r} = {k}" for d, m in known.items() for t, k in m.items())
                 + " (the raw file has titles)"
+            )
+        for dim, titles in stand_ins.items():
+            snap.derived.append(
+                f"{dim}: the key of {', '.join(map(repr, titles))} in this table is unknown "
+                "offline (the raw file has titles), so the title stands in for the key; live "
+                "mode loads CBS's key, chosen by the same title"
             )
         snap.gaps += gaps
         snapshots.append(snap)

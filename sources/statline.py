@@ -25,6 +25,7 @@ from sources.tabledata import (
     DATA_SET,
     CbsDataError,
     CbsTableData,
+    resolve_slice,
     select_table_data,
     slice_region_codes,
 )
@@ -222,12 +223,35 @@ class StatLineClient:
         modified = self.table_info(table.table_id).get("Modified")
         return str(modified) if modified else None
 
+    def _category_lists(self, table: CbsTable) -> dict[str, list[dict]]:
+        """The category lists (Key, Title) of the dimensions a slice chooses by title."""
+        dimensions = sorted({d for s in table.slices for d in s.category_titles})
+
+        def call(dimension: str) -> Callable[[], list[dict]]:
+            def get() -> list[dict]:
+                with self._cbsodata_options(table.table_id):
+                    return cbsodata.get_meta(
+                        table.table_id,
+                        dimension,
+                        catalog_url=self.settings.catalog_url,
+                        **self._request_kwargs(),
+                    )
+
+            return get
+
+        return {d: self._with_retries(table.table_id, d, call(d)) for d in dimensions}
+
     def fetch(self, table: CbsTable, scope: RegionScope | None) -> CbsTableData:
         """Every slice of a registered table; a failed slice or an empty result retries them all."""
+        categories = self._category_lists(table)
+        slices = [
+            resolve_slice(table, s, categories, self.table_url(table.table_id))
+            for s in table.slices
+        ]
 
         def all_slices() -> dict[str, list[dict]]:
             merged: dict[str, list[dict]] = {}
-            for slice_ in table.slices:
+            for slice_ in slices:
                 sets = self._download_once(table.table_id, slice_filter(table, slice_, scope))
                 if not merged:
                     merged = sets

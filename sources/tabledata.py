@@ -11,7 +11,8 @@ import difflib
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Any
 
 from sources.registry import CbsTable, Slice
@@ -123,6 +124,40 @@ def slice_region_codes(
     return {table.region_key_aliases.get(code, code) for code in codes}
 
 
+def resolve_slice(
+    table: CbsTable, slice_: Slice, categories: Mapping[str, Sequence[Row]], location: str
+) -> Slice:
+    """The slice with its categories chosen by title turned into the keys CBS lists for them.
+
+    `categories` holds the table's category list per dimension (Key, Title). A title CBS does
+    not list fails, naming table, dimension and title, with the nearest titles it does list.
+    """
+    if not slice_.category_titles:
+        return slice_
+    codes = dict(slice_.dimension_codes)
+    for dimension, titles in slice_.category_titles.items():
+        by_title = {
+            str(c.get("Title") or "").strip(): str(c["Key"]).strip() for c in categories[dimension]
+        }
+        missing = [t for t in titles if t not in by_title]
+        if missing:
+            near = {
+                t: difflib.get_close_matches(t, list(by_title), n=3, cutoff=0.6) for t in missing
+            }
+            raise CbsDataError(
+                f"CBS table {table.table_id}: no category titled "
+                + ", ".join(
+                    f"{t!r}" + (f" (near: {', '.join(near[t])})" if near[t] else "")
+                    for t in missing
+                )
+                + f" in dimension {dimension} at {location}; the registry chooses it by title"
+            )
+        codes[dimension] = tuple(codes.get(dimension, ())) + tuple(by_title[t] for t in titles)
+    return replace(
+        slice_, dimension_codes=MappingProxyType(codes), category_titles=MappingProxyType({})
+    )
+
+
 def _slice_matches(table: CbsTable, slice_: Slice, wanted: set[str] | None, row: Row) -> bool:
     """Whether a row belongs to a slice; `wanted` is the slice's region keys (None: all)."""
     for dimension, codes in slice_.dimension_codes.items():
@@ -176,7 +211,10 @@ def select_table_data(
             )
     columns = (*table.dimensions, *table.measures)
     kept: dict[tuple, Row] = {}
-    slices = [(s, slice_region_codes(table, s, scope)) for s in table.slices]
+    slices = [
+        (resolve_slice(table, s, entity_sets, location), slice_region_codes(table, s, scope))
+        for s in table.slices
+    ]
     for row in raw_rows:
         if any(_slice_matches(table, s, wanted, row) for s, wanted in slices):
             key = tuple(row[d] for d in table.dimensions)

@@ -35,6 +35,22 @@ def test_overijssel_series_reaches_back_to_2015_across_both_tables(warehouse):
     assert value(warehouse, "jeugdhulp_in_natura_pct", "GM0153", "2015") == 9
 
 
+def test_youth_care_count_reaches_back_to_2015_across_84134ned_and_85099ned(warehouse):
+    rows = warehouse.execute(
+        "select period, value, source_table, method_break from marts.indicator_values "
+        "where indicator_id = 'jongeren_met_jeugdzorg' and region_code = 'PV23' "
+        "and period_type = 'jaar' order by period"
+    ).fetchall()
+    assert [r[0] for r in rows] == [str(y) for y in range(2015, 2024)]
+    assert rows[0] == ("2015", 25_015, "84134NED", False)
+    assert rows[5] == ("2020", 28_295, "84134NED", False)
+    assert rows[6] == ("2021", 29_840, "85099NED", True)  # the change of table is flagged
+    assert not any(r[3] for r in rows[7:])
+    assert value(warehouse, "jongeren_met_jeugdzorg", "NL01", "2015") == 380_100
+    assert value(warehouse, "jongeren_met_jeugdzorg", "GM0153", "2020") == 4_055  # Enschede
+    assert value(warehouse, "jongeren_met_jeugdzorg", "PV23", "2015H1") == 21_365
+
+
 def test_other_shares_and_the_count(warehouse):
     assert value(warehouse, "jeugdhulp_met_verblijf_pct", "PV23", "2023") == 11.9
     assert value(warehouse, "jeugdbescherming_pct", "PV23", "2023") == 1.3

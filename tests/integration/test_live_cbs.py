@@ -11,7 +11,9 @@ from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
 from sources.snapshot import SNAPSHOT_DIR, SnapshotSource
 from sources.snapshot_builder import LIVE_ONLY_TABLES
 from sources.statline import LiveSettings, StatLineClient
+from sources.tabledata import CbsDataError
 from tests.cbs_server import CbsODataServer
+from tests.conftest import reliability_row
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +125,77 @@ def test_live_only_table_86098ned_loads_dwellings_by_month_and_year(tmp_path, sc
     frame, _, _ = raw_frame(get_table("86098NED"), data)
     assert sorted(frame["Perioden"]) == ["2024JJ00", "2025MM01"]
     assert frame["NieuwbouwTotaal_6"].tolist() == [120, 11]
+
+
+def _write_sets(folder, sets):
+    folder.mkdir()
+    for name, body in sets.items():
+        (folder / f"{name}.json").write_text(json.dumps(body))
+
+
+def _jeugdzorg_2015_2020_sets(total_title):
+    """SMALL SYNTHETIC FIXTURE (not CBS figures): 84134NED in the shape of the live table, with
+    made-up category keys (the real key of 'JZ Totaal jeugdzorg' is not known offline)."""
+    rows = [
+        {
+            "ID": i,
+            "VormenVanJeugdzorg": key,
+            "RegioS": "PV23  ",
+            "Perioden": "2020JJ00",
+            "JongerenMetJeugdzorg_1": n,
+            "JongerenMetJeugdzorgRelatief_2": 9.9,
+            "Jeugdzorgtrajecten_3": None,
+        }
+        for i, (key, n) in enumerate([("X900001", 1000), ("X900002", 700)])
+    ]
+    return {
+        "TypedDataSet": rows,
+        "TableInfos": [{"Identifier": "84134NED", "Title": "Jeugdzorg", "Modified": None}],
+        "DataProperties": [],
+        "VormenVanJeugdzorg": [
+            {"Key": "X900001", "Title": total_title},
+            {"Key": "X900002", "Title": "JZ Totaal jeugdzorg in natura"},
+        ],
+        "RegioS": [{"Key": "PV23  ", "Title": "Overijssel (PV)"}],
+        "Perioden": [{"Key": "2020JJ00", "Title": "2020", "Status": "Definitief"}],
+    }
+
+
+def test_a_category_chosen_by_title_is_resolved_to_the_live_key(tmp_path, scope):
+    _write_sets(tmp_path / "84134NED", _jeugdzorg_2015_2020_sets("JZ Totaal jeugdzorg"))
+    table = get_table("84134NED")
+    with CbsODataServer(tmp_path) as synthetic:
+        data = client_for(synthetic).fetch(table, scope)
+        sent = synthetic.filters["84134NED"][0]
+        asked = [r for r in synthetic.requests if "/84134NED/VormenVanJeugdzorg" in r]
+    assert asked  # the category list is read before the data set is filtered
+    assert "VormenVanJeugdzorg eq 'X900001'" in sent and "X900002" not in sent
+    frame, _, categories = raw_frame(table, data)
+    assert frame["VormenVanJeugdzorg"].tolist() == ["X900001"]
+    assert frame["JongerenMetJeugdzorg_1"].tolist() == [1000]
+    assert categories[categories["dimension"] == "VormenVanJeugdzorg"]["title"].tolist() == [
+        "JZ Totaal jeugdzorg"
+    ]
+
+
+def test_a_category_title_cbs_no_longer_lists_fails_naming_it(tmp_path, scope, request):
+    # SYNTHETIC: CBS renamed the total category.
+    _write_sets(tmp_path / "84134NED", _jeugdzorg_2015_2020_sets("Totaal jeugdzorg"))
+    with (
+        CbsODataServer(tmp_path) as synthetic,
+        pytest.raises(CbsDataError) as err,
+    ):
+        client_for(synthetic).fetch(get_table("84134NED"), scope)
+    message = str(err.value)
+    assert message.startswith(
+        "CBS table 84134NED: no category titled 'JZ Totaal jeugdzorg' (near: Totaal jeugdzorg, "
+        "JZ Totaal jeugdzorg in natura) in dimension VormenVanJeugdzorg at http://127.0.0.1:"
+    )
+    reliability_row(
+        request,
+        side="CBS (schema)",
+        fault="a category the registry chooses by title is renamed",
+        injected="84134NED's category list titles the total 'Totaal jeugdzorg'",
+        expected="the table is refused, naming table, dimension, title and the nearest title",
+        seen=message,
+    )

@@ -1,10 +1,21 @@
--- 85099NED: young people with youth care (jeugdhulp, jeugdbescherming or jeugdreclassering),
--- count and %, years and half-years.
+-- Young people with youth care (jeugdhulp, jeugdbescherming or jeugdreclassering), count and
+-- %, years and half-years: 84134NED (2015–2020) and 85099NED (2021 on), one row per table ×
+-- region × period. The total category is A045561 in 85099NED; in 84134NED its key is not
+-- known offline, so it is chosen by its title there (as in sources/registry.py).
+{% set tables = [
+    ('84134NED', "in (select c.key from " ~ source('cbs_metadata', 'cbs_dimension_categories') ~ " c
+        where c.table_id = '84134NED' and c.dimension = 'VormenVanJeugdzorg'
+          and c.title = 'JZ Totaal jeugdzorg')"),
+    ('85099NED', "= 'A045561'"),
+] %}
+{% for table_id, total_category in tables %}
 select
-    {{ cbs_region_period_columns('85099NED') }},
+    {{ cbs_region_period_columns(table_id) }},
     JongerenMetJeugdzorg_1 as jongeren_met_jeugdzorg,
     JongerenMetJeugdzorgRelatief_2 as jongeren_met_jeugdzorg_pct,
-    '85099NED' as source_table,
-    {{ cbs_release_date('85099NED') }} as release_date
-from {{ source('raw', 'cbs_85099ned') }}
-where trim(VormenVanJeugdzorg) = 'A045561'
+    '{{ table_id }}' as source_table,
+    {{ cbs_release_date(table_id) }} as release_date
+from {{ source('raw', 'cbs_' ~ table_id | lower) }}
+where trim(VormenVanJeugdzorg) {{ total_category }}
+{% if not loop.last %}union all{% endif %}
+{% endfor %}
