@@ -391,6 +391,38 @@ _TABLES: tuple[CbsTable, ...] = (
         predecessor="84134NED",
         notes="Young people with youth care (count and %), 2021 on.",
     ),
+    # The low-income series (latest table of "Laag inkomen; huishoudenskenmerken, regio"): the
+    # share of private households below CBS's low-income threshold for at least one year. Live
+    # mode only: the raw data hold three StatLine exports of the series instead (a custom file,
+    # sources/custom/laag_inkomen/). Dimensions and measure keys as documented for 86006NED;
+    # its category keys are not known offline, so the exports' category titles choose them.
+    CbsTable(
+        table_id="86006NED",
+        theme="armoede",
+        title="Laag inkomen; huishoudenskenmerken, regio",
+        dimensions=(
+            "InkomensgrensHuishouden",
+            "DuurInkomenspositie",
+            "KenmerkenVanHuishoudens",
+            "RegioS",
+            "Perioden",
+        ),
+        measures=("ParticuliereHuishoudensRelatief_4",),
+        slices=(
+            Slice(
+                "laag_inkomen_particuliere_huishoudens",
+                category_titles=_frozen(
+                    {
+                        "InkomensgrensHuishouden": ("Inkomen tot lage-inkomensgrens",),
+                        "DuurInkomenspositie": ("Ten minste 1 jaar",),
+                        "KenmerkenVanHuishoudens": ("Particuliere huishoudens",),
+                    }
+                ),
+            ),
+        ),
+        notes="Private households with an income below the low-income threshold for at least "
+        "one year, % of private households; live mode only.",
+    ),
     # Dutch goods trade by partner country (transfer of ownership), for national partner shares
     # beside the province's custom partner files. Live mode only: no raw file was collected, so
     # the snapshot loads it empty. Keys as used by public clients of the live table.

@@ -124,7 +124,7 @@ LABEL_RESOLVED_FILES = (
 )
 
 # Registered for live mode, no raw file collected: written as empty folders.
-LIVE_ONLY_TABLES = ("86098NED", "85427NED")
+LIVE_ONLY_TABLES = ("86098NED", "85427NED", "86006NED")
 
 # KWB editions before 2024 title GM0164 plain "Hengelo"; the region tables use "Hengelo (O.)".
 # Hengelo (Gld.) has not been a gemeente since 2005, so in 2021–2023 "Hengelo" is unambiguous.

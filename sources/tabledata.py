@@ -211,8 +211,13 @@ def select_table_data(
             )
     columns = (*table.dimensions, *table.measures)
     kept: dict[tuple, Row] = {}
+    # Titles are resolved only where there are rows to select: an empty table (live-only in
+    # the snapshot) has no category list to resolve them against.
     slices = [
-        (resolve_slice(table, s, entity_sets, location), slice_region_codes(table, s, scope))
+        (
+            resolve_slice(table, s, entity_sets, location) if raw_rows else s,
+            slice_region_codes(table, s, scope),
+        )
         for s in table.slices
     ]
     for row in raw_rows:

@@ -49,6 +49,13 @@
      where c.table_id = '{{ table_id }}' and c.dimension = 'Perioden' and c.key = {{ period_column }})
 {%- endmacro %}
 
+{#- Whether a dimension key is the category CBS titles `title` in that table: for categories the
+    registry chooses by title (Slice.category_titles), whose keys are not known offline. -#}
+{% macro cbs_category_titled(table_id, dimension, title) -%}
+    trim({{ dimension }}) in (select trim(c.key) from {{ source('cbs_metadata', 'cbs_dimension_categories') }} c
+        where c.table_id = '{{ table_id }}' and c.dimension = '{{ dimension }}' and c.title = '{{ title }}')
+{%- endmacro %}
+
 {#- The columns every staging view of a region × period table starts with. -#}
 {% macro cbs_region_period_columns(table_id, region_column='RegioS', period_column='Perioden') -%}
     {{ cbs_region_code(region_column) }} as region_code,

@@ -72,6 +72,46 @@ def set_release(served: Path, table_id: str, modified: str, *, overijssel_2023=N
         _write(folder, "Perioden", periods)
 
 
+def overijssel_gemeenten() -> list[str]:
+    gebieden = json.loads((SNAPSHOT_DIR / "86059NED" / "TypedDataSet.json").read_text())
+    return sorted(r["Code_1"].strip() for r in gebieden if r["Code_28"].strip() == "PV23")
+
+
+# SMALL SYNTHETIC FIXTURE (not CBS figures): 86006NED is registered for live mode only (no raw
+# file). Made-up category keys carry the real titles the registry chooses by; made-up values
+# for 2023: Nederland 7.0, Overijssel 6.5, the 25 gemeenten 5.0, 5.1, … 7.4 (by code).
+LOW_INCOME_2023 = {
+    "NL01": 7.0,
+    "PV23": 6.5,
+    **{code: round(5.0 + i / 10, 1) for i, code in enumerate(overijssel_gemeenten())},
+}
+
+
+def serve_synthetic_low_income(folder: Path) -> None:
+    categories = {
+        "InkomensgrensHuishouden": [("X1", "Inkomen tot lage-inkomensgrens"), ("X2", "Totaal")],
+        "DuurInkomenspositie": [("Y1", "Ten minste 1 jaar"), ("Y4", "Ten minste 4 jaar")],
+        "KenmerkenVanHuishoudens": [("Z1", "Particuliere huishoudens"), ("Z2", "Eenouder")],
+    }
+    for dimension, keys in categories.items():
+        _write(folder, dimension, [{"Key": k, "Title": t} for k, t in keys])
+    _write(folder, "RegioS", [{"Key": k.ljust(6), "Title": k} for k in LOW_INCOME_2023])
+    _write(folder, "Perioden", [{"Key": "2023JJ00", "Title": "2023", "Status": "Voorlopig"}])
+    rows = [
+        {
+            "InkomensgrensHuishouden": grens,
+            "DuurInkomenspositie": duur,
+            "KenmerkenVanHuishoudens": "Z1",
+            "RegioS": region.ljust(6),
+            "Perioden": "2023JJ00",
+            "ParticuliereHuishoudensRelatief_4": share if (grens, duur) == ("X1", "Y1") else 100.0,
+        }
+        for region, share in LOW_INCOME_2023.items()
+        for grens, duur in (("X1", "Y1"), ("X2", "Y1"), ("X1", "Y4"))
+    ]
+    _write(folder, "TypedDataSet", [{"ID": i, **row} for i, row in enumerate(rows)])
+
+
 @pytest.fixture(scope="module")
 def live_history(warehouse_path, tmp_path_factory):
     """The four runs of the module docstring; the tests below assert on what they left."""
@@ -115,6 +155,7 @@ def live_history(warehouse_path, tmp_path_factory):
             }
         ],
     )
+    serve_synthetic_low_income(served / "86006NED")
     outcome: dict = {}
     with CbsODataServer(served, page_size=2000) as server, pytest.MonkeyPatch.context() as env:
         server.stall_seconds = 1.5
@@ -254,3 +295,25 @@ def test_nothing_new_starts_no_run_and_republishes_nothing(live_history, request
         expected="no run started (the schedule skips too); the published file unchanged",
         seen=" ".join(idle["out"].strip().splitlines()[-2:]),
     )
+
+
+def test_live_low_income_comes_from_86006ned_alone(live_history):
+    con = duckdb.connect(str(live_history["published"]), read_only=True)
+    try:
+        rows = con.execute(
+            "select region_code, period, value, status, source_table from marts.indicator_values "
+            "where indicator_id = 'laag_inkomen_huishoudens_pct' order by region_code"
+        ).fetchall()
+        compared = con.execute(
+            "select count(*), max(provincie_value), max(nederland_value) "
+            "from marts.gemeente_vergelijking where indicator_id = 'laag_inkomen_huishoudens_pct'"
+        ).fetchone()
+    finally:
+        con.close()
+    # The title-chosen categories select exactly the fixture's shares (not the 100.0 of the
+    # other categories), and the snapshot's 2011/2014/2017 exports are not mixed in.
+    assert rows == [
+        (code, "2023", share, "voorlopig", "86006NED")
+        for code, share in sorted(LOW_INCOME_2023.items())
+    ]
+    assert compared == (25, 6.5, 7.0)

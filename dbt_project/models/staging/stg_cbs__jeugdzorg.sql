@@ -3,10 +3,8 @@
 -- region × period. The total category is A045561 in 85099NED; in 84134NED its key is not
 -- known offline, so it is chosen by its title there (as in sources/registry.py).
 {% set tables = [
-    ('84134NED', "in (select c.key from " ~ source('cbs_metadata', 'cbs_dimension_categories') ~ " c
-        where c.table_id = '84134NED' and c.dimension = 'VormenVanJeugdzorg'
-          and c.title = 'JZ Totaal jeugdzorg')"),
-    ('85099NED', "= 'A045561'"),
+    ('84134NED', cbs_category_titled('84134NED', 'VormenVanJeugdzorg', 'JZ Totaal jeugdzorg')),
+    ('85099NED', "trim(VormenVanJeugdzorg) = 'A045561'"),
 ] %}
 {% for table_id, total_category in tables %}
 select
@@ -16,6 +14,6 @@ select
     '{{ table_id }}' as source_table,
     {{ cbs_release_date(table_id) }} as release_date
 from {{ source('raw', 'cbs_' ~ table_id | lower) }}
-where trim(VormenVanJeugdzorg) {{ total_category }}
+where {{ total_category }}
 {% if not loop.last %}union all{% endif %}
 {% endfor %}
