@@ -161,6 +161,26 @@ _JEUGDZORG_INDICATOREN = (
     "JongerenMetJeugdreclassering_5",
 )
 
+# Kerncijfers over jeugdzorg (84134NED, 85099NED): young people with youth care, count and %.
+_JEUGDZORG_KERNCIJFERS = ("JongerenMetJeugdzorg_1", "JongerenMetJeugdzorgRelatief_2")
+
+
+def _jeugdzorg_kerncijfers(
+    table_id: str, title: str, slice_: Slice, notes: str, **lifecycle: str
+) -> CbsTable:
+    return CbsTable(
+        table_id=table_id,
+        theme="jeugdhulp",
+        title=title,
+        dimensions=("VormenVanJeugdzorg", "RegioS", "Perioden"),
+        measures=_JEUGDZORG_KERNCIJFERS,
+        slices=(slice_,),
+        period_kinds=("JJ", "HJ"),
+        notes=notes,
+        **lifecycle,
+    )
+
+
 _TABLES: tuple[CbsTable, ...] = (
     _gebieden("85385NED", 2023, None, "85755NED"),
     _gebieden("85755NED", 2024, "85385NED", "86059NED"),
@@ -361,35 +381,25 @@ _TABLES: tuple[CbsTable, ...] = (
     ),
     # Young people with youth care (count and %): 84134NED (2015–2020) and 85099NED (2021 on),
     # joined in marts.jeugdzorg_per_periode with the change of table flagged as a break.
-    CbsTable(
-        table_id="84134NED",
-        theme="jeugdhulp",
-        title="Kerncijfers over jeugdzorg (2015-2020)",
-        dimensions=("VormenVanJeugdzorg", "RegioS", "Perioden"),
-        measures=("JongerenMetJeugdzorg_1", "JongerenMetJeugdzorgRelatief_2"),
+    _jeugdzorg_kerncijfers(
+        "84134NED",
+        "Kerncijfers over jeugdzorg (2015-2020)",
         # The key of this table's total category is unknown offline (the export has titles).
-        slices=(
-            Slice(
-                "totaal_jeugdzorg",
-                category_titles=_frozen({"VormenVanJeugdzorg": ("JZ Totaal jeugdzorg",)}),
-            ),
+        Slice(
+            "totaal_jeugdzorg",
+            category_titles=_frozen({"VormenVanJeugdzorg": ("JZ Totaal jeugdzorg",)}),
         ),
-        period_kinds=("JJ", "HJ"),
+        "Young people with youth care (count and %), 2015–2020; the total category is chosen "
+        "by its title 'JZ Totaal jeugdzorg'.",
         successor="85099NED",
-        notes="Young people with youth care (count and %), 2015–2020; the total category is "
-        "chosen by its title 'JZ Totaal jeugdzorg'.",
     ),
-    CbsTable(
-        table_id="85099NED",
-        theme="jeugdhulp",
-        title="Kerncijfers over jeugdzorg",
-        dimensions=("VormenVanJeugdzorg", "RegioS", "Perioden"),
-        measures=("JongerenMetJeugdzorg_1", "JongerenMetJeugdzorgRelatief_2"),
+    _jeugdzorg_kerncijfers(
+        "85099NED",
+        "Kerncijfers over jeugdzorg",
         # A045561 = JZ Totaal jeugdzorg (jeugdhulp + jeugdbescherming + jeugdreclassering).
-        slices=(Slice("totaal_jeugdzorg", _frozen({"VormenVanJeugdzorg": ("A045561",)})),),
-        period_kinds=("JJ", "HJ"),
+        Slice("totaal_jeugdzorg", _frozen({"VormenVanJeugdzorg": ("A045561",)})),
+        "Young people with youth care (count and %), 2021 on.",
         predecessor="84134NED",
-        notes="Young people with youth care (count and %), 2021 on.",
     ),
     # The low-income series (latest table of "Laag inkomen; huishoudenskenmerken, regio"): the
     # share of private households below CBS's low-income threshold for at least one year. Live

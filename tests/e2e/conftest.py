@@ -36,6 +36,27 @@ def warehouse_path(warehouse):
     ).fetchone()[0]
 
 
+def yearly_series(con, indicator, region):
+    """(period, value, source_table, method_break) of a region's yearly rows, in order."""
+    return con.execute(
+        "select period, value, source_table, method_break from marts.indicator_values "
+        "where indicator_id = ? and region_code = ? and period_type = 'jaar' order by period",
+        [indicator, region],
+    ).fetchall()
+
+
+def compared(con, indicator, period):
+    """Per gemeente of marts.gemeente_vergelijking: value, province, Nederland, difference,
+    above/below and rank."""
+    rows = con.execute(
+        "select region_code, value, provincie_value, nederland_value, "
+        "verschil_nederland_punten, ten_opzichte_van_nederland, rang "
+        "from marts.gemeente_vergelijking where indicator_id = ? and period = ?",
+        [indicator, period],
+    ).fetchall()
+    return {r[0]: r[1:] for r in rows}
+
+
 def value(con, indicator, region, period):
     return con.execute(
         "select value from marts.indicator_values "

@@ -1,25 +1,40 @@
 """Armoede end to end: the real low-income figures of the StatLine exports (custom file built
-from the raw exports) reach marts.indicator_values for Nederland and the provinces only."""
+from the raw exports) reach marts.indicator_values for Nederland and the provinces only; the
+KWB social-minimum shares for Nederland and every Overijssel gemeente, compared."""
 
 import pytest
 
-from tests.e2e.conftest import value
+from tests.e2e.conftest import compared, value
+
+LOW_INCOME = "laag_inkomen_huishoudens_pct"
+SOCIAL_MINIMUM = "huishoudens_rond_sociaal_minimum_pct"
 
 
 @pytest.mark.parametrize(
-    ("region", "period", "expected"),
+    ("indicator", "region", "period", "expected"),
     [
-        ("NL01", "2011", 6.9),
-        ("NL01", "2014", 8.5),
-        ("NL01", "2017", 7.9),
-        ("PV23", "2011", 6.2),
-        ("PV23", "2014", 8.0),
-        ("PV23", "2017", 7.6),
-        ("PV21", "2017", 8.3),  # exported as "Friesland (PV)", today's Fryslân
+        # The low-income exports (custom file).
+        (LOW_INCOME, "NL01", "2011", 6.9),
+        (LOW_INCOME, "NL01", "2014", 8.5),
+        (LOW_INCOME, "NL01", "2017", 7.9),
+        (LOW_INCOME, "PV23", "2011", 6.2),
+        (LOW_INCOME, "PV23", "2014", 8.0),
+        (LOW_INCOME, "PV23", "2017", 7.6),
+        (LOW_INCOME, "PV21", "2017", 8.3),  # exported as "Friesland (PV)", today's Fryslân
+        # KWB "huishoudens onder of rond het sociaal minimum", editions 2021–2023 (the period
+        # is the income year = the edition year).
+        (SOCIAL_MINIMUM, "NL01", "2021", 6.5),
+        (SOCIAL_MINIMUM, "NL01", "2022", 6.3),
+        (SOCIAL_MINIMUM, "NL01", "2023", 6.5),
+        (SOCIAL_MINIMUM, "GM0153", "2021", 10.0),  # Enschede
+        (SOCIAL_MINIMUM, "GM0153", "2022", 9.6),
+        (SOCIAL_MINIMUM, "GM0153", "2023", 9.8),
+        (SOCIAL_MINIMUM, "GM0183", "2023", 3.7),  # Tubbergen
+        (SOCIAL_MINIMUM, "GM0193", "2023", 6.7),  # Zwolle
     ],
 )
-def test_low_income_share_is_the_exported_cbs_figure(warehouse, region, period, expected):
-    assert value(warehouse, "laag_inkomen_huishoudens_pct", region, period) == expected
+def test_armoede_figures_are_the_cbs_figures(warehouse, indicator, region, period, expected):
+    assert value(warehouse, indicator, region, period) == expected
 
 
 def test_low_income_is_published_for_nederland_and_all_provinces_only(warehouse):
@@ -46,25 +61,6 @@ def test_the_catalog_keeps_the_measure_apart(warehouse):
     assert theme == "armoede" and "never spliced" in notes
 
 
-# KWB "huishoudens onder of rond het sociaal minimum": the real snapshot values (KWB editions
-# 2021–2023; the period is the income year = the edition year).
-@pytest.mark.parametrize(
-    ("region", "period", "expected"),
-    [
-        ("NL01", "2021", 6.5),
-        ("NL01", "2022", 6.3),
-        ("NL01", "2023", 6.5),
-        ("GM0153", "2021", 10.0),  # Enschede
-        ("GM0153", "2022", 9.6),
-        ("GM0153", "2023", 9.8),
-        ("GM0183", "2023", 3.7),  # Tubbergen
-        ("GM0193", "2023", 6.7),  # Zwolle
-    ],
-)
-def test_social_minimum_share_is_the_kwb_figure(warehouse, region, period, expected):
-    assert value(warehouse, "huishoudens_rond_sociaal_minimum_pct", region, period) == expected
-
-
 def test_social_minimum_covers_every_gemeente_in_the_filled_editions_only(warehouse):
     rows = warehouse.execute(
         "select period, region_level, count(*), count(value), list(distinct source_table), "
@@ -82,15 +78,7 @@ def test_social_minimum_covers_every_gemeente_in_the_filled_editions_only(wareho
 
 
 def test_social_minimum_gemeenten_compared_without_a_province_figure(warehouse):
-    rows = {
-        r[0]: r[1:]
-        for r in warehouse.execute(
-            "select region_code, value, provincie_value, nederland_value, "
-            "verschil_nederland_punten, ten_opzichte_van_nederland, rang "
-            "from marts.gemeente_vergelijking "
-            "where indicator_id = 'huishoudens_rond_sociaal_minimum_pct' and period = '2023'"
-        ).fetchall()
-    }
+    rows = compared(warehouse, "huishoudens_rond_sociaal_minimum_pct", "2023")
     assert len(rows) == 25
     assert rows["GM0153"] == (9.8, None, 6.5, 3.3, "boven", 1)  # Enschede, highest
     assert rows["GM0141"] == (8.9, None, 6.5, 2.4, "boven", 2)  # Almelo

@@ -4,7 +4,7 @@ gemeente comparison, and the blocking checks on tampered copies of the warehouse
 import pytest
 
 from tests.conftest import reliability_row
-from tests.e2e.conftest import failures, value
+from tests.e2e.conftest import compared, failures, value, yearly_series
 
 
 def test_jeugdhulp_in_natura_2023_for_nederland_overijssel_and_gemeenten(warehouse):
@@ -19,11 +19,7 @@ def test_jeugdhulp_in_natura_2023_for_nederland_overijssel_and_gemeenten(warehou
 
 
 def test_overijssel_series_reaches_back_to_2015_across_both_tables(warehouse):
-    rows = warehouse.execute(
-        "select period, value, source_table, method_break from marts.indicator_values "
-        "where indicator_id = 'jeugdhulp_in_natura_pct' and region_code = 'PV23' "
-        "and period_type = 'jaar' order by period"
-    ).fetchall()
+    rows = yearly_series(warehouse, "jeugdhulp_in_natura_pct", "PV23")
     assert [r[0] for r in rows] == [str(y) for y in range(2015, 2024)]
     # CBS publishes no 2015 figure for Overijssel in 82972NED: the row stays, null, not zero.
     assert rows[0] == ("2015", None, "82972NED", False)
@@ -36,11 +32,7 @@ def test_overijssel_series_reaches_back_to_2015_across_both_tables(warehouse):
 
 
 def test_youth_care_count_reaches_back_to_2015_across_84134ned_and_85099ned(warehouse):
-    rows = warehouse.execute(
-        "select period, value, source_table, method_break from marts.indicator_values "
-        "where indicator_id = 'jongeren_met_jeugdzorg' and region_code = 'PV23' "
-        "and period_type = 'jaar' order by period"
-    ).fetchall()
+    rows = yearly_series(warehouse, "jongeren_met_jeugdzorg", "PV23")
     assert [r[0] for r in rows] == [str(y) for y in range(2015, 2024)]
     assert rows[0] == ("2015", 25_015, "84134NED", False)
     assert rows[5] == ("2020", 28_295, "84134NED", False)
@@ -60,15 +52,7 @@ def test_other_shares_and_the_count(warehouse):
 
 
 def test_gemeente_comparison_with_province_and_nederland(warehouse):
-    rows = {
-        r[0]: r[1:]
-        for r in warehouse.execute(
-            "select region_code, value, provincie_value, nederland_value, "
-            "verschil_nederland_punten, ten_opzichte_van_nederland, rang "
-            "from marts.gemeente_vergelijking "
-            "where indicator_id = 'jeugdhulp_in_natura_pct' and period = '2023'"
-        ).fetchall()
-    }
+    rows = compared(warehouse, "jeugdhulp_in_natura_pct", "2023")
     assert len(rows) == 25
     almelo = rows["GM0141"]
     assert almelo[:3] == (15.3, 12.5, 13.9)
