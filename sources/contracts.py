@@ -32,7 +32,7 @@ def raw_contract(
     """The contract of a raw table; `categories` (per dimension the keys CBS lists in its
     category set) also makes every key a known category, padding included."""
     columns: dict[str, pa.Column] = {}
-    titled = {d: titles for s in table.slices for d, titles in s.category_titles.items()}
+    titled = table.categories_by_title
     for dim in table.dimensions:
         if dim == table.region_dimension:
             pattern = REGION_KEY

@@ -65,6 +65,15 @@ class CbsTable:
     def key_columns(self) -> tuple[str, ...]:
         return self.dimensions
 
+    @property
+    def categories_by_title(self) -> dict[str, tuple[str, ...]]:
+        """Per dimension, the category titles any slice chooses by title (Slice.category_titles)."""
+        chosen: dict[str, tuple[str, ...]] = {}
+        for slice_ in self.slices:
+            for dimension, titles in slice_.category_titles.items():
+                chosen[dimension] = chosen.get(dimension, ()) + titles
+        return chosen
+
 
 def _frozen(mapping: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType(dict(mapping))

@@ -395,11 +395,7 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
         frame = read_semicolon_csv(path)
         # A dimension the registry chooses by title has no key known offline: the title
         # stands in for it here; live mode loads CBS's own key, chosen by the same title.
-        stand_ins = {
-            d: {t: t for t in titles}
-            for s in table.slices
-            for d, titles in s.category_titles.items()
-        }
+        stand_ins = {d: {t: t for t in titles} for d, titles in table.categories_by_title.items()}
         codes = {
             d: TOTAL_CATEGORY_KEYS[d]
             for d in table.dimensions

@@ -225,7 +225,6 @@ class StatLineClient:
 
     def _category_lists(self, table: CbsTable) -> dict[str, list[dict]]:
         """The category lists (Key, Title) of the dimensions a slice chooses by title."""
-        dimensions = sorted({d for s in table.slices for d in s.category_titles})
 
         def call(dimension: str) -> Callable[[], list[dict]]:
             def get() -> list[dict]:
@@ -239,7 +238,9 @@ class StatLineClient:
 
             return get
 
-        return {d: self._with_retries(table.table_id, d, call(d)) for d in dimensions}
+        return {
+            d: self._with_retries(table.table_id, d, call(d)) for d in table.categories_by_title
+        }
 
     def fetch(self, table: CbsTable, scope: RegionScope | None) -> CbsTableData:
         """Every slice of a registered table; a failed slice or an empty result retries them all."""

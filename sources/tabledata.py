@@ -44,7 +44,6 @@ def schema_changes(table: CbsTable, previous: set[str], current: set[str]) -> st
     """
     asked = set(table.dimensions) | set(table.measures)
     added, removed = sorted(current - previous - asked), sorted((previous - current) & asked)
-    table_id = table.table_id
     if not added and not removed:
         return None
     parts = []
@@ -53,10 +52,10 @@ def schema_changes(table: CbsTable, previous: set[str], current: set[str]) -> st
     if removed:
         parts.append(f"column(s) no longer delivered: {', '.join(removed)}")
     return (
-        f"CBS table {table_id} changed its structure since the loaded release: "
+        f"CBS table {table.table_id} changed its structure since the loaded release: "
         + "; ".join(parts)
         + ". Check the registry entry (sources/registry.py), then accept it with "
-        f"`ontcijferd run --accept-schema {table_id}`"
+        f"`ontcijferd run --accept-schema {table.table_id}`"
     )
 
 
