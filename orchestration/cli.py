@@ -183,9 +183,14 @@ def _run(settings: Settings) -> int:
 
 
 def prepare(_args: argparse.Namespace) -> int:
-    """`dbt parse` with the environment a run gives dbt, so the run's build parses partially."""
+    """Generate the dbt files the registry describes, then `dbt parse` with the environment a
+    run gives dbt, so the run's build parses partially."""
     import subprocess
 
+    from lifecycle.dbt_registry import write_generated_files
+
+    for path in write_generated_files(REPO_ROOT / "dbt_project"):
+        print(f"generated {path.relative_to(REPO_ROOT)} from sources/registry.py")
     settings = load_settings()
     env = {**os.environ, **settings.dbt_environment()}
     command = [str(DBT_EXECUTABLE), "parse", "--profiles-dir", ".", "--quiet"]

@@ -235,7 +235,8 @@ MART_SUITES: dict[str, MartSuite] = {
                     union all select bron from reference.export_partners_referentie))
             """,
             # A series that changes source table must say whether that is a method break:
-            # seeds/reeksovergangen.csv declares each change; an undeclared one is null here.
+            # reference.reeksovergangen (from the registry's series links) declares each
+            # change; an undeclared one is null here.
             "undeclared_source_changes": "select indicator_id, region_code, period, "
             "source_table from marts.indicator_values where method_break is null",
             # Gemeenten are compared per period: every focus gemeente has a row (its value may

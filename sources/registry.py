@@ -1,13 +1,17 @@
-"""The CBS table registry: the one place where a CBS StatLine table is added to the warehouse.
+"""The CBS table registry: the one place where a CBS StatLine table is described.
 
 Each entry says which table (exact id — CBS ids are case-sensitive), what it is for, which
-dimensions and measures we use, how it is limited to the region scope, and how it relates to
+dimensions and measures we use and the name each measure gets in the warehouse, which staging
+view reads it, how it is limited to the region scope (slices), and how it relates to
 predecessor or successor tables. Ingestion (snapshot or live), the pandera contracts, the
-Dagster assets and the dbt sources are all derived from these entries.
+Dagster assets, the dbt sources and the staging views' column maps are all derived from these
+entries (`lifecycle/dbt_registry.py` writes the dbt side at `ontcijferd prepare`): adding a
+yearly edition of a table is one entry here plus its data files.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -22,6 +26,8 @@ class Slice:
 
     A table may need more than one slice, e.g. totals for every region in scope plus the
     sex × age detail for the focus province only (a full 03759ned download is ~98 million cells).
+    The slice's name is what staging and marts select on (`in_<name>` where a table has more
+    than one slice), never the category keys.
     """
 
     name: str
@@ -34,12 +40,25 @@ class Slice:
 
 
 @dataclass(frozen=True)
+class SeriesLink:
+    """Another table whose series this table's rows continue (reference.reeksovergangen)."""
+
+    from_table: str
+    same_definition: bool
+    note: str
+
+
+@dataclass(frozen=True)
 class CbsTable:
     table_id: str
     theme: str
     title: str
     dimensions: tuple[str, ...]
-    measures: tuple[str, ...]
+    # CBS measure key → the column it becomes in staging. Tables read by one staging view give
+    # the same names (e.g. a KWB column whose key moves between editions).
+    measures: Mapping[str, str]
+    # The staging view (dbt_project/models/staging/<name>.sql) that reads this table.
+    staging_model: str
     # Measures holding text (codes, names) rather than numbers.
     text_measures: tuple[str, ...] = ()
     slices: tuple[Slice, ...] = (Slice("all"),)
@@ -53,7 +72,10 @@ class CbsTable:
     region_key_aliases: Mapping[str, str] = field(default_factory=dict)
     predecessor: str | None = None
     successor: str | None = None
-    measure_renames: Mapping[str, str] = field(default_factory=dict)
+    # How the series goes on from the predecessor: same definition, or a method break, and why.
+    predecessor_link: SeriesLink | None = None
+    # Other tables whose figures this table's rows continue or fill in (same statistic).
+    continues: tuple[SeriesLink, ...] = ()
     notes: str = ""
 
     @property
@@ -74,23 +96,53 @@ class CbsTable:
                 chosen[dimension] = chosen.get(dimension, ()) + titles
         return chosen
 
+    @property
+    def series_links(self) -> tuple[SeriesLink, ...]:
+        """Every table this one continues: its predecessor first, then the fill-in relations."""
+        first = (self.predecessor_link,) if self.predecessor_link else ()
+        return first + self.continues
+
+
+def measure_renames(old: CbsTable, new: CbsTable) -> dict[str, str]:
+    """Measures the successor numbers differently: old key → new key, matched by staging name."""
+    new_by_name = {name: key for key, name in new.measures.items()}
+    return {
+        key: new_by_name[name]
+        for key, name in old.measures.items()
+        if name in new_by_name and new_by_name[name] != key
+    }
+
+
+def column_name(dimension: str) -> str:
+    """A CBS dimension's name in staging: `BurgerlijkeStaat` → `burgerlijke_staat`."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", dimension).lower()
+
 
 def _frozen(mapping: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType(dict(mapping))
 
 
+def _measures(**names: str) -> Mapping[str, str]:
+    """Measure keys (keyword names) → staging names, in the table's column order."""
+    return MappingProxyType(names)
+
+
+def _named(pairs: tuple[tuple[str, str], ...]) -> Mapping[str, str]:
+    return MappingProxyType(dict(pairs))
+
+
 # "Gebieden in Nederland": one row per gemeente with its COROP, landsdeel and provincie codes.
 # The latest edition defines the region scope and dim_region; earlier ones keep history visible.
-_GEBIEDEN_MEASURES = (
-    "Code_1",
-    "Naam_2",
-    "Code_10",
-    "Naam_11",
-    "Code_26",
-    "Naam_27",
-    "Code_28",
-    "Naam_29",
-    "Inwonertal_56",
+_GEBIEDEN_MEASURES = _measures(
+    Code_1="gemeentecode",
+    Naam_2="gemeente_name",
+    Code_10="corop_code",
+    Naam_11="corop_name",
+    Code_26="landsdeel_code",
+    Naam_27="landsdeel_name",
+    Code_28="provincie_code",
+    Naam_29="provincie_name",
+    Inwonertal_56="inwonertal",
 )
 
 
@@ -101,6 +153,7 @@ def _gebieden(table_id: str, year: int, predecessor: str | None, successor: str 
         title=f"Gebieden in Nederland {year}",
         dimensions=("RegioS",),
         measures=_GEBIEDEN_MEASURES,
+        staging_model="stg_cbs__gebieden",
         text_measures=tuple(m for m in _GEBIEDEN_MEASURES if not m.startswith("Inwonertal")),
         slices=(Slice("gemeenten", regions="none"),),
         period_dimension=None,
@@ -114,26 +167,26 @@ def _gebieden(table_id: str, year: int, predecessor: str | None, successor: str 
 
 # Kerncijfers wijken en buurten (KWB): one edition per year, gemeente and Land rows only. The
 # population columns keep their keys in 2021–2024; the household columns move up one position
-# from the 2023 edition, so each edition lists its own keys (stg_cbs__kwb maps them to names).
-_KWB_POPULATION = (
-    "AantalInwoners_5",
-    "k_0Tot15Jaar_8",
-    "k_15Tot25Jaar_9",
-    "k_25Tot45Jaar_10",
-    "k_45Tot65Jaar_11",
-    "k_65JaarOfOuder_12",
+# from the 2023 edition, and the social-minimum column moves in 2023 and 2024, so each edition
+# lists its own keys under the same staging names.
+_KWB_POPULATION = dict(
+    AantalInwoners_5="bevolking_totaal",
+    k_0Tot15Jaar_8="leeftijd_0_15",
+    k_15Tot25Jaar_9="leeftijd_15_25",
+    k_25Tot45Jaar_10="leeftijd_25_45",
+    k_45Tot65Jaar_11="leeftijd_45_65",
+    k_65JaarOfOuder_12="leeftijd_65_plus",
 )
-_KWB_HOUSEHOLDS_2021 = ("HuishoudensTotaal_28", "Eenpersoonshuishoudens_29")
-_KWB_HOUSEHOLDS_2023 = ("HuishoudensTotaal_29", "Eenpersoonshuishoudens_30")
+_KWB_HOUSEHOLDS_2021 = dict(
+    HuishoudensTotaal_28="huishoudens_totaal", Eenpersoonshuishoudens_29="eenpersoonshuishoudens"
+)
+_KWB_HOUSEHOLDS_2023 = dict(
+    HuishoudensTotaal_29="huishoudens_totaal", Eenpersoonshuishoudens_30="eenpersoonshuishoudens"
+)
 # % households with an income at or around the social minimum: income over the edition year,
 # added by CBS about two years after the edition's first release (the 2024 edition is still
 # empty in the snapshot).
-_KWB_SOCIAAL_MINIMUM = {
-    2021: "HuishOnderOfRondSociaalMinimum_79",
-    2022: "HuishOnderOfRondSociaalMinimum_79",
-    2023: "HuishOnderOfRondSociaalMinimum_85",
-    2024: "HuishOnderOfRondSociaalMinimum_90",
-}
+_SOCIAAL_MINIMUM = "huishoudens_rond_sociaal_minimum_pct"
 
 
 def _kwb(
@@ -141,14 +194,20 @@ def _kwb(
     year: int,
     predecessor: str | None,
     successor: str | None,
-    household_measures: tuple[str, ...],
+    household_measures: dict[str, str],
+    sociaal_minimum_key: str,
 ):
+    # The first edition was compared with 03759ned and 71486ned gemeente by gemeente.
+    checked = "; equal for every Overijssel gemeente" if predecessor is None else ""
     return CbsTable(
         table_id=table_id,
         theme="kerncijfers",
         title=f"Kerncijfers wijken en buurten {year}",
         dimensions=("WijkenEnBuurten",),
-        measures=_KWB_POPULATION + household_measures + (_KWB_SOCIAAL_MINIMUM[year],),
+        measures=_measures(
+            **_KWB_POPULATION, **household_measures, **{sociaal_minimum_key: _SOCIAAL_MINIMUM}
+        ),
+        staging_model="stg_cbs__kwb",
         region_dimension="WijkenEnBuurten",
         period_dimension=None,
         period_kinds=None,
@@ -156,26 +215,67 @@ def _kwb(
         region_key_aliases=MappingProxyType({"NL01": "NL00"}),
         predecessor=predecessor,
         successor=successor,
+        predecessor_link=SeriesLink(
+            predecessor,
+            True,
+            "Next edition of Kerncijfers wijken en buurten, same definitions for the columns used",
+        )
+        if predecessor
+        else None,
+        # KWB fills in the gemeenten (and years) the snapshot's 03759ned and 71486ned lack.
+        continues=(
+            SeriesLink(
+                "03759ned",
+                True,
+                f"Same BRP population count on 1 January (KWB {year} edition){checked}",
+            ),
+            SeriesLink(
+                "71486ned",
+                True,
+                f"Same count of private households on 1 January (KWB {year} edition){checked}",
+            ),
+        ),
         notes="Population and private households on 1 January of the edition year, and the "
         "share of households at or around the social minimum (income over the edition year), "
         "per gemeente (KWB).",
     )
 
 
-_JEUGDZORG_INDICATOREN = (
-    "JongerenMetJeugdhulpInNatura_1",
-    "JongerenMetJeugdhMetVerblInNat_2",
-    "JongerenMetJeugdbescherming_3",
-    "JeugdbeschEnJeugdhMetVerblInNat_4",
-    "JongerenMetJeugdreclassering_5",
+# One line per KWB edition: table id, edition year, household column keys, social-minimum key.
+# The editions are linked in this order (predecessor, successor); a new edition is a new line.
+_KWB_EDITIONS = (
+    ("85039NED", 2021, _KWB_HOUSEHOLDS_2021, "HuishOnderOfRondSociaalMinimum_79"),
+    ("85318NED", 2022, _KWB_HOUSEHOLDS_2021, "HuishOnderOfRondSociaalMinimum_79"),
+    ("85618NED", 2023, _KWB_HOUSEHOLDS_2023, "HuishOnderOfRondSociaalMinimum_85"),
+    ("85984NED", 2024, _KWB_HOUSEHOLDS_2023, "HuishOnderOfRondSociaalMinimum_90"),
+)
+
+
+def _kwb_editions(editions) -> tuple[CbsTable, ...]:
+    ids = [None, *(e[0] for e in editions), None]
+    return tuple(
+        _kwb(table_id, year, ids[i], ids[i + 2], households, sociaal_minimum)
+        for i, (table_id, year, households, sociaal_minimum) in enumerate(editions)
+    )
+
+
+_JEUGDZORG_INDICATOREN = _measures(
+    JongerenMetJeugdhulpInNatura_1="jeugdhulp_in_natura_pct",
+    JongerenMetJeugdhMetVerblInNat_2="jeugdhulp_met_verblijf_pct",
+    JongerenMetJeugdbescherming_3="jeugdbescherming_pct",
+    JeugdbeschEnJeugdhMetVerblInNat_4="jeugdbescherming_met_verblijf_pct",
+    JongerenMetJeugdreclassering_5="jeugdreclassering_pct",
 )
 
 # Kerncijfers over jeugdzorg (84134NED, 85099NED): young people with youth care, count and %.
-_JEUGDZORG_KERNCIJFERS = ("JongerenMetJeugdzorg_1", "JongerenMetJeugdzorgRelatief_2")
+_JEUGDZORG_KERNCIJFERS = _measures(
+    JongerenMetJeugdzorg_1="jongeren_met_jeugdzorg",
+    JongerenMetJeugdzorgRelatief_2="jongeren_met_jeugdzorg_pct",
+)
 
 
 def _jeugdzorg_kerncijfers(
-    table_id: str, title: str, slice_: Slice, notes: str, **lifecycle: str
+    table_id: str, title: str, slice_: Slice, notes: str, **lifecycle
 ) -> CbsTable:
     return CbsTable(
         table_id=table_id,
@@ -183,12 +283,21 @@ def _jeugdzorg_kerncijfers(
         title=title,
         dimensions=("VormenVanJeugdzorg", "RegioS", "Perioden"),
         measures=_JEUGDZORG_KERNCIJFERS,
+        staging_model="stg_cbs__jeugdzorg",
         slices=(slice_,),
         period_kinds=("JJ", "HJ"),
         notes=notes,
         **lifecycle,
     )
 
+
+_WONINGVOORRAAD_MUTATIES = dict(
+    BeginstandVoorraad_1="beginstand",
+    Nieuwbouw_2="nieuwbouw",
+    TotaalOverigeToevoegingen_3="overige_toevoegingen",
+    Transformatie_6="transformatie",
+    Woningsplitsing_8="woningsplitsing",
+)
 
 _TABLES: tuple[CbsTable, ...] = (
     _gebieden("85385NED", 2023, None, "85755NED"),
@@ -199,8 +308,13 @@ _TABLES: tuple[CbsTable, ...] = (
         theme="bevolking",
         title="Bevolking op 1 januari en gemiddeld; geslacht, leeftijd en regio",
         dimensions=("Geslacht", "Leeftijd", "BurgerlijkeStaat", "RegioS", "Perioden"),
-        measures=("BevolkingOp1Januari_1", "GemiddeldeBevolking_2"),
+        measures=_measures(
+            BevolkingOp1Januari_1="bevolking_1_januari",
+            GemiddeldeBevolking_2="gemiddelde_bevolking",
+        ),
+        staging_model="stg_cbs__bevolking",
         slices=(
+            # T001038 = men and women, 10000 = every age, T001019 = every marital status.
             Slice(
                 "totals",
                 _frozen(
@@ -211,7 +325,8 @@ _TABLES: tuple[CbsTable, ...] = (
                     }
                 ),
             ),
-            # The population pyramid: men and women by single year of age, focus province only.
+            # The population pyramid: men (3000) and women (4000) by single year of age, focus
+            # province only.
             Slice(
                 "pyramid",
                 _frozen({"Geslacht": ("3000", "4000"), "BurgerlijkeStaat": ("T001019",)}),
@@ -225,18 +340,19 @@ _TABLES: tuple[CbsTable, ...] = (
         theme="bevolking",
         title="Bevolkingsontwikkeling; regio per maand",
         dimensions=("RegioS", "Perioden"),
-        measures=(
-            "BevolkingAanHetBeginVanDePeriode_1",
-            "LevendGeborenKinderen_2",
-            "Overledenen_3",
-            "VestigingVanuitEenAndereGemeente_5",
-            "Immigratie_6",
-            "VertrekNaarAndereGemeente_8",
-            "EmigratieInclusiefAdmCorrecties_9",
-            "OverigeCorrecties_10",
-            "Bevolkingsgroei_11",
-            "BevolkingAanHetEindeVanDePeriode_15",
+        measures=_measures(
+            BevolkingAanHetBeginVanDePeriode_1="bevolking_begin",
+            LevendGeborenKinderen_2="levend_geborenen",
+            Overledenen_3="overledenen",
+            VestigingVanuitEenAndereGemeente_5="vestiging_uit_andere_gemeente",
+            Immigratie_6="immigratie",
+            VertrekNaarAndereGemeente_8="vertrek_naar_andere_gemeente",
+            EmigratieInclusiefAdmCorrecties_9="emigratie",
+            OverigeCorrecties_10="overige_correcties",
+            Bevolkingsgroei_11="bevolkingsgroei",
+            BevolkingAanHetEindeVanDePeriode_15="bevolking_einde",
         ),
+        staging_model="stg_cbs__bevolkingsontwikkeling",
         notes="Components of population change; only the yearly periods are used.",
     ),
     CbsTable(
@@ -244,56 +360,43 @@ _TABLES: tuple[CbsTable, ...] = (
         theme="bevolking",
         title="Regionale kerncijfers Nederland",
         dimensions=("RegioS", "Perioden"),
-        measures=(
-            "TotaleBevolking_1",
-            "Mannen_2",
-            "Vrouwen_3",
-            "JongerDan5Jaar_4",
-            "k_5Tot10Jaar_5",
-            "k_10Tot15Jaar_6",
-            "k_15Tot20Jaar_7",
-            "k_20Tot25Jaar_8",
-            "k_25Tot45Jaar_9",
-            "k_45Tot65Jaar_10",
-            "k_65Tot80Jaar_11",
-            "k_80JaarOfOuder_12",
+        measures=_measures(
+            TotaleBevolking_1="bevolking_totaal",
+            Mannen_2="mannen",
+            Vrouwen_3="vrouwen",
+            JongerDan5Jaar_4="leeftijd_0_5",
+            k_5Tot10Jaar_5="leeftijd_5_10",
+            k_10Tot15Jaar_6="leeftijd_10_15",
+            k_15Tot20Jaar_7="leeftijd_15_20",
+            k_20Tot25Jaar_8="leeftijd_20_25",
+            k_25Tot45Jaar_9="leeftijd_25_45",
+            k_45Tot65Jaar_10="leeftijd_45_65",
+            k_65Tot80Jaar_11="leeftijd_65_80",
+            k_80JaarOfOuder_12="leeftijd_80_plus",
         ),
+        staging_model="stg_cbs__regionale_kerncijfers",
         notes="Wide table (~300 measures); only population by sex and age band is used.",
     ),
-    _kwb("85039NED", 2021, None, "85318NED", _KWB_HOUSEHOLDS_2021),
-    _kwb("85318NED", 2022, "85039NED", "85618NED", _KWB_HOUSEHOLDS_2021),
-    _kwb("85618NED", 2023, "85318NED", "85984NED", _KWB_HOUSEHOLDS_2023),
-    _kwb("85984NED", 2024, "85618NED", None, _KWB_HOUSEHOLDS_2023),
+    *_kwb_editions(_KWB_EDITIONS),
     # Dwelling stock mutations per calendar year. 84903NED (2012–2022, archived) and its
-    # successor 86054NED (2020 on) overlap in 2020–2022; stg_cbs__woningvoorraad_mutaties
-    # stitches them into one series, taking the successor wherever it has the year.
+    # successor 86054NED (2020 on) overlap in 2020–2022; marts.woningvoorraad_mutaties stitches
+    # them into one series, taking the successor wherever it has the year. The successor
+    # renumbers four measures: the staging names keep them one series.
     CbsTable(
         table_id="84903NED",
         theme="wonen",
         title="Voorraad woningen; overige toevoegingen en onttrekkingen (detail), regio "
         "(2012-2022)",
         dimensions=("RegioS", "Perioden"),
-        measures=(
-            "BeginstandVoorraad_1",
-            "Nieuwbouw_2",
-            "TotaalOverigeToevoegingen_3",
-            "Transformatie_6",
-            "Woningsplitsing_8",
-            "Sloop_17",
-            "TotaalOverigeOnttrekkingen_18",
-            "SaldoVoorraad_30",
-            "EindstandVoorraad_31",
+        measures=_measures(
+            **_WONINGVOORRAAD_MUTATIES,
+            Sloop_17="sloop",
+            TotaalOverigeOnttrekkingen_18="overige_onttrekkingen",
+            SaldoVoorraad_30="saldo",
+            EindstandVoorraad_31="eindstand",
         ),
+        staging_model="stg_cbs__woningvoorraad_mutaties",
         successor="86054NED",
-        # Same measures, renumbered in the successor.
-        measure_renames=MappingProxyType(
-            {
-                "Sloop_17": "Sloop_15",
-                "TotaalOverigeOnttrekkingen_18": "TotaalOverigeOnttrekkingen_16",
-                "SaldoVoorraad_30": "SaldoVoorraad_26",
-                "EindstandVoorraad_31": "EindstandVoorraad_27",
-            }
-        ),
         notes="Archived predecessor of 86054NED. Flows rounded to multiples of 5 by CBS.",
     ),
     CbsTable(
@@ -301,18 +404,21 @@ _TABLES: tuple[CbsTable, ...] = (
         theme="wonen",
         title="Voorraad woningen; overige toevoegingen en onttrekkingen (detail), regio",
         dimensions=("RegioS", "Perioden"),
-        measures=(
-            "BeginstandVoorraad_1",
-            "Nieuwbouw_2",
-            "TotaalOverigeToevoegingen_3",
-            "Transformatie_6",
-            "Woningsplitsing_8",
-            "Sloop_15",
-            "TotaalOverigeOnttrekkingen_16",
-            "SaldoVoorraad_26",
-            "EindstandVoorraad_27",
+        measures=_measures(
+            **_WONINGVOORRAAD_MUTATIES,
+            Sloop_15="sloop",
+            TotaalOverigeOnttrekkingen_16="overige_onttrekkingen",
+            SaldoVoorraad_26="saldo",
+            EindstandVoorraad_27="eindstand",
         ),
+        staging_model="stg_cbs__woningvoorraad_mutaties",
         predecessor="84903NED",
+        predecessor_link=SeriesLink(
+            "84903NED",
+            True,
+            "Successor table with the same measures (renumbered); in the overlap 2020–2022 "
+            "equal on every measure used for indicators",
+        ),
         notes="New build, other additions, demolition, other withdrawals and the net change "
         "(SaldoVoorraad) per calendar year. Flows rounded to multiples of 5 by CBS.",
     ),
@@ -321,7 +427,11 @@ _TABLES: tuple[CbsTable, ...] = (
         theme="wonen",
         title="Voorraad woningen; gemiddeld oppervlak; woningtype, bouwjaarklasse, regio",
         dimensions=("Woningtype", "Bouwjaarklasse", "RegioS", "Perioden"),
-        measures=("BeginstandWoningvoorraad_1", "GemiddeldeOppervlakte_2"),
+        measures=_measures(
+            BeginstandWoningvoorraad_1="woningvoorraad",
+            GemiddeldeOppervlakte_2="gemiddelde_oppervlakte_m2",
+        ),
+        staging_model="stg_cbs__woningvoorraad",
         # Totals only: T001100 = alle woningtypen, T001018 = alle bouwjaarklassen.
         slices=(
             Slice("totals", _frozen({"Woningtype": ("T001100",), "Bouwjaarklasse": ("T001018",)})),
@@ -333,14 +443,15 @@ _TABLES: tuple[CbsTable, ...] = (
         theme="wonen",
         title="Voorraad woningen; eigendom, type verhuurder, bewoning, regio",
         dimensions=("StatusVanBewoning", "RegioS", "Perioden"),
-        measures=(
-            "TotaleWoningvoorraad_1",
-            "Koopwoningen_2",
-            "TotaalHuurwoningen_3",
-            "EigendomWoningcorporatie_4",
-            "EigendomOverigeVerhuurders_5",
-            "EigendomOnbekend_6",
+        measures=_measures(
+            TotaleWoningvoorraad_1="woningvoorraad",
+            Koopwoningen_2="koopwoningen",
+            TotaalHuurwoningen_3="huurwoningen",
+            EigendomWoningcorporatie_4="corporatiewoningen",
+            EigendomOverigeVerhuurders_5="overige_huurwoningen",
+            EigendomOnbekend_6="eigendom_onbekend",
         ),
+        staging_model="stg_cbs__woningvoorraad_eigendom",
         # T001235 = all dwellings, occupied or not.
         slices=(Slice("totals", _frozen({"StatusVanBewoning": ("T001235",)})),),
         notes="Dwelling stock on 1 January by ownership (owner-occupied, housing association, "
@@ -355,7 +466,12 @@ _TABLES: tuple[CbsTable, ...] = (
         theme="wonen",
         title="Levensloop van woningen en niet-woningen; gebruiksfunctie, regio",
         dimensions=("Gebruiksfunctie", "RegioS", "Perioden"),
-        measures=("NieuwbouwTotaal_6", "SaldoVoorraad_21", "EindstandVoorraad_22"),
+        measures=_measures(
+            NieuwbouwTotaal_6="nieuwbouw",
+            SaldoVoorraad_21="saldo",
+            EindstandVoorraad_22="eindstand",
+        ),
+        staging_model="stg_cbs__levensloop_woningen",
         # A045364 = woningen (dwellings).
         slices=(Slice("woningen", _frozen({"Gebruiksfunctie": ("A045364",)})),),
         period_kinds=("JJ", "MM"),
@@ -364,13 +480,14 @@ _TABLES: tuple[CbsTable, ...] = (
     ),
     # Youth care in natura, % of young people under 18, by the gemeente responsible under the
     # Jeugdwet's woonplaatsbeginsel. 82972NED (2015–2020) and 85098NED (2021 on) are separate
-    # tables; marts.jeugdhulp_indicatoren joins them and flags the change of table as a break.
+    # tables; marts.jeugdhulp_per_periode joins them and flags the change of table as a break.
     CbsTable(
         table_id="82972NED",
         theme="jeugdhulp",
         title="Indicatoren jeugdzorg in natura; gemeenten (2015-2020)",
         dimensions=("RegioS", "Perioden"),
         measures=_JEUGDZORG_INDICATOREN,
+        staging_model="stg_cbs__jeugdhulp_indicatoren",
         # Years and half-years; the one-off "1e kwartaal 2015" is left out.
         period_kinds=("JJ", "HJ"),
         successor="85098NED",
@@ -383,8 +500,18 @@ _TABLES: tuple[CbsTable, ...] = (
         title="Indicatoren jeugdzorg in natura; gemeenten",
         dimensions=("RegioS", "Perioden"),
         measures=_JEUGDZORG_INDICATOREN,
+        staging_model="stg_cbs__jeugdhulp_indicatoren",
         period_kinds=("JJ", "HJ"),
         predecessor="82972NED",
+        predecessor_link=SeriesLink(
+            "82972NED",
+            False,
+            "CBS publishes youth care in natura from 2021 in a new table with its own "
+            "explanatory notes; the Jeugdwet's amended woonplaatsbeginsel (in force 1 January "
+            "2022) changed which gemeente is responsible, above all for youth care with "
+            "accommodation. "
+            "Do not read the step from 2020 to 2021 as a trend without both tables' notes.",
+        ),
         notes="Shares of young people (%) with youth care in natura, 2021 on; COROP rows are "
         "suppressed by CBS (null).",
     ),
@@ -409,6 +536,14 @@ _TABLES: tuple[CbsTable, ...] = (
         Slice("totaal_jeugdzorg", _frozen({"VormenVanJeugdzorg": ("A045561",)})),
         "Young people with youth care (count and %), 2021 on.",
         predecessor="84134NED",
+        predecessor_link=SeriesLink(
+            "84134NED",
+            False,
+            "CBS publishes the youth care key figures from 2021 in a new table with its own "
+            "notes, as for youth care in natura (82972NED → 85098NED); the Jeugdwet's amended "
+            "woonplaatsbeginsel (1 January 2022) changed which gemeente counts a young person. "
+            "Do not read the step from 2020 to 2021 as a trend without both tables' notes.",
+        ),
     ),
     # The low-income series (latest table of "Laag inkomen; huishoudenskenmerken, regio"): the
     # share of private households below CBS's low-income threshold for at least one year. Live
@@ -426,7 +561,8 @@ _TABLES: tuple[CbsTable, ...] = (
             "RegioS",
             "Perioden",
         ),
-        measures=("ParticuliereHuishoudensRelatief_4",),
+        measures=_measures(ParticuliereHuishoudensRelatief_4="laag_inkomen_huishoudens_pct"),
+        staging_model="stg_cbs__laag_inkomen",
         slices=(
             Slice(
                 "laag_inkomen_particuliere_huishoudens",
@@ -450,7 +586,8 @@ _TABLES: tuple[CbsTable, ...] = (
         theme="export",
         title="Internationale goederenhandel; eigendomsoverdracht, landen, SITC",
         dimensions=("Landen", "SITC", "Perioden"),
-        measures=("TotaleUitvoerwaarde_2",),
+        measures=_measures(TotaleUitvoerwaarde_2="export_goederen"),
+        staging_model="stg_cbs__goederenhandel_landen",
         # T001082 = all goods (SITC total).
         slices=(Slice("alle_goederen", _frozen({"SITC": ("T001082",)}), regions="none"),),
         region_dimension=None,
@@ -461,11 +598,12 @@ _TABLES: tuple[CbsTable, ...] = (
         theme="wonen",
         title="Huishoudens; samenstelling, grootte, regio, 1 januari",
         dimensions=("LeeftijdReferentiepersoon", "RegioS", "Perioden"),
-        measures=(
-            "TotaalParticuliereHuishoudens_1",
-            "Eenpersoonshuishouden_2",
-            "TotaalMeerpersoonshuishoudens_3",
+        measures=_measures(
+            TotaalParticuliereHuishoudens_1="huishoudens_totaal",
+            Eenpersoonshuishouden_2="eenpersoonshuishoudens",
+            TotaalMeerpersoonshuishoudens_3="meerpersoonshuishoudens",
         ),
+        staging_model="stg_cbs__huishoudens",
         # 10000 = every age of the reference person.
         slices=(Slice("totals", _frozen({"LeeftijdReferentiepersoon": ("10000",)})),),
         notes="Private households on 1 January of the period year.",
@@ -486,3 +624,8 @@ def get_table(table_id: str) -> CbsTable:
         near = [t for t in REGISTRY if t.lower() == table_id.lower()]
         hint = f" Did you mean {near[0]!r}? CBS table ids are case-sensitive." if near else ""
         raise KeyError(f"CBS table {table_id!r} is not in the registry.{hint}") from None
+
+
+def tables_of(staging_model: str) -> list[CbsTable]:
+    """The tables one staging view reads, oldest of a series first."""
+    return [t for t in REGISTRY.values() if t.staging_model == staging_model]

@@ -29,7 +29,7 @@ import pandas as pd
 import yaml
 
 from sources.custom import CUSTOM_DIR
-from sources.registry import REGISTRY, CbsTable
+from sources.registry import REGISTRY, CbsTable, tables_of
 from sources.snapshot import SNAPSHOT_DIR
 
 MONTHS = [
@@ -432,13 +432,8 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
         snapshots.append(snap)
 
     # KWB editions: gemeente and Land rows of the label-resolved parquet subsets.
-    for table_id, year in (
-        ("85039NED", 2021),
-        ("85318NED", 2022),
-        ("85618NED", 2023),
-        ("85984NED", 2024),
-    ):
-        table = REGISTRY[table_id]
+    for table in tables_of("stg_cbs__kwb"):
+        table_id, year = table.table_id, table.reference_period
         path = raw_dir / "kwb" / f"WijkenEnBuurten_{year}_{table_id}.parquet"
         snap = SnapshotTable(table, [path], SOURCE_S3, "2025-03-05")
         frame = pd.read_parquet(path)

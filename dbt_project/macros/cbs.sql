@@ -1,8 +1,13 @@
 {#- CBS code handling, the one place where keys, periods and statuses are parsed. -#}
 
-{#- CBS keys are right-padded ('PV23  '); KWB keys Nederland as NL00 where other tables use NL01. -#}
-{% macro cbs_region_code(column) -%}
-    case when trim({{ column }}) = 'NL00' then 'NL01' else trim({{ column }}) end
+{#- CBS keys are right-padded ('PV23  '). `aliases` maps a table's own key onto ours (KWB keys
+    Nederland as NL00 where other tables use NL01; registry: region_key_aliases). -#}
+{% macro cbs_region_code(column, aliases={}) -%}
+    {%- if aliases -%}
+    case trim({{ column }}){% for cbs, ours in aliases.items() %} when '{{ cbs }}' then '{{ ours }}'{% endfor %} else trim({{ column }}) end
+    {%- else -%}
+    trim({{ column }})
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Period key → text label: 2024JJ00 → 2024, 2024HJ01 → 2024H1, 2024KW01 → 2024Q1,
@@ -49,19 +54,71 @@
      where c.table_id = '{{ table_id }}' and c.dimension = 'Perioden' and c.key = {{ period_column }})
 {%- endmacro %}
 
-{#- Whether a dimension key is the category CBS titles `title` in that table: for categories the
-    registry chooses by title (Slice.category_titles), whose keys are not known offline. -#}
-{% macro cbs_category_titled(table_id, dimension, title) -%}
-    trim({{ dimension }}) in (select trim(c.key) from {{ source('cbs_metadata', 'cbs_dimension_categories') }} c
-        where c.table_id = '{{ table_id }}' and c.dimension = '{{ dimension }}' and c.title = '{{ title }}')
+{#- Whether a dimension key is a category CBS titles one of `titles` in that table: for
+    categories the registry chooses by title (Slice.category_titles), whose keys are not known
+    offline. -#}
+{% macro cbs_category_titled(table_id, dimension, titles, column) -%}
+    trim({{ column }}) in (select trim(c.key) from {{ source('cbs_metadata', 'cbs_dimension_categories') }} c
+        where c.table_id = '{{ table_id }}' and c.dimension = '{{ dimension }}'
+          and c.title in ({% for t in titles %}'{{ t | replace("'", "''") }}'{% if not loop.last %}, {% endif %}{% endfor %}))
 {%- endmacro %}
 
-{#- The columns every staging view of a region × period table starts with. -#}
-{% macro cbs_region_period_columns(table_id, region_column='RegioS', period_column='Perioden') -%}
-    {{ cbs_region_code(region_column) }} as region_code,
-    {{ cbs_period(period_column) }} as period,
-    {{ cbs_period_type(period_column) }} as period_type,
-    coalesce({{ cbs_period_status(table_id, period_column) }}, 'onbekend') as status
+{#- The rows of a slice (registry: Slice): the categories it keeps, by key or by title. -#}
+{% macro cbs_slice_condition(table_id, slice) -%}
+    {%- set conditions = [] -%}
+    {%- for dimension, codes in slice.codes.items() -%}
+        {%- do conditions.append("trim(r." ~ dimension ~ ") in ('" ~ codes | join("', '") ~ "')") -%}
+    {%- endfor -%}
+    {%- for dimension, titles in slice.titles.items() -%}
+        {%- do conditions.append(cbs_category_titled(table_id, dimension, titles, 'r.' ~ dimension)) -%}
+    {%- endfor -%}
+    {{ conditions | join(' and ') if conditions else 'true' }}
+{%- endmacro %}
+
+{#- A staging view's rows: every table the registry reads into this view (CbsTable.staging_model),
+    measures under their registry names, other dimensions as <name>_code and <name>_title, the
+    region, period and status columns, one in_<slice> flag per slice where a table has more than
+    one, the source table, its release date and its place in the series (series_order: 0 for
+    the first table, higher for successors). Generated from sources/registry.py by `ontcijferd
+    prepare` (macro cbs_registry): a new edition of a table needs no SQL. -#}
+{% macro cbs_staged(model_name=none) -%}
+{%- set registry = cbs_registry() -%}
+{%- set name = model_name or model.name -%}
+{%- for table_id in registry.models[name] -%}
+{%- set t = registry.tables[table_id] %}
+select
+    {%- for dimension, column in t.dimensions %}
+    trim(r.{{ dimension }}) as {{ column }}_code,
+    (select c.title from {{ source('cbs_metadata', 'cbs_dimension_categories') }} c
+     where c.table_id = '{{ table_id }}' and c.dimension = '{{ dimension }}' and c.key = r.{{ dimension }}) as {{ column }}_title,
+    {%- endfor %}
+    {%- if t.region_dimension %}
+    {{ cbs_region_code('r.' ~ t.region_dimension, t.region_aliases) }} as region_code,
+    {%- endif %}
+    {%- if t.period_dimension %}
+    {{ cbs_period('r.' ~ t.period_dimension) }} as period,
+    {{ cbs_period_type('r.' ~ t.period_dimension) }} as period_type,
+    coalesce({{ cbs_period_status(table_id, 'r.' ~ t.period_dimension) }}, 'onbekend') as status,
+    {%- else %}
+    '{{ t.reference_period }}' as period,
+    'jaar' as period_type,
+    'onbekend' as status,
+    {%- endif %}
+    {%- if t.slices | length > 1 %}
+    {%- for s in t.slices %}
+    {{ cbs_slice_condition(table_id, s) }} as in_{{ s.name }},
+    {%- endfor %}
+    {%- endif %}
+    {%- for key, column in t.measures %}
+    {% if key in t.text_measures %}trim(r.{{ key }}){% else %}r.{{ key }}{% endif %} as {{ column }},
+    {%- endfor %}
+    '{{ table_id }}' as source_table,
+    {{ cbs_release_date(table_id) }} as release_date,
+    {{ t.series_order }} as series_order
+from {{ source('raw', t.source) }} r
+where {% for s in t.slices %}({{ cbs_slice_condition(table_id, s) }}){% if not loop.last %} or {% endif %}{% endfor %}
+{% if not loop.last %}union all by name{% endif %}
+{%- endfor %}
 {%- endmacro %}
 
 {#- The status of a figure computed from several CBS figures is the least final of its parts:

@@ -20,7 +20,7 @@ def test_period_and_region_macros(dbt_manifest, tmp_path):
         for key in CASES
     ]
     sql = " union all ".join(selects) + (
-        " union all select 'region', {{ cbs_region_code(\"'NL00      '\") }}, "
+        " union all select 'region', {{ cbs_region_code(\"'NL00      '\", {'NL00': 'NL01'}) }}, "
         "{{ cbs_status(\"' Nader voorlopig'\") }}"
     )
     result = run_dbt(["compile", "--inline", sql], tmp_path, tmp_path / "macros.duckdb")

@@ -5,11 +5,9 @@ the notes must change too.
 """
 
 import json
-import re
 
-from sources.registry import get_table
+from sources.registry import get_table, measure_renames, tables_of
 from sources.snapshot import SNAPSHOT_DIR
-from tests.conftest import REPO_ROOT
 
 OVERIJSSEL_GEMEENTEN = {
     r["Code_1"].strip()
@@ -22,7 +20,6 @@ KWB_HOUSEHOLDS = {  # KWB edition → (year, households column, one-person house
     "85618NED": (2023, "HuishoudensTotaal_29", "Eenpersoonshuishoudens_30"),
     "85984NED": (2024, "HuishoudensTotaal_29", "Eenpersoonshuishoudens_30"),
 }
-STAGING = REPO_ROOT / "dbt_project" / "models" / "staging"
 
 
 def rows(table_id: str) -> list[dict]:
@@ -68,7 +65,7 @@ def test_kwb_population_matches_03759ned_exactly_in_overijssel_and_nearly_elsewh
 
 def test_84903ned_and_86054ned_agree_in_their_overlap_except_woningsplitsing():
     predecessor = get_table("84903NED")
-    renames = predecessor.measure_renames
+    renames = measure_renames(predecessor, get_table("86054NED"))
     successor = {(r["RegioS"], r["Perioden"]): r for r in rows("86054NED")}
     differing, overlap = set(), 0
     for old in rows("84903NED"):
@@ -81,12 +78,19 @@ def test_84903ned_and_86054ned_agree_in_their_overlap_except_woningsplitsing():
     assert differing == {"Woningsplitsing_8"}  # a detail measure CBS revised; not an indicator
 
 
-def test_staging_maps_each_edition_and_renumbered_measure_to_one_name():
-    kwb = (STAGING / "stg_cbs__kwb.sql").read_text()
+def test_registry_gives_each_edition_and_renumbered_measure_one_staging_name():
+    kwb = {t.table_id: t for t in tables_of("stg_cbs__kwb")}
+    assert set(kwb) >= set(KWB_HOUSEHOLDS)
     for table_id, (year, households, one_person) in KWB_HOUSEHOLDS.items():
-        assert set(get_table(table_id).measures) >= {households, one_person}
-        assert re.search(rf"'{table_id}', {year}, \{{'huishoudens_totaal': '{households}'", kwb)
-        assert f"'eenpersoonshuishoudens': '{one_person}'" in kwb
-    mutations = (STAGING / "stg_cbs__woningvoorraad_mutaties.sql").read_text()
-    for old, new in get_table("84903NED").measure_renames.items():
-        assert f"'{old}'" in mutations and f"'{new}'" in mutations
+        measures = kwb[table_id].measures
+        assert kwb[table_id].reference_period == str(year)
+        assert measures[households] == "huishoudens_totaal"
+        assert measures[one_person] == "eenpersoonshuishoudens"
+    renames = measure_renames(get_table("84903NED"), get_table("86054NED"))
+    # The four measures 86054NED renumbered (CBS DataProperties of both tables).
+    assert renames == {
+        "Sloop_17": "Sloop_15",
+        "TotaalOverigeOnttrekkingen_18": "TotaalOverigeOnttrekkingen_16",
+        "SaldoVoorraad_30": "SaldoVoorraad_26",
+        "EindstandVoorraad_31": "EindstandVoorraad_27",
+    }

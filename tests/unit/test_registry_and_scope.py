@@ -3,6 +3,7 @@ import re
 import pytest
 import yaml
 
+from lifecycle.dbt_registry import generated_files
 from sources.custom import CUSTOM_SOURCES
 from sources.registry import CURRENT_REGION_TABLE, REGISTRY, get_table
 from sources.scope import ScopeConfig, membership_from_gebieden, odata_region_clause, resolve_scope
@@ -57,7 +58,8 @@ def test_predecessor_and_successor_links_point_both_ways():
 
 
 def test_every_registered_table_is_a_dbt_source_and_vice_versa():
-    sources = yaml.safe_load((REPO_ROOT / "dbt_project/models/staging/_sources.yml").read_text())
+    generated = generated_files(REPO_ROOT / "dbt_project")
+    sources = yaml.safe_load(generated[REPO_ROOT / "dbt_project/models/staging/_sources.yml"])
     raw = next(s for s in sources["sources"] if s["name"] == "raw")
     registered = {t.asset_name for t in REGISTRY.values()} | {
         s.asset_name for s in CUSTOM_SOURCES.values()

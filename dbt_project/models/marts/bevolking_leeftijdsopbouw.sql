@@ -27,7 +27,7 @@ aggregated as (
         any_value(l.status) as status, any_value(l.source_table) as source_table,
         max(l.release_date) as release_date, 'som van gemeenten' as method
     from long l join membership m on m.gemeente_code = l.region_code
-    where l.source_table in ('85039NED', '85318NED', '85618NED', '85984NED')
+    where l.method = 'CBS-cijfer (KWB)'
     group by 1, 2, 3
     having count(*) = (select n from expected e where e.parent_code = m.parent_code)
 ),

@@ -3,8 +3,7 @@ with cbs_totals as (
     select region_code, period, bevolking_1_januari as bevolking, status, source_table,
         release_date, 'CBS-cijfer' as method
     from {{ ref('stg_cbs__bevolking') }}
-    where geslacht_code = 'T001038' and leeftijd_code = '10000'
-      and burgerlijke_staat_code = 'T001019' and period_type = 'jaar'
+    where in_totals and period_type = 'jaar'
       and bevolking_1_januari is not null
 ),
 -- KWB only fills the gemeenten the snapshot's 03759ned lacks (see macro kwb_fill).

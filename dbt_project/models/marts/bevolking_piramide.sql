@@ -6,13 +6,11 @@
 with single_years as (
     select
         region_code, period,
-        case geslacht_code when '3000' then 'mannen' when '4000' then 'vrouwen' end as geslacht,
+        lower(geslacht_title) as geslacht,
         cast(regexp_extract(leeftijd_title, '^(\d+) jaar', 1) as integer) as leeftijd,
         bevolking_1_januari as personen, status, source_table, release_date
     from {{ ref('stg_cbs__bevolking') }}
-    where geslacht_code in ('3000', '4000')
-      and burgerlijke_staat_code = 'T001019'
-      and period_type = 'jaar'
+    where in_pyramid and period_type = 'jaar'
       and (regexp_full_match(leeftijd_title, '\d+ jaar') or leeftijd_title = '105 jaar of ouder')
 ),
 banded as (

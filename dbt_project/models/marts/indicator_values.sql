@@ -5,7 +5,8 @@
 -- `status` and `source` name other columns where a figure combines several tables; `nulls`
 -- keeps the rows where CBS publishes a period but no value (suppressed or unknown): they stay
 -- null, never zero. `method_break` marks the first period after a change of source table that
--- seeds/reeksovergangen.csv declares a break; an undeclared change leaves it null (a blocking
+-- reference.reeksovergangen (from the registry's series links) declares a break; an undeclared
+-- change leaves it null (a blocking
 -- check then names the rows).
 {% set indicators = [
     {'id': 'bevolking_totaal', 'model': 'bevolking_per_jaar', 'value': 'bevolking'},
@@ -75,7 +76,7 @@ sequenced as (
     from all_indicators
 ),
 -- A change of source (compared table by table where a figure combines tables) is either the
--- same statistic continued or a method break, as declared in seeds/reeksovergangen.csv.
+-- same statistic continued or a method break, as declared in reference.reeksovergangen (generated from the registry's series links).
 source_changes as (
     select indicator_id, region_code, categorie, period_type, period,
         unnest(string_split(previous_source, ', ')) as van_tabel,

@@ -10,7 +10,7 @@ with stitched as (
     from {{ ref('stg_cbs__woningvoorraad_mutaties') }}
     where saldo is not null
     qualify row_number() over (
-        partition by region_code, period order by source_table = '86054NED' desc) = 1
+        partition by region_code, period order by series_order desc) = 1
 ),
 woondeal as (
     {{ woondeal_sums('stitched', ['beginstand', 'nieuwbouw', 'overige_toevoegingen',
