@@ -17,7 +17,8 @@ $(VENV)/.synced: pyproject.toml uv.lock
 
 setup: $(VENV)/.synced
 
-# The dbt manifest Dagster builds its asset graph from (never parsed at import time).
+# The dbt files generated from sources/registry.py and the dbt manifest Dagster builds its
+# asset graph from (read when the definitions are built, never at import time).
 prepare: setup
 	$(BIN)/ontcijferd prepare
 
@@ -46,4 +47,4 @@ lint: setup
 
 # Rebuild sources/snapshot/ from the collected raw CBS files: make snapshot RAW=path/to/cbs_raw
 snapshot: setup
-	$(BIN)/python -m sources.snapshot_builder --raw-dir $(RAW)
+	$(BIN)/python -m tools.snapshot_builder --raw-dir $(RAW)

@@ -118,7 +118,7 @@ def floor(runs: int) -> list[tuple[float, float]]:
 
     import duckdb
 
-    from orchestration.warehouse import load_custom_releases, load_raw_table
+    from lifecycle.warehouse import load_custom_releases, load_raw_table
     from sources.custom import CUSTOM_SOURCES, read_releases, region_codes_from_gebieden
     from sources.registry import CURRENT_REGION_TABLE, REGISTRY
     from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.refresh import plan_refresh
+from lifecycle.refresh import plan_refresh
 from sources.config import load_settings
 
 # One process, steps in order: with a handful of steps the multiprocess executor's process per

@@ -1,4 +1,8 @@
-"""The Dagster code location: merges the pieces, does no work at import."""
+"""The Dagster code location: merges the pieces; nothing is read or built at import.
+
+`dagster dev` and the CLI call `build_definitions`; the dbt manifest is read then, not when a
+module is imported.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import dagster as dg
 
 from orchestration.automation import nightly_job, nightly_schedule
 from orchestration.ingest import raw_assets
-from orchestration.publish import published_warehouse
+from orchestration.publish import published_warehouse_asset
 from orchestration.quality import mart_checks, raw_checks
 from orchestration.resources import OntcijferdRun
 from orchestration.transform import dbt_models, dbt_resource
@@ -14,15 +18,17 @@ from orchestration.transform import dbt_models, dbt_resource
 
 def build_definitions(env_overrides: dict[str, str] | None = None) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*raw_assets, dbt_models, published_warehouse],
+        assets=[*raw_assets, dbt_models(), published_warehouse_asset()],
         asset_checks=[*raw_checks, *mart_checks],
         jobs=[nightly_job],
         schedules=[nightly_schedule],
         resources={
             "ontcijferd": OntcijferdRun(env_overrides=env_overrides or {}),
-            "dbt": dbt_resource,
+            "dbt": dbt_resource(),
         },
     )
 
 
-defs = build_definitions()
+@dg.definitions
+def defs() -> dg.Definitions:
+    return build_definitions()

@@ -1,81 +1,22 @@
-"""Where a CBS table enters: one Dagster asset per registry entry, loading `raw.cbs_<id>`."""
+"""Where a CBS table enters: one Dagster asset per registry entry, loading `raw.cbs_<id>`.
+
+Each materialization carries a data version: the CBS release and selection it holds. A run in
+which CBS offered nothing new records the same data version as before — Dagster (and the UI)
+see that the data did not change — with `action: skipped` and the reason.
+"""
 
 import dagster as dg
-import duckdb
 
-from orchestration.refresh import Decision, decide
-from orchestration.resources import OntcijferdRun
-from orchestration.warehouse import (
-    load_custom_releases,
-    load_raw_table,
-    loaded_columns,
-    loaded_release,
-)
+from lifecycle.refresh import refresh_table
+from lifecycle.warehouse import load_custom_releases, loaded_release, metadata_table_rows
+from orchestration.resources import WAREHOUSE_POOL, OntcijferdRun
 from sources.custom import CUSTOM_SOURCES, CustomSource, read_releases
 from sources.registry import REGISTRY, CbsTable
-from sources.statline import CbsTableNotFoundError
-from sources.tabledata import (
-    CbsSchemaChangedError,
-    content_release_id,
-    lifecycle_note,
-    schema_changes,
-    selection_fingerprint,
-)
-
-WAREHOUSE_POOL = "warehouse"  # every step that writes the DuckDB file shares one slot
 
 
 def raw_asset_key(table: CbsTable) -> dg.AssetKey:
     # Matches dbt's default key for `source('raw', 'cbs_<id>')`, so lineage joins up by itself.
     return dg.AssetKey(["raw", table.asset_name])
-
-
-def refresh_table(
-    ontcijferd: OntcijferdRun, table: CbsTable, con: duckdb.DuckDBPyConnection
-) -> Decision:
-    """Load a table's release into the build (`con`) unless the build already holds it.
-
-    A release whose columns differ from the loaded one (a measure or dimension added, renamed
-    or dropped by CBS) fails here, naming table and columns, unless accepted for this run.
-    """
-    source, scope = ontcijferd.source(), ontcijferd.scope()
-    selection = selection_fingerprint(table, scope)
-    loaded = loaded_release(con, table.table_id)
-    previous_columns = loaded_columns(con, table.table_id, source.mode)
-    try:
-        offered = source.release_hint(table)
-    except CbsTableNotFoundError as err:
-        # A withdrawn table whose series goes on in its registered successor: keep the last
-        # loaded release and say so; without a successor (or nothing loaded) the run fails.
-        if table.successor and loaded:
-            return Decision(
-                False,
-                f"CBS no longer serves {table.table_id} (HTTP 404); its successor "
-                f"{table.successor} continues the series; the loaded release "
-                f"{loaded.release_id} stays",
-            )
-        raise CbsTableNotFoundError(
-            f"{err} — no registered successor continues {table.table_id}; "
-            "find it on StatLine and update sources/registry.py"
-        ) from err
-    decision = decide(loaded, offered, selection, ontcijferd.settings.refresh)
-    note = lifecycle_note(table, source.table_info(table.table_id))
-    if note:
-        decision = Decision(decision.load, f"{decision.reason}; {note}")
-    if not decision.load:
-        return decision
-    data = source.fetch(table, scope)
-    release_id = offered or content_release_id(data)
-    same = loaded and (loaded.release_id, loaded.selection) == (release_id, selection)
-    if same and ontcijferd.settings.refresh == "changed":
-        return Decision(False, "downloaded: same content as the loaded release")
-    change = previous_columns and schema_changes(
-        table, previous_columns, {p["Key"] for p in data.data_properties}
-    )
-    if change and table.table_id not in ontcijferd.settings.accept_schema:
-        raise CbsSchemaChangedError(change)
-    load_raw_table(con, table, data, release_id, selection)
-    return decision
 
 
 def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
@@ -89,7 +30,9 @@ def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
     )
     def _load(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
         with ontcijferd.build.connect() as con:  # one connection per asset: each costs ~40 ms
-            decision = refresh_table(ontcijferd, table, con)
+            decision = refresh_table(
+                table, con, ontcijferd.settings, ontcijferd.source(), ontcijferd.scope()
+            )
             context.log.info(
                 "CBS %s: %s (%s)",
                 table.table_id,
@@ -98,6 +41,7 @@ def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
             )
             current = loaded_release(con, table.table_id)
         return dg.MaterializeResult(
+            data_version=dg.DataVersion(f"{current.release_id} {current.selection}"),
             metadata={
                 "action": "loaded" if decision.load else "skipped",
                 "reason": decision.reason,
@@ -106,7 +50,7 @@ def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
                 "dagster/row_count": current.row_count,
                 "cbs_table_id": table.table_id,
                 "source": current.source_mode,
-            }
+            },
         )
 
     return _load
@@ -134,16 +78,68 @@ def custom_file_asset(source: CustomSource) -> dg.AssetsDefinition:
         found = [release.release_id for release, _ in loaded]
         context.log.info("Loaded %s rows from %s release(s) of %s", rows, len(found), source.title)
         return dg.MaterializeResult(
+            data_version=dg.DataVersion(" ".join(found)),
             metadata={
                 "dagster/row_count": rows,
                 "releases": found,
                 "latest_release": found[-1] if found else "none",
-            }
+            },
         )
 
     return _load
 
 
-raw_assets = [raw_table_asset(t) for t in REGISTRY.values()] + [
-    custom_file_asset(s) for s in CUSTOM_SOURCES.values()
+# The metadata tables every raw asset writes in the same transaction as its rows; dbt reads
+# them as sources `cbs_metadata` and `custom_metadata` (release dates, period status, titles).
+METADATA_TABLES = {
+    dg.AssetKey(["cbs_metadata", "cbs_table_infos"]): "TableInfos of every loaded CBS table",
+    dg.AssetKey(["cbs_metadata", "cbs_data_properties"]): "DataProperties (columns) of each table",
+    dg.AssetKey(["cbs_metadata", "cbs_dimension_categories"]): "categories of each dimension, "
+    "with the period status",
+    dg.AssetKey(["custom_metadata", "custom_releases"]): "one row per release of a custom file",
+}
+
+
+def metadata_tables_asset(
+    cbs_loaders: list[dg.AssetsDefinition], custom_loaders: list[dg.AssetsDefinition]
+) -> dg.AssetsDefinition:
+    """The metadata tables in the graph, produced by the raw loads they depend on."""
+
+    def writers(key: dg.AssetKey) -> list[dg.AssetKey]:
+        loaders = custom_loaders if key.path[0] == "custom_metadata" else cbs_loaders
+        return [k for loader in loaders for k in loader.keys]
+
+    @dg.multi_asset(
+        specs=[
+            dg.AssetSpec(
+                key,
+                description=f"raw.{key.path[-1]}: {what}; written by the raw table assets "
+                "together with their rows, recorded here once all of them have run.",
+                deps=writers(key),
+                group_name="raw_metadata",
+                kinds={"duckdb"},
+            )
+            for key, what in METADATA_TABLES.items()
+        ],
+        pool=WAREHOUSE_POOL,
+    )
+    def raw_metadata(ontcijferd: OntcijferdRun):
+        with ontcijferd.build.connect() as con:
+            counts = metadata_table_rows(con, [key.path[-1] for key in METADATA_TABLES])
+        for key in METADATA_TABLES:
+            rows, tables = counts[key.path[-1]]
+            yield dg.MaterializeResult(
+                asset_key=key,
+                metadata={"dagster/row_count": rows, "tables_described": tables},
+            )
+
+    return raw_metadata
+
+
+_cbs_loaders = [raw_table_asset(t) for t in REGISTRY.values()]
+_custom_loaders = [custom_file_asset(s) for s in CUSTOM_SOURCES.values()]
+raw_assets = [
+    *_cbs_loaders,
+    *_custom_loaders,
+    metadata_tables_asset(_cbs_loaders, _custom_loaders),
 ]

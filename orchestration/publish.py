@@ -7,22 +7,29 @@ check failed; otherwise the last good warehouse stays published.
 import dagster as dg
 import duckdb
 
-from orchestration.ingest import WAREHOUSE_POOL
-from orchestration.refresh import record_publication, warehouse_inputs
-from orchestration.resources import OntcijferdRun
+from lifecycle.refresh import record_publication, warehouse_inputs
+from orchestration.resources import WAREHOUSE_POOL, OntcijferdRun
 from orchestration.transform import mart_names
 
-PUBLISHED_MARTS = mart_names()
+
+def published_warehouse_asset() -> dg.AssetsDefinition:
+    """The publish step after every mart of the prepared dbt manifest."""
+    marts = mart_names()
+
+    @dg.asset(
+        key=dg.AssetKey(["warehouse", "published"]),
+        deps=[dg.AssetKey(["marts", m]) for m in marts],
+        group_name="publish",
+        kinds={"duckdb"},
+        pool=WAREHOUSE_POOL,
+    )
+    def published_warehouse(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
+        return publish(context, ontcijferd, marts)
+
+    return published_warehouse
 
 
-@dg.asset(
-    key=dg.AssetKey(["warehouse", "published"]),
-    deps=[dg.AssetKey(["marts", m]) for m in PUBLISHED_MARTS],
-    group_name="publish",
-    kinds={"duckdb"},
-    pool=WAREHOUSE_POOL,
-)
-def published_warehouse(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
+def publish(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun, marts: list[str]):
     """The published DuckDB warehouse, replaced atomically after all blocking checks passed.
 
     A build made from exactly what the published warehouse already holds (same CBS releases,
@@ -45,9 +52,7 @@ def published_warehouse(context: dg.AssetExecutionContext, ontcijferd: Ontcijfer
                 metadata={"published": False, "reason": "same releases, files and code"}
             )
     with ontcijferd.build.connect() as con:
-        counts = {
-            m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in PUBLISHED_MARTS
-        }
+        counts = {m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in marts}
         indicators = con.execute(
             "select indicator_id, count(*) from marts.indicator_values group by 1 order by 1"
         ).fetchall()

@@ -11,7 +11,7 @@ import os
 
 import dagster as dg
 
-from orchestration.expectations import MART_SUITES, run_suite
+from lifecycle.expectations import MART_SUITES, run_suite
 from orchestration.ingest import raw_asset_key
 from orchestration.resources import OntcijferdRun
 from sources.contracts import contract_failures

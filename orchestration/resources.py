@@ -5,14 +5,17 @@ import os
 import dagster as dg
 from pydantic import PrivateAttr
 
-from orchestration.refresh import scope_for
-from orchestration.warehouse import WarehouseBuild
+from lifecycle.refresh import scope_for
+from lifecycle.warehouse import WarehouseBuild
 from sources.config import Settings, cbs_source, load_settings
 from sources.custom import region_codes_from_gebieden
 from sources.registry import CURRENT_REGION_TABLE, REGISTRY
 from sources.scope import RegionScope
 from sources.snapshot import SnapshotSource
 from sources.statline import StatLineClient
+
+# Every step that writes the DuckDB build file shares one pool slot (dagster.yaml: limit 1).
+WAREHOUSE_POOL = "warehouse"
 
 
 class OntcijferdRun(dg.ConfigurableResource):

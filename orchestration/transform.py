@@ -1,9 +1,10 @@
 """Where CBS data is cleaned and indicators are computed: the dbt project as Dagster assets.
 
 The manifest is prepared explicitly (`make prepare`, i.e. `dbt parse`, run by `make run` and the
-test fixtures), never at import time.
+test fixtures) and read only when the definitions are built, never at import time.
 """
 
+import functools
 import json
 from collections.abc import Mapping
 from functools import cached_property
@@ -14,24 +15,26 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from dbt.version import __version__ as dbt_core_version
 from packaging import version
 
-from orchestration.ingest import WAREHOUSE_POOL
-from orchestration.resources import OntcijferdRun
+from orchestration.resources import WAREHOUSE_POOL, OntcijferdRun
 from sources.config import DBT_EXECUTABLE, REPO_ROOT, environment
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
-if not dbt_project.manifest_path.exists():
-    raise FileNotFoundError(
-        f"dbt manifest {dbt_project.manifest_path} is missing: run `make prepare` "
-        "(dbt parse) before loading the Dagster definitions"
-    )
+@functools.cache
+def dbt_project() -> DbtProject:
+    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+    if not project.manifest_path.exists():
+        raise FileNotFoundError(
+            f"dbt manifest {project.manifest_path} is missing: run `make prepare` "
+            "(dbt parse) before loading the Dagster definitions"
+        )
+    return project
 
 
 def mart_names() -> list[str]:
     """Every dbt model in schema `marts`: the public tables a run publishes."""
-    manifest = json.loads(dbt_project.manifest_path.read_text())
+    manifest = json.loads(dbt_project().manifest_path.read_text())
     return sorted(
         node["name"]
         for node in manifest["nodes"].values()
@@ -52,16 +55,24 @@ class OntcijferdTranslator(DagsterDbtTranslator):
         return spec
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=OntcijferdTranslator(),
-    pool=WAREHOUSE_POOL,
-)
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ontcijferd: OntcijferdRun):
-    """dbt build (models, seeds and dbt tests) on this run's warehouse build file."""
-    with environment(ontcijferd.settings.dbt_environment()):
-        yield from dbt.cli(["build"], context=context).stream()
+@functools.cache
+def dbt_models() -> dg.AssetsDefinition:
+    """The dbt models, seeds and tests as assets and checks, from the prepared manifest."""
+
+    @dbt_assets(
+        manifest=dbt_project().manifest_path,
+        project=dbt_project(),
+        dagster_dbt_translator=OntcijferdTranslator(),
+        pool=WAREHOUSE_POOL,
+    )
+    def _dbt_models(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, ontcijferd: OntcijferdRun
+    ):
+        """dbt build (models, seeds and dbt tests) on this run's warehouse build file."""
+        with environment(ontcijferd.settings.dbt_environment()):
+            yield from dbt.cli(["build"], context=context).stream()
+
+    return _dbt_models
 
 
 class LockedDbtCliResource(DbtCliResource):
@@ -76,9 +87,10 @@ class LockedDbtCliResource(DbtCliResource):
         return version.parse(dbt_core_version)
 
 
-# The dbt of this environment, whether or not .venv/bin is on PATH (dagster-dbt looks on PATH).
-dbt_resource = LockedDbtCliResource(
-    project_dir=dbt_project,
-    profiles_dir=str(DBT_PROJECT_DIR),
-    dbt_executable=str(DBT_EXECUTABLE),
-)
+def dbt_resource() -> DbtCliResource:
+    # The dbt of this environment, whether or not .venv/bin is on PATH (dagster-dbt looks there).
+    return LockedDbtCliResource(
+        project_dir=dbt_project(),
+        profiles_dir=str(DBT_PROJECT_DIR),
+        dbt_executable=str(DBT_EXECUTABLE),
+    )

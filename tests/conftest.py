@@ -13,7 +13,7 @@ def dbt_manifest() -> Path:
     """The dbt manifest Dagster needs; `make test` prepares it, this covers a bare `pytest`."""
     manifest = REPO_ROOT / "dbt_project" / "target" / "manifest.json"
     if not manifest.exists():
-        from orchestration.cli import main
+        from delivery.cli import main
 
         assert main(["prepare"]) == 0
     return manifest

@@ -6,7 +6,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.expectations import MART_SUITES, run_suite
+from lifecycle.expectations import MART_SUITES, run_suite
 from sources.config import load_settings
 
 

@@ -8,8 +8,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.cli import EXIT_NO_WAREHOUSE, EXIT_OK, EXIT_USAGE, main
-from orchestration.delivery import open_published
+from delivery.cli import EXIT_NO_WAREHOUSE, EXIT_OK, EXIT_USAGE, main
+from delivery.export import open_published
 
 
 @pytest.fixture

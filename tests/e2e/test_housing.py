@@ -242,9 +242,9 @@ def test_reference_figure_under_a_proxy_id_is_blocked(tampered):
 
 
 def test_dagster_shows_the_housing_assets_with_their_checks(dbt_manifest):
-    from orchestration.definitions import defs
+    from orchestration.definitions import build_definitions
 
-    graph = defs.resolve_asset_graph()
+    graph = build_definitions().resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     for table in ("84903ned", "86054ned", "82550ned", "82900ned", "71486ned", "86098ned"):
         assert f"raw/cbs_{table}" in keys

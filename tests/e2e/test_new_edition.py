@@ -96,7 +96,7 @@ def test_a_new_kwb_edition_reaches_the_indicators_with_one_registry_entry(tmp_pa
     }
     for command in (["prepare"], ["run"]):
         done = subprocess.run(
-            [sys.executable, "-m", "orchestration.cli", *command],
+            [sys.executable, "-m", "delivery.cli", *command],
             cwd=project,
             env=env,
             capture_output=True,

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.cli import EXIT_BUSY, EXIT_OK, EXIT_RUN_FAILED, main
+from delivery.cli import EXIT_BUSY, EXIT_OK, EXIT_RUN_FAILED, main
 from sources.config import REPO_ROOT
 from tests.conftest import reliability_row
 
@@ -30,7 +30,7 @@ from tests.conftest import reliability_row
 # into the build, or after the build is checkpointed and just before the atomic rename.
 CHILD = """
 import pathlib, sys, time
-from orchestration import ingest, warehouse
+from lifecycle import refresh, warehouse
 ready, point = pathlib.Path(sys.argv[1]), sys.argv[2]
 
 def pause(what):
@@ -38,11 +38,11 @@ def pause(what):
     time.sleep(600)
 
 if point == "load":
-    load = ingest.load_raw_table
+    load = refresh.load_raw_table
     def paused(*args, **kwargs):
         load(*args, **kwargs)
         pause("loading")
-    ingest.load_raw_table = paused
+    refresh.load_raw_table = paused
 else:
     publish = warehouse.WarehouseBuild.publish
     def paused(self):
@@ -51,7 +51,7 @@ else:
         pause("publishing")
         return publish(self)
     warehouse.WarehouseBuild.publish = paused
-from orchestration.cli import main
+from delivery.cli import main
 sys.exit(main(["run", "--all"]))
 """
 

@@ -24,7 +24,7 @@ import duckdb
 import pytest
 import yaml
 
-from orchestration.cli import EXIT_OK, EXIT_RUN_FAILED, main
+from delivery.cli import EXIT_OK, EXIT_RUN_FAILED, main
 from sources.snapshot import SNAPSHOT_DIR
 from tests.cbs_server import FAULT_KINDS, CbsODataServer
 from tests.conftest import reliability_row

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.cli import EXIT_OK, main
-from orchestration.report import PAGES
+from delivery.cli import EXIT_OK, main
+from delivery.report import PAGES
 from tests.conftest import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")

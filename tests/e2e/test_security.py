@@ -5,8 +5,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.cli import EXIT_OK, EXIT_USAGE, main
-from orchestration.delivery import extract, open_published
+from delivery.cli import EXIT_OK, EXIT_USAGE, main
+from delivery.export import extract, open_published
 from sources.config import load_settings
 from tests.conftest import reliability_row
 

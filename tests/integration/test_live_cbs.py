@@ -5,15 +5,15 @@ import json
 import duckdb
 import pytest
 
-from orchestration.warehouse import load_raw_table
+from lifecycle.warehouse import load_raw_table
 from sources.registry import REGISTRY, get_table
 from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
 from sources.snapshot import SNAPSHOT_DIR, SnapshotSource
-from sources.snapshot_builder import LIVE_ONLY_TABLES
 from sources.statline import LiveSettings, StatLineClient
 from sources.tabledata import CbsDataError
 from tests.cbs_server import CbsODataServer
 from tests.conftest import reliability_row
+from tools.snapshot_builder import LIVE_ONLY_TABLES
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ aggregate "95 jaar of ouder" (which must not be double counted) and "105 jaar of
 
 import duckdb
 
-from orchestration.warehouse import load_raw_table
+from lifecycle.warehouse import load_raw_table
 from sources.registry import get_table
 from sources.tabledata import CbsTableData
 from tests.conftest import run_dbt

@@ -7,16 +7,15 @@ team gets, naming the table and the column.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.ingest import refresh_table
-from orchestration.warehouse import load_raw_table
+from lifecycle.refresh import refresh_table
+from lifecycle.warehouse import load_raw_table
 from sources.config import Settings
 from sources.contracts import contract_failures
 from sources.registry import get_table
@@ -119,33 +118,7 @@ def test_changed_key_padding_and_unknown_codes_fail_the_contract(entity_sets, re
         )
 
 
-# --- refresh_table: the raw asset's decision, with a stand-in for the run resource ----------
-
-
-@dataclass
-class FakeBuild:
-    path: str
-
-    @contextlib.contextmanager
-    def connect(self):
-        con = duckdb.connect(self.path)
-        try:
-            yield con
-        finally:
-            con.close()
-
-
-@dataclass
-class FakeRun:
-    source_: object
-    build: FakeBuild
-    settings: Settings
-
-    def source(self):
-        return self.source_
-
-    def scope(self):
-        return None
+# --- refresh_table: the raw asset's decision, on a build file of its own ----------------
 
 
 class ChangedSource(SnapshotSource):
@@ -178,9 +151,11 @@ class ChangedSource(SnapshotSource):
 
 
 def run_with(tmp_path, source, table=TABLE, **settings):
-    run = FakeRun(source, FakeBuild(str(tmp_path / "build.duckdb")), Settings(**settings))
-    with run.build.connect() as con:
-        return refresh_table(run, table, con)
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    try:
+        return refresh_table(table, con, Settings(**settings), source, None)
+    finally:
+        con.close()
 
 
 def test_columns_changed_since_the_loaded_release_fail_until_accepted(tmp_path, request):

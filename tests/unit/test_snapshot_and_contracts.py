@@ -7,9 +7,9 @@ from sources.contracts import contract_failures
 from sources.registry import REGISTRY, get_table
 from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
 from sources.snapshot import SNAPSHOT_DIR, SnapshotSource
-from sources.snapshot_builder import period_key
 from sources.tabledata import CbsDataError
 from tests.conftest import reliability_row
+from tools.snapshot_builder import period_key
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,7 @@
 -- keeps the rows where CBS publishes a period but no value (suppressed or unknown): they stay
 -- null, never zero. `method_break` marks the first period after a change of source table that
 -- reference.reeksovergangen (from the registry's series links) declares a break; an undeclared
--- change leaves it null (a blocking
--- check then names the rows).
+-- change leaves it null (a blocking check then names the rows).
 {% set indicators = [
     {'id': 'bevolking_totaal', 'model': 'bevolking_per_jaar', 'value': 'bevolking'},
     {'id': 'bevolking_index_2002', 'model': 'bevolking_per_jaar', 'value': 'index_2002'},

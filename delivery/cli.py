@@ -1,7 +1,7 @@
 """`ontcijferd` — the command line of Overijssel Ontcijferd.
 
     ontcijferd run         run the nightly job once on the configured source, print a summary
-    ontcijferd prepare     parse the dbt project (the manifest Dagster builds its graph from)
+    ontcijferd prepare     generate the dbt files from the registry, parse the dbt project
     ontcijferd indicators  the indicator catalog: id, title, unit, sources, latest period
     ontcijferd export      indicator rows as csv/xlsx/parquet with a metadata sidecar
     ontcijferd report      the static report (HTML pages with charts) from the warehouse
@@ -102,7 +102,7 @@ def _run(settings: Settings) -> int:
         f"warehouse={settings.warehouse_path}"
     )
     if settings.refresh == "changed":
-        from orchestration.refresh import plan_refresh
+        from lifecycle.refresh import plan_refresh
 
         try:
             plan = plan_refresh(settings)
@@ -121,7 +121,7 @@ def _run(settings: Settings) -> int:
     os.chdir(REPO_ROOT)
     import dagster as dg
 
-    from orchestration.definitions import defs
+    from orchestration.definitions import build_definitions
 
     # The terminal gets the summary; the step output (dbt's log among it) goes to a file, and
     # the full event log is in the Dagster UI.
@@ -134,18 +134,18 @@ def _run(settings: Settings) -> int:
         contextlib.redirect_stderr(log),
         _root_log_handlers_to(log),
     ):
-        result = defs.resolve_job_def("nightly").execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        result = (
+            build_definitions()
+            .resolve_job_def("nightly")
+            .execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            )
         )
     print(f"run {result.run_id}: step output in {log_path.relative_to(REPO_ROOT)}")
-    materialized = [e for e in result.all_events if e.is_step_materialization]
-    checks = [
-        e.event_specific_data
-        for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION"
-    ]
+    materialized = result.get_asset_materialization_events()
+    checks = result.get_asset_check_evaluations()
     failed_checks = [c for c in checks if not c.passed]
     print(f"assets materialised: {len(materialized)}")
     print(f"checks passed: {len(checks) - len(failed_checks)} of {len(checks)}")
@@ -169,9 +169,9 @@ def _run(settings: Settings) -> int:
         )
         return EXIT_RUN_FAILED
     published = next(
-        e.event_specific_data.materialization.metadata
-        for e in result.all_events
-        if e.is_step_materialization and e.asset_key == dg.AssetKey(["warehouse", "published"])
+        e.materialization.metadata
+        for e in materialized
+        if e.asset_key == dg.AssetKey(["warehouse", "published"])
     )
     if not published["published"].value:
         print(f"Not republished ({published['reason'].value}): {settings.warehouse_path}")
@@ -198,13 +198,13 @@ def prepare(_args: argparse.Namespace) -> int:
 
 
 def _published():
-    from orchestration.delivery import open_published
+    from delivery.export import open_published
 
     return open_published(load_settings().warehouse_path)
 
 
 def indicators(args: argparse.Namespace) -> int:
-    from orchestration.delivery import catalog
+    from delivery.export import catalog
 
     with _published() as con:
         rows = catalog(con, args.theme)
@@ -213,7 +213,7 @@ def indicators(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    from orchestration.delivery import extract, write_extract
+    from delivery.export import extract, write_extract
 
     with _published() as con:
         data, metadata = extract(con, args.indicators, args.regions, args.period_from, args.to)
@@ -225,7 +225,7 @@ def export(args: argparse.Namespace) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
-    from orchestration.report import build_report
+    from delivery.report import build_report
 
     settings = load_settings()
     with _published() as con:
@@ -238,7 +238,7 @@ def _delivery_errors(handler):
     """Unknown names are usage errors (exit 2); a missing warehouse is exit 4."""
 
     def wrapped(args: argparse.Namespace) -> int:
-        from orchestration.delivery import DeliveryError, NoWarehouseError
+        from delivery.export import DeliveryError, NoWarehouseError
 
         try:
             return handler(args)
@@ -270,7 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     running.set_defaults(handler=run)
     commands.add_parser(
-        "prepare", help="parse the dbt project (done by `make run` and `make test`)"
+        "prepare",
+        help="generate the dbt files from the registry and parse the dbt project "
+        "(done by `make run` and `make test`)",
     ).set_defaults(handler=prepare)
     listing = commands.add_parser("indicators", help="list the indicator catalog")
     listing.add_argument("--theme", help="only this theme (bevolking, wonen, jeugdhulp, export)")

@@ -261,6 +261,21 @@ class LoadedRelease:
     row_count: int
 
 
+def metadata_table_rows(
+    con: duckdb.DuckDBPyConnection, names: list[str]
+) -> dict[str, tuple[int, int]]:
+    """Per metadata table in schema raw: its rows and the tables or custom sources it describes."""
+    counts = {}
+    for name in names:
+        key = "source_id" if name == "custom_releases" else "table_id"
+        counts[name] = (
+            con.execute(f"select count(*), count(distinct {key}) from raw.{name}").fetchone()
+            if has_table(con, "raw", name)
+            else (0, 0)
+        )
+    return counts
+
+
 def has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
     return bool(
         con.execute(

@@ -15,12 +15,27 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.warehouse import LoadedRelease, has_table, loaded_releases
+from lifecycle.warehouse import (
+    LoadedRelease,
+    has_table,
+    load_raw_table,
+    loaded_columns,
+    loaded_release,
+    loaded_releases,
+)
 from sources.config import REPO_ROOT, Settings, cbs_source
 from sources.custom import CUSTOM_SOURCES, releases
-from sources.registry import CURRENT_REGION_TABLE, REGISTRY
+from sources.registry import CURRENT_REGION_TABLE, REGISTRY, CbsTable
 from sources.scope import RegionScope, membership_from_gebieden, resolve_scope
-from sources.tabledata import selection_fingerprint
+from sources.snapshot import SnapshotSource
+from sources.statline import CbsTableNotFoundError, StatLineClient
+from sources.tabledata import (
+    CbsSchemaChangedError,
+    content_release_id,
+    lifecycle_note,
+    schema_changes,
+    selection_fingerprint,
+)
 
 # What the published figures are computed with, besides the data: the dbt project.
 CODE_PATHS = (
@@ -161,3 +176,54 @@ def plan_refresh(settings: Settings) -> RefreshPlan:
         if offered != sorted(r for r in held["custom"] if r[0] == source_id):
             plan.custom_changed.append(source_id)
     return plan
+
+
+def refresh_table(
+    table: CbsTable,
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    source: SnapshotSource | StatLineClient,
+    scope: RegionScope,
+) -> Decision:
+    """Load a table's release into the build (`con`) unless the build already holds it.
+
+    A release whose columns differ from the loaded one (a measure or dimension added, renamed
+    or dropped by CBS) fails here, naming table and columns, unless accepted for this run.
+    """
+    selection = selection_fingerprint(table, scope)
+    loaded = loaded_release(con, table.table_id)
+    previous_columns = loaded_columns(con, table.table_id, source.mode)
+    try:
+        offered = source.release_hint(table)
+    except CbsTableNotFoundError as err:
+        # A withdrawn table whose series goes on in its registered successor: keep the last
+        # loaded release and say so; without a successor (or nothing loaded) the run fails.
+        if table.successor and loaded:
+            return Decision(
+                False,
+                f"CBS no longer serves {table.table_id} (HTTP 404); its successor "
+                f"{table.successor} continues the series; the loaded release "
+                f"{loaded.release_id} stays",
+            )
+        raise CbsTableNotFoundError(
+            f"{err} — no registered successor continues {table.table_id}; "
+            "find it on StatLine and update sources/registry.py"
+        ) from err
+    decision = decide(loaded, offered, selection, settings.refresh)
+    note = lifecycle_note(table, source.table_info(table.table_id))
+    if note:
+        decision = Decision(decision.load, f"{decision.reason}; {note}")
+    if not decision.load:
+        return decision
+    data = source.fetch(table, scope)
+    release_id = offered or content_release_id(data)
+    same = loaded and (loaded.release_id, loaded.selection) == (release_id, selection)
+    if same and settings.refresh == "changed":
+        return Decision(False, "downloaded: same content as the loaded release")
+    change = previous_columns and schema_changes(
+        table, previous_columns, {p["Key"] for p in data.data_properties}
+    )
+    if change and table.table_id not in settings.accept_schema:
+        raise CbsSchemaChangedError(change)
+    load_raw_table(con, table, data, release_id, selection)
+    return decision

@@ -1,0 +1,70 @@
+"""The pure decisions of a run, one test per branch: what to refresh and what a selection is."""
+
+import dataclasses
+import datetime as dt
+
+from lifecycle.refresh import decide
+from lifecycle.warehouse import LoadedRelease
+from sources.registry import get_table
+from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
+from sources.snapshot import SnapshotSource
+from sources.tabledata import selection_fingerprint
+
+LOADED = LoadedRelease(
+    release_id="2025-03-01T02:00:00",
+    selection="sel-a",
+    loaded_at=dt.datetime(2025, 3, 2, 2, 30),
+    modified="2025-03-01T02:00:00",
+    source_mode="live",
+    row_count=10,
+)
+
+
+def test_refresh_all_reloads_even_an_unchanged_release():
+    decision = decide(LOADED, LOADED.release_id, "sel-a", "all")
+    assert decision.load and decision.reason == "refresh=all: every table reloaded"
+
+
+def test_a_table_never_loaded_is_loaded():
+    assert decide(None, "2025-03-01T02:00:00", "sel-a", "changed").reason == "not loaded before"
+
+
+def test_no_release_date_means_download_and_compare_the_content():
+    decision = decide(LOADED, None, "sel-a", "changed")
+    assert decision.load and "no release date" in decision.reason
+
+
+def test_a_changed_selection_reloads_the_same_release():
+    decision = decide(LOADED, LOADED.release_id, "sel-b", "changed")
+    assert decision.load and "region scope changed" in decision.reason
+
+
+def test_a_new_release_is_loaded_and_named():
+    decision = decide(LOADED, "2025-06-01T02:00:00", "sel-a", "changed")
+    assert decision.load
+    assert decision.reason == (
+        "new release 2025-06-01T02:00:00 (warehouse holds 2025-03-01T02:00:00)"
+    )
+
+
+def test_the_release_already_loaded_is_skipped_with_when():
+    decision = decide(LOADED, LOADED.release_id, "sel-a", "changed")
+    assert not decision.load
+    assert decision.reason == "release 2025-03-01T02:00:00 already loaded on 2025-03-02 02:30"
+
+
+def _scope(**config):
+    gebieden = SnapshotSource().fetch(get_table("86059NED"), None)
+    return resolve_scope(ScopeConfig(**config), membership_from_gebieden(gebieden.data))
+
+
+def test_selection_fingerprint_is_stable_and_follows_entry_and_scope():
+    table, scope = get_table("82550NED"), _scope()
+    assert selection_fingerprint(table, scope) == selection_fingerprint(table, _scope())
+    # Another region scope, or another registry entry (a measure renamed), is another selection.
+    assert selection_fingerprint(table, _scope(focus_province="PV25")) != selection_fingerprint(
+        table, scope
+    )
+    renamed = dataclasses.replace(table, measures={"BeginstandWoningvoorraad_1": "voorraad"})
+    assert selection_fingerprint(renamed, scope) != selection_fingerprint(table, scope)
+    assert selection_fingerprint(table, None) != selection_fingerprint(table, scope)

@@ -1,0 +1,55 @@
+"""Imports go one way: sources → lifecycle → orchestration → delivery; tools stay offline.
+
+The README's layout table names these folders; this test keeps them what the table says.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+ORDER = ["sources", "lifecycle", "orchestration", "delivery"]
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return {name.split(".")[0] for name in names}
+
+
+def modules(package: str) -> list[Path]:
+    return sorted((REPO_ROOT / package).glob("*.py"))
+
+
+@pytest.mark.parametrize("package", ORDER)
+def test_a_layer_imports_no_higher_layer_and_no_offline_tool(package):
+    higher = set(ORDER[ORDER.index(package) + 1 :]) | {"tools", "tests", "bench"}
+    offending = {
+        str(path.relative_to(REPO_ROOT)): sorted(imported_modules(path) & higher)
+        for path in modules(package)
+    }
+    assert {k: v for k, v in offending.items() if v} == {}
+
+
+@pytest.mark.parametrize("package", ["sources", "lifecycle"])
+def test_only_the_dagster_layer_imports_dagster(package):
+    users = [
+        str(p.relative_to(REPO_ROOT)) for p in modules(package) if "dagster" in imported_modules(p)
+    ]
+    assert users == []
+
+
+def test_every_module_of_the_dagster_layer_is_dagster_code():
+    plain = [
+        p.name
+        for p in modules("orchestration")
+        if p.name != "__init__.py" and "dagster" not in imported_modules(p)
+    ]
+    assert plain == []
