@@ -156,12 +156,14 @@ def _earlier_same_definition(table: CbsTable) -> list[str]:
     """Tables before the predecessor reached through same-definition links only: a series
     that skips an empty edition (KWB's income columns stay empty for two years) goes on from an
     older edition, and equal definitions along a chain are equal end to end."""
-    chain, link = [], table.predecessor_link
-    while link and link.same_definition and link.from_table in REGISTRY:
-        earlier = REGISTRY[link.from_table].predecessor_link
-        if earlier and earlier.same_definition:
-            chain.append(earlier.from_table)
-        link = earlier
+    chain, current = [], table
+    while current.from_predecessor and current.from_predecessor.same_definition:
+        previous = REGISTRY.get(current.predecessor)
+        if previous is None or not (previous.from_predecessor and previous.predecessor):
+            break
+        if previous.from_predecessor.same_definition:
+            chain.append(previous.predecessor)
+        current = previous
     return chain
 
 

@@ -40,12 +40,18 @@ class Slice:
 
 
 @dataclass(frozen=True)
-class SeriesLink:
-    """Another table whose series this table's rows continue (reference.reeksovergangen)."""
+class Continuation:
+    """How a series goes on in this table: the same definition, or a method break, and why."""
 
-    from_table: str
     same_definition: bool
     note: str
+
+
+@dataclass(frozen=True)
+class SeriesLink(Continuation):
+    """A table whose series this table's rows continue (a row of reference.reeksovergangen)."""
+
+    from_table: str
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,7 @@ class CbsTable:
     predecessor: str | None = None
     successor: str | None = None
     # How the series goes on from the predecessor: same definition, or a method break, and why.
-    predecessor_link: SeriesLink | None = None
+    from_predecessor: Continuation | None = None
     # Other tables whose figures this table's rows continue or fill in (same statistic).
     continues: tuple[SeriesLink, ...] = ()
     notes: str = ""
@@ -99,8 +105,12 @@ class CbsTable:
     @property
     def series_links(self) -> tuple[SeriesLink, ...]:
         """Every table this one continues: its predecessor first, then the fill-in relations."""
-        first = (self.predecessor_link,) if self.predecessor_link else ()
-        return first + self.continues
+        if self.from_predecessor is None or self.predecessor is None:
+            return self.continues
+        first = SeriesLink(
+            self.from_predecessor.same_definition, self.from_predecessor.note, self.predecessor
+        )
+        return (first, *self.continues)
 
 
 def measure_renames(old: CbsTable, new: CbsTable) -> dict[str, str]:
@@ -125,10 +135,6 @@ def _frozen(mapping: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, .
 def _measures(**names: str) -> Mapping[str, str]:
     """Measure keys (keyword names) → staging names, in the table's column order."""
     return MappingProxyType(names)
-
-
-def _named(pairs: tuple[tuple[str, str], ...]) -> Mapping[str, str]:
-    return MappingProxyType(dict(pairs))
 
 
 # "Gebieden in Nederland": one row per gemeente with its COROP, landsdeel and provincie codes.
@@ -215,24 +221,22 @@ def _kwb(
         region_key_aliases=MappingProxyType({"NL01": "NL00"}),
         predecessor=predecessor,
         successor=successor,
-        predecessor_link=SeriesLink(
-            predecessor,
+        # Ignored for the first edition, which has no predecessor.
+        from_predecessor=Continuation(
             True,
             "Next edition of Kerncijfers wijken en buurten, same definitions for the columns used",
-        )
-        if predecessor
-        else None,
+        ),
         # KWB fills in the gemeenten (and years) the snapshot's 03759ned and 71486ned lack.
         continues=(
             SeriesLink(
-                "03759ned",
-                True,
-                f"Same BRP population count on 1 January (KWB {year} edition){checked}",
+                from_table="03759ned",
+                same_definition=True,
+                note=f"Same BRP population count on 1 January (KWB {year} edition){checked}",
             ),
             SeriesLink(
-                "71486ned",
-                True,
-                f"Same count of private households on 1 January (KWB {year} edition){checked}",
+                from_table="71486ned",
+                same_definition=True,
+                note=f"Same count of private households on 1 January (KWB {year} edition){checked}",
             ),
         ),
         notes="Population and private households on 1 January of the edition year, and the "
@@ -413,8 +417,7 @@ _TABLES: tuple[CbsTable, ...] = (
         ),
         staging_model="stg_cbs__woningvoorraad_mutaties",
         predecessor="84903NED",
-        predecessor_link=SeriesLink(
-            "84903NED",
+        from_predecessor=Continuation(
             True,
             "Successor table with the same measures (renumbered); in the overlap 2020–2022 "
             "equal on every measure used for indicators",
@@ -503,8 +506,7 @@ _TABLES: tuple[CbsTable, ...] = (
         staging_model="stg_cbs__jeugdhulp_indicatoren",
         period_kinds=("JJ", "HJ"),
         predecessor="82972NED",
-        predecessor_link=SeriesLink(
-            "82972NED",
+        from_predecessor=Continuation(
             False,
             "CBS publishes youth care in natura from 2021 in a new table with its own "
             "explanatory notes; the Jeugdwet's amended woonplaatsbeginsel (in force 1 January "
@@ -536,8 +538,7 @@ _TABLES: tuple[CbsTable, ...] = (
         Slice("totaal_jeugdzorg", _frozen({"VormenVanJeugdzorg": ("A045561",)})),
         "Young people with youth care (count and %), 2021 on.",
         predecessor="84134NED",
-        predecessor_link=SeriesLink(
-            "84134NED",
+        from_predecessor=Continuation(
             False,
             "CBS publishes the youth care key figures from 2021 in a new table with its own "
             "notes, as for youth care in natura (82972NED → 85098NED); the Jeugdwet's amended "
