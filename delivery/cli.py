@@ -61,17 +61,36 @@ def root_cause(error) -> str:
     return error.message.strip()
 
 
-def _why(check) -> str:
-    """A check's own message; dbt tests have none, so say how many rows broke the test."""
+def _why(check, build_file: Path) -> str:
+    """A check's own message; dbt tests have none: the failing rows a singular test stored in
+    schema `audit` of the build (dbt_project/tests/), else how many rows broke it."""
     if check.description:
         return check.description
     failed = check.metadata.get("dagster_dbt/failed_row_count")
-    if failed is not None:
-        return (
-            f"dbt test failed for {failed.value} row(s); the test's SQL is under "
-            "dbt_project/target/compiled"
-        )
-    return "failed (details in the Dagster UI)"
+    if failed is None:
+        return "failed (details in the Dagster UI)"
+    rows = _stored_failures(build_file, check.check_name)
+    if rows:
+        return f"dbt test failed for {failed.value} row(s), e.g. {rows}"
+    return (
+        f"dbt test failed for {failed.value} row(s); the test's SQL is under "
+        "dbt_project/target/compiled"
+    )
+
+
+def _stored_failures(build_file: Path, test_name: str, limit: int = 5) -> list[dict] | None:
+    """The first failing rows of a dbt test that stores its failures, from the run's build."""
+    try:
+        con = duckdb.connect(str(build_file), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        frame = con.execute(f'select * from audit."{test_name}" limit {limit}').df()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return frame.to_dict("records")
 
 
 @contextlib.contextmanager
@@ -150,7 +169,8 @@ def _run(settings: Settings) -> int:
     print(f"assets materialised: {len(materialized)}")
     print(f"checks passed: {len(checks) - len(failed_checks)} of {len(checks)}")
     for check in failed_checks:
-        print(f"  FAILED {check.asset_key.to_user_string()} {check.check_name}: {_why(check)}")
+        why = _why(check, settings.build_file)
+        print(f"  FAILED {check.asset_key.to_user_string()} {check.check_name}: {why}")
     busy = False
     for event in result.all_events:
         # A failed step, or the run's resources failing to start (the warehouse lock, a full
@@ -229,7 +249,7 @@ def report(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     with _published() as con:
-        pages = build_report(con, args.out, settings.scope.focus_province)
+        pages = build_report(con, args.out, settings.scope.focus_province, settings.quality_file)
     print(f"{len(pages)} pages → {args.out / 'index.html'}")
     return EXIT_OK
 

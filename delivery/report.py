@@ -26,6 +26,7 @@ PAGES = {  # file → (title, theme)
     "armoede.html": ("Armoede", "armoede"),
     "export.html": ("Export", "export"),
     "warehouse.html": ("Het warehouse: tabellen en kolommen", "warehouse"),
+    "datakwaliteit.html": ("Datakwaliteit", "datakwaliteit"),
 }
 MANIFEST = Path(__file__).resolve().parent.parent / "dbt_project" / "target" / "manifest.json"
 NOT_FINAL = ("voorlopig", "nader voorlopig", "onbekend")
@@ -306,6 +307,56 @@ def _warehouse(con, page: Page) -> None:
         )
 
 
+# The frames a suite validates, in words.
+FRAME_WORDS = {"published": "de tabel", "year_on_year_pct": "groei t.o.v. vorig jaar (%)"}
+# Great Expectations' expectation types in words.
+EXPECTATION_WORDS = {
+    "expect_column_values_to_be_in_set": "alleen toegestane waarden",
+    "expect_column_values_to_not_be_null": "nooit leeg",
+    "expect_column_values_to_be_between": "binnen de grenzen",
+}
+
+
+def _datakwaliteit(page: Page, quality_file: Path | None) -> None:
+    """The Great Expectations results of the last run (sources/config.py: quality_file)."""
+    page.parts.append(
+        "<p>Drie lagen bewaken de cijfers, elk met eigen regels: <b>pandera</b> controleert wat "
+        "CBS levert (kolommen, typen, codes, sleutels) bij het inlezen; <b>dbt-tests</b> "
+        "controleren de SQL-regels in het warehouse (sleutels, relaties, delen die optellen tot "
+        "het geheel, de voorraadidentiteit, geen ontbrekende gemeente, elke bronwissel "
+        "verklaard); <b>Great Expectations</b> controleert het gepubliceerde contract van de "
+        "tabellen die gebruikers bevragen. Een run publiceert alleen als alle drie slagen. "
+        "Hieronder de resultaten van Great Expectations bij de laatste run; de uitkomst van "
+        "elke dbt-test staat in de Dagster-interface, en een mislukte test noemt zijn rijen in "
+        "de samenvatting van <code>ontcijferd run</code>.</p>"
+    )
+    if quality_file is None or not quality_file.is_file():
+        page.parts.append('<p class="note">Nog geen resultaten: er is nog geen run geweest.</p>')
+        return
+    recorded = json.loads(quality_file.read_text(encoding="utf-8"))
+    for suite, result in sorted(recorded.items()):
+        outcomes = result["outcomes"]
+        met = sum(o["success"] for o in outcomes)
+        rows = "".join(
+            f"<tr><td>{html.escape(FRAME_WORDS.get(o['frame'], o['frame']))}</td>"
+            f"<td>{html.escape(o['column'] or '')}</td>"
+            f"<td>{html.escape(EXPECTATION_WORDS.get(o['expectation'], o['expectation']))}"
+            f"{' (' + html.escape(o['bounds']) + ')' if o['bounds'] else ''}</td>"
+            f"<td><code>{html.escape(o['condition'] or 'alle rijen')}</code></td>"
+            f"<td>{'voldaan' if o['success'] else 'NIET voldaan'}</td>"
+            f"<td>{html.escape(o['examples'])}</td></tr>"
+            for o in outcomes
+        )
+        page.parts.append(
+            f'<h2 id="{html.escape(suite)}">marts.{html.escape(suite)}</h2>'
+            f"<p>{html.escape(result['description'])}.</p>"
+            f'<p class="note">{met} van {len(outcomes)} verwachtingen voldaan; gecontroleerd '
+            f"{html.escape(result['checked_at'])} (run {html.escape(result['run_id'])}).</p>"
+            "<table><tr><th>gegevens</th><th>kolom</th><th>regel</th><th>voor rijen</th>"
+            f"<th>resultaat</th><th>afwijkende waarden</th></tr>{rows}</table>"
+        )
+
+
 def _theme_indicators(con, page: Page, theme: str, focus: str) -> None:
     """Every catalog indicator of the theme for the focus province and Nederland, so a new
     indicator appears here without code changes."""
@@ -366,7 +417,12 @@ for (const [id, spec] of Object.entries(specs)) {{
 </script></body></html>"""
 
 
-def build_report(con: duckdb.DuckDBPyConnection, out_dir: Path, focus: str = "PV23") -> list[Path]:
+def build_report(
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    focus: str = "PV23",
+    quality_file: Path | None = None,
+) -> list[Path]:
     import vl_convert
 
     (out_dir / "assets").mkdir(parents=True, exist_ok=True)
@@ -384,6 +440,8 @@ def build_report(con: duckdb.DuckDBPyConnection, out_dir: Path, focus: str = "PV
             _compared(con, page, "jeugdhulp_in_natura_pct", "Jongeren met jeugdhulp in natura")
         elif theme == "warehouse":
             _warehouse(con, page)
+        elif theme == "datakwaliteit":
+            _datakwaliteit(page, quality_file)
         elif theme == "armoede":
             page.parts.append(
                 '<p class="note">Elke armoedemaat is een eigen indicator met een eigen definitie; '
@@ -401,7 +459,7 @@ def build_report(con: duckdb.DuckDBPyConnection, out_dir: Path, focus: str = "PV
             )
         else:
             _export(con, page)
-        if theme not in (None, "warehouse"):
+        if theme not in (None, "warehouse", "datakwaliteit"):
             _theme_indicators(con, page, theme, focus)
         (out_dir / file).write_text(_render(page), encoding="utf-8")
         written.append(out_dir / file)

@@ -2,16 +2,17 @@
 
 - pandera: the contract of what CBS delivered (columns, types, key formats, unique keys), one
   blocking check per raw table;
-- dbt tests: keys and relationships inside the warehouse (run by `dbt build`, see the YAML);
-- Great Expectations: business expectations on the published indicators (ranges, parts that
-  sum to wholes, no missing gemeente), blocking: a failure stops the publish step.
+- dbt tests: SQL rules and identities inside the warehouse — keys, relationships, parts that sum
+  to wholes, the stock identity, no gemeente missing, every change of source table declared
+  (the YAML and `dbt_project/tests/`; run by `dbt build`, checks on their model);
+- Great Expectations: the published contract of the marts users query (value sets, ranges,
+  plausible change), blocking: a failure stops the publish step. Its results are kept for the
+  report's Datakwaliteit page.
 """
-
-import os
 
 import dagster as dg
 
-from lifecycle.expectations import MART_SUITES, run_suite
+from lifecycle.expectations import MART_SUITES, failure_message, record_outcomes, run_suite
 from orchestration.ingest import raw_asset_key
 from orchestration.resources import OntcijferdRun
 from sources.contracts import contract_failures
@@ -58,17 +59,18 @@ def mart_expectations_check(mart: str) -> dg.AssetChecksDefinition:
         blocking=True,
         description=f"Great Expectations suite on marts.{mart}: {suite.description}",
     )
-    def _check(ontcijferd: OntcijferdRun) -> dg.AssetCheckResult:
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    def _check(context: dg.AssetCheckExecutionContext, ontcijferd: OntcijferdRun):
         with ontcijferd.build.connect() as con:
             frames = suite.read_frames(con, ontcijferd.settings)
-        failures, evaluated = run_suite(suite, frames)
+        outcomes = run_suite(suite, frames)
+        record_outcomes(ontcijferd.settings.quality_file, suite, outcomes, context.run.run_id)
+        failures = [failure_message(o) for o in outcomes if not o.success]
         return dg.AssetCheckResult(
             passed=not failures,
             severity=dg.AssetCheckSeverity.ERROR,
-            description="; ".join(failures) if failures else f"{evaluated} expectations met",
+            description="; ".join(failures) if failures else f"{len(outcomes)} expectations met",
             metadata={
-                "expectations": evaluated,
+                "expectations": len(outcomes),
                 "failures": dg.MetadataValue.md("\n".join(f"- {f}" for f in failures) or "none"),
             },
         )

@@ -64,6 +64,11 @@ class Settings:
         """The warehouse file a run writes (and dbt builds in) before publishing."""
         return self.build_dir / "next.duckdb"
 
+    @property
+    def quality_file(self) -> Path:
+        """The Great Expectations results of the last run, beside the published warehouse."""
+        return self.warehouse_path.parent / "datakwaliteit.json"
+
     def dbt_environment(self) -> dict[str, str]:
         """What the dbt project reads from the environment (profiles.yml, focus province).
 

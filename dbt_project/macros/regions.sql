@@ -38,3 +38,32 @@
       and not exists (select 1 from {{ cbs_relation }} c
                       where c.region_code = k.region_code and c.period = k.period)
 {%- endmacro %}
+
+{#- The configured focus province, set by the run (sources/config.py: dbt_environment). -#}
+{% macro focus_province() -%}
+    {{ return(env_var('ONTCIJFERD_DBT_FOCUS_PROVINCE', 'PV23')) }}
+{%- endmacro %}
+
+{#- Themes whose gemeenten are compared with the province and Nederland period by period
+    (marts.gemeente_vergelijking; the test that no focus gemeente is missing a period). -#}
+{% macro compared_themes() -%}
+    {{ return(['jeugdhulp', 'armoede']) }}
+{%- endmacro %}
+
+{#- A SQL list of quoted strings: ('a', 'b'). -#}
+{% macro sql_list(values) -%}
+    ({% for v in values %}'{{ v }}'{% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}
+
+{#- The focus province's gemeenten that have no row in indicator_values for a combination of
+    `columns` (e.g. indicator_id and period) that `expected` lists: one row per combination and
+    missing gemeente. -#}
+{% macro focus_gemeenten_missing(expected, columns) -%}
+select {% for c in columns %}e.{{ c }}, {% endfor %}r.region_code, r.region_name
+from {{ expected }} e cross join {{ ref('dim_region') }} r
+where r.region_level = 'gemeente' and r.provincie_code = '{{ focus_province() }}'
+  and not exists (
+      select 1 from {{ ref('indicator_values') }} v
+      where v.region_code = r.region_code
+        {%- for c in columns %} and v.{{ c }} = e.{{ c }}{% endfor %})
+{%- endmacro %}

@@ -6,7 +6,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from lifecycle.expectations import MART_SUITES, run_suite
+from lifecycle.expectations import MART_SUITES, failure_message, run_suite
 from sources.config import load_settings
 
 
@@ -77,4 +77,22 @@ def tampered(warehouse_path, tmp_path):
 
 def failures(con, suite: str) -> list[str]:
     frames = MART_SUITES[suite].read_frames(con, load_settings({}))
-    return run_suite(MART_SUITES[suite], frames)[0]
+    return [failure_message(o) for o in run_suite(MART_SUITES[suite], frames) if not o.success]
+
+
+@pytest.fixture(scope="session")
+def dbt_singular_tests(tmp_path_factory, dbt_manifest) -> dict[str, str]:
+    """The SQL of every dbt singular test (dbt_project/tests/), compiled for a warehouse file
+    named like the `tampered` copy, so it runs on that copy as `dbt build` runs it."""
+    from tests.conftest import run_dbt
+
+    folder = tmp_path_factory.mktemp("singular")
+    run_dbt(["compile", "--select", "test_type:singular"], folder, folder / "tampered.duckdb")
+    compiled = folder / "target" / "compiled" / "ontcijferd" / "tests"
+    return {path.stem: path.read_text() for path in compiled.glob("*.sql")}
+
+
+def dbt_test_rows(con, dbt_singular_tests, name: str) -> list[dict]:
+    """The rows a dbt singular test returns on `con` (a test fails when it returns any)."""
+    frame = con.execute(dbt_singular_tests[name]).df()
+    return frame.to_dict("records")

@@ -4,7 +4,7 @@ blocking housing checks failing on tampered copies of the end-to-end warehouse."
 import pytest
 
 from tests.conftest import reliability_row
-from tests.e2e.conftest import failures, value
+from tests.e2e.conftest import dbt_test_rows, failures, value
 
 TWENTE_GEMEENTEN = 14
 
@@ -180,29 +180,34 @@ def test_every_overijssel_gemeente_has_stock_households_and_new_build(warehouse)
 # which values broke it.
 
 
-def test_checks_pass_on_the_untampered_warehouse(tampered):
+def test_checks_pass_on_the_untampered_warehouse(tampered, dbt_singular_tests):
     assert failures(tampered, "indicator_values") == []
-    assert failures(tampered, "woningvoorraad_mutaties") == []
+    assert failures(tampered, "bevolking_leeftijdsopbouw") == []
+    assert len(dbt_singular_tests) == 8
+    for name in dbt_singular_tests:
+        assert dbt_test_rows(tampered, dbt_singular_tests, name) == [], name
 
 
-def test_stock_identity_violation_is_blocked(tampered):
+def test_stock_identity_violation_is_blocked(tampered, dbt_singular_tests):
     tampered.execute(
         "update marts.woningvoorraad_mutaties set eindstand = eindstand + 1000, "
         "voorraadverschil = voorraadverschil + 1000 where region_code = 'PV23' and period = '2023'"
     )
-    [message] = failures(tampered, "woningvoorraad_mutaties")
-    assert "stock_identity.voorraadverschil" in message and "PV23" in message
-    assert "2023" in message
+    [row] = dbt_test_rows(tampered, dbt_singular_tests, "woningvoorraad_stock_identity")
+    assert (row["region_code"], row["period"]) == ("PV23", "2023")
+    assert abs(row["voorraadverschil"]) > 1000 - 25
 
 
-def test_gemeente_not_adding_up_to_its_regions_is_blocked(tampered):
+def test_gemeente_not_adding_up_to_its_regions_is_blocked(tampered, dbt_singular_tests):
     tampered.execute(
         "update marts.indicator_values set value = value + 100 "
         "where indicator_id = 'woningvoorraad' and region_code = 'GM0193' and period = '2024'"
     )
-    [message] = [m for m in failures(tampered, "indicator_values") if "parts_minus_whole" in m]
-    for whole in ("CR10", "WD01", "PV23"):  # Zwolle's COROP region, woondeal region, province
-        assert whole in message
+    rows = dbt_test_rows(tampered, dbt_singular_tests, "indicator_parts_sum_to_whole")
+    # Zwolle's COROP region, woondeal region and province, each 100 off.
+    assert {(r["region_code"], r["period"], r["difference"]) for r in rows} == {
+        (whole, "2024", 100) for whole in ("CR10", "WD01", "PV23")
+    }
 
 
 def test_negative_count_and_share_above_100_are_blocked(tampered, request):
@@ -216,8 +221,8 @@ def test_negative_count_and_share_above_100_are_blocked(tampered, request):
         "and period = '2024'"
     )
     messages = failures(tampered, "indicator_values")
-    negative = next(m for m in messages if "counts.value" in m and "GM0153" in m and "-5" in m)
-    above = next(m for m in messages if "shares_pct.value" in m and "GM0193" in m and "101" in m)
+    negative = next(m for m in messages if "published.value" in m and "GM0153" in m and "-5" in m)
+    above = next(m for m in messages if "published.value" in m and "GM0193" in m and "101" in m)
     for fault, seen in (("a negative count", negative), ("a share above 100", above)):
         reliability_row(
             request,
@@ -229,16 +234,14 @@ def test_negative_count_and_share_above_100_are_blocked(tampered, request):
         )
 
 
-def test_reference_figure_under_a_proxy_id_is_blocked(tampered):
+def test_reference_figure_under_a_proxy_id_is_blocked(tampered, dbt_singular_tests):
     tampered.execute(
         "update marts.indicator_values set source_table = (select any_value(bron) "
         "from reference.woningtekort_abf) "
         "where indicator_id = 'woningtekort_proxy' and region_code = 'PV23' and period = '2024'"
     )
-    [message] = [
-        m for m in failures(tampered, "indicator_values") if "reference_mixed_with_cbs" in m
-    ]
-    assert "woningtekort_proxy" in message
+    [row] = dbt_test_rows(tampered, dbt_singular_tests, "indicator_reference_not_mixed_with_cbs")
+    assert row["indicator_id"] == "woningtekort_proxy"
 
 
 def test_dagster_shows_the_housing_assets_with_their_checks(dbt_manifest):
@@ -252,5 +255,6 @@ def test_dagster_shows_the_housing_assets_with_their_checks(dbt_manifest):
         assert f"marts/{mart}" in keys
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
     assert ("raw/cbs_86054ned", "pandera_contract") in checks
-    assert ("marts/woningvoorraad_mutaties", "great_expectations") in checks
+    # The stock identity, a dbt test (dbt_project/tests/) on the mart.
+    assert ("marts/woningvoorraad_mutaties", "woningvoorraad_stock_identity") in checks
     assert any(key == "reference/woondeal_doelen" for key, _ in checks)  # dbt tests on seeds

@@ -4,7 +4,7 @@ gemeente comparison, and the blocking checks on tampered copies of the warehouse
 import pytest
 
 from tests.conftest import reliability_row
-from tests.e2e.conftest import compared, failures, value, yearly_series
+from tests.e2e.conftest import compared, dbt_test_rows, value, yearly_series
 
 
 def test_jeugdhulp_in_natura_2023_for_nederland_overijssel_and_gemeenten(warehouse):
@@ -83,28 +83,31 @@ def test_the_catalog_explains_the_break_and_the_woonplaatsbeginsel(warehouse):
     assert "responsible gemeente" in notes[1]
 
 
-def test_an_undeclared_change_of_source_table_is_blocked(tampered):
+def test_an_undeclared_change_of_source_table_is_blocked(tampered, dbt_singular_tests):
     tampered.execute(
         "update marts.indicator_values set source_table = '99999NED', method_break = null "
         "where indicator_id = 'jeugdbescherming_pct' and region_code = 'GM0153' "
         "and period = '2022'"
     )
-    [message] = [m for m in failures(tampered, "indicator_values") if "undeclared" in m]
-    assert "GM0153" in message and "jeugdbescherming_pct" in message
+    [row] = dbt_test_rows(tampered, dbt_singular_tests, "indicator_source_changes_declared")
+    assert (row["region_code"], row["indicator_id"]) == ("GM0153", "jeugdbescherming_pct")
 
 
-def test_a_gemeente_missing_from_a_period_is_blocked(tampered, request):
+def test_a_gemeente_missing_from_a_period_is_blocked(tampered, dbt_singular_tests, request):
     tampered.execute(
         "delete from marts.indicator_values where indicator_id = 'jeugdhulp_in_natura_pct' "
         "and region_code = 'GM0193' and period = '2019H2'"
     )
-    [message] = [m for m in failures(tampered, "indicator_values") if "missing_in_a_period" in m]
-    assert "GM0193" in message and "2019H2" in message
+    [row] = dbt_test_rows(
+        tampered, dbt_singular_tests, "indicator_focus_gemeenten_in_every_compared_period"
+    )
+    assert (row["region_code"], row["period"]) == ("GM0193", "2019H2")
+    message = f"dbt test indicator_focus_gemeenten_in_every_compared_period: {row}"
     reliability_row(
         request,
         side="bad values",
         fault="a gemeente missing from a period",
         injected="Zwolle's 2019H2 youth-care row deleted from a tampered copy",
-        expected="the blocking check fails, naming gemeente and period",
+        expected="the blocking dbt test fails, naming gemeente and period",
         seen=message,
     )

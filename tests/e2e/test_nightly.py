@@ -3,12 +3,16 @@
 Asserts real CBS figures from the snapshot flowing through to the published marts.
 """
 
+import io
 import json
 import shutil
+from contextlib import redirect_stdout
 
 import pytest
 
+from delivery.cli import EXIT_RUN_FAILED, main
 from sources.snapshot import SNAPSHOT_DIR
+from tests.conftest import reliability_row
 from tests.e2e.conftest import run_nightly, value
 
 # Expected region membership (domain documentation, Overijssel's 25 gemeenten).
@@ -174,3 +178,46 @@ def test_failed_run_leaves_the_published_warehouse_untouched(warehouse_path, tmp
         for c in failed
     )
     assert published.read_bytes() == before
+
+
+def test_a_failed_dbt_identity_names_its_rows_in_the_run_summary(
+    warehouse_path, tmp_path, monkeypatch, request
+):
+    # The stock identity (a dbt singular test) broken in a copy of the snapshot: Overijssel's
+    # end stock of 2023 1,000 higher than begin stock + net change.
+    broken = tmp_path / "snapshot"
+    shutil.copytree(SNAPSHOT_DIR, broken)
+    path = broken / "86054NED" / "TypedDataSet.json"
+    rows = json.loads(path.read_text())
+    [row] = [r for r in rows if r["RegioS"].strip() == "PV23" and r["Perioden"] == "2023JJ00"]
+    row["EindstandVoorraad_27"] += 1000
+    path.write_text(json.dumps(rows))
+    published = tmp_path / "warehouse" / "ontcijferd.duckdb"
+    published.parent.mkdir()
+    shutil.copyfile(warehouse_path, published)
+    before = published.read_bytes()
+    for name, setting in {
+        "ONTCIJFERD_WAREHOUSE": published,
+        "ONTCIJFERD_SNAPSHOT_DIR": broken,
+        "ONTCIJFERD_SOURCE": "snapshot",
+        "DAGSTER_HOME": tmp_path,
+    }.items():
+        monkeypatch.setenv(name, str(setting))
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = main(["run"])
+    summary = out.getvalue().splitlines()
+    [line] = [ln for ln in summary if ln.strip().startswith("FAILED") and "stock_identity" in ln]
+    assert code == EXIT_RUN_FAILED
+    assert "FAILED marts/woningvoorraad_mutaties woningvoorraad_stock_identity" in line
+    assert "'region_code': 'PV23'" in line and "'period': '2023'" in line
+    assert published.read_bytes() == before
+    reliability_row(
+        request,
+        side="bad values",
+        fault="a SQL identity broken (stock identity)",
+        injected="Overijssel's 2023 end stock +1,000 in a copy of the snapshot's 86054NED",
+        expected="the blocking dbt test fails and the run summary names the rows; nothing "
+        "is published",
+        seen=line,
+    )

@@ -3,13 +3,12 @@
 -- the value, the province's and Nederland's value, the difference with Nederland in
 -- percentage points, above/below, and the rank among the province's gemeenten (1 = highest).
 -- A missing value stays null, gets no rank and does not shift the others' ranks.
-{#- The configured focus province, set by the run (orchestration/transform.py). -#}
-{% set focus = env_var('ONTCIJFERD_DBT_FOCUS_PROVINCE', 'PV23') %}
+{% set focus = focus_province() %}
 with compared as (
     select v.*
     from {{ ref('indicator_values') }} v
     join {{ ref('indicator_catalog') }} c using (indicator_id)
-    where c.theme in ('jeugdhulp', 'armoede') and c.unit = '%'
+    where c.theme in {{ sql_list(compared_themes()) }} and c.unit = '%'
 ),
 gemeenten as (
     select c.*

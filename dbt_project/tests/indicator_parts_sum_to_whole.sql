@@ -1,0 +1,42 @@
+-- Parts sum to their whole where every part is present: gemeenten to their COROP region,
+-- woondeal region and province, COROP regions to the province (focus province). Flows from
+-- 84903NED/86054NED are rounded by CBS to multiples of 5 (≤ 2.5 off per figure), the woondeal
+-- cumulations add that up per year since 2022. Rows: the whole, the period and the difference.
+{{ config(store_failures=true, meta={'dagster': {'ref': {'name': 'indicator_values'}}}) }}
+{% set additive = ['bevolking_totaal', 'woningvoorraad', 'huishoudens_totaal', 'nieuwbouw',
+    'netto_toevoeging', 'sloop', 'woondeal_gerealiseerd_cumulatief',
+    'woondeal_nieuwbouw_cumulatief'] %}
+{% set rounded_flows = ['nieuwbouw', 'netto_toevoeging', 'sloop'] %}
+with links as (
+    select r.region_code, r.region_level as part_level, parent.code as whole_code
+    from {{ ref('dim_region') }} r
+    cross join unnest(case r.region_level
+        when 'gemeente' then [r.corop_code, r.woondeal_code, r.provincie_code]
+        when 'corop' then [r.provincie_code] end) as parent(code)
+    where r.provincie_code = '{{ focus_province() }}' and parent.code is not null
+),
+expected as (
+    select whole_code, part_level, count(*) as n_expected from links group by all
+),
+sums as (
+    select v.indicator_id, l.whole_code, l.part_level, v.period,
+        sum(v.value) as parts_sum, count(*) as n_parts
+    from {{ ref('indicator_values') }} v join links l using (region_code)
+    where v.indicator_id in {{ sql_list(additive) }}
+    group by all
+),
+compared as (
+    select s.indicator_id, s.whole_code as region_code, s.part_level, s.period,
+        s.parts_sum, w.value as whole_value, s.parts_sum - w.value as difference,
+        case
+            when s.indicator_id in {{ sql_list(rounded_flows) }} then 2.5 * (s.n_parts + 1)
+            when s.indicator_id like 'woondeal_%'
+                then 2.5 * (s.n_parts + 1) * (cast(s.period as integer) - 2021)
+            else 0 end as rounding
+    from sums s
+    join expected e using (whole_code, part_level)
+    join {{ ref('indicator_values') }} w on w.indicator_id = s.indicator_id
+        and w.region_code = s.whole_code and w.period = s.period
+    where s.n_parts = e.n_expected
+)
+select * from compared where abs(difference) > rounding
