@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from sources.config import DBT_EXECUTABLE, REPO_ROOT, Settings, environment, load_settings
+from sources.config import DBT_EXECUTABLE, REPO_ROOT, Settings, load_settings
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_NO_WAREHOUSE = 0, 1, 2, 3, 4
 
@@ -109,12 +109,11 @@ def run(args: argparse.Namespace) -> int:
     options = {"ONTCIJFERD_REFRESH": "all"} if args.all else {}
     if args.accept_schema:
         options["ONTCIJFERD_ACCEPT_SCHEMA"] = ",".join(args.accept_schema)
-    # The run's resources read the environment; the options hold for this run only.
-    with environment(options):
-        return _run(load_settings())
+    # The options hold for this run only: the run's settings and resources get them.
+    return _run(load_settings({**os.environ, **options}), options)
 
 
-def _run(settings: Settings) -> int:
+def _run(settings: Settings, options: dict[str, str]) -> int:
     print(
         f"ontcijferd run: source={settings.source}, focus={settings.scope.focus_province}, "
         f"gemeenten={settings.scope.gemeenten}, refresh={settings.refresh}, "
@@ -154,7 +153,7 @@ def _run(settings: Settings) -> int:
         _root_log_handlers_to(log),
     ):
         result = (
-            build_definitions()
+            build_definitions(options)
             .resolve_job_def("nightly")
             .execute_in_process(
                 instance=instance,
@@ -203,18 +202,17 @@ def _run(settings: Settings) -> int:
 
 
 def prepare(_args: argparse.Namespace) -> int:
-    """Generate the dbt files the registry describes, then `dbt parse` with the environment a
-    run gives dbt, so the run's build parses partially."""
+    """Generate the dbt files the registry describes, then `dbt parse` with the profile and
+    vars a run gives dbt, so the run's build parses partially."""
     import subprocess
 
     from lifecycle.dbt_registry import write_generated_files
+    from lifecycle.dbt_run import dbt_arguments
 
     for path in write_generated_files(REPO_ROOT / "dbt_project"):
         print(f"generated {path.relative_to(REPO_ROOT)} from sources/registry.py")
-    settings = load_settings()
-    env = {**os.environ, **settings.dbt_environment()}
-    command = [str(DBT_EXECUTABLE), "parse", "--profiles-dir", ".", "--quiet"]
-    return subprocess.run(command, cwd=REPO_ROOT / "dbt_project", env=env, check=False).returncode
+    command = [str(DBT_EXECUTABLE), "parse", *dbt_arguments(load_settings()), "--quiet"]
+    return subprocess.run(command, cwd=REPO_ROOT / "dbt_project", check=False).returncode
 
 
 def _published():

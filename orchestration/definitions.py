@@ -13,7 +13,7 @@ from orchestration.ingest import raw_assets
 from orchestration.publish import published_warehouse_asset
 from orchestration.quality import mart_checks, raw_checks
 from orchestration.resources import OntcijferdRun
-from orchestration.transform import dbt_models, dbt_resource
+from orchestration.transform import dbt_models
 
 
 def build_definitions(env_overrides: dict[str, str] | None = None) -> dg.Definitions:
@@ -22,10 +22,8 @@ def build_definitions(env_overrides: dict[str, str] | None = None) -> dg.Definit
         asset_checks=[*raw_checks, *mart_checks],
         jobs=[nightly_job],
         schedules=[nightly_schedule],
-        resources={
-            "ontcijferd": OntcijferdRun(env_overrides=env_overrides or {}),
-            "dbt": dbt_resource(),
-        },
+        # dbt is configured per run from the run's settings (orchestration/transform.py).
+        resources={"ontcijferd": OntcijferdRun(env_overrides=env_overrides or {})},
     )
 
 

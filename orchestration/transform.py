@@ -7,16 +7,14 @@ test fixtures) and read only when the definitions are built, never at import tim
 import functools
 import json
 from collections.abc import Mapping
-from functools import cached_property
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
-from dbt.version import __version__ as dbt_core_version
-from packaging import version
 
+from lifecycle.dbt_run import dbt_vars, write_dbt_executable, write_dbt_profile
 from orchestration.resources import WAREHOUSE_POOL, OntcijferdRun
-from sources.config import DBT_EXECUTABLE, REPO_ROOT, environment
+from sources.config import REPO_ROOT, Settings
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
@@ -66,31 +64,21 @@ def dbt_models() -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
     )
     def dbt_models(  # the op name the Dagster UI's run history knows
-        context: dg.AssetExecutionContext, dbt: DbtCliResource, ontcijferd: OntcijferdRun
+        context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun
     ):
         """dbt build (models, seeds and dbt tests) on this run's warehouse build file."""
-        with environment(ontcijferd.settings.dbt_environment()):
-            yield from dbt.cli(["build"], context=context).stream()
+        settings = ontcijferd.settings
+        dbt = dbt_for(settings)
+        yield from dbt.cli(["build", "--vars", dbt_vars(settings)], context=context).stream()
 
     return dbt_models
 
 
-class LockedDbtCliResource(DbtCliResource):
-    """DbtCliResource without the `dbt --version` subprocess it starts for every run (~5 s).
-
-    The dbt executable is the one of this environment (see `dbt_executable` below), so its
-    version is the installed dbt-core package's; both are pinned in uv.lock.
-    """
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(dbt_core_version)
-
-
-def dbt_resource() -> DbtCliResource:
-    # The dbt of this environment, whether or not .venv/bin is on PATH (dagster-dbt looks there).
-    return LockedDbtCliResource(
+def dbt_for(settings: Settings) -> DbtCliResource:
+    """dbt as this run's settings give it: the profile naming the run's build file, and the
+    dbt of this environment whether or not .venv/bin is on PATH (lifecycle/dbt_run.py)."""
+    return DbtCliResource(
         project_dir=dbt_project(),
-        profiles_dir=str(DBT_PROJECT_DIR),
-        dbt_executable=str(DBT_EXECUTABLE),
+        profiles_dir=str(write_dbt_profile(settings)),
+        dbt_executable=str(write_dbt_executable(settings)),
     )

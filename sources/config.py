@@ -6,7 +6,6 @@ configuration file.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -69,18 +68,6 @@ class Settings:
         """The Great Expectations results of the last run, beside the published warehouse."""
         return self.warehouse_path.parent / "datakwaliteit.json"
 
-    def dbt_environment(self) -> dict[str, str]:
-        """What the dbt project reads from the environment (profiles.yml, focus province).
-
-        Environment rather than `--vars`: changed vars make dbt re-parse the whole project
-        (~8 s a run); `ontcijferd prepare` parses with this same environment, so the run's dbt
-        build keeps partial parsing.
-        """
-        return {
-            "ONTCIJFERD_DBT_WAREHOUSE": str(self.build_file),
-            "ONTCIJFERD_DBT_FOCUS_PROVINCE": self.scope.focus_province,
-        }
-
 
 def _resolve(path: str | Path) -> Path:
     p = Path(path)
@@ -118,19 +105,3 @@ def cbs_source(settings: Settings) -> SnapshotSource | StatLineClient:
     if settings.source == "live":
         return StatLineClient(settings.live)
     return SnapshotSource(settings.snapshot_dir)
-
-
-@contextlib.contextmanager
-def environment(values: dict[str, str]):
-    """Set environment variables for a block and restore them afterwards (dagster-dbt hands
-    os.environ to the dbt subprocess; the CLI sets a run's options this way)."""
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value

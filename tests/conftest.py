@@ -20,16 +20,18 @@ def dbt_manifest() -> Path:
 
 
 def run_dbt(args: list[str], tmp_path: Path, warehouse: Path):
-    """dbt in-process on a test warehouse file, with its own target folder."""
+    """dbt in-process on a test warehouse file, with its own profile and target folder."""
+    import yaml
     from dbt.cli.main import dbtRunner
 
-    from sources.config import environment
-
-    project = str(REPO_ROOT / "dbt_project")
-    options = ["--project-dir", project, "--profiles-dir", project]
+    profiles = tmp_path / "profiles"
+    profiles.mkdir(parents=True, exist_ok=True)
+    output = {"type": "duckdb", "path": str(warehouse), "threads": 1}
+    profile = {"ontcijferd": {"target": "warehouse", "outputs": {"warehouse": output}}}
+    (profiles / "profiles.yml").write_text(yaml.safe_dump(profile))
+    options = ["--project-dir", str(REPO_ROOT / "dbt_project"), "--profiles-dir", str(profiles)]
     options += ["--target-path", str(tmp_path / "target"), "--quiet"]
-    with environment({"ONTCIJFERD_DBT_WAREHOUSE": str(warehouse)}):
-        result = dbtRunner().invoke([*args, *options])
+    result = dbtRunner().invoke([*args, *options])
     assert result.success, result.exception
     return result
 

@@ -39,9 +39,9 @@
                       where c.region_code = k.region_code and c.period = k.period)
 {%- endmacro %}
 
-{#- The configured focus province, set by the run (sources/config.py: dbt_environment). -#}
+{#- The configured focus province, a var the run passes (lifecycle/dbt_run.py: dbt_vars). -#}
 {% macro focus_province() -%}
-    {{ return(env_var('ONTCIJFERD_DBT_FOCUS_PROVINCE', 'PV23')) }}
+    {{ return(var('focus_province', 'PV23')) }}
 {%- endmacro %}
 
 {#- Themes whose gemeenten are compared with the province and Nederland period by period
