@@ -1,22 +1,22 @@
-"""The live CBS StatLine client: `cbsodata.download_data` with timeouts, retries and clear errors.
+"""The live CBS StatLine client: CBS's OData feed with timeouts, retries, a paging guard and
+clear errors.
 
-`download_data` keeps CBS codes (`GM0193`, `2024JJ00`); `cbsodata.get_data` replaces them by
-titles and must not be used for a warehouse that joins on codes. cbsodata has no timeout and no
-retries of its own and keeps its settings in module-global state, so everything about it stays
-in this module.
+It reads what `cbsodata.download_data` reads — the table's entity sets, the data set filtered by
+`$filter` and paged by `odata.nextLink` — and keeps CBS codes (`GM0193`, `2024JJ00`), which
+`cbsodata.get_data` would replace by titles. It pages itself rather than through cbsodata:
+cbsodata follows a looping nextLink for ever, has no timeout or retries of its own, and keeps its
+settings in module-global state that a client would have to swap (bench/run.py still measures
+cbsodata's own route for comparison).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-import cbsodata
-import cbsodata.cbsodata3 as cbsodata_module
 import requests
 
 from sources.registry import CbsTable, Slice
@@ -34,8 +34,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+LOOPBACK = ("127.0.0.1", "localhost")
 # A table of the size we register is a few hundred pages of 10,000 rows at most; more pages than
-# this means CBS's paging is broken (cbsodata itself would follow a looping nextLink forever).
+# this means CBS's paging is broken.
 MAX_PAGES = 2_000
 
 
@@ -53,6 +54,10 @@ class CbsPagingError(requests.RequestException):
 
 class CbsEmptyDataSetError(ValueError):
     """CBS answered with an empty data set for a table that has rows (a publication glitch)."""
+
+
+class CbsNotODataError(ValueError):
+    """CBS answered 200 with JSON that is not an OData answer (no `value` list)."""
 
 
 @dataclass(frozen=True)
@@ -80,42 +85,14 @@ def slice_filter(table: CbsTable, slice_: Slice, scope: RegionScope | None) -> s
 
 
 def _status_of(err: requests.RequestException) -> int | None:
-    # cbsodata re-raises HTTPError without the response; the original is its __cause__.
-    for candidate in (err, err.__cause__):
-        response = getattr(candidate, "response", None)
-        if response is not None:
-            return response.status_code
-    return None
+    return err.response.status_code if err.response is not None else None
 
 
 def _retry_after(err: requests.RequestException) -> float | None:
-    for candidate in (err, err.__cause__):
-        response = getattr(candidate, "response", None)
-        if response is not None and response.headers.get("Retry-After", "").isdigit():
-            return float(response.headers["Retry-After"])
+    response = err.response
+    if response is not None and response.headers.get("Retry-After", "").isdigit():
+        return float(response.headers["Retry-After"])
     return None
-
-
-def _guarded_session_class(table_id: str) -> type[requests.Session]:
-    """A `requests.Session` for cbsodata that refuses a page URL it has already fetched.
-
-    cbsodata follows `odata.nextLink` in a `while` loop with a new Session per page and no
-    limit; a self-referencing link would hang the nightly run for ever.
-    """
-    seen: set[str] = set()
-
-    class GuardedSession(requests.Session):
-        def send(self, request, **kwargs):
-            if request.url in seen or len(seen) >= MAX_PAGES:
-                raise CbsPagingError(
-                    f"CBS table {table_id}: odata.nextLink paging "
-                    + ("returned to a page already read" if request.url in seen else "never ended")
-                    + f" ({request.url})"
-                )
-            seen.add(request.url)
-            return super().send(request, **kwargs)
-
-    return GuardedSession
 
 
 class StatLineClient:
@@ -130,27 +107,40 @@ class StatLineClient:
         scheme = "https" if self.settings.use_https else "http"
         return f"{scheme}://{self.settings.catalog_url}/ODataFeed/odata/{table_id}/"
 
-    @contextlib.contextmanager
-    def _cbsodata_options(self, table_id: str) -> Iterator[None]:
-        """One cbsodata call's settings and paging guard.
+    def _entity_set(self, table_id: str, name: str, filters: str | None = None) -> list[dict]:
+        """Every row of one entity set of a table, following `odata.nextLink` page by page.
 
-        cbsodata keeps both module-global; runs are in-process and sequential, so setting and
-        restoring them around a call is safe.
+        A page URL met twice (a looping nextLink) or more than MAX_PAGES pages fail as
+        CbsPagingError; an answer that is not OData JSON fails as ValueError — both retried.
         """
-        saved = cbsodata.options.use_https, cbsodata_module.Session
-        cbsodata.options.use_https = self.settings.use_https
-        cbsodata_module.Session = _guarded_session_class(table_id)
-        try:
-            yield
-        finally:
-            cbsodata.options.use_https, cbsodata_module.Session = saved
-
-    def _request_kwargs(self) -> dict:
-        kwargs: dict = {"timeout": self.settings.timeout_seconds}
-        if self.settings.catalog_url.split(":")[0] in ("127.0.0.1", "localhost"):
-            # cbsodata copies http(s)_proxy from the environment and ignores NO_PROXY.
-            kwargs["proxies"] = {"http": None, "https": None}
-        return kwargs
+        params = {"$format": "json", **({"$filter": filters} if filters else {})}
+        url: str | None = requests.Request("GET", self.table_url(table_id) + name, params=params)
+        url = url.prepare().url
+        rows: list[dict] = []
+        seen: set[str] = set()
+        with requests.Session() as session:
+            # A local test server is never reached through a proxy from the environment.
+            session.trust_env = self.settings.catalog_url.split(":")[0] not in LOOPBACK
+            while url:
+                if url in seen or len(seen) >= MAX_PAGES:
+                    raise CbsPagingError(
+                        f"CBS table {table_id}: odata.nextLink paging "
+                        + ("returned to a page already read" if url in seen else "never ended")
+                        + f" ({url})"
+                    )
+                seen.add(url)
+                response = session.get(url, timeout=self.settings.timeout_seconds)
+                response.raise_for_status()
+                response.encoding = "utf-8"
+                body = response.json()
+                if not isinstance(body, dict) or not isinstance(body.get("value"), list):
+                    raise CbsNotODataError(
+                        f"CBS table {table_id}: the answer from {url} is not OData (no 'value' "
+                        f"list): {response.text[:120]!r}"
+                    )
+                rows.extend(body["value"])
+                url = body.get("odata.nextLink")
+        return rows
 
     def _with_retries(self, table_id: str, what: str, call: Callable[[], T]) -> T:
         """`call()` with bounded retries and backoff on the faults CBS's API is known for.
@@ -196,13 +186,14 @@ class StatLineClient:
         ) from last_error
 
     def _download_once(self, table_id: str, filters: str | None) -> dict[str, list[dict]]:
-        with self._cbsodata_options(table_id):
-            return cbsodata.download_data(
-                table_id,
-                filters=filters,
-                catalog_url=self.settings.catalog_url,
-                **self._request_kwargs(),
-            )
+        """The table's entity sets as `cbsodata.download_data` returns them, the data set
+        filtered; the untyped data set is not read."""
+        listed = [entry["name"] for entry in self._entity_set(table_id, "")]
+        return {
+            name: self._entity_set(table_id, name, filters if name == DATA_SET else None)
+            for name in listed
+            if name != "UntypedDataSet"
+        }
 
     def table_info(self, table_id: str) -> dict:
         """The table's TableInfos row (its `Modified` is the release): one small request."""
@@ -210,10 +201,8 @@ class StatLineClient:
             return self._table_infos[table_id]
 
         def call() -> dict:
-            with self._cbsodata_options(table_id):
-                return cbsodata.get_info(
-                    table_id, catalog_url=self.settings.catalog_url, **self._request_kwargs()
-                )
+            rows = self._entity_set(table_id, "TableInfos")
+            return rows[0] if rows else {}
 
         info = self._table_infos[table_id] = self._with_retries(table_id, "TableInfos", call)
         return info
@@ -227,16 +216,7 @@ class StatLineClient:
         """The category lists (Key, Title) of the dimensions a slice chooses by title."""
 
         def call(dimension: str) -> Callable[[], list[dict]]:
-            def get() -> list[dict]:
-                with self._cbsodata_options(table.table_id):
-                    return cbsodata.get_meta(
-                        table.table_id,
-                        dimension,
-                        catalog_url=self.settings.catalog_url,
-                        **self._request_kwargs(),
-                    )
-
-            return get
+            return lambda: self._entity_set(table.table_id, dimension)
 
         return {
             d: self._with_retries(table.table_id, d, call(d)) for d in table.categories_by_title

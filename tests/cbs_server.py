@@ -28,6 +28,7 @@ FAULT_KINDS = {
     "html200": "an HTML error page with status 200",
     "nextlink_loop": "odata.nextLink pointing back to the same page",
     "empty": "an empty data set",
+    "not_odata": "status 200 with valid JSON that has no `value` (not an OData answer)",
 }
 
 
@@ -62,6 +63,8 @@ class CbsODataServer:
                 elif fault == "timeout":
                     time.sleep(server.stall_seconds)
                     self.close_connection = True
+                elif fault == "not_odata":
+                    self.send_json(200, b'{"message": "Service temporarily unavailable"}')
                 elif fault == "html200":
                     page = b"<html><body>Onderhoud: probeer het later opnieuw.</body></html>"
                     self.send_response(200)

@@ -1,4 +1,4 @@
-"""Faults from the CBS side, through the real `cbsodata` client against the local server.
+"""Faults from the CBS side, through the project's client against the local OData server.
 
 Every fault gets bounded retries (the attempts are counted on the server), then fails with a
 message naming the table and URL; a fault that clears before the last attempt is survived.

@@ -1,4 +1,5 @@
-"""Live mode through the real `cbsodata` client against a local CBS OData server (127.0.0.1)."""
+"""Live mode against a local CBS OData server (127.0.0.1): the project's client, checked against
+what the real `cbsodata` client reads from the same server."""
 
 import json
 
@@ -32,6 +33,19 @@ def client_for(server, **kw) -> StatLineClient:
         **kw,
     )
     return StatLineClient(settings, sleep=lambda s: None)
+
+
+def test_the_client_reads_what_cbsodata_reads(server, monkeypatch):
+    """Our pager returns the same entity sets and rows as `cbsodata.download_data` — the client
+    it replaces (cbsodata pages without a guard and keeps its settings module-global)."""
+    import cbsodata
+
+    monkeypatch.setattr(cbsodata.options, "use_https", False)
+    for table_id in ("85098NED", "03759ned"):
+        theirs = cbsodata.download_data(table_id, catalog_url=server.catalog_url)
+        ours = client_for(server)._download_once(table_id, None)
+        assert set(ours) == set(theirs) and len(ours["TypedDataSet"]) > 200  # several pages
+        assert ours == theirs
 
 
 @pytest.fixture(scope="module")
