@@ -82,9 +82,7 @@ def _expectations(suite_name: str) -> dict[str, list]:
                 e.ExpectColumnValuesToBeInSet(column="status", value_set=list(STATUSES)),
                 e.ExpectColumnValuesToBeInSet(column="period_type", value_set=list(PERIOD_TYPES)),
                 e.ExpectColumnValuesToNotBeNull(column="region_name"),
-                e.ExpectColumnValuesToNotBeNull(
-                    column="value", **_when("indicator_id == 'bevolking_totaal'")
-                ),
+                # Never null: a dbt test (bevolking_per_jaar.bevolking), not repeated here.
                 e.ExpectColumnValuesToBeBetween(
                     column="value",
                     min_value=0,
