@@ -18,6 +18,7 @@ import contextlib
 import logging
 import os
 import sys
+import uuid
 from pathlib import Path
 
 import duckdb
@@ -96,7 +97,13 @@ def _stored_failures(build_file: Path, test_name: str, limit: int = 5) -> list[d
 @contextlib.contextmanager
 def _root_log_handlers_to(stream):
     """Point the root logger's stream handlers (set up by a library on import) at `stream`."""
-    handlers = [h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler)]
+    # Not file handlers (pytest's log file): Dagster's logging.config.dictConfig closes every
+    # handler, and a file handler closes the stream it holds — here, the run's log.
+    handlers = [
+        h
+        for h in logging.getLogger().handlers
+        if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler)
+    ]
     previous = [h.setStream(stream) for h in handlers]
     try:
         yield
@@ -119,6 +126,13 @@ def _run(settings: Settings, options: dict[str, str]) -> int:
         f"gemeenten={settings.scope.gemeenten}, refresh={settings.refresh}, "
         f"warehouse={settings.warehouse_path}"
     )
+    from lifecycle.warehouse import WarehouseBuild
+
+    # Refused before anything is written: a second run never touches the first one's log.
+    busy = WarehouseBuild.busy(settings.warehouse_path, settings.build_file)
+    if busy:
+        print(f"  RUN NOT STARTED: {busy}")
+        return EXIT_BUSY
     if settings.refresh == "changed":
         from lifecycle.refresh import plan_refresh
 
@@ -140,28 +154,46 @@ def _run(settings: Settings, options: dict[str, str]) -> int:
     import dagster as dg
 
     from orchestration.definitions import build_definitions
+    from orchestration.runs import NightlyRun, RunInterrupted, pool_holder, recover_abandoned_runs
 
-    # The terminal gets the summary; the step output (dbt's log among it) goes to a file, and
-    # the full event log is in the Dagster UI.
-    log_path = REPO_ROOT / ".dagster_home" / "last_run.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with (
-        dg.DagsterInstance.get() as instance,
-        open(log_path, "w", encoding="utf-8") as log,
-        contextlib.redirect_stdout(log),
-        contextlib.redirect_stderr(log),
-        _root_log_handlers_to(log),
-    ):
-        result = (
-            build_definitions(options)
-            .resolve_job_def("nightly")
-            .execute_in_process(
-                instance=instance,
-                raise_on_error=False,
-                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-            )
+    run_id = str(uuid.uuid4())
+    log_path = _run_log(run_id)
+    terminal = sys.stdout
+
+    def say(line: str) -> None:
+        print(line, file=terminal, flush=True)
+
+    # The terminal gets the summary and a line per step; the step output (dbt's log among it)
+    # and Dagster's own log lines go to the run's log file; the full event log is in the UI.
+    try:
+        with (
+            open(log_path, "w", encoding="utf-8") as log,
+            contextlib.redirect_stdout(log),
+            contextlib.redirect_stderr(log),
+            _root_log_handlers_to(log),
+            dg.DagsterInstance.get() as instance,
+        ):
+            busy = WarehouseBuild.busy(settings.warehouse_path, settings.build_file)
+            for line in recover_abandoned_runs(instance, lock_free=busy is None):
+                say(line)
+            holder = pool_holder(instance)
+            if holder and not busy:
+                busy = f"run {holder} holds the warehouse pool slot; try again when it has ended"
+            if busy:
+                say(f"  RUN NOT STARTED: {busy}")
+                return EXIT_BUSY
+            _point_last_run_log(log_path)
+            say(f"run {run_id}: step output in {log_path}")
+            job = build_definitions(options).resolve_job_def("nightly")
+            result = NightlyRun(instance, job, run_id, progress=say).run()
+    except RunInterrupted as stop:
+        say(
+            f"Run {run_id} stopped ({stop}): marked canceled in Dagster; the last good "
+            f"warehouse stays published at {settings.warehouse_path}."
         )
-    print(f"run {result.run_id}: step output in {log_path.relative_to(REPO_ROOT)}")
+        # The job's worker thread may be inside DuckDB or waiting for dbt: end the process now
+        # (the kernel frees the build lock) rather than wait for it.
+        os._exit(128 + stop.signum)
     materialized = result.get_asset_materialization_events()
     checks = result.get_asset_check_evaluations()
     failed_checks = [c for c in checks if not c.passed]
@@ -199,6 +231,21 @@ def _run(settings: Settings, options: dict[str, str]) -> int:
     print("indicators published:")
     print("\n".join(_published_summary(settings.warehouse_path)))
     return EXIT_OK
+
+
+def _run_log(run_id: str) -> Path:
+    """`.dagster_home/logs/<run id>.log` of the Dagster home: each run its own log."""
+    path = Path(os.environ["DAGSTER_HOME"]) / ".dagster_home" / "logs" / f"{run_id}.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _point_last_run_log(path: Path) -> None:
+    """`.dagster_home/last_run.log` → the log of the run that started last (atomic swap)."""
+    home = path.parent.parent
+    pointer = home / f".last_run.{path.stem}"
+    pointer.symlink_to(path.relative_to(home))
+    os.replace(pointer, home / "last_run.log")
 
 
 def prepare(_args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import stat
+import sys
 from importlib.metadata import version
 from pathlib import Path
 
@@ -58,19 +59,30 @@ def dbt_arguments(settings: Settings) -> list[str]:
 
 
 def write_dbt_executable(settings: Settings) -> Path:
-    """The dbt that dagster-dbt starts: the real one, except that `dbt --version` — asked
-    once per run only to learn dbt's major version, ~3 s because dbt imports itself — is
-    answered from the installed dbt-core package's metadata (pinned in uv.lock)."""
+    """The dbt that dagster-dbt starts: the real one, with two differences.
+
+    - `dbt --version`, asked once per run only to learn dbt's major version (~3 s because dbt
+      imports itself), is answered from the installed dbt-core package's metadata (uv.lock).
+    - dbt is told to stop (SIGTERM) when the run process that started it dies, even by
+      SIGKILL: an orphaned dbt would otherwise go on writing into the next run's build file.
+    """
     script = dbt_folder(settings) / "dbt"
     _write_if_changed(
         script,
-        "#!/bin/sh\n"
-        "# Written by lifecycle/dbt_run.py: `--version` from the installed dbt-core package,\n"
-        "# everything else to the real dbt.\n"
-        'if [ "$#" -eq 1 ] && [ "$1" = "--version" ]; then\n'
-        f'  echo "Core:"; echo "  - installed: {version("dbt-core")}"; exit 0\n'
-        "fi\n"
-        f'exec "{DBT_EXECUTABLE}" "$@"\n',
+        f"#!{sys.executable}\n"
+        "# Written by lifecycle/dbt_run.py; do not edit.\n"
+        "import ctypes, os, signal, sys\n"
+        "if sys.argv[1:] == ['--version']:\n"
+        f"    print('Core:\\n  - installed: {version('dbt-core')}')\n"
+        "    sys.exit(0)\n"
+        "parent = os.getppid()\n"
+        "try:  # prctl(PR_SET_PDEATHSIG, SIGTERM): Linux; kept across exec\n"
+        "    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)\n"
+        "except (OSError, AttributeError):\n"
+        "    pass\n"
+        "if os.getppid() != parent:  # the run died before the line above\n"
+        "    sys.exit(1)\n"
+        f"os.execv({str(DBT_EXECUTABLE)!r}, [{str(DBT_EXECUTABLE)!r}, *sys.argv[1:]])\n",
     )
     script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return script

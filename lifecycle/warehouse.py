@@ -54,16 +54,36 @@ class WarehouseBuild:
         try:
             fcntl.flock(build._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = build._marker.read_text().strip() if build._marker.exists() else "unknown"
             build._lock_file.close()
-            raise WarehouseBusyError(
-                f"Another run (run id {holder}) is building the warehouse in {build_dir}; "
-                "this run did not start. Try again when it has finished."
-            ) from None
+            raise WarehouseBusyError(build._busy_message()) from None
         marker = build._marker.read_text().strip() if build._marker.exists() else None
         if marker != run_id:  # a new run (or the leftovers of a crashed one): start afresh
             build._reset()
         return build
+
+    def _busy_message(self) -> str:
+        holder = self._marker.read_text().strip() if self._marker.exists() else "unknown"
+        return (
+            f"Another run (run id {holder}) is building the warehouse in {self.build_dir}; "
+            "this run did not start. Try again when it has finished."
+        )
+
+    @classmethod
+    def busy(cls, published: Path, build_file: Path) -> str | None:
+        """Why a run cannot start now (another process holds the build lock), else None.
+
+        The lock is the kernel's (flock): a killed run's lock is gone with its process.
+        """
+        build = cls(published, build_file, "check")
+        try:
+            with open(build.build_dir / "lock", "a+") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        except BlockingIOError:
+            return build._busy_message()
+        except OSError:
+            return None  # no folder yet, or not writable: the run itself says so
+        return None
 
     def _reset(self) -> None:
         for leftover in (self.path, self.path.with_suffix(".duckdb.wal")):

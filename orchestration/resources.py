@@ -1,6 +1,8 @@
 """The run resource: settings, the CBS source and the warehouse build of one Dagster run."""
 
 import os
+import socket
+from pathlib import Path
 
 import dagster as dg
 from pydantic import PrivateAttr
@@ -16,6 +18,30 @@ from sources.statline import StatLineClient
 
 # Every step that writes the DuckDB build file shares one pool slot (dagster.yaml: limit 1).
 WAREHOUSE_POOL = "warehouse"
+# The process that runs a run (orchestration/runs.py recovers runs whose owner is gone).
+OWNER_TAG = "ontcijferd/owner"
+
+
+def _process_start(pid: int) -> str | None:
+    """The start time of a process in clock ticks since boot (/proc/<pid>/stat field 22)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def owner_of_this_process() -> str:
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_process_start(pid)}"
+
+
+def owner_alive(owner: str) -> bool | None:
+    """Whether the process that owns a run still runs; None when it ran on another host."""
+    host, pid, start = owner.rsplit(":", 2)
+    if host != socket.gethostname():
+        return None
+    return _process_start(int(pid)) == start
 
 
 class OntcijferdRun(dg.ConfigurableResource):
@@ -34,6 +60,10 @@ class OntcijferdRun(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._settings = load_settings({**os.environ, **self.env_overrides})
+        run = context.run
+        if run is not None and OWNER_TAG not in run.tags and context.instance is not None:
+            # A run the Dagster daemon launched: its owner is the run worker, this process.
+            context.instance.add_run_tags(run.run_id, {OWNER_TAG: owner_of_this_process()})
         self._build = WarehouseBuild.begin(
             self._settings.warehouse_path,
             self._settings.build_file,

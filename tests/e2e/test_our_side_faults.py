@@ -1,9 +1,12 @@
-"""Faults on our side: a run killed (SIGKILL) while loading and while publishing, two runs at
-once, an analyst reading during a run, a full disk and a read-only warehouse folder.
+"""Faults on our side: a run killed (SIGKILL) while loading, during dbt and while publishing, a
+run stopped by SIGTERM or SIGINT, two runs at once, an analyst reading during a run, a full disk
+and a read-only warehouse folder.
 
 Runs are started with `ontcijferd run --all` (snapshot mode) in a child process that pauses at
 the point of the kill; the published warehouse must stay byte-identical and readable, and the
-next run must succeed.
+next run — which has work to do — must complete. Every run here uses the project's real
+`dagster.yaml` (a copy pointed at a temporary Dagster home), so the `warehouse` pool limit of 1
+applies as in production: a killed run's claim on it must not wedge the next run.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import time
 from contextlib import redirect_stdout
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -37,7 +41,9 @@ def pause(what):
     ready.write_text(what)
     time.sleep(600)
 
-if point == "load":
+if point == "dbt":
+    pass  # the test waits for the run's "busy   dbt_models" line
+elif point == "load":
     load = refresh.load_raw_table
     def paused(*args, **kwargs):
         load(*args, **kwargs)
@@ -56,6 +62,13 @@ sys.exit(main(["run", "--all"]))
 """
 
 
+def real_dagster_home(home: Path) -> Path:
+    """The project's dagster.yaml (run queue and pool limits included), storing under `home`."""
+    config = (REPO_ROOT / "dagster.yaml").read_text(encoding="utf-8")
+    (home / "dagster.yaml").write_text(config.replace(".dagster_home", str(home / ".dagster_home")))
+    return home
+
+
 @pytest.fixture
 def published(warehouse_path, tmp_path, monkeypatch) -> Path:
     """A copy of the end-to-end warehouse as the last good publication, built by older code
@@ -68,8 +81,13 @@ def published(warehouse_path, tmp_path, monkeypatch) -> Path:
     con.close()
     monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(path))
     monkeypatch.setenv("ONTCIJFERD_SOURCE", "snapshot")
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    monkeypatch.setenv("DAGSTER_HOME", str(real_dagster_home(tmp_path)))
     return path
+
+
+def runs_by_status(home: Path) -> dict[str, str]:
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        return {r.run_id: r.status.value for r in instance.get_runs()}
 
 
 def readable(path: Path) -> int:
@@ -88,20 +106,39 @@ def run_here(*args: str) -> tuple[int, str]:
 
 
 def start_child(point: str, tmp_path: Path) -> tuple[subprocess.Popen, Path]:
-    ready = tmp_path / f"ready-{point}"
+    """A child `ontcijferd run --all`, once it reached `point` (load, dbt or publish)."""
+    ready, output = tmp_path / f"ready-{point}", tmp_path / f"child-{point}.out"
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(ready), point],
         cwd=REPO_ROOT,
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=output.open("w"),
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 300
-    while not ready.exists():
+    while not (ready.exists() or (point == "dbt" and "busy   dbt_models" in output.read_text())):
         assert child.poll() is None, f"the child run ended (exit {child.returncode}) early"
         assert time.monotonic() < deadline, f"the child run never reached {point}"
         time.sleep(0.2)
-    return child, ready
+    return child, output
+
+
+def assert_next_run_completes(published: Path, killed: str) -> str:
+    """The next run with work to do recovers the killed run and publishes."""
+    code, out = run_here()
+    assert code == EXIT_OK, out
+    assert "published:" in out
+    [recovered] = [line for line in out.splitlines() if line.startswith("recovered: run")]
+    assert "no longer exists" in recovered and "pool slot freed" in recovered
+    statuses = runs_by_status(published.parent.parent)
+    assert statuses[killed] == "FAILURE"
+    assert sorted(statuses.values()) == ["FAILURE", "SUCCESS"]
+    return recovered
+
+
+def child_run_id(output: Path) -> str:
+    [line] = [line for line in output.read_text().splitlines() if line.startswith("run ")]
+    return line.split()[1].rstrip(":")
 
 
 def kill(child: subprocess.Popen) -> None:
@@ -111,36 +148,61 @@ def kill(child: subprocess.Popen) -> None:
 
 def test_killed_while_loading_and_a_second_run_meanwhile(published, tmp_path, request):
     before, rows = published.read_bytes(), readable(published)
-    child, _ = start_child("load", tmp_path)
+    child, output = start_child("load", tmp_path)
     try:
         code, out = run_here("--all")  # a second run while the first holds the build lock
+        log = (tmp_path / ".dagster_home" / "last_run.log").resolve()
+        first_log = log.read_text()
     finally:
         kill(child)
     assert code == EXIT_BUSY, out
     [busy] = [line for line in out.splitlines() if "Another run" in line]
     assert "this run did not start" in busy
+    # The refused run wrote no log of its own and left the first run's log alone.
+    assert child_run_id(output) in log.name and "\x00" not in first_log
+    assert len(list((tmp_path / ".dagster_home" / "logs").iterdir())) == 1
     assert published.read_bytes() == before and readable(published) == rows
+    recovered = assert_next_run_completes(published, child_run_id(output))
     reliability_row(
         request,
         side="ours",
         fault="two runs started at once",
         injected="`ontcijferd run` while another run holds the build lock",
-        expected="the second run is refused cleanly: exit 3, says which run holds the lock",
+        expected="the second run is refused cleanly before it writes anything: exit 3, says "
+        "which run holds the lock; the first run's log untouched",
         seen=busy.strip(),
     )
     reliability_row(
         request,
         side="ours",
         fault="run killed (SIGKILL) while loading",
-        injected="child `ontcijferd run --all` killed after its first table is loaded",
-        expected="published warehouse byte-identical and readable; lock freed by the kernel",
-        seen=f"published file byte-identical; {rows} indicator rows readable",
+        injected="child `ontcijferd run --all` killed after its first table is loaded; real "
+        "dagster.yaml (pool limit 1)",
+        expected="published warehouse byte-identical; the next run frees the killed run's pool "
+        "slot and completes",
+        seen=recovered,
+    )
+
+
+def test_killed_during_dbt_does_not_wedge_the_next_run(published, tmp_path, request):
+    before = published.read_bytes()
+    child, output = start_child("dbt", tmp_path)
+    kill(child)
+    assert published.read_bytes() == before
+    recovered = assert_next_run_completes(published, child_run_id(output))
+    reliability_row(
+        request,
+        side="ours",
+        fault="run killed (SIGKILL) during dbt",
+        injected="child `ontcijferd run --all` killed while its dbt step runs; real dagster.yaml",
+        expected="published warehouse byte-identical; the next run completes",
+        seen=recovered,
     )
 
 
 def test_killed_while_publishing_then_a_rerun_with_an_analyst_reading(published, tmp_path, request):
     before, rows = published.read_bytes(), readable(published)
-    child, _ = start_child("publish", tmp_path)
+    child, output = start_child("publish", tmp_path)
     kill(child)
     assert published.read_bytes() == before and readable(published) == rows
     leftover = published.parent / ".build" / "next.duckdb"
@@ -148,9 +210,7 @@ def test_killed_while_publishing_then_a_rerun_with_an_analyst_reading(published,
 
     analyst = duckdb.connect(str(published), read_only=True)  # held open during the rerun
     try:
-        code, out = run_here()
-        assert code == EXIT_OK, out
-        assert "published:" in out
+        recovered = assert_next_run_completes(published, child_run_id(output))
         # The analyst's connection still reads the file it opened, without error ...
         assert analyst.execute("select count(*) from marts.indicator_values").fetchone()[0] == rows
     finally:
@@ -164,9 +224,11 @@ def test_killed_while_publishing_then_a_rerun_with_an_analyst_reading(published,
         request,
         side="ours",
         fault="run killed (SIGKILL) while publishing",
-        injected="child run killed after the build's checkpoint, before the atomic rename",
-        expected="published warehouse byte-identical and readable; the rerun succeeds",
-        seen=f"published file unchanged; rerun exit {code}, leftover build discarded",
+        injected="child run killed after the build's checkpoint, before the atomic rename; real "
+        "dagster.yaml",
+        expected="published warehouse byte-identical and readable; the rerun recovers and "
+        "completes",
+        seen=f"published file unchanged; {recovered}",
     )
     reliability_row(
         request,
@@ -174,7 +236,41 @@ def test_killed_while_publishing_then_a_rerun_with_an_analyst_reading(published,
         fault="an analyst holds a read-only connection during a run",
         injected="duckdb.connect(published, read_only=True) open across `ontcijferd run`",
         expected="no error on either side; the analyst reads the old file until reconnecting",
-        seen=f"run exit {code}; analyst still read {rows} rows; new connection sees the new run",
+        seen=f"analyst still read {rows} rows; new connection sees the new run",
+    )
+
+
+@pytest.mark.parametrize(
+    ("point", "signum"), [("dbt", signal.SIGTERM), ("load", signal.SIGINT)], ids=["term", "int"]
+)
+def test_a_signal_stops_a_run_promptly(published, tmp_path, request, point, signum):
+    """SIGTERM during dbt, SIGINT (Ctrl-C) while a step hangs: the run stops within seconds."""
+    before = published.read_bytes()
+    child, output = start_child(point, tmp_path)
+    sent = time.monotonic()
+    child.send_signal(signum)
+    try:
+        code = child.wait(timeout=20)
+    finally:
+        child.kill()
+    took = time.monotonic() - sent
+    stopped = code
+    assert stopped == 128 + signum
+    [line] = [line for line in output.read_text().splitlines() if " stopped (" in line]
+    assert signal.Signals(signum).name in line and "marked canceled" in line
+    assert published.read_bytes() == before
+    assert runs_by_status(tmp_path)[child_run_id(output)] == "CANCELED"
+    code, out = run_here()
+    assert code == EXIT_OK and "published:" in out, out
+    name = signal.Signals(signum).name
+    reliability_row(
+        request,
+        side="ours",
+        fault=f"{name} to a running run ({'during dbt' if point == 'dbt' else 'a step hanging'})",
+        injected=f"{name} sent to a child `ontcijferd run --all`",
+        expected=f"exit {128 + signum} within seconds, run marked canceled, published warehouse "
+        "unchanged, the next run completes",
+        seen=f"exit {stopped} after {took:.0f} s: {line.strip()}",
     )
 
 
