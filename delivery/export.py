@@ -17,6 +17,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from lifecycle.warehouse import damage, trusted_publication
+
 FORMATS = ("csv", "xlsx", "parquet")
 LICENCE = "Bron: CBS (CC BY 4.0); bewerking Overijssel Ontcijferd"
 STATUS_LEGEND = {
@@ -45,9 +47,18 @@ class Extract:
 
 
 def open_published(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published warehouse, once it is known to be sound."""
     if not path.is_file():
         raise NoWarehouseError(
             f"No published warehouse at {path}: run `make run` (or `ontcijferd run`) first."
+        )
+    broken = damage(path)
+    if broken:
+        raise NoWarehouseError(
+            f"The published warehouse {path} is damaged ({broken}): run `ontcijferd run` to "
+            "rebuild it"
+            + (" from the last good publication" if trusted_publication(path) else "")
+            + "."
         )
     return duckdb.connect(str(path), read_only=True)
 

@@ -17,11 +17,13 @@ import duckdb
 
 from lifecycle.warehouse import (
     LoadedRelease,
+    damage,
     has_table,
     load_raw_table,
     loaded_columns,
     loaded_release,
     loaded_releases,
+    trusted_publication,
 )
 from sources.config import REPO_ROOT, Settings, cbs_source
 from sources.custom import CUSTOM_SOURCES, releases
@@ -125,11 +127,14 @@ class RefreshPlan:
     tables: dict[str, Decision] = field(default_factory=dict)
     custom_changed: list[str] = field(default_factory=list)
     code_changed: bool = False
+    # Why the published file itself must be replaced (damaged or missing), if it must.
+    repair: str | None = None
 
     @property
     def nothing_new(self) -> bool:
         return (
             self.published
+            and self.repair is None
             and not self.code_changed
             and not self.custom_changed
             and not any(d.load for d in self.tables.values())
@@ -137,8 +142,9 @@ class RefreshPlan:
 
     def summary(self) -> list[str]:
         if not self.published:
-            return ["no published warehouse yet: everything is loaded"]
-        lines = [f"{t}: {d.reason}" for t, d in sorted(self.tables.items()) if d.load]
+            return [self.repair or "no published warehouse yet: everything is loaded"]
+        lines = [self.repair] if self.repair else []
+        lines += [f"{t}: {d.reason}" for t, d in sorted(self.tables.items()) if d.load]
         lines += [f"custom files changed: {s}" for s in self.custom_changed]
         if self.code_changed:
             lines.append("the dbt project changed since the last publication")
@@ -148,18 +154,42 @@ class RefreshPlan:
         ]
 
 
+def _repair(published: Path, origin: Path | None) -> str | None:
+    """Why the published file must be replaced although nothing else may be new."""
+    if origin == published:
+        return None
+    broken = damage(published)
+    what = (
+        f"the published warehouse {published} is damaged ({broken})"
+        if broken
+        else f"the published warehouse {published} is missing"
+    )
+    if origin is None:
+        return (
+            f"{what} and no last good copy is left: everything is loaded anew, and the value "
+            "history starts again"
+        )
+    return f"{what}: it is rebuilt from the last good publication ({origin}), history included"
+
+
 def plan_refresh(settings: Settings) -> RefreshPlan:
     """Compare what the source offers now with what the published warehouse holds."""
     published: Path = settings.warehouse_path
-    if not published.exists():
-        return RefreshPlan(published=False)
+    origin = trusted_publication(published)
+    repair = _repair(published, origin) if published.exists() or origin else None
+    if origin is None:
+        return RefreshPlan(published=False, repair=repair)
     source = cbs_source(settings)
     scope = scope_for(settings, source.fetch(REGISTRY[CURRENT_REGION_TABLE], None).data)
-    con = duckdb.connect(str(published), read_only=True)
+    con = duckdb.connect(str(origin), read_only=True)
     try:
         held = warehouse_inputs(con)
         loaded = loaded_releases(con)
-        plan = RefreshPlan(published=True, code_changed=held["code"] != code_fingerprint(settings))
+        plan = RefreshPlan(
+            published=True,
+            code_changed=held["code"] != code_fingerprint(settings),
+            repair=repair,
+        )
         for table in REGISTRY.values():
             plan.tables[table.table_id] = decide(
                 loaded.get(table.table_id),

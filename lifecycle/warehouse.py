@@ -5,6 +5,11 @@ A run never writes the published file. It copies the last published warehouse in
 writes there, and `publish()` renames it over the published file only after every blocking
 check passed. Analysts holding the published file open read-only keep reading the old file
 and are never blocked; a failed or killed run leaves the published file untouched.
+
+Each publication records its SHA-256 beside the file (`ontcijferd.duckdb.sha256`) and keeps a
+copy as the last good publication (`.last_good/`). A published file that no longer matches its
+checksum (truncated, overwritten, changed outside a run) is never trusted: the next run starts
+from the last good copy — so the value history survives — and publishes again.
 No Dagster imports: the CLI, the tests and Dagster assets share this module.
 """
 
@@ -13,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -30,6 +36,75 @@ from sources.tabledata import CbsDataError, CbsTableData
 
 class WarehouseBusyError(RuntimeError):
     """Another run holds the warehouse build lock."""
+
+
+def checksum_file(warehouse: Path) -> Path:
+    return warehouse.with_name(warehouse.name + ".sha256")
+
+
+def last_good_path(published: Path) -> Path:
+    """The copy of the last publication, kept beside the published file."""
+    return published.parent / ".last_good" / published.name
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def damage(warehouse: Path) -> str | None:
+    """Why the warehouse file at `warehouse` cannot be trusted; None if it is sound (or absent).
+
+    The checksum recorded at publication decides; a file published before checksums were
+    recorded must at least open and answer for its main tables.
+    """
+    if not warehouse.exists():
+        return None
+    recorded = checksum_file(warehouse)
+    if recorded.is_file():
+        if _sha256(warehouse) != recorded.read_text(encoding="utf-8").split()[0]:
+            return (
+                f"its contents differ from the checksum recorded at publication ({recorded.name})"
+                ": truncated, overwritten or changed outside a run"
+            )
+        return None
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            for table in ("marts.indicator_values", "raw.cbs_releases"):
+                con.execute(f"select count(*) from {table}").fetchone()
+        finally:
+            con.close()
+    except duckdb.Error as err:
+        return f"DuckDB cannot read it: {str(err).splitlines()[0]}"
+    return None
+
+
+def trusted_publication(published: Path) -> Path | None:
+    """What a run starts from and compares with: the published warehouse if it is sound, else
+    the last good publication kept beside it, else nothing."""
+    for candidate in (published, last_good_path(published)):
+        if candidate.exists() and damage(candidate) is None:
+            return candidate
+    return None
+
+
+def _write_checksum(warehouse: Path, digest: str, run_id: str) -> None:
+    pending = checksum_file(warehouse).with_suffix(".pending")
+    pending.write_text(f"{digest}  {warehouse.name}  run {run_id}\n", encoding="utf-8")
+    os.replace(pending, checksum_file(warehouse))
+
+
+def _keep_as_last_good(source: Path, published: Path, digest: str, run_id: str) -> None:
+    last_good = last_good_path(published)
+    last_good.parent.mkdir(parents=True, exist_ok=True)
+    copying = last_good.with_suffix(".copying")
+    shutil.copyfile(source, copying)
+    os.replace(copying, last_good)
+    _write_checksum(last_good, digest, run_id)
 
 
 class WarehouseBuild:
@@ -88,9 +163,10 @@ class WarehouseBuild:
     def _reset(self) -> None:
         for leftover in (self.path, self.path.with_suffix(".duckdb.wal")):
             leftover.unlink(missing_ok=True)
+        origin = trusted_publication(self.published)
         try:
-            if self.published.exists():
-                shutil.copyfile(self.published, self.path)
+            if origin is not None:
+                shutil.copyfile(origin, self.path)
             self._marker.write_text(self.run_id)
         except OSError as err:
             raise OSError(
@@ -107,11 +183,18 @@ class WarehouseBuild:
             con.close()  # always: a connection left open keeps the file locked for dbt
 
     def publish(self) -> Path:
-        """Checkpoint the build and atomically replace the published warehouse with it."""
+        """Checkpoint the build, keep a copy as the last good publication, then atomically
+        replace the published warehouse with it and record its checksum.
+
+        A kill between the rename and the checksum leaves a file whose checksum does not match:
+        the next run then starts from the last good copy, which is already this build.
+        """
         with self.connect() as con:
             con.execute("checkpoint")
-        self.published.parent.mkdir(parents=True, exist_ok=True)
+        digest = _sha256(self.path)
+        _keep_as_last_good(self.path, self.published, digest, self.run_id)
         os.replace(self.path, self.published)
+        _write_checksum(self.published, digest, self.run_id)
         dir_fd = os.open(self.published.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
@@ -121,7 +204,15 @@ class WarehouseBuild:
         return self.published
 
     def discard(self) -> None:
-        """Drop the build (nothing to publish); the published warehouse is left as it is."""
+        """Drop the build (nothing to publish); the published warehouse is left as it is.
+
+        A sound publication from before checksums were recorded gets its checksum and last
+        good copy now.
+        """
+        if not checksum_file(self.published).exists() and trusted_publication(self.published):
+            digest = _sha256(self.published)
+            _keep_as_last_good(self.published, self.published, digest, self.run_id)
+            _write_checksum(self.published, digest, self.run_id)
         for leftover in (self.path, self.path.with_suffix(".duckdb.wal")):
             leftover.unlink(missing_ok=True)
         self._marker.unlink(missing_ok=True)

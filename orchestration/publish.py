@@ -8,6 +8,7 @@ import dagster as dg
 import duckdb
 
 from lifecycle.refresh import record_publication, warehouse_inputs
+from lifecycle.warehouse import damage
 from orchestration.resources import WAREHOUSE_POOL, OntcijferdRun
 from orchestration.transform import mart_names
 
@@ -34,12 +35,16 @@ def publish(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun, marts:
 
     A build made from exactly what the published warehouse already holds (same CBS releases,
     custom files and code) is not republished: analysts' file and its checksum stay as they are.
+    A damaged published warehouse is always replaced.
     """
     settings = ontcijferd.settings
     with ontcijferd.build.connect() as con:
         record_publication(con, settings, context.run.run_id)
         built_from = warehouse_inputs(con)
-    if settings.warehouse_path.exists():
+    broken = damage(settings.warehouse_path)
+    if broken:
+        context.log.warning("The published warehouse is damaged (%s): publishing anew", broken)
+    elif settings.warehouse_path.exists():
         published = duckdb.connect(str(settings.warehouse_path), read_only=True)
         try:
             held = warehouse_inputs(published)

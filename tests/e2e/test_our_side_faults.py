@@ -330,3 +330,75 @@ def test_read_only_warehouse_folder_is_a_clear_error(published, tmp_path, monkey
         expected="exit 1 naming the folder; the published warehouse unchanged",
         seen=line.strip(),
     )
+
+
+def delivery(*argv: str) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), redirect_stdout(io.StringIO()):
+        code = main(list(argv))
+    return code, err.getvalue().strip()
+
+
+def history_rows(path: Path) -> tuple[int, int]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return (
+            con.execute("select count(*) from meta.publication").fetchone()[0],
+            con.execute("select count(*) from marts.indicator_value_history").fetchone()[0],
+        )
+    finally:
+        con.close()
+
+
+def test_a_damaged_or_deleted_warehouse_is_rebuilt_with_its_history(published, tmp_path, request):
+    code, out = run_here()  # a publication with a checksum and a last good copy
+    assert code == EXIT_OK and "published:" in out, out
+    publications, history = history_rows(published)
+    assert publications == 2
+
+    # Truncated, as a full disk or a bad copy leaves it: nothing trusts it.
+    with open(published, "r+b") as file:
+        file.truncate(published.stat().st_size // 2)
+    messages = {}
+    for command in (
+        ["indicators"],
+        ["export", "bevolking_totaal", "--out", str(tmp_path / "x")],
+        ["report", "--out", str(tmp_path / "site")],
+    ):
+        code, messages[command[0]] = delivery(*command)
+        assert code == 4, messages[command[0]]
+        assert (
+            "is damaged" in messages[command[0]] and "run `ontcijferd run`" in messages[command[0]]
+        )
+        assert "Traceback" not in messages[command[0]]
+    code, out = run_here()
+    assert code == EXIT_OK, out
+    [repair] = [line for line in out.splitlines() if "is damaged" in line]
+    assert "rebuilt from the last good publication" in repair
+    assert history_rows(published)[0] == publications + 1  # history survived
+    assert history_rows(published)[1] >= history
+    assert delivery("indicators")[0] == EXIT_OK
+
+    # Deleted: the last good copy beside it brings the history back.
+    published.unlink()
+    code, out = run_here()
+    assert code == EXIT_OK, out
+    assert any("is missing: it is rebuilt from the last good" in line for line in out.splitlines())
+    assert history_rows(published)[0] == publications + 2
+    reliability_row(
+        request,
+        side="ours",
+        fault="published warehouse truncated",
+        injected="the published file cut to half its size",
+        expected="indicators/export/report exit 4 naming the damage; `run` rebuilds from the "
+        "last good publication, history kept",
+        seen=f"{messages['indicators']} | run: {repair.strip()}",
+    )
+    reliability_row(
+        request,
+        side="ours",
+        fault="published warehouse deleted",
+        injected="the published file removed",
+        expected="`run` rebuilds from the last good publication; history kept",
+        seen=f"publications recorded: {publications} before, {publications + 2} after two rebuilds",
+    )
