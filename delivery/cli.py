@@ -116,6 +116,8 @@ def run(args: argparse.Namespace) -> int:
     options = {"ONTCIJFERD_REFRESH": "all"} if args.all else {}
     if args.accept_schema:
         options["ONTCIJFERD_ACCEPT_SCHEMA"] = ",".join(args.accept_schema)
+    if args.accept_change:
+        options["ONTCIJFERD_ACCEPT_CHANGES"] = ",".join(args.accept_change)
     # The options hold for this run only: the run's settings and resources get them.
     return _run(load_settings({**os.environ, **options}), options)
 
@@ -208,6 +210,8 @@ def _run(settings: Settings, options: dict[str, str]) -> int:
         # disk or unwritable folder): print our message for each.
         if event.is_step_failure or event.event_type_value == "RESOURCE_INIT_FAILURE":
             error = event.event_specific_data.error
+            if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
+                continue  # the failed check is listed above with its own message
             where = f"STEP FAILED {event.step_key}" if event.step_key else "RUN NOT STARTED"
             print(f"  {where}: {root_cause(error)}")
             busy = busy or (error is not None and error.cls_name == "WarehouseBusyError")
@@ -228,6 +232,15 @@ def _run(settings: Settings, options: dict[str, str]) -> int:
         print(f"Not republished ({published['reason'].value}): {settings.warehouse_path}")
         return EXIT_OK
     print(f"published: {settings.warehouse_path}")
+    loaded = sorted(
+        e.materialization.metadata["cbs_table_id"].value
+        for e in materialized
+        if "action" in e.materialization.metadata
+        and e.materialization.metadata["action"].value == "loaded"
+    )
+    print("changes since the last publication:")
+    print(f"  CBS tables loaded: {len(loaded)}" + (f" ({', '.join(loaded)})" if loaded else ""))
+    print("\n".join(f"  {line}" for line in published["changes"].value))
     print("indicators published:")
     print("\n".join(_published_summary(settings.warehouse_path)))
     return EXIT_OK
@@ -332,6 +345,14 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         metavar="TABLE_ID",
         help="load these tables although CBS changed their columns (after review)",
+    )
+    running.add_argument(
+        "--accept-change",
+        nargs="+",
+        default=[],
+        metavar="INDICATOR",
+        help="publish these indicators' implausible changes (after checking the source), "
+        "for this run only; `all` accepts every one",
     )
     running.set_defaults(handler=run)
     commands.add_parser(

@@ -7,12 +7,16 @@
   (the YAML and `dbt_project/tests/`; run by `dbt build`, checks on their model);
 - Great Expectations: the published contract of the marts users query (value sets, ranges,
   plausible change), blocking: a failure stops the publish step. Its results are kept for the
-  report's Datakwaliteit page.
+  report's Datakwaliteit page;
+- plausible change against the last publication (lifecycle/plausibility.py): revisions and new
+  periods beyond what the series can do, blocking until the data team accepts them.
 """
 
 import dagster as dg
 
 from lifecycle.expectations import MART_SUITES, failure_message, record_outcomes, run_suite
+from lifecycle.plausibility import compare
+from lifecycle.warehouse import trusted_publication
 from orchestration.ingest import raw_asset_key
 from orchestration.resources import OntcijferdRun
 from sources.contracts import contract_failures
@@ -78,5 +82,38 @@ def mart_expectations_check(mart: str) -> dg.AssetChecksDefinition:
     return _check
 
 
+@dg.asset_check(
+    asset=dg.AssetKey(["marts", "indicator_values"]),
+    name="plausible_change",
+    blocking=True,
+    description="Every value compared with the published one and with its own series "
+    "(lifecycle/plausibility.py): a revision or a new period beyond plausible change blocks "
+    "publication until accepted with `ontcijferd run --accept-change`.",
+)
+def plausible_change_check(ontcijferd: OntcijferdRun) -> dg.AssetCheckResult:
+    settings = ontcijferd.settings
+    with ontcijferd.build.connect() as con:
+        report = compare(con, trusted_publication(settings.warehouse_path))
+    blocking = report.blocking_message(settings.accept_changes)
+    accepted = [
+        c.describe()
+        for c in report.implausible()
+        if {c.indicator_id, "all"} & settings.accept_changes
+    ]
+    return dg.AssetCheckResult(
+        passed=blocking is None,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=blocking
+        or f"{len(report.revisions)} revision(s), {len(report.new_periods)} new value(s): "
+        "all plausible"
+        + (f" or accepted ({len(accepted)})" if accepted else ""),
+        metadata={
+            "revisions": len(report.revisions),
+            "new_periods": len(report.new_periods),
+            "accepted": dg.MetadataValue.json(accepted),
+        },
+    )
+
+
 raw_checks = [raw_contract_check(t) for t in REGISTRY.values()]
-mart_checks = [mart_expectations_check(m) for m in MART_SUITES]
+mart_checks = [*(mart_expectations_check(m) for m in MART_SUITES), plausible_change_check]

@@ -36,6 +36,9 @@ class Settings:
     refresh: str = "changed"
     # Tables whose changed columns (new, renamed or dropped by CBS) the data team has reviewed.
     accept_schema: frozenset[str] = frozenset()
+    # Indicators whose implausible changes the data team accepts for this run (lifecycle/
+    # plausibility.py); "all" accepts every one.
+    accept_changes: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.source not in ("snapshot", "live"):
@@ -74,6 +77,10 @@ def _resolve(path: str | Path) -> Path:
     return p if p.is_absolute() else REPO_ROOT / p
 
 
+def _names(listed: str) -> frozenset[str]:
+    return frozenset(name.strip() for name in listed.split(",") if name.strip())
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     config_path = _resolve(env.get("ONTCIJFERD_CONFIG", DEFAULT_CONFIG))
@@ -93,9 +100,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         custom_dir=_resolve(env.get("ONTCIJFERD_CUSTOM_DIR", "sources/custom")),
         live=live,
         refresh=env.get("ONTCIJFERD_REFRESH", "changed"),
-        accept_schema=frozenset(
-            t.strip() for t in env.get("ONTCIJFERD_ACCEPT_SCHEMA", "").split(",") if t.strip()
-        ),
+        accept_schema=_names(env.get("ONTCIJFERD_ACCEPT_SCHEMA", "")),
+        accept_changes=_names(env.get("ONTCIJFERD_ACCEPT_CHANGES", "")),
     )
     return settings
 

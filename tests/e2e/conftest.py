@@ -1,13 +1,17 @@
 """The end-to-end warehouse: the `nightly` job on the embedded snapshot, built once per session."""
 
+import contextlib
+import io
 import shutil
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
 
+from delivery.cli import main
 from lifecycle.expectations import MART_SUITES, failure_message, run_suite
-from sources.config import load_settings
+from sources.config import REPO_ROOT, load_settings
 
 
 def run_nightly(overrides: dict[str, str]) -> dg.ExecuteInProcessResult:
@@ -96,3 +100,56 @@ def dbt_test_rows(con, dbt_singular_tests, name: str) -> list[dict]:
     """The rows a dbt singular test returns on `con` (a test fails when it returns any)."""
     frame = con.execute(dbt_singular_tests[name]).df()
     return frame.to_dict("records")
+
+
+# A published warehouse to run `ontcijferd run` against, with the real Dagster configuration.
+
+
+def real_dagster_home(home: Path) -> Path:
+    """The project's dagster.yaml (run queue and pool limits included), storing under `home`."""
+    config = (REPO_ROOT / "dagster.yaml").read_text(encoding="utf-8")
+    (home / "dagster.yaml").write_text(config.replace(".dagster_home", str(home / ".dagster_home")))
+    return home
+
+
+@pytest.fixture
+def published(warehouse_path, tmp_path, monkeypatch) -> Path:
+    """A copy of the end-to-end warehouse as the last good publication, built by older code
+    (its recorded code checksum differs), so that a run really republishes."""
+    path = tmp_path / "warehouse" / "ontcijferd.duckdb"
+    path.parent.mkdir()
+    shutil.copyfile(warehouse_path, path)
+    con = duckdb.connect(str(path))
+    con.execute("update meta.publication set code_fingerprint = 'older-code'")
+    con.close()
+    monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(path))
+    monkeypatch.setenv("ONTCIJFERD_SOURCE", "snapshot")
+    monkeypatch.setenv("DAGSTER_HOME", str(real_dagster_home(tmp_path)))
+    return path
+
+
+def runs_by_status(home: Path) -> dict[str, str]:
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        return {r.run_id: r.status.value for r in instance.get_runs()}
+
+
+def readable(path: Path) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("select count(*) from marts.indicator_values").fetchone()[0]
+    finally:
+        con.close()
+
+
+def run_here(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["run", *args])
+    return code, out.getvalue()
+
+
+def delivery(*argv: str) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(list(argv))
+    return code, err.getvalue().strip()

@@ -12,23 +12,21 @@ applies as in production: a killed run's claim on it must not wedge the next run
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from contextlib import redirect_stdout
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
 
-from delivery.cli import EXIT_BUSY, EXIT_OK, EXIT_RUN_FAILED, main
+from delivery.cli import EXIT_BUSY, EXIT_OK, EXIT_RUN_FAILED
 from sources.config import REPO_ROOT
 from tests.conftest import reliability_row
+from tests.e2e.conftest import delivery, readable, run_here, runs_by_status
 
 # The child: `ontcijferd run --all`, pausing (for the kill) after the first table is loaded
 # into the build, or after the build is checkpointed and just before the atomic rename.
@@ -60,49 +58,6 @@ else:
 from delivery.cli import main
 sys.exit(main(["run", "--all"]))
 """
-
-
-def real_dagster_home(home: Path) -> Path:
-    """The project's dagster.yaml (run queue and pool limits included), storing under `home`."""
-    config = (REPO_ROOT / "dagster.yaml").read_text(encoding="utf-8")
-    (home / "dagster.yaml").write_text(config.replace(".dagster_home", str(home / ".dagster_home")))
-    return home
-
-
-@pytest.fixture
-def published(warehouse_path, tmp_path, monkeypatch) -> Path:
-    """A copy of the end-to-end warehouse as the last good publication, built by older code
-    (its recorded code checksum differs), so that a run really republishes."""
-    path = tmp_path / "warehouse" / "ontcijferd.duckdb"
-    path.parent.mkdir()
-    shutil.copyfile(warehouse_path, path)
-    con = duckdb.connect(str(path))
-    con.execute("update meta.publication set code_fingerprint = 'older-code'")
-    con.close()
-    monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(path))
-    monkeypatch.setenv("ONTCIJFERD_SOURCE", "snapshot")
-    monkeypatch.setenv("DAGSTER_HOME", str(real_dagster_home(tmp_path)))
-    return path
-
-
-def runs_by_status(home: Path) -> dict[str, str]:
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        return {r.run_id: r.status.value for r in instance.get_runs()}
-
-
-def readable(path: Path) -> int:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute("select count(*) from marts.indicator_values").fetchone()[0]
-    finally:
-        con.close()
-
-
-def run_here(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    with redirect_stdout(out):
-        code = main(["run", *args])
-    return code, out.getvalue()
 
 
 def start_child(point: str, tmp_path: Path) -> tuple[subprocess.Popen, Path]:
@@ -330,13 +285,6 @@ def test_read_only_warehouse_folder_is_a_clear_error(published, tmp_path, monkey
         expected="exit 1 naming the folder; the published warehouse unchanged",
         seen=line.strip(),
     )
-
-
-def delivery(*argv: str) -> tuple[int, str]:
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), redirect_stdout(io.StringIO()):
-        code = main(list(argv))
-    return code, err.getvalue().strip()
 
 
 def history_rows(path: Path) -> tuple[int, int]:

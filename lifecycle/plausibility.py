@@ -1,0 +1,249 @@
+"""Plausibility of change: what a run would publish, compared with what is published now.
+
+Every check elsewhere asks whether a figure can be true (a share between 0 and 100, parts that
+sum to the whole). This one asks whether the *change* is believable: a release in which someone
+typed `25.119` for 25,119 passes every range and identity, yet Overijssel's export falls by
+99.9 %. Two rules, with their thresholds here and nowhere else:
+
+- a **revision** of a published value (same indicator, region, category and period) beyond what
+  CBS revisions do;
+- a **new period** whose change from the period before is far outside the series' own history
+  of changes.
+
+An implausible change blocks publication (a blocking Dagster check on marts.indicator_values)
+until the data team accepts it for that run: `ontcijferd run --accept-change <indicator>`.
+The same comparison gives the run summary its list of revised values and new periods.
+No Dagster imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from lifecycle.expectations import COUNT_UNITS
+
+# Revisions. CBS revises provisional figures by a few per cent at most (population well under
+# 1 %, the housing stock and export a few per cent; StatLine's largest regular revisions are of
+# youth-care percentages, by tenths of a point). A fifth is far beyond that and still well
+# short of the typing and unit errors that matter (a factor 1,000 or 1,000,000, a doubled file).
+REVISION_RELATIVE = 0.20
+# Percentages move in points, not relative to themselves: 5 points is ten times CBS's usual
+# revision of a youth-care or income share.
+REVISION_POINTS = 5.0
+# Small counts (demolitions in a small gemeente: 3 → 10) swing by large fractions for real;
+# a count must also move by at least this many units to be implausible.
+COUNT_FLOOR = 100.0
+# New periods. A change more than this many times the largest change the series has had between
+# earlier periods — and beyond the revision thresholds above — is implausible; a series needs
+# this many earlier changes before its history says anything.
+JUMP_FACTOR = 3.0
+MIN_HISTORY = 3
+
+KEY = ["indicator_id", "region_code", "categorie", "period_type"]
+SHOWN = 10  # implausible changes named in a message; the rest are counted
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # "revision" or "new period"
+    indicator_id: str
+    region_code: str
+    region_name: str
+    categorie: str | None
+    period: str
+    old_value: float | None
+    new_value: float | None
+    unit: str
+    implausible: bool
+    why: str
+
+    def describe(self) -> str:
+        what = f"{self.indicator_id} {self.region_code} ({self.region_name})"
+        if self.categorie:
+            what += f" {self.categorie}"
+        return f"{what} {self.period}: {_number(self.old_value)} → {_number(self.new_value)}" + (
+            f" {self.unit}" if self.unit else ""
+        )
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    revisions: list[Change]
+    new_periods: list[Change]
+
+    def implausible(self, accepted: Iterable[str] = ()) -> list[Change]:
+        accepted = set(accepted)
+        return [
+            c
+            for c in [*self.revisions, *self.new_periods]
+            if c.implausible and c.indicator_id not in accepted and "all" not in accepted
+        ]
+
+    def blocking_message(self, accepted: Iterable[str] = ()) -> str | None:
+        changes = self.implausible(accepted)
+        if not changes:
+            return None
+        shown = "; ".join(f"{c.kind} {c.describe()} ({c.why})" for c in changes[:SHOWN])
+        more = f"; and {len(changes) - SHOWN} more" if len(changes) > SHOWN else ""
+        ids = " ".join(sorted({c.indicator_id for c in changes}))
+        return (
+            f"{len(changes)} implausible change(s) not published: {shown}{more}. Check the "
+            f"source; if the figures are right, accept them with "
+            f"`ontcijferd run --accept-change {ids}`"
+        )
+
+    def summary(self, largest: int = 5) -> list[str]:
+        """The run summary's lines: revised values (the largest few) and new periods."""
+        lines = [f"values revised since the last publication: {len(self.revisions)}"]
+        ranked = sorted(self.revisions, key=_size, reverse=True)
+        lines += [f"  {c.describe()}" for c in ranked[:largest]]
+        periods = sorted({c.period for c in self.new_periods})
+        indicators = sorted({c.indicator_id for c in self.new_periods})
+        lines.append(
+            f"new periods: {len(self.new_periods)} values"
+            + (
+                f" ({', '.join(periods[:6])}{' …' if len(periods) > 6 else ''}) in "
+                f"{len(indicators)} indicator(s)"
+                if self.new_periods
+                else ""
+            )
+        )
+        return lines
+
+
+def _number(value: float | None) -> str:
+    if value is None or pd.isna(value):
+        return "leeg"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+def _size(change: Change) -> float:
+    old, new = change.old_value, change.new_value
+    if old is None or new is None or pd.isna(old) or pd.isna(new):
+        return float("inf")
+    if change.unit == "%":
+        return abs(new - old) / 100
+    return abs(new - old) / max(abs(old), 1e-9)
+
+
+def _beyond_threshold(unit: str, old: float, new: float) -> str | None:
+    """Why a move from `old` to `new` is beyond what a revision can be, else None."""
+    if unit == "%":
+        points = abs(new - old)
+        return (
+            f"{points:.1f} points; more than {REVISION_POINTS:g} is implausible"
+            if (points > REVISION_POINTS)
+            else None
+        )
+    if unit in COUNT_UNITS and abs(new - old) < COUNT_FLOOR:
+        return None
+    if old == 0:
+        return None if new == 0 else "from zero"
+    relative = (new - old) / abs(old)
+    if abs(relative) > REVISION_RELATIVE:
+        return f"{relative:+.1%}; more than ±{REVISION_RELATIVE:.0%} is implausible"
+    return None
+
+
+def _change(unit: str, old: float, new: float) -> float | None:
+    """A step in a series: points for percentages, relative otherwise."""
+    if unit == "%":
+        return new - old
+    return None if old == 0 else (new - old) / abs(old)
+
+
+def _values(con: duckdb.DuckDBPyConnection, catalog: str = "") -> pd.DataFrame:
+    prefix = f"{catalog}." if catalog else ""
+    return con.execute(
+        "select indicator_id, region_code, region_name, categorie, period, period_type, value, "
+        f"unit from {prefix}marts.indicator_values"
+    ).df()
+
+
+def compare(con: duckdb.DuckDBPyConnection, published: Path | None) -> ChangeReport:
+    """The build's marts.indicator_values (on `con`) against the publication at `published`."""
+    if published is None:
+        return ChangeReport([], [])
+    con.execute(f"attach '{published}' as published_before (read_only)")
+    try:
+        old = _values(con, "published_before")
+    finally:
+        con.execute("detach published_before")
+    new = _values(con)
+    for frame in (old, new):
+        frame["categorie"] = frame["categorie"].fillna("")
+    joined = new.merge(
+        old[[*KEY, "period", "value"]],
+        on=[*KEY, "period"],
+        how="left",
+        suffixes=("", "_old"),
+        indicator=True,
+    )
+    revisions = []
+    for row in joined[joined["_merge"] == "both"].itertuples():
+        old_value, new_value = row.value_old, row.value
+        if pd.isna(old_value) and pd.isna(new_value) or old_value == new_value:
+            continue
+        why = (
+            "a published value is now empty"
+            if pd.isna(new_value)
+            else None
+            if pd.isna(old_value)
+            else _beyond_threshold(row.unit, old_value, new_value)
+        )
+        revisions.append(_as_change("revision", row, old_value, new_value, why))
+    held_periods = old.groupby(KEY)["period"].agg(set).to_dict()
+    new_periods = []
+    for key, series in new.sort_values("period").groupby(KEY, sort=False):
+        held = held_periods.get(key)
+        if held is None:
+            continue  # a new series (a new indicator or region): no history to judge it by
+        history: list[float] = []
+        previous = None
+        for row in series.itertuples():
+            step = (
+                None
+                if previous is None or pd.isna(previous) or pd.isna(row.value)
+                else _change(row.unit, previous, row.value)
+            )
+            if row.period not in held:
+                why = None
+                if step is not None and len(history) >= MIN_HISTORY:
+                    largest = max(abs(h) for h in history)
+                    if abs(step) > JUMP_FACTOR * largest and _beyond_threshold(
+                        row.unit, previous, row.value
+                    ):
+                        why = (
+                            f"change {_step_text(row.unit, step)} against at most "
+                            f"{_step_text(row.unit, largest)} between earlier periods"
+                        )
+                new_periods.append(_as_change("new period", row, previous, row.value, why))
+            elif step is not None:
+                history.append(step)
+            previous = row.value
+    return ChangeReport(revisions, new_periods)
+
+
+def _step_text(unit: str, step: float) -> str:
+    return f"{step:+.1f} points" if unit == "%" else f"{step:+.1%}"
+
+
+def _as_change(kind: str, row, old_value, new_value, why: str | None) -> Change:
+    return Change(
+        kind=kind,
+        indicator_id=row.indicator_id,
+        region_code=row.region_code,
+        region_name=row.region_name,
+        categorie=row.categorie or None,
+        period=row.period,
+        old_value=None if old_value is None or pd.isna(old_value) else float(old_value),
+        new_value=None if pd.isna(new_value) else float(new_value),
+        unit=row.unit or "",
+        implausible=why is not None,
+        why=why or "",
+    )
