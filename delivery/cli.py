@@ -6,9 +6,13 @@
     ontcijferd export      indicator rows as csv/xlsx/parquet with a metadata sidecar
     ontcijferd report      the static report (HTML pages with charts) from the warehouse
 
+    ontcijferd regions     region codes, names and levels, and how many indicators have data
+
 Exit codes: 0 success, 1 the run failed (the last good warehouse stays published),
-2 usage error (unknown indicator, region, theme or format), 3 another run is busy,
-4 no published warehouse yet.
+2 usage error (unknown or ambiguous indicator, region, theme, period or format; a bad
+configuration; an --out that cannot be written), 3 another run is busy, 4 no published
+warehouse yet or it is damaged, 5 the export selection has no data. Every failure is one line;
+`--debug` shows the traceback.
 """
 
 from __future__ import annotations
@@ -23,9 +27,9 @@ from pathlib import Path
 
 import duckdb
 
-from sources.config import DBT_EXECUTABLE, REPO_ROOT, Settings, load_settings
+from sources.config import DBT_EXECUTABLE, REPO_ROOT, ConfigError, Settings, load_settings
 
-EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_NO_WAREHOUSE = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_NO_WAREHOUSE, EXIT_EMPTY = 0, 1, 2, 3, 4, 5
 
 
 def _published_summary(path) -> list[str]:
@@ -295,7 +299,9 @@ def export(args: argparse.Namespace) -> int:
 
     with _published() as con:
         data, metadata = extract(con, args.indicators, args.regions, args.period_from, args.to)
-    written = write_extract(data, metadata, args.format, args.out)
+    written = write_extract(data, metadata, args.format, args.out, force=args.force)
+    for missing in metadata["not_available"]:
+        print(f"ontcijferd: warning: {missing}", file=sys.stderr)
     print(f"{written.rows} rows → {written.data_file}")
     if written.metadata_file:
         print(f"metadata → {written.metadata_file}")
@@ -312,23 +318,43 @@ def report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def regions(args: argparse.Namespace) -> int:
+    from delivery.export import regions as list_regions
+
+    with _published() as con:
+        rows = list_regions(con, args.search, args.level)
+    if rows.empty:
+        print(f"ontcijferd: no region matches {args.search!r}", file=sys.stderr)
+        return EXIT_USAGE
+    print(rows.to_string(index=False))
+    return EXIT_OK
+
+
 def _delivery_errors(handler):
-    """Unknown names are usage errors (exit 2); a missing warehouse is exit 4."""
+    """Unknown names are usage errors (exit 2); a missing or damaged warehouse is exit 4; an
+    empty selection exit 5; a folder or file that cannot be written a usage error."""
 
     def wrapped(args: argparse.Namespace) -> int:
-        from delivery.export import DeliveryError, NoWarehouseError
+        from delivery.export import DeliveryError, EmptyExtractError, NoWarehouseError
 
         try:
             return handler(args)
         except DeliveryError as err:
             print(f"ontcijferd: {err}", file=sys.stderr)
-            return EXIT_NO_WAREHOUSE if isinstance(err, NoWarehouseError) else EXIT_USAGE
+            if isinstance(err, NoWarehouseError):
+                return EXIT_NO_WAREHOUSE
+            return EXIT_EMPTY if isinstance(err, EmptyExtractError) else EXIT_USAGE
+        except OSError as err:
+            where = err.filename or getattr(args, "out", "")
+            print(f"ontcijferd: cannot write {where}: {err.strerror or err}", file=sys.stderr)
+            return EXIT_USAGE
 
     return wrapped
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ontcijferd", description=__doc__.splitlines()[0])
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
     commands = parser.add_subparsers(dest="command", required=True)
     running = commands.add_parser(
         "run",
@@ -361,7 +387,9 @@ def main(argv: list[str] | None = None) -> int:
         "(done by `make run` and `make test`)",
     ).set_defaults(handler=prepare)
     listing = commands.add_parser("indicators", help="list the indicator catalog")
-    listing.add_argument("--theme", help="only this theme (bevolking, wonen, jeugdhulp, export)")
+    listing.add_argument(
+        "--theme", help="only this theme, any case (bevolking, wonen, jeugdhulp, armoede, export)"
+    )
     listing.set_defaults(handler=_delivery_errors(indicators))
     exporting = commands.add_parser(
         "export",
@@ -379,14 +407,35 @@ def main(argv: list[str] | None = None) -> int:
     exporting.add_argument("--to", metavar="PERIOD", help="e.g. 2023 (includes 2023H1/H2)")
     exporting.add_argument("--format", choices=("csv", "xlsx", "parquet"), default="csv")
     exporting.add_argument("--out", type=Path, required=True, help="folder to write into")
+    exporting.add_argument("--force", action="store_true", help="replace an existing file")
     exporting.set_defaults(handler=_delivery_errors(export))
     reporting = commands.add_parser(
         "report", help="build the static report (HTML with charts, works offline)"
     )
     reporting.add_argument("--out", type=Path, required=True, help="folder for the site")
     reporting.set_defaults(handler=_delivery_errors(report))
+    finding = commands.add_parser(
+        "regions",
+        help="list regions (code, name, level, indicators with data); search by part of a name",
+    )
+    finding.add_argument("search", nargs="?", help="part of a code, name or alias, e.g. twente")
+    finding.add_argument("--level", help="gemeente, corop, woondeal, provincie, landsdeel, land")
+    finding.set_defaults(handler=_delivery_errors(regions))
     args = parser.parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except ConfigError as err:
+        print(f"ontcijferd: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as err:
+        if args.debug:
+            raise
+        print(
+            f"ontcijferd: {args.command} failed: {type(err).__name__}: {err} "
+            "(`ontcijferd --debug ...` shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_RUN_FAILED
 
 
 if __name__ == "__main__":

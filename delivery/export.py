@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,26 @@ class DeliveryError(ValueError):
 
 
 class NoWarehouseError(DeliveryError):
-    """Nothing has been published yet."""
+    """Nothing has been published yet, or the published warehouse is damaged."""
+
+
+class EmptyExtractError(DeliveryError):
+    """The selection has no rows at all."""
+
+
+# Periods as CBS writes them here: a year, a half year, a quarter or a month.
+PERIOD = re.compile(r"^\d{4}(H[12]|K[1-4]|M(0[1-9]|1[0-2]))?$")
+
+
+def _check_periods(period_from: str | None, period_to: str | None) -> None:
+    for name, value in (("--from", period_from), ("--to", period_to)):
+        if value is not None and not PERIOD.match(value):
+            raise DeliveryError(
+                f"{name} {value!r} is not a period: use a year (2015), half year (2015H1), "
+                "quarter (2015K2) or month (2015M03)"
+            )
+    if period_from and period_to and period_from[:4] > period_to[:4]:
+        raise DeliveryError(f"--from {period_from} is after --to {period_to}")
 
 
 @dataclass(frozen=True)
@@ -68,8 +88,11 @@ def catalog(con: duckdb.DuckDBPyConnection, theme: str | None = None) -> pd.Data
     themes = [
         t for (t,) in con.execute("select distinct theme from marts.indicator_catalog").fetchall()
     ]
-    if theme is not None and theme not in themes:
-        raise DeliveryError(f"Unknown theme {theme!r}{_suggest(theme, themes)}")
+    if theme is not None:
+        matching = [t for t in themes if t.lower() == theme.strip().lower()]
+        if not matching:
+            raise DeliveryError(f"Unknown theme {theme!r}{_suggest(theme.lower(), themes)}")
+        theme = matching[0]
     return con.execute(
         """
         select c.indicator_id, c.title, c.unit, c.theme, c.source_tables,
@@ -100,17 +123,84 @@ def _check_indicators(con: duckdb.DuckDBPyConnection, indicators: Sequence[str])
         )
 
 
+# Names people use for a gemeente that CBS writes otherwise (CBS's name is also accepted).
+ALIASES = {"den haag": "GM0518", "den bosch": "GM0796"}
+LEVEL_NAMES = {
+    "corop": "COROP-gebied",
+    "woondeal": "woondealregio",
+    "provincie": "provincie",
+    "gemeente": "gemeente",
+    "landsdeel": "landsdeel",
+    "land": "land",
+}
+
+
+def _region_keys(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, set[str]], dict[str, tuple]]:
+    """Every way to name a region (code, CBS name, the name without CBS's suffix such as
+    "Hengelo (O.)", a common alias), lower case → the codes it may mean; and code → row."""
+    rows = con.execute(
+        "select region_code, region_name, region_level from marts.dim_region order by 1"
+    ).fetchall()
+    keys: dict[str, set[str]] = {}
+    for code, name, _level in rows:
+        names = {code, name or ""}
+        if name and name.endswith(")") and " (" in name:
+            names.add(name.rsplit(" (", 1)[0])
+        for key in names - {""}:
+            keys.setdefault(key.lower(), set()).add(code)
+    for alias, code in ALIASES.items():
+        keys.setdefault(alias, set()).add(code)
+    return keys, {code: (code, name, level) for code, name, level in rows}
+
+
 def _region_codes(con: duckdb.DuckDBPyConnection, regions: Sequence[str]) -> list[str]:
-    """Region codes or names (any case) → codes; unknown ones are an error with suggestions."""
-    rows = con.execute("select region_code, region_name from marts.dim_region").fetchall()
-    by_key = {code.lower(): code for code, _ in rows} | {
-        name.lower(): code for code, name in rows if name
-    }
-    unknown = [r for r in regions if r.lower() not in by_key]
-    if unknown:
-        names = [name for _, name in rows if name] + [code for code, _ in rows]
-        raise DeliveryError("; ".join(f"Unknown region {r!r}{_suggest(r, names)}" for r in unknown))
-    return [by_key[r.lower()] for r in regions]
+    """Region codes, names or aliases (any case) → codes; unknown or ambiguous names are an
+    error naming the regions that exist."""
+    keys, by_code = _region_keys(con)
+    problems, codes = [], []
+    for region in regions:
+        found = sorted(keys.get(region.strip().lower(), ()))
+        if len(found) == 1:
+            codes.append(found[0])
+        elif found:
+            choices = " or ".join(
+                f"{c} ({LEVEL_NAMES.get(by_code[c][2], by_code[c][2])} {by_code[c][1]})"
+                for c in found
+            )
+            problems.append(f"Region {region!r} is ambiguous: {choices}; use the code")
+        else:
+            near = difflib.get_close_matches(region.lower(), list(keys), n=3, cutoff=0.6)
+            named = sorted({by_code[c][1] for n in near for c in keys[n]})
+            hint = f"; did you mean {', '.join(repr(n) for n in named)}?" if named else ""
+            problems.append(f"Unknown region {region!r}{hint} (`ontcijferd regions` lists them)")
+    if problems:
+        raise DeliveryError("; ".join(problems))
+    return codes
+
+
+def regions(
+    con: duckdb.DuckDBPyConnection, search: str | None = None, level: str | None = None
+) -> pd.DataFrame:
+    """Regions with code, name, level and how many indicators have data for them."""
+    if level is not None and level not in LEVEL_NAMES:
+        raise DeliveryError(f"Unknown level {level!r}; choose one of {', '.join(LEVEL_NAMES)}")
+    codes = None
+    if search:
+        keys, _ = _region_keys(con)
+        needle = search.strip().lower()
+        codes = sorted({c for key, found in keys.items() if needle in key for c in found})
+    return con.execute(
+        """
+        select r.region_code as code, r.region_name as naam, r.region_level as niveau,
+            count(distinct v.indicator_id) as indicatoren_met_data
+        from marts.dim_region r
+        left join marts.indicator_values v using (region_code)
+        where ($codes is null or list_contains($codes, r.region_code))
+          and ($level is null or r.region_level = $level)
+        group by all order by niveau, code
+        """,
+        {"codes": codes, "level": level},
+    ).df()
 
 
 def extract(
@@ -120,8 +210,13 @@ def extract(
     period_from: str | None = None,
     period_to: str | None = None,
 ) -> tuple[pd.DataFrame, dict]:
-    """The tidy rows of marts.indicator_values asked for, and their metadata."""
+    """The tidy rows of marts.indicator_values asked for, and their metadata.
+
+    What was asked for but has no data (an indicator for a region, a period range) is listed
+    under `not_available` in the metadata; nothing at all is an error.
+    """
     _check_indicators(con, indicators)
+    _check_periods(period_from, period_to)
     codes = _region_codes(con, regions) if regions else None
     data = con.execute(
         """
@@ -150,7 +245,22 @@ def extract(
     releases = con.execute(
         "select table_id, title, modified, source_mode from raw.cbs_table_infos order by 1"
     ).df()
+    not_available = [
+        f"{indicator} has no data for {code}"
+        + (f" in {period_from or '…'}–{period_to or '…'}" if period_from or period_to else "")
+        for indicator in indicators
+        for code in (codes or [None])
+        if not (
+            (data["indicator_id"] == indicator) & (code is None or data["region_code"] == code)
+        ).any()
+    ]
+    if data.empty:
+        raise EmptyExtractError(
+            "Nothing to export: " + "; ".join(not_available) + " (`ontcijferd indicators` "
+            "shows each indicator's latest period, `ontcijferd regions` the regions with data)"
+        )
     metadata = {
+        "not_available": not_available,
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "licence": LICENCE,
         "selection": {
@@ -178,15 +288,32 @@ def extract(
     return data, metadata
 
 
-def write_extract(data: pd.DataFrame, metadata: dict, fmt: str, out_dir: Path) -> Extract:
-    """Write the rows and the metadata sidecar (or sheet) into `out_dir`, nowhere else."""
+def file_stem(selection: dict) -> str:
+    """A file name that says what was selected, so two different exports never share one:
+    `bevolking_totaal_PV23_GM0193_2015-2023`. Built from validated ids, codes and periods."""
+    ids, codes = selection["indicators"], selection["regions"]
+    parts = [ids[0] if len(ids) == 1 else f"{ids[0]}_en_{len(ids) - 1}_meer"]
+    if codes != "all":
+        parts.append("_".join(codes) if len(codes) <= 4 else f"{codes[0]}_en_{len(codes) - 1}_meer")
+    if selection["from"] or selection["to"]:
+        parts.append(f"{selection['from'] or 'begin'}-{selection['to'] or 'eind'}")
+    return "_".join(parts)
+
+
+def write_extract(
+    data: pd.DataFrame, metadata: dict, fmt: str, out_dir: Path, force: bool = False
+) -> Extract:
+    """Write the rows and the metadata sidecar (or sheet) into `out_dir`, nowhere else; an
+    existing file is replaced only with `force`."""
     if fmt not in FORMATS:
         raise DeliveryError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise DeliveryError(f"--out {out_dir} is a file, not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
-    ids = metadata["selection"]["indicators"]
-    # Indicator ids are validated against the catalog (lower case, digits, underscores).
-    stem = ids[0] if len(ids) == 1 else f"{ids[0]}_en_{len(ids) - 1}_meer"
+    stem = file_stem(metadata["selection"])
     data_file = out_dir / f"{stem}.{fmt}"
+    if data_file.exists() and not force:
+        raise DeliveryError(f"{data_file} exists already; add --force to replace it")
     frame = data.assign(release_date=data["release_date"].astype("string"))
     if fmt == "csv":
         frame.to_csv(data_file, index=False, encoding="utf-8")

@@ -18,6 +18,8 @@ import altair as alt
 import duckdb
 import pandas as pd
 
+from delivery.export import DeliveryError
+
 PAGES = {  # file → (title, theme)
     "index.html": ("Overijssel Ontcijferd", None),
     "bevolking.html": ("Bevolking", "bevolking"),
@@ -417,6 +419,22 @@ for (const [id, spec] of Object.entries(specs)) {{
 </script></body></html>"""
 
 
+# Marks a folder as an earlier report, which a new report may overwrite.
+REPORT_MARKER = ".ontcijferd-rapport"
+
+
+def check_report_folder(out_dir: Path) -> None:
+    """The report goes into a new or empty folder, or over an earlier report; never over a file
+    or into a folder holding something else."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise DeliveryError(f"--out {out_dir} is a file, not a folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / REPORT_MARKER).exists():
+        raise DeliveryError(
+            f"--out {out_dir} holds files that are not an earlier report; choose a new or "
+            "empty folder"
+        )
+
+
 def build_report(
     con: duckdb.DuckDBPyConnection,
     out_dir: Path,
@@ -425,7 +443,9 @@ def build_report(
 ) -> list[Path]:
     import vl_convert
 
+    check_report_folder(out_dir)
     (out_dir / "assets").mkdir(parents=True, exist_ok=True)
+    (out_dir / REPORT_MARKER).write_text("Gemaakt door `ontcijferd report`.\n", encoding="utf-8")
     (out_dir / "assets" / "vega.js").write_text(vl_convert.javascript_bundle(), encoding="utf-8")
     written = []
     for file, (title, theme) in PAGES.items():

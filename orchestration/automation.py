@@ -21,6 +21,8 @@ nightly_job = dg.define_asset_job(
     job=nightly_job,
     cron_schedule="30 2 * * *",
     execution_timezone="Europe/Amsterdam",
+    # On from the start: a data team that deploys the nightly job expects it to run nightly.
+    default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Every night at 02:30 Amsterdam time, after the previous day's CBS releases; "
     "skipped (no run, nothing republished) when no table has a new release.",
 )

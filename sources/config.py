@@ -24,6 +24,10 @@ DEFAULT_CONFIG = REPO_ROOT / "config" / "ontcijferd.yaml"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
+class ConfigError(ValueError):
+    """The configuration file or an ONTCIJFERD_* variable is not valid (one line for users)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     source: str = "snapshot"
@@ -84,7 +88,26 @@ def _names(listed: str) -> frozenset[str]:
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     config_path = _resolve(env.get("ONTCIJFERD_CONFIG", DEFAULT_CONFIG))
-    raw = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+    try:
+        raw = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+    except OSError as err:
+        raise ConfigError(f"cannot read the configuration {config_path}: {err.strerror}") from err
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise ConfigError(f"{config_path}{where}: invalid YAML ({problem})") from err
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{config_path}: expected settings (key: value), got {raw!r}")
+    try:
+        return _settings(env, raw)
+    except (TypeError, ValueError) as err:
+        raise ConfigError(
+            f"{config_path} (or an ONTCIJFERD_* environment variable): {err}"
+        ) from err
+
+
+def _settings(env, raw: dict) -> Settings:
     scope_raw = dict(raw.get("region_scope") or {})
     for key in ("focus_province", "gemeenten", "corop"):
         if f"ONTCIJFERD_{key.upper()}" in env:

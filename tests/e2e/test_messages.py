@@ -1,0 +1,144 @@
+"""Every user-facing failure is one line with an exit code, and exports say what they could not
+give. Run against the end-to-end warehouse through the real command line entry point."""
+
+from __future__ import annotations
+
+import pytest
+
+from delivery.cli import EXIT_EMPTY, EXIT_OK, EXIT_USAGE
+from tests.conftest import reliability_row
+from tests.e2e.conftest import delivery
+
+
+@pytest.fixture(autouse=True)
+def published_here(warehouse_path, monkeypatch):
+    monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(warehouse_path))
+
+
+CASES = [
+    # (what, argv, environment, exit code, words the one line must hold)
+    (
+        "bogus source",
+        ["run"],
+        {"ONTCIJFERD_SOURCE": "bogus"},
+        EXIT_USAGE,
+        ["source must be 'snapshot' or 'live', got 'bogus'", "ontcijferd.yaml"],
+    ),
+    (
+        "invalid YAML in the configuration",
+        ["prepare"],
+        {"ONTCIJFERD_CONFIG": "{bad}"},
+        EXIT_USAGE,
+        ["bad.yaml line 2, column 1: invalid YAML"],
+    ),
+    (
+        "an ambiguous region name",
+        ["export", "bevolking_totaal", "--regions", "twente", "--out", "{tmp}/x"],
+        {},
+        EXIT_USAGE,
+        ["'twente' is ambiguous: CR12 (COROP-gebied Twente) or WD02"],
+    ),
+    (
+        "an inverted period range",
+        ["export", "bevolking_totaal", "--from", "2020", "--to", "2010", "--out", "{tmp}/x"],
+        {},
+        EXIT_USAGE,
+        ["--from 2020 is after --to 2010"],
+    ),
+    (
+        "a period that is not one",
+        ["export", "bevolking_totaal", "--from", "garbage", "--out", "{tmp}/x"],
+        {},
+        EXIT_USAGE,
+        ["--from 'garbage' is not a period"],
+    ),
+    (
+        "an export selection without data",
+        ["export", "bevolking_index_2002", "--regions", "Zwolle", "--out", "{tmp}/x"],
+        {},
+        EXIT_EMPTY,
+        ["Nothing to export: bevolking_index_2002 has no data for GM0193"],
+    ),
+    (
+        "export --out onto a file",
+        ["export", "bevolking_totaal", "--out", "{tmp}/file"],
+        {},
+        EXIT_USAGE,
+        ["is a file, not a folder"],
+    ),
+    (
+        "report --out onto a file",
+        ["report", "--out", "{tmp}/file"],
+        {},
+        EXIT_USAGE,
+        ["is a file, not a folder"],
+    ),
+    (
+        "report --out into a folder holding other files",
+        ["report", "--out", "{tmp}/other"],
+        {},
+        EXIT_USAGE,
+        ["holds files that are not an earlier report"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "argv", "env", "code", "words"), CASES, ids=[c[0] for c in CASES])
+def test_one_clear_line(what, argv, env, code, words, tmp_path, monkeypatch, request):
+    (tmp_path / "bad.yaml").write_text("source: [snapshot\n")
+    (tmp_path / "file").write_text("not a folder")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("someone's notes")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value.replace("{bad}", str(tmp_path / "bad.yaml")))
+    got, message = delivery(*[a.replace("{tmp}", str(tmp_path)) for a in argv])
+    assert got == code, message
+    assert len(message.splitlines()) == 1 and "Traceback" not in message
+    for word in words:
+        assert word in message
+    reliability_row(
+        request,
+        side="ours (user)",
+        fault=what,
+        injected=f"`ontcijferd {' '.join(argv)}`" + (f" with {env}" if env else ""),
+        expected=f"one line naming the problem, exit {code}",
+        seen=message.replace(str(tmp_path), "<tmp>"),
+    )
+
+
+def test_exports_name_what_is_missing_and_never_overwrite(tmp_path, capsys):
+    argv = [
+        "export",
+        "bevolking_index_2002",
+        "--regions",
+        "Hengelo",
+        "den haag",
+        "PV23",
+        "--from",
+        "2015",
+        "--out",
+        str(tmp_path),
+    ]
+    code, message = delivery(*argv)
+    assert code == EXIT_OK, message
+    # Gemeenten outside the focus province have no index; Hengelo (a focus gemeente) does.
+    assert message == "ontcijferd: warning: bevolking_index_2002 has no data for GM0518 in 2015–…"
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == [
+        "bevolking_index_2002_GM0164_GM0518_PV23_2015-eind.csv",
+        "bevolking_index_2002_GM0164_GM0518_PV23_2015-eind.metadata.json",
+    ]
+    assert "no data for GM0518" in (tmp_path / written[1]).read_text()  # in the metadata
+    code, message = delivery(*argv)
+    assert code == EXIT_USAGE and "exists already; add --force" in message
+    assert delivery(*argv, "--force")[0] == EXIT_OK
+
+
+def test_regions_lists_and_themes_ignore_case(capsys):
+    from delivery.cli import main
+
+    assert main(["regions", "twente"]) == EXIT_OK
+    listed = capsys.readouterr().out
+    assert "CR12" in listed and "WD02" in listed and "GM1735" in listed
+    assert main(["indicators", "--theme", "Wonen"]) == EXIT_OK
+    assert "woningvoorraad" in capsys.readouterr().out
