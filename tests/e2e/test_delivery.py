@@ -34,7 +34,7 @@ def test_csv_export_reads_back_equal_to_the_warehouse(published, warehouse, tmp_
 
 def test_the_metadata_sidecar_says_what_the_numbers_are(published, tmp_path):
     main(["export", "bevolking_totaal", "--regions", "PV23", "--out", str(tmp_path)])
-    metadata = json.loads((tmp_path / "bevolking_totaal.metadata.json").read_text())
+    metadata = json.loads((tmp_path / "bevolking_totaal_PV23.metadata.json").read_text())
     [definition] = metadata["indicators"]
     assert definition["unit"] == "personen" and "1 January" in definition["definition"]
     assert "03759ned" in definition["source_tables"]
@@ -60,7 +60,9 @@ def test_selection_by_region_name_and_period(published, tmp_path):
             str(tmp_path),
         ]
     )
-    rows = pd.read_csv(tmp_path / "jeugdhulp_in_natura_pct.csv", dtype={"period": str})
+    rows = pd.read_csv(
+        tmp_path / "jeugdhulp_in_natura_pct_GM0193_PV23_2023-2023.csv", dtype={"period": str}
+    )
     assert sorted(zip(rows.region_code, rows.period, strict=True)) == [
         ("GM0193", "2023"),
         ("GM0193", "2023H1"),
@@ -90,7 +92,8 @@ def test_unknown_indicator_or_region_is_a_usage_error_with_suggestions(published
     assert main(["export", "bevolkin_totaal", "--out", str(tmp_path)]) == EXIT_USAGE
     assert "did you mean 'bevolking_totaal'" in capsys.readouterr().err
     assert main(["export", "bevolking_totaal", "--regions", "Zwole", "--out", str(tmp_path)]) == 2
-    assert "did you mean 'Zwolle'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "did you mean" in err and "'Zwolle'" in err
     assert main(["indicators", "--theme", "wonn"]) == EXIT_USAGE
     assert list(tmp_path.iterdir()) == []  # nothing written
 

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from delivery.cli import EXIT_OK, EXIT_USAGE, main
-from delivery.export import extract, open_published
+from delivery.export import DeliveryError, extract, open_published, regions
 from sources.config import load_settings
 from tests.conftest import reliability_row
 
@@ -34,19 +34,21 @@ def test_query_and_export_paths_open_the_warehouse_read_only(published, request)
 def test_user_filters_are_parameters_never_sql(published, request):
     hostile = "2015' or '1'='1"
     with open_published(published) as con:
-        rows, _ = extract(con, ["bevolking_totaal"], ["PV23"], period_from=hostile)
-        everything, _ = extract(con, ["bevolking_totaal"], ["PV23"])
-    # Compared as text, the whole string is one value: no period is ≥ it except those after
-    # "2015'" in collation order — nothing like the 'or 1=1' the string tries to inject.
-    assert len(rows) < len(everything)
-    assert all(p >= hostile for p in rows["period"])
+        # A period must look like one before it reaches any query ...
+        with pytest.raises(DeliveryError, match="is not a period") as refused:
+            extract(con, ["bevolking_totaal"], ["PV23"], period_from=hostile)
+        # ... and free text (a region search) is a query parameter: it matches nothing.
+        found = regions(con, "zwolle' or '1'='1")
+        assert len(regions(con, "zwolle")) == 1
+    assert found.empty
     reliability_row(
         request,
         side="security",
         fault="SQL in a user filter",
-        injected=f'export --from "{hostile}"',
-        expected="treated as a value (query parameters), never as SQL",
-        seen=f"{len(rows)} of {len(everything)} rows, each with period >= the literal string",
+        injected=f"export --from \"{hostile}\"; regions \"zwolle' or '1'='1\"",
+        expected="a period that is not a period is refused; search text is a value (query "
+        "parameters), never SQL",
+        seen=f"{refused.value}; the search found {len(found)} regions",
     )
 
 
