@@ -27,3 +27,9 @@ def test_nothing_new_skips_and_new_code_starts_a_run(warehouse_path, tmp_path, m
     request = evaluate(monkeypatch, published)
     assert isinstance(request, dg.RunRequest)
     assert "dbt project changed" in request.tags["ontcijferd/new"]
+
+
+def test_the_schedule_is_on_by_default():
+    """A data team that deploys the nightly job expects it to run at night without a click."""
+    assert nightly_schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    assert nightly_schedule.cron_schedule == "30 2 * * *"
