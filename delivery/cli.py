@@ -244,7 +244,8 @@ def _run(settings: Settings, options: dict[str, str]) -> int:
     )
     print("changes since the last publication:")
     print(f"  CBS tables loaded: {len(loaded)}" + (f" ({', '.join(loaded)})" if loaded else ""))
-    print("\n".join(f"  {line}" for line in published["changes"].value))
+    [plausibility] = [c for c in checks if c.check_name == "plausible_change"]
+    print("\n".join(f"  {line}" for line in plausibility.metadata["changes"].value))
     print("indicators published:")
     print("\n".join(_published_summary(settings.warehouse_path)))
     return EXIT_OK

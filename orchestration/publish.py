@@ -7,9 +7,8 @@ check failed; otherwise the last good warehouse stays published.
 import dagster as dg
 import duckdb
 
-from lifecycle.plausibility import compare
 from lifecycle.refresh import record_publication, warehouse_inputs
-from lifecycle.warehouse import damage, trusted_publication
+from lifecycle.warehouse import damage
 from orchestration.resources import WAREHOUSE_POOL, OntcijferdRun
 from orchestration.transform import mart_names
 
@@ -58,7 +57,6 @@ def publish(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun, marts:
                 metadata={"published": False, "reason": "same releases, files and code"}
             )
     with ontcijferd.build.connect() as con:
-        changes = compare(con, trusted_publication(settings.warehouse_path))
         counts = {m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in marts}
         indicators = con.execute(
             "select indicator_id, count(*) from marts.indicator_values group by 1 order by 1"
@@ -72,6 +70,5 @@ def publish(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun, marts:
             "size_bytes": path.stat().st_size,
             **{f"rows/{m}": n for m, n in counts.items()},
             "indicators": dg.MetadataValue.json(dict(indicators)),
-            "changes": dg.MetadataValue.json(changes.summary()),
         }
     )

@@ -111,6 +111,8 @@ def plausible_change_check(ontcijferd: OntcijferdRun) -> dg.AssetCheckResult:
             "revisions": len(report.revisions),
             "new_periods": len(report.new_periods),
             "accepted": dg.MetadataValue.json(accepted),
+            # The run summary's "changes since the last publication" (delivery/cli.py).
+            "changes": dg.MetadataValue.json(report.summary()),
         },
     )
 

@@ -3,17 +3,15 @@
 Asserts real CBS figures from the snapshot flowing through to the published marts.
 """
 
-import io
 import json
 import shutil
-from contextlib import redirect_stdout
 
 import pytest
 
-from delivery.cli import EXIT_RUN_FAILED, main
+from delivery.cli import EXIT_RUN_FAILED
 from sources.snapshot import SNAPSHOT_DIR
 from tests.conftest import reliability_row
-from tests.e2e.conftest import run_nightly, value
+from tests.e2e.conftest import run_here, run_nightly, value
 
 # Expected region membership (domain documentation, Overijssel's 25 gemeenten).
 WEST = {"GM0148", "GM0160", "GM0166", "GM0175", "GM0180", "GM1708", "GM1896", "GM0193"}
@@ -203,10 +201,8 @@ def test_a_failed_dbt_identity_names_its_rows_in_the_run_summary(
         "DAGSTER_HOME": tmp_path,
     }.items():
         monkeypatch.setenv(name, str(setting))
-    out = io.StringIO()
-    with redirect_stdout(out):
-        code = main(["run"])
-    summary = out.getvalue().splitlines()
+    code, out = run_here()
+    summary = out.splitlines()
     [line] = [ln for ln in summary if ln.strip().startswith("FAILED") and "stock_identity" in ln]
     assert code == EXIT_RUN_FAILED
     assert "FAILED marts/woningvoorraad_mutaties woningvoorraad_stock_identity" in line

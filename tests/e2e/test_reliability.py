@@ -13,10 +13,8 @@ Live mode against the local CBS OData server serving a copy of the embedded snap
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import dagster as dg
@@ -24,10 +22,11 @@ import duckdb
 import pytest
 import yaml
 
-from delivery.cli import EXIT_OK, EXIT_RUN_FAILED, main
+from delivery.cli import EXIT_OK, EXIT_RUN_FAILED
 from sources.snapshot import SNAPSHOT_DIR
 from tests.cbs_server import FAULT_KINDS, CbsODataServer
 from tests.conftest import reliability_row
+from tests.e2e.conftest import run_here
 
 OLD_RELEASE, NEW_RELEASE, OTHERS_RELEASE = (
     "2024-06-27T02:00:00",
@@ -181,10 +180,8 @@ def live_history(warehouse_path, tmp_path_factory):
         (tmp / "dagster_home").mkdir()
 
         def run(label: str) -> None:
-            out = io.StringIO()
-            with redirect_stdout(out):
-                code = main(["run"])
-            outcome[label] = {"code": code, "out": out.getvalue(), "bytes": published.read_bytes()}
+            code, out = run_here()
+            outcome[label] = {"code": code, "out": out, "bytes": published.read_bytes()}
 
         before = published.read_bytes()
         server.broken_tables.update(BROKEN)
