@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from delivery.cli import EXIT_BUSY, EXIT_OK, EXIT_RUN_FAILED
+from delivery.cli import EXIT_BUSY, EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE
 from sources.config import REPO_ROOT
 from tests.conftest import reliability_row
 from tests.e2e.conftest import delivery, readable, run_here, runs_by_status
@@ -349,4 +349,24 @@ def test_a_damaged_or_deleted_warehouse_is_rebuilt_with_its_history(published, t
         injected="the published file removed",
         expected="`run` rebuilds from the last good publication; history kept",
         seen=f"publications recorded: {publications} before, {publications + 2} after two rebuilds",
+    )
+
+
+def test_export_into_a_read_only_folder_is_one_line(warehouse_path, tmp_path, monkeypatch, request):
+    monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(warehouse_path))
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    with mounted("-o", "bind,ro", str(folder), target=folder):
+        code, message = delivery("export", "bevolking_totaal", "--out", str(folder))
+    assert code == EXIT_USAGE, message
+    assert (
+        message == f"ontcijferd: cannot write {folder}/bevolking_totaal.csv: Read-only file system"
+    )
+    reliability_row(
+        request,
+        side="ours (user)",
+        fault="export --out into a read-only folder",
+        injected="the --out folder bind-mounted read-only",
+        expected="one line naming the file and the reason, exit 2",
+        seen=message.replace(str(tmp_path), "<tmp>"),
     )
