@@ -39,15 +39,21 @@ def _published_summary(path) -> list[str]:
             "select v.indicator_id, count(*), min(v.period), max(v.period), "
             "count(distinct v.region_code) from marts.indicator_values v group by 1 order by 1"
         ).fetchall()
-        pyramid = con.execute("select count(*) from marts.bevolking_piramide").fetchone()[0]
+        regions, first, last = con.execute(
+            "select string_agg(distinct region_code, ', ' order by region_code), min(period), "
+            "max(period) from marts.bevolking_piramide"
+        ).fetchone()
     finally:
         con.close()
     width = max((len(r[0]) for r in rows), default=0)
     lines = [f"  {i:<{width}} {n:>6} rows  {lo}–{hi}  {r} regions" for i, n, lo, hi, r in rows]
-    if pyramid == 0:
+    if regions:
+        lines.append(f"  population pyramid (marts.bevolking_piramide): {regions}, {first}–{last}")
+    else:
         lines.append(
-            "  note: marts.bevolking_piramide is empty — the embedded snapshot has no sex × age "
-            "detail for the focus province; live CBS mode (source: live) fills it."
+            "  note: marts.bevolking_piramide is empty — neither CBS 03759ned's sex × age detail "
+            "nor the Eurostat file (sources/custom/bevolking_leeftijdsgroepen/) has a region "
+            "in scope."
         )
     return lines
 
@@ -389,7 +395,9 @@ def main(argv: list[str] | None = None) -> int:
     ).set_defaults(handler=prepare)
     listing = commands.add_parser("indicators", help="list the indicator catalog")
     listing.add_argument(
-        "--theme", help="only this theme, any case (bevolking, wonen, jeugdhulp, armoede, export)"
+        "--theme",
+        help="only this theme, any case (bevolking, wonen, jeugdhulp, armoede, export, "
+        "kerncijfers)",
     )
     listing.set_defaults(handler=_delivery_errors(indicators))
     exporting = commands.add_parser(

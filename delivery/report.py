@@ -27,6 +27,7 @@ PAGES = {  # file → (title, theme)
     "jeugdhulp.html": ("Jeugdhulp", "jeugdhulp"),
     "armoede.html": ("Armoede", "armoede"),
     "export.html": ("Export", "export"),
+    "kerncijfers.html": ("Kerncijfers per gemeente", "kerncijfers"),
     "warehouse.html": ("Het warehouse: tabellen en kolommen", "warehouse"),
     "datakwaliteit.html": ("Datakwaliteit", "datakwaliteit"),
 }
@@ -122,27 +123,69 @@ def _values(con, indicator: str, regions: list[str] | None = None) -> pd.DataFra
     ).df()
 
 
-def _bevolking(con, page: Page, focus: str) -> None:
-    pyramid = con.execute(
-        "select * from marts.bevolking_piramide where region_code = $f", {"f": focus}
+# The year Trendweb compares the population pyramid with ("from pyramid to mushroom").
+PYRAMID_BASE_YEAR = "2000"
+
+
+def _pyramid(con, page: Page, focus: str) -> bool:
+    """Men left, women right, five-year groups as % of the population: the latest year as bars,
+    2000 as an outline (Trendweb's comparison). False when the pyramid has no rows."""
+    frame = con.execute(
+        "select p.*, r.region_name from marts.bevolking_piramide p join marts.dim_region r "
+        "using (region_code) where region_code = $f and period in ($base, (select max(period) "
+        "from marts.bevolking_piramide where region_code = $f)) order by period, geslacht, "
+        "leeftijdsgroep_start",
+        {"f": focus, "base": PYRAMID_BASE_YEAR},
     ).df()
-    if len(pyramid):
-        latest = pyramid["period"].max()
-        frame = pyramid[pyramid["period"] == latest]
-        chart = (
-            alt.Chart(frame, title=f"Bevolkingspiramide {latest}")
-            .mark_bar()
-            .encode(
-                y=alt.Y("leeftijdsgroep:O", sort="descending"),
-                x="aandeel_pct:Q",
-                color="geslacht:N",
-            )
+    if frame.empty:
+        return False
+    latest = frame["period"].max()
+    # Men are drawn to the left: their share is negated for the x position only.
+    frame = _mark_final(frame).assign(
+        positie=frame["aandeel_pct"].where(frame["geslacht"] == "vrouwen", -frame["aandeel_pct"])
+    )
+    # Oldest group on top; an explicit order, as the two layers have different data.
+    groups = frame.sort_values("leeftijdsgroep_start", ascending=False)["leeftijdsgroep"]
+    age = alt.Y("leeftijdsgroep:O", sort=list(groups.unique()), title="leeftijd")
+    share = alt.X(
+        "positie:Q",
+        title="% van de bevolking (mannen links, vrouwen rechts)",
+        axis=alt.Axis(labelExpr="replace(format(abs(datum.value), '.1f'), '.', ',')"),
+    )
+    tooltip = ["period", "geslacht", "leeftijdsgroep", "personen", "aandeel_pct", "status"]
+    bars = (
+        alt.Chart(frame[frame["period"] == latest])
+        .mark_bar()
+        .encode(
+            y=age,
+            x=share,
+            color=alt.Color("geslacht:N", title=f"{latest}"),
+            opacity=_final_opacity(),
+            tooltip=tooltip,
         )
-        _chart(page, "piramide", chart, frame, "% van de bevolking")
-    else:
+    )
+    outline = (
+        alt.Chart(frame[frame["period"] == PYRAMID_BASE_YEAR])
+        .mark_bar(fill=None, stroke="black", strokeWidth=1)
+        .encode(y=age, x=share, tooltip=tooltip)
+    )
+    region = frame["region_name"].iloc[0]
+    chart = (bars + outline).properties(
+        title=f"Bevolkingspiramide {region}: {latest} (vlakken) tegen {PYRAMID_BASE_YEAR} "
+        "(zwarte omlijning)",
+        width=600,
+        height=400,
+    )
+    _chart(page, "piramide", chart, frame, "% van de bevolking")
+    return True
+
+
+def _bevolking(con, page: Page, focus: str) -> None:
+    if not _pyramid(con, page, focus):
         page.parts.append(
-            '<p class="note">Geen bevolkingspiramide: de ingebouwde CBS-snapshot bevat geen '
-            "bevolking naar geslacht × leeftijd voor deze provincie; met live CBS wel.</p>"
+            '<p class="note">Geen bevolkingspiramide: noch CBS 03759ned noch het '
+            "Eurostat-bestand heeft de bevolking naar geslacht en leeftijd voor deze provincie."
+            "</p>"
         )
         ages = con.execute(
             "select * from marts.bevolking_leeftijdsopbouw where region_code = $f "
@@ -241,24 +284,39 @@ def _compared(con, page: Page, indicator: str, title: str) -> None:
         page.parts.append(f'<p class="note">Nog geen cijfers voor {html.escape(title)}.</p>')
         return
     frame = _mark_final(frame)
+    unit = frame["unit"].iloc[0]
     bars = (
         alt.Chart(frame, title=f"{title}, {frame['period'].iloc[0]}")
         .mark_bar()
         .encode(
             y=alt.Y("gemeente:N", sort="-x", title=None),
-            x=alt.X("value:Q", title="%"),
+            x=alt.X("value:Q", title=unit),
             tooltip=["gemeente", "value", "rang"],
         )
     )
-    nederland = alt.Chart(frame).mark_rule(strokeDash=[4, 2]).encode(x="nederland_value:Q")
-    provincie = alt.Chart(frame).mark_rule(color="black").encode(x="provincie_value:Q")
-    _chart(
-        page,
-        indicator,
-        bars + nederland + provincie,
-        frame,
-        "% (stippellijn: Nederland, doorgetrokken lijn: de provincie)",
+    chart = bars + alt.Chart(frame).mark_rule(strokeDash=[4, 2]).encode(x="nederland_value:Q")
+    lines = "stippellijn: Nederland"
+    if frame["provincie_value"].notna().any():
+        chart += alt.Chart(frame).mark_rule(color="black").encode(x="provincie_value:Q")
+        lines += ", doorgetrokken lijn: de provincie"
+    else:
+        lines += "; CBS publiceert hiervan geen provinciecijfer"
+    _chart(page, indicator, chart, frame, f"{unit} ({lines})")
+
+
+def _kerncijfers(con, page: Page) -> None:
+    """The KWB gemeente themes: every gemeente against Nederland, latest edition per theme."""
+    page.parts.append(
+        '<p class="note">Uit de Kerncijfers wijken en buurten (KWB) van CBS, per gemeente en '
+        "voor Nederland; het jaar is het KWB-editiejaar. KWB geeft geen provinciecijfers en het "
+        "warehouse berekent er geen (een gemiddelde van gemeenten zou elke gemeente even zwaar "
+        "laten wegen). Definities en peildata: de indicatorcatalogus.</p>"
     )
+    for indicator, title in con.execute(
+        "select indicator_id, title from marts.indicator_catalog where theme = 'kerncijfers' "
+        "order by title"
+    ).fetchall():
+        _compared(con, page, indicator, title)
 
 
 def _export(con, page: Page) -> None:
@@ -477,9 +535,11 @@ def build_report(
                 "huishoudens_rond_sociaal_minimum_pct",
                 "Huishoudens onder of rond het sociaal minimum",
             )
+        elif theme == "kerncijfers":
+            _kerncijfers(con, page)
         else:
             _export(con, page)
-        if theme not in (None, "warehouse", "datakwaliteit"):
+        if theme not in (None, "warehouse", "datakwaliteit", "kerncijfers"):
             _theme_indicators(con, page, theme, focus)
         (out_dir / file).write_text(_render(page), encoding="utf-8")
         written.append(out_dir / file)

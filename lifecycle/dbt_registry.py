@@ -85,6 +85,7 @@ def registry_for_dbt() -> dict:
             "region_aliases": {ours: cbs for cbs, ours in table.region_key_aliases.items()},
             "period_dimension": table.period_dimension,
             "reference_period": table.reference_period,
+            "reference_status": table.reference_status,
             "dimensions": [[d, column_name(d)] for d in _other_dimensions(table)],
             "measures": [[key, name] for key, name in table.measures.items()],
             "text_measures": list(table.text_measures),

@@ -117,6 +117,14 @@ def _expectations(suite_name: str) -> dict[str, list]:
                 e.ExpectColumnValuesToBeBetween(column="personen", min_value=0),
             ],
         },
+        "bevolking_piramide": {
+            "published": [
+                e.ExpectColumnValuesToBeBetween(column="aandeel_pct", min_value=0, max_value=100),
+                e.ExpectColumnValuesToBeBetween(column="personen", min_value=0),
+                e.ExpectColumnValuesToNotBeNull(column="personen"),
+                e.ExpectColumnValuesToBeInSet(column="geslacht", value_set=["mannen", "vrouwen"]),
+            ],
+        },
     }
     return suites[suite_name]
 
@@ -149,6 +157,12 @@ MART_SUITES: dict[str, MartSuite] = {
         name="bevolking_leeftijdsopbouw",
         description="aandelen tussen 0 en 100, geen negatieve aantallen",
         frames={"published": "select * from marts.bevolking_leeftijdsopbouw"},
+    ),
+    "bevolking_piramide": MartSuite(
+        name="bevolking_piramide",
+        description="aandelen tussen 0 en 100, elke leeftijdsgroep een aantal, nooit negatief, "
+        "alleen mannen en vrouwen",
+        frames={"published": "select * from marts.bevolking_piramide"},
     ),
 }
 

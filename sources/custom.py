@@ -28,6 +28,14 @@ import yaml
 CUSTOM_DIR = Path(__file__).parent / "custom"
 METADATA_KEYS = ("title", "publisher", "source_url", "published")
 SECRET = "geheim"  # CBS withholds the figure (confidentiality): the value stays empty
+# NUTS regions (Eurostat) that are exactly a CBS region: NUTS-2 NL21 has the boundary of the
+# province of Overijssel, NUTS-0 NL is Nederland. Only regions checked to be the same area are
+# listed; any other NUTS code in a file is refused, never matched by name.
+NUTS_REGIONS = {"NL": "NL01", "NL21": "PV23"}
+# The sexes and age groups of a file with a population by sex and age group: five-year groups
+# "0-4" … "80-84" and an open top group such as "85+".
+SEXES = ("mannen", "vrouwen")
+AGE_GROUP_PATTERN = r"\d{1,3}-\d{1,3}|\d{1,3}\+"
 
 
 class CustomFileError(ValueError):
@@ -41,8 +49,8 @@ class CustomSource:
     unit: str
     # Columns of a release file, in order. `regio` holds region names as CBS writes them today
     # (provinces only for `provincie_naam`; Nederland, provinces and gemeenten for
-    # `regio_naam`), `jaar` the calendar year, `waarde` the number (empty when `status` is
-    # "geheim").
+    # `regio_naam`) or a NUTS code (`nuts`, see NUTS_REGIONS), `jaar` the calendar year,
+    # `waarde` the number (empty when `status` is "geheim").
     columns: tuple[str, ...]
     key_columns: tuple[str, ...]
     region_coding: str = "provincie_naam"
@@ -79,6 +87,19 @@ CUSTOM_SOURCES: Mapping[str, CustomSource] = {
             notes="Goods export per province to each partner country, for CBS custom partner "
             "tables the data team drops in; one row per province × partner country × year, "
             "including a partner 'Totaal' row per province and year (the base of the shares).",
+        ),
+        CustomSource(
+            source_id="bevolking_leeftijdsgroepen",
+            title="Bevolking op 1 januari naar geslacht en vijfjaarsleeftijdsgroep",
+            unit="personen",
+            columns=("regio", "jaar", "geslacht", "leeftijdsgroep", "waarde", "eenheid", "status"),
+            key_columns=("regio", "jaar", "geslacht", "leeftijdsgroep"),
+            region_coding="nuts",
+            notes="Population on 1 January by sex and five-year age group (open top group "
+            "85+) from Eurostat's data set demo_r_pjangroup: CBS's figures as CBS supplies them "
+            "to Eurostat (the totals equal CBS 03759ned to the person). NUTS-2 NL21 is the "
+            "province of Overijssel (PV23), NL is Nederland (NL01). Where CBS 03759ned has the "
+            "sex × age detail of a region and year, marts.bevolking_piramide uses CBS instead.",
         ),
         CustomSource(
             source_id="laag_inkomen",
@@ -139,6 +160,8 @@ def _codes_for(source: CustomSource, region_codes: Mapping[str, str]) -> dict[st
     """The names a source may use: provinces only, or every region level."""
     if source.region_coding == "regio_naam":
         return dict(region_codes)
+    if source.region_coding == "nuts":
+        return dict(NUTS_REGIONS)
     return {name: code for name, code in region_codes.items() if code.startswith("PV")}
 
 
@@ -159,6 +182,10 @@ def _contract(source: CustomSource, province_names: list[str]) -> pa.DataFrameSc
         "eenheid": pa.Column(str, pa.Check.isin([source.unit]), nullable=False),
         "status": pa.Column(str, pa.Check.isin(["", SECRET]), nullable=False),
         "partnerland": pa.Column(str, pa.Check.str_length(1, 100), nullable=False),
+        "geslacht": pa.Column(str, pa.Check.isin(list(SEXES)), nullable=False),
+        "leeftijdsgroep": pa.Column(
+            str, pa.Check.str_matches(f"^({AGE_GROUP_PATTERN})$"), nullable=False
+        ),
     }
     return pa.DataFrameSchema(
         {c: columns[c] for c in source.columns},
@@ -204,7 +231,9 @@ def _contract_messages(
         elif case.column == "regio" and case.check.startswith("isin"):
             near = difflib.get_close_matches(str(case.failure_case), list(province_codes), n=1)
             hint = f"; did you mean {near[0]!r}?" if near else ""
-            kind = "region" if source.region_coding == "regio_naam" else "province"
+            kind = {"regio_naam": "region", "nuts": "NUTS region"}.get(
+                source.region_coding, "province"
+            )
             messages.append(
                 f"file {path}, row {row}, column regio: unknown {kind} {case.failure_case!r}{hint}"
             )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
-RegionSelection = Literal["scope", "focus_province", "none"]
+RegionSelection = Literal["scope", "focus_province_and_nederland", "none"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,9 @@ class CbsTable:
     period_kinds: tuple[str, ...] | None = ("JJ",)
     # Tables without a period dimension (KWB, Gebieden in Nederland) describe one fixed moment.
     reference_period: str | None = None
+    # The CBS status of such a table's figures where CBS states it (CBS never revises an
+    # edition of Gebieden in Nederland, whose inhabitants are the provisional count).
+    reference_status: str | None = None
     # Some tables key Nederland differently (KWB uses NL00); map our NL01 onto it.
     region_key_aliases: Mapping[str, str] = field(default_factory=dict)
     predecessor: str | None = None
@@ -165,9 +168,24 @@ def _gebieden(table_id: str, year: int, predecessor: str | None, successor: str 
         period_dimension=None,
         period_kinds=None,
         reference_period=str(year),
+        # The inhabitants are CBS's provisional count of 1 January of the edition year (the
+        # 2025 edition's Overijssel sum equals 37230ned's provisional 1,195,792).
+        reference_status="voorlopig",
         predecessor=predecessor,
         successor=successor,
-        notes="Gemeente classification of 1 January of the edition year.",
+        # The inhabitants continue the population on 1 January of the gemeenten's earlier years.
+        continues=tuple(
+            SeriesLink(
+                from_table=earlier,
+                same_definition=True,
+                note=f"Inhabitants on 1 January {year} (Gebieden in Nederland {year}): the same "
+                "BRP count, provisional; the 2023 and 2024 editions' Overijssel sums equal "
+                "03759ned (1,184,333 and 1,189,033)",
+            )
+            for earlier in ("03759ned", *(edition[0] for edition in _KWB_EDITIONS))
+        ),
+        notes="Gemeente classification of 1 January of the edition year, with each gemeente's "
+        "provisional number of inhabitants on that date.",
     )
 
 
@@ -189,6 +207,38 @@ _KWB_HOUSEHOLDS_2021 = dict(
 _KWB_HOUSEHOLDS_2023 = dict(
     HuishoudensTotaal_29="huishoudens_totaal", Eenpersoonshuishoudens_30="eenpersoonshuishoudens"
 )
+# The gemeente themes (dwellings, income, cars, amenities, density). CBS renumbers them in 2023
+# and again in 2024, so each edition lists its keys under the same staging names.
+_KWB_THEMES_2021 = dict(
+    Bevolkingsdichtheid_33="bevolkingsdichtheid",
+    GemiddeldeWOZWaardeVanWoningen_35="woz_waarde_gemiddeld",
+    Koopwoningen_40="koopwoningen_pct",
+    HuurwoningenTotaal_41="huurwoningen_pct",
+    GemiddeldInkomenPerInkomensontvanger_71="inkomen_per_ontvanger",
+    GemiddeldInkomenPerInwoner_72="inkomen_per_inwoner",
+    PersonenautoSPerHuishouden_103="personenautos_per_huishouden",
+    AfstandTotGroteSupermarkt_107="afstand_grote_supermarkt",
+)
+_KWB_THEMES_2023 = dict(
+    Bevolkingsdichtheid_34="bevolkingsdichtheid",
+    GemiddeldeWOZWaardeVanWoningen_36="woz_waarde_gemiddeld",
+    Koopwoningen_41="koopwoningen_pct",
+    HuurwoningenTotaal_42="huurwoningen_pct",
+    GemiddeldInkomenPerInkomensontvanger_77="inkomen_per_ontvanger",
+    GemiddeldInkomenPerInwoner_78="inkomen_per_inwoner",
+    PersonenautoSPerHuishouden_109="personenautos_per_huishouden",
+    AfstandTotGroteSupermarkt_113="afstand_grote_supermarkt",
+)
+_KWB_THEMES_2024 = dict(
+    Bevolkingsdichtheid_34="bevolkingsdichtheid",
+    GemiddeldeWOZWaardeVanWoningen_39="woz_waarde_gemiddeld",
+    Koopwoningen_47="koopwoningen_pct",
+    HuurwoningenTotaal_48="huurwoningen_pct",
+    GemiddeldInkomenPerInkomensontvanger_82="inkomen_per_ontvanger",
+    GemiddeldInkomenPerInwoner_83="inkomen_per_inwoner",
+    PersonenautoSPerHuishouden_114="personenautos_per_huishouden",
+    AfstandTotGroteSupermarkt_118="afstand_grote_supermarkt",
+)
 # % households with an income at or around the social minimum: income over the edition year,
 # added by CBS about two years after the edition's first release (the 2024 edition is still
 # empty in the snapshot).
@@ -202,6 +252,7 @@ def _kwb(
     successor: str | None,
     household_measures: dict[str, str],
     sociaal_minimum_key: str,
+    theme_measures: dict[str, str],
 ):
     # The first edition was compared with 03759ned and 71486ned gemeente by gemeente.
     checked = "; equal for every Overijssel gemeente" if predecessor is None else ""
@@ -211,7 +262,10 @@ def _kwb(
         title=f"Kerncijfers wijken en buurten {year}",
         dimensions=("WijkenEnBuurten",),
         measures=_measures(
-            **_KWB_POPULATION, **household_measures, **{sociaal_minimum_key: _SOCIAAL_MINIMUM}
+            **_KWB_POPULATION,
+            **household_measures,
+            **{sociaal_minimum_key: _SOCIAAL_MINIMUM},
+            **theme_measures,
         ),
         staging_model="stg_cbs__kwb",
         region_dimension="WijkenEnBuurten",
@@ -239,27 +293,30 @@ def _kwb(
                 note=f"Same count of private households on 1 January (KWB {year} edition){checked}",
             ),
         ),
-        notes="Population and private households on 1 January of the edition year, and the "
-        "share of households at or around the social minimum (income over the edition year), "
-        "per gemeente (KWB).",
+        notes="Population and private households on 1 January of the edition year, the share "
+        "of households at or around the social minimum (income over the edition year), and the "
+        "gemeente themes: density, average WOZ value, owner-occupied and rented dwellings, "
+        "income per inhabitant and per income recipient, cars per household, distance to a "
+        "large supermarket, per gemeente and Nederland (KWB).",
     )
 
 
-# One line per KWB edition: table id, edition year, household column keys, social-minimum key.
-# The editions are linked in this order (predecessor, successor); a new edition is a new line.
+# One line per KWB edition: table id, edition year, household column keys, social-minimum key,
+# theme column keys. The editions are linked in this order (predecessor, successor); a new
+# edition is a new line.
 _KWB_EDITIONS = (
-    ("85039NED", 2021, _KWB_HOUSEHOLDS_2021, "HuishOnderOfRondSociaalMinimum_79"),
-    ("85318NED", 2022, _KWB_HOUSEHOLDS_2021, "HuishOnderOfRondSociaalMinimum_79"),
-    ("85618NED", 2023, _KWB_HOUSEHOLDS_2023, "HuishOnderOfRondSociaalMinimum_85"),
-    ("85984NED", 2024, _KWB_HOUSEHOLDS_2023, "HuishOnderOfRondSociaalMinimum_90"),
+    ("85039NED", 2021, _KWB_HOUSEHOLDS_2021, "HuishOnderOfRondSociaalMinimum_79", _KWB_THEMES_2021),
+    ("85318NED", 2022, _KWB_HOUSEHOLDS_2021, "HuishOnderOfRondSociaalMinimum_79", _KWB_THEMES_2021),
+    ("85618NED", 2023, _KWB_HOUSEHOLDS_2023, "HuishOnderOfRondSociaalMinimum_85", _KWB_THEMES_2023),
+    ("85984NED", 2024, _KWB_HOUSEHOLDS_2023, "HuishOnderOfRondSociaalMinimum_90", _KWB_THEMES_2024),
 )
 
 
 def _kwb_editions(editions) -> tuple[CbsTable, ...]:
     ids = [None, *(e[0] for e in editions), None]
     return tuple(
-        _kwb(table_id, year, ids[i], ids[i + 2], households, sociaal_minimum)
-        for i, (table_id, year, households, sociaal_minimum) in enumerate(editions)
+        _kwb(table_id, year, ids[i], ids[i + 2], *columns)
+        for i, (table_id, year, *columns) in enumerate(editions)
     )
 
 
@@ -329,12 +386,12 @@ _TABLES: tuple[CbsTable, ...] = (
                     }
                 ),
             ),
-            # The population pyramid: men (3000) and women (4000) by single year of age, focus
-            # province only.
+            # The population pyramid: men (3000) and women (4000) by single year of age, for the
+            # focus province and Nederland only (a full download is ~98 million cells).
             Slice(
                 "pyramid",
                 _frozen({"Geslacht": ("3000", "4000"), "BurgerlijkeStaat": ("T001019",)}),
-                regions="focus_province",
+                regions="focus_province_and_nederland",
             ),
         ),
         notes="Statistical population (not the legal population used for elections).",
@@ -357,7 +414,19 @@ _TABLES: tuple[CbsTable, ...] = (
             BevolkingAanHetEindeVanDePeriode_15="bevolking_einde",
         ),
         staging_model="stg_cbs__bevolkingsontwikkeling",
-        notes="Components of population change; only the yearly periods are used.",
+        # Months too: the population at the start of January of a year whose yearly figures
+        # CBS has not published yet (1 January 2025) is the first month's opening population.
+        period_kinds=("JJ", "MM"),
+        continues=(
+            SeriesLink(
+                from_table="03759ned",
+                same_definition=True,
+                note="The population at the start of January is 03759ned's population on 1 "
+                "January (same BRP count; Overijssel 2024: 1,189,033 in both)",
+            ),
+        ),
+        notes="Components of population change per year; of the months only the population "
+        "at the start of January is used (1 January of a year not yet published as a year).",
     ),
     CbsTable(
         table_id="70072ned",

@@ -50,7 +50,8 @@ class RegionScope:
 
     config: ScopeConfig
     codes: frozenset[str]
-    focus_codes: frozenset[str]  # the focus province itself, for detail slices
+    # The focus province and Nederland, its comparison: the regions of detail slices.
+    focus_codes: frozenset[str]
 
     @property
     def whole_levels(self) -> tuple[str, ...]:
@@ -75,7 +76,9 @@ def resolve_scope(config: ScopeConfig, membership: Iterable[GemeenteMembership])
     gemeenten = {m.gemeente for m in (members if config.gemeenten == "all" else in_focus)}
     landsdelen = {m.landsdeel for m in members}
     codes = frozenset({NEDERLAND} | landsdelen | provinces | corops | gemeenten)
-    return RegionScope(config=config, codes=codes, focus_codes=frozenset({config.focus_province}))
+    return RegionScope(
+        config=config, codes=codes, focus_codes=frozenset({config.focus_province, NEDERLAND})
+    )
 
 
 def membership_from_gebieden(rows: Iterable[Mapping[str, object]]) -> list[GemeenteMembership]:

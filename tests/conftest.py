@@ -36,6 +36,48 @@ def run_dbt(args: list[str], tmp_path: Path, warehouse: Path):
     return result
 
 
+def load_eurostat_file(con) -> None:
+    """The repository's Eurostat pyramid file (real figures) into `con`, as the nightly job
+    loads it."""
+    from lifecycle.warehouse import load_custom_releases
+    from sources.custom import CUSTOM_SOURCES, read_releases
+
+    source = CUSTOM_SOURCES["bevolking_leeftijdsgroepen"]
+    load_custom_releases(con, source, read_releases(source, {}))
+
+
+def synthetic_03759ned_sets(
+    counts: dict[tuple[str, str], int], ages: dict[str, str], modified: str | None = None
+) -> dict[str, list[dict]]:
+    """SYNTHETIC 03759ned entity sets (not CBS figures) in the shape of the live table:
+    Overijssel 2024, `counts` per (Geslacht key, Leeftijd key), `ages` the Leeftijd keys and
+    titles, every marital status together."""
+    rows = [
+        {
+            "ID": i,
+            "Geslacht": sex,
+            "Leeftijd": age,
+            "BurgerlijkeStaat": "T001019",
+            "RegioS": "PV23  ",
+            "Perioden": "2024JJ00",
+            "BevolkingOp1Januari_1": n,
+            "GemiddeldeBevolking_2": None,
+        }
+        for i, ((sex, age), n) in enumerate(counts.items())
+    ]
+    sexes = (("T001038", "Totaal mannen en vrouwen"), ("3000   ", "Mannen"), ("4000   ", "Vrouwen"))
+    return {
+        "TypedDataSet": rows,
+        "TableInfos": [{"Identifier": "03759ned", "Title": "Bevolking", "Modified": modified}],
+        "DataProperties": [],
+        "Geslacht": [{"Key": k, "Title": t} for k, t in sexes],
+        "Leeftijd": [{"Key": k, "Title": t} for k, t in ages.items()],
+        "BurgerlijkeStaat": [{"Key": "T001019", "Title": "Totaal burgerlijke staat"}],
+        "RegioS": [{"Key": "PV23  ", "Title": "Overijssel (PV)"}],
+        "Perioden": [{"Key": "2024JJ00", "Title": "2024", "Status": "Voorlopig"}],
+    }
+
+
 # --- RELIABILITY.md: the table of faults tried, written from the tests that try them ---------
 # A fault test calls `reliability_row(request, ...)` for each fault it injects, with what it
 # observed (the error message, exit code). The file is rewritten only after a full, unfiltered

@@ -132,6 +132,9 @@ KWB_GEMEENTE_TITLE_ALIASES = {"Hengelo": "GM0164"}
 # Older StatLine exports title the province by its former Dutch name.
 PROVINCE_TITLE_ALIASES = {"Friesland (PV)": "Fryslân (PV)"}
 
+# 37230ned's raw file is the April 2025 vintage: the months of 2025 were provisional then.
+PROVISIONAL_37230NED_YEAR = "2025"
+
 # The low-income exports (S4): the selection every row must have, and the column kept.
 LAAG_INKOMEN_SELECTION = {
     "Inkomensgrens huishouden": "Inkomen tot lage-inkomensgrens",
@@ -140,6 +143,114 @@ LAAG_INKOMEN_SELECTION = {
 }
 LAAG_INKOMEN_VALUE = "Particuliere huishoudens relatief (%)"
 LAAG_INKOMEN_RELEASE = "2025-06-03-statline-export"
+
+# The Eurostat extract (S5): population on 1 January by sex and five-year age group.
+EUROSTAT_PYRAMID_FILE = Path("bevolking") / "eurostat_demo_r_pjangroup_NL_NL21.tsv"
+EUROSTAT_PYRAMID_RELEASE = "2025-08-eurostat-demo_r_pjangroup"
+EUROSTAT_SEXES = {"M": "mannen", "F": "vrouwen"}
+
+
+def eurostat_age_group(code: str) -> str:
+    """Eurostat's age code → our label: Y_LT5 → 0-4, Y5-9 → 5-9, Y_GE85 → 85+."""
+    if code == "Y_LT5":
+        return "0-4"
+    m = re.fullmatch(r"Y(\d+)-(\d+)", code)
+    if m:
+        return f"{m.group(1)}-{m.group(2)}"
+    m = re.fullmatch(r"Y_GE(\d+)", code)
+    if m:
+        return f"{m.group(1)}+"
+    raise ValueError(f"unknown Eurostat age code {code!r}")
+
+
+def read_eurostat_tsv(path: Path) -> dict[tuple[str, str, str, int], int]:
+    """Eurostat's TSV (first column `freq,unit,sex,age,geo`, one column per year, cells
+    `"<value> <flags>"`) → {(geo, sex, age code, year): persons}. A flagged or missing cell is
+    refused rather than read: no flags occur in the collected rows, and what a flag means
+    (provisional, estimated, break) would have to become a status, not be dropped."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    years = [int(y.strip()) for y in lines[0].split("\t")[1:]]
+    values = {}
+    for number, line in enumerate(lines[1:], start=2):
+        first, *cells = line.split("\t")
+        freq, unit, sex, age, geo = first.split(",")
+        if (freq, unit) != ("A", "NR"):
+            raise ValueError(f"{path}, line {number}: freq/unit {freq},{unit}, expected A,NR")
+        for year, cell in zip(years, cells, strict=True):
+            value, _, flags = cell.strip().partition(" ")
+            if flags or not value.isdigit():
+                raise ValueError(
+                    f"{path}, line {number}, {year}: cell {cell!r} is flagged or not a count"
+                )
+            values[(geo, sex, age, year)] = int(value)
+    return values
+
+
+def build_eurostat_pyramid(raw_dir: Path, custom_dir: Path = CUSTOM_DIR) -> Path:
+    """The Eurostat extract of demo_r_pjangroup as a custom-file release (sources/custom.py:
+    bevolking_leeftijdsgroepen): one row per region × year × sex × five-year group.
+
+    Before anything is written, every year's groups must sum to the sex's total and men plus
+    women to the total: the guard against a copying error in the extract (PROVENANCE.md).
+    """
+    path = raw_dir / EUROSTAT_PYRAMID_FILE
+    values = read_eurostat_tsv(path)
+    rows = []
+    for geo, year in sorted({(g, y) for g, _, _, y in values}):
+        for sex, geslacht in EUROSTAT_SEXES.items():
+            groups = {
+                age: n
+                for (g, s, age, y), n in values.items()
+                if (g, s, y) == (geo, sex, year) and age != "TOTAL"
+            }
+            if sum(groups.values()) != values[(geo, sex, "TOTAL", year)]:
+                raise ValueError(f"{path}: {geo} {sex} {year}: age groups do not sum to TOTAL")
+            rows += [
+                [geo, year, geslacht, eurostat_age_group(age), n, "personen", ""]
+                for age, n in groups.items()
+            ]
+        if (
+            values[(geo, "M", "TOTAL", year)] + values[(geo, "F", "TOTAL", year)]
+            != values[(geo, "T", "TOTAL", year)]
+        ):
+            raise ValueError(f"{path}: {geo} {year}: men + women is not the total")
+    rows.sort(key=lambda r: (r[1], r[0], r[2], int(re.match(r"\d+", r[3]).group())))
+    folder = custom_dir / "bevolking_leeftijdsgroepen"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{EUROSTAT_PYRAMID_RELEASE}.csv"
+    with target.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(
+            ["regio", "jaar", "geslacht", "leeftijdsgroep", "waarde", "eenheid", "status"]
+        )
+        writer.writerows(rows)
+    years = sorted({r[1] for r in rows})
+    metadata = {
+        "title": "Bevolking op 1 januari naar geslacht en vijfjaarsleeftijdsgroep (Eurostat "
+        "demo_r_pjangroup, cijfers van CBS)",
+        "publisher": "Eurostat",
+        "source_url": "https://ec.europa.eu/eurostat/databrowser/view/demo_r_pjangroup/default/"
+        "table",
+        "published": "Eurostat-download van ongeveer augustus 2025 (exacte datum onbekend)",
+        "notes": (
+            "Eurostat data set demo_r_pjangroup, 'Population on 1 January by age group, sex "
+            "and NUTS 2 region': the figures CBS supplies to Eurostat (the totals equal CBS "
+            "03759ned to the person). NUTS-2 NL21 = the province of Overijssel (PV23), NUTS-0 "
+            f"NL = Nederland (NL01). {years[0]}–{years[-1]}, men and women, five-year age "
+            "groups with the open top group 85+. Built by tools/snapshot_builder.py from the "
+            "extract of github.com/MatasKirstukas/estat-analysis (commit 24242318), which kept "
+            "only the NL and NL21 rows; checked before writing: the groups sum to each sex's "
+            "total and men plus women to the total, in every year and region."
+        ),
+        "raw_files": [
+            f"{EUROSTAT_PYRAMID_FILE} sha256 {hashlib.sha256(path.read_bytes()).hexdigest()}"
+        ],
+    }
+    target.with_suffix(".yaml").write_text(
+        yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False, width=100),
+        encoding="utf-8",
+    )
+    return target
 
 
 def pad(code: str, width: int) -> str:
@@ -345,20 +456,35 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
         "03759ned metadata export of the 2019-05-17 release"
     )
     snap.gaps.append(
-        "Only the totals slice (Geslacht, Leeftijd and BurgerlijkeStaat = totaal): "
-        "no sex × age detail, so no population pyramid from the snapshot"
+        "Only the totals slice (Geslacht, Leeftijd and BurgerlijkeStaat = totaal): no sex × "
+        "age detail; the population pyramid comes from the Eurostat extract instead "
+        "(sources/custom/bevolking_leeftijdsgroepen/, CBS's figures as supplied to Eurostat)"
     )
     snap.gaps.append("Gemeenten only alphabetically up to 'Gaasterlân-Sleat' (first page)")
     snapshots.append(snap)
 
-    # 37230ned: truncated (regions up to 'Utrecht (CR)'); yearly periods are what we use.
+    # 37230ned: truncated (regions up to 'Utrecht (CR)'); the years, and of the months only
+    # January (its opening population is 1 January of the year).
     table = REGISTRY["37230ned"]
     path = raw_dir / "bevolking" / "37230ned.csv"
     snap = SnapshotTable(table, [path], SOURCE_S1, S1_RETRIEVED)
     frame = read_semicolon_csv(path)
-    frame = frame[frame["Perioden"].str.fullmatch(r"\d{4}")]
+    frame = frame[frame["Perioden"].str.fullmatch(r"\d{4}( januari)?")]
     build_label_resolved(table, frame, regions, 6, snap, {})
-    snap.derived.append("Monthly rows left out: the registry keeps yearly periods (JJ) only")
+    snap.derived.append(
+        "Months other than January and the quarters left out: of the months only the "
+        "population at the start of January is used"
+    )
+    provisional = PROVISIONAL_37230NED_YEAR
+    for category in snap.dimensions["Perioden"]:
+        if category["Key"].startswith(provisional):
+            category["Status"] = "Voorlopig"
+    snap.derived.append(
+        f"Period status Voorlopig for the months of {provisional}: the raw file carries no "
+        f"status, but it was downloaded in April {provisional}, while CBS publishes the months "
+        "of the running year as provisional figures (they become definitive with the "
+        "year's definitive figures)"
+    )
     snap.gaps.append("No gemeenten; COROP regions only up to 'Utrecht (CR)' (first page)")
     snapshots.append(snap)
 
@@ -462,14 +588,15 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
                 f"dropped: {', '.join(sorted(unmapped))}"
             )
         snap.gaps.append(
-            "Wijken and buurten left out; only the population, household and "
-            "social-minimum columns are kept"
+            "Wijken and buurten left out; only the registered columns are kept (population, "
+            "households, social minimum and the gemeente themes)"
         )
         empty = [m for m in table.measures if all(row[m] is None for row in snap.rows)]
         if empty:
             snap.gaps.append(
                 f"{', '.join(empty)} empty in this vintage: CBS adds a KWB edition's income "
-                "figures (income over the edition year) about two years after its first release"
+                "figures (income over the edition year) about two years after its first release, "
+                "and some other columns later too"
             )
         snapshots.append(snap)
 
@@ -477,6 +604,7 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
         write_table(snap, out_dir)
     write_provenance(snapshots, raw_dir, out_dir)
     build_laag_inkomen(raw_dir, regions)
+    build_eurostat_pyramid(raw_dir)
     return snapshots
 
 
@@ -636,12 +764,17 @@ def write_provenance(snapshots: list[SnapshotTable], raw_dir: Path, out_dir: Pat
         "`cbsodata.download_data` writes; the region scope is applied at load time. The "
         "StatLine low-income exports (armoede/Laag_inkomen__*.csv) carry no table id: they "
         "become the custom CBS file `sources/custom/laag_inkomen/` (its YAML lists the raw files "
-        "and their checksums).",
+        "and their checksums). The Eurostat extract of demo_r_pjangroup (bevolking/"
+        "eurostat_demo_r_pjangroup_NL_NL21.tsv: CBS's population by sex and five-year age group "
+        "as supplied to Eurostat, Overijssel = NUTS-2 NL21 and Nederland) is not a StatLine "
+        "table either: it becomes the custom file `sources/custom/bevolking_leeftijdsgroepen/`, "
+        "publisher Eurostat, checked to sum to its totals before it is written.",
         "",
         "**Release date and period status.** The raw files do not carry CBS's `Modified` "
         "release date or the `Status` of the periods. Both are left null (shown as "
-        "`onbekend`); `retrieved` is the date the file was downloaded from StatLine by the "
-        "repository it comes from, not a CBS release date.",
+        '`onbekend`) unless a table\'s "derived" lines below give a status and its reason; '
+        "`retrieved` is the date the file was downloaded from StatLine by the repository it "
+        "comes from, not a CBS release date.",
         "",
         "| table | title | rows | periods | regions (level: count) | retrieved | origin |",
         "|---|---|---|---|---|---|---|",

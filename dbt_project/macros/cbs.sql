@@ -102,7 +102,7 @@ select
     {%- else %}
     '{{ t.reference_period }}' as period,
     'jaar' as period_type,
-    'onbekend' as status,
+    '{{ t.reference_status or 'onbekend' }}' as status,
     {%- endif %}
     {%- if t.slices | length > 1 %}
     {%- for s in t.slices %}

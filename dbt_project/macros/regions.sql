@@ -47,7 +47,22 @@
 {#- Themes whose gemeenten are compared with the province and Nederland period by period
     (marts.gemeente_vergelijking; the test that no focus gemeente is missing a period). -#}
 {% macro compared_themes() -%}
-    {{ return(['jeugdhulp', 'armoede']) }}
+    {{ return(['jeugdhulp', 'armoede', 'kerncijfers']) }}
+{%- endmacro %}
+
+{#- Units of counts: a count says more about a gemeente's size than about the gemeente, so
+    gemeenten are compared on shares, averages and densities only. -#}
+{% macro count_units() -%}
+    {{ return(['personen', 'huishoudens', 'woningen']) }}
+{%- endmacro %}
+
+{#- The gemeente themes of Kerncijfers wijken en buurten: each is a staging column of
+    stg_cbs__kwb (registry: _KWB_THEMES_*), a row kind of marts.kerncijfers_gemeenten and an
+    indicator id with a row in seeds/indicator_definitions.csv. -#}
+{% macro kwb_themes() -%}
+    {{ return(['bevolkingsdichtheid', 'woz_waarde_gemiddeld', 'koopwoningen_pct',
+               'huurwoningen_pct', 'inkomen_per_inwoner', 'inkomen_per_ontvanger',
+               'personenautos_per_huishouden', 'afstand_grote_supermarkt']) }}
 {%- endmacro %}
 
 {#- A SQL list of quoted strings: ('a', 'b'). -#}

@@ -26,7 +26,7 @@ def test_csv_export_reads_back_equal_to_the_warehouse(published, warehouse, tmp_
         "select region_code, period, value from marts.indicator_values "
         "where indicator_id = 'bevolking_totaal' order by region_code, period"
     ).df()
-    assert len(exported) == len(expected) == 1097
+    assert len(exported) == len(expected) == 1097 + 47  # + 1 January 2025, every region
     assert exported[["region_code", "period", "value"]].equals(expected)
     pv23 = exported[(exported.region_code == "PV23") & (exported.period == "2024")]
     assert pv23["value"].item() == 1_189_033
@@ -41,7 +41,7 @@ def test_the_metadata_sidecar_says_what_the_numbers_are(published, tmp_path):
     assert metadata["licence"].startswith("Bron: CBS")
     assert set(metadata["status_legend"]) >= {"definitief", "voorlopig", "onbekend", "geheim"}
     assert metadata["cbs_release_dates"]["03759ned"].startswith("onbekend")  # not in snapshot
-    assert metadata["generated_at"] and metadata["rows"] == 37
+    assert metadata["generated_at"] and metadata["rows"] == 38  # 1988–2025
 
 
 def test_selection_by_region_name_and_period(published, tmp_path):

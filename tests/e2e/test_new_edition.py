@@ -31,9 +31,12 @@ IGNORED = shutil.ignore_patterns(
 
 # The last line of _KWB_EDITIONS in sources/registry.py, and the one line the test adds.
 LAST_EDITION = (
-    '    ("85984NED", 2024, _KWB_HOUSEHOLDS_2023, "HuishOnderOfRondSociaalMinimum_90"),\n'
+    '    ("85984NED", 2024, _KWB_HOUSEHOLDS_2023, "HuishOnderOfRondSociaalMinimum_90", '
+    "_KWB_THEMES_2024),\n"
 )
-NEW_EDITION = f'    ("{SYNTHETIC_ID}", 2025, _KWB_HOUSEHOLDS_2023, "{SYNTHETIC_KEY}"),\n'
+NEW_EDITION = (
+    f'    ("{SYNTHETIC_ID}", 2025, _KWB_HOUSEHOLDS_2023, "{SYNTHETIC_KEY}", _KWB_THEMES_2024),\n'
+)
 
 
 def synthetic_snapshot_folder(project: Path) -> None:
@@ -47,6 +50,9 @@ def synthetic_snapshot_folder(project: Path) -> None:
     for row in rows:
         row[SYNTHETIC_KEY] = SYNTHETIC_SHARES.get(row["WijkenEnBuurten"].strip())
         del row["HuishOnderOfRondSociaalMinimum_90"]
+        # No population: 2024's count under 2025 would contradict the real 1 January 2025
+        # (37230ned, Gebieden 2025), which the parts-sum test rightly blocks.
+        row["AantalInwoners_5"] = None
     (folder / "TypedDataSet.json").write_text(json.dumps(rows))
     properties = json.loads((real / "DataProperties.json").read_text())
     for p in properties:

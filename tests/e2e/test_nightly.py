@@ -71,7 +71,7 @@ def test_corop_regions_sum_to_the_province(warehouse):
         where p.indicator_id = 'bevolking_totaal' and p.region_code = 'PV23'
           and c.region_code in ('CR10', 'CR11', 'CR12')
         group by all having count(*) = 3""").fetchall()
-    assert len(rows) == 37  # 1988–2024
+    assert len(rows) == 38  # 1988–2024 (03759ned) and 2025 (37230ned, voorlopig)
     assert all(province == corop_sum for _, province, corop_sum in rows)
 
 
@@ -96,14 +96,14 @@ def test_each_gemeente_has_the_right_corop_and_woondeal_region(warehouse):
     assert actual == expected
 
 
-def test_every_overijssel_gemeente_has_its_population_2021_to_2024(warehouse):
+def test_every_overijssel_gemeente_has_its_population_2021_to_2025(warehouse):
     rows = warehouse.execute(
         "select period, count(*) from marts.indicator_values v join marts.dim_region r "
         "using (region_code) where v.indicator_id = 'bevolking_totaal' "
         "and r.region_level = 'gemeente' and r.provincie_code = 'PV23' and period >= '2021' "
         "group by 1 order by 1"
     ).fetchall()
-    assert rows == [("2021", 25), ("2022", 25), ("2023", 25), ("2024", 25)]
+    assert rows == [("2021", 25), ("2022", 25), ("2023", 25), ("2024", 25), ("2025", 25)]
     assert value(warehouse, "bevolking_totaal", "GM0193", "2024") == 133_141  # Zwolle, KWB 2024
 
 
@@ -138,18 +138,15 @@ def test_catalog_and_statuses(warehouse):
             "group by 1"
         ).fetchall()
     )
-    # The snapshot does not carry CBS period status; targets and reference figures have none;
-    # only the figures CBS withholds (Flevoland's export) are marked geheim.
+    # The snapshot does not carry CBS period status, except 1 January 2025, provisional;
+    # targets and reference figures have none; only the figures CBS withholds (Flevoland's
+    # export) are marked geheim.
     assert statuses == {
-        "cbs": ["geheim", "onbekend"],
-        "berekend": ["onbekend"],
+        "cbs": ["geheim", "onbekend", "voorlopig"],
+        "berekend": ["onbekend", "voorlopig"],
         "referentie": ["n.v.t."],
         "beleidsdoel": ["n.v.t."],
     }
-
-
-def test_pyramid_is_empty_in_snapshot_mode(warehouse):
-    assert warehouse.execute("select count(*) from marts.bevolking_piramide").fetchone()[0] == 0
 
 
 def test_failed_run_leaves_the_published_warehouse_untouched(warehouse_path, tmp_path):

@@ -2,6 +2,7 @@
 (Debian's package, /usr/bin/chromium): no console errors, every chart drew marks. Screenshots
 go to test-output/report/ for people to look at."""
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -72,16 +73,41 @@ def test_page_renders_its_charts_without_console_errors(site, browser, page_file
 
 def test_theme_pages_have_charts_with_csv_downloads(site):
     for page_file, expected in (
-        ("bevolking.html", ["leeftijdsopbouw", "groei"]),
+        ("bevolking.html", ["piramide", "groei", "ind_grijze_druk"]),
         ("wonen.html", ["woningvoorraad", "woningtekort", "woondeal"]),
         ("jeugdhulp.html", ["jeugdhulp_in_natura_pct"]),
         ("export.html", ["export"]),
+        (
+            "kerncijfers.html",
+            ["woz_waarde_gemiddeld", "inkomen_per_inwoner", "bevolkingsdichtheid"],
+        ),
     ):
         text = (site / page_file).read_text()
         for name in expected:
             assert f'id="{name}"' in text and f'href="{name}.csv"' in text
             assert (site / f"{name}.csv").stat().st_size > 0
-    assert "geen bevolking naar geslacht" in (site / "bevolking.html").read_text()
+    bevolking = (site / "bevolking.html").read_text()
+    assert (
+        "Bevolkingspiramide Overijssel: 2024 (vlakken) tegen 2000 (zwarte omlijning)" in bevolking
+    )
+    kerncijfers = (site / "kerncijfers.html").read_text()
+    assert "CBS publiceert hiervan geen provinciecijfer" in kerncijfers
+
+
+def test_the_pyramid_draws_2000_against_2024_men_left(site, browser):
+    """Overijssel's pyramid: 18 groups × men and women for 2024 as bars and for 2000 as
+    outlines (72 rects); its CSV holds exactly those rows, from the Eurostat file."""
+    rows = list(csv.DictReader((site / "piramide.csv").open(encoding="utf-8")))
+    assert {r["period"] for r in rows} == {"2000", "2024"} and len(rows) == 72
+    assert sum(float(r["personen"]) for r in rows if r["period"] == "2024") == 1_189_033
+    men = [float(r["positie"]) for r in rows if r["geslacht"] == "mannen"]
+    assert men and all(x < 0 for x in men)  # drawn to the left
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto((site / "bevolking.html").as_uri())
+    bars = page.locator("#piramide svg g.mark-rect path")
+    bars.first.wait_for(timeout=10_000)
+    assert bars.count() == 72
+    page.close()
     # A method break (jeugdhulp 2020 → 2021) starts a new line segment; never one line.
     assert '"reeksdeel": 1' in (site / "jeugdhulp.html").read_text()
 

@@ -1,6 +1,7 @@
 """Live mode against a local CBS OData server (127.0.0.1): the project's client, checked against
 what the real `cbsodata` client reads from the same server."""
 
+import csv
 import json
 
 import duckdb
@@ -13,7 +14,13 @@ from sources.snapshot import SNAPSHOT_DIR, SnapshotSource
 from sources.statline import LiveSettings, StatLineClient
 from sources.tabledata import CbsDataError
 from tests.cbs_server import CbsODataServer
-from tests.conftest import reliability_row
+from tests.conftest import (
+    REPO_ROOT,
+    load_eurostat_file,
+    reliability_row,
+    run_dbt,
+    synthetic_03759ned_sets,
+)
 from tools.snapshot_builder import LIVE_ONLY_TABLES
 
 
@@ -92,6 +99,7 @@ def test_filter_sent_to_cbs_pads_keys_and_limits_periods(server, scope):
     sent = server.filters["37230ned"][0]
     assert "RegioS eq 'PV23' or startswith(RegioS,'PV23 ')" in sent
     assert "substringof('JJ',Perioden)" in sent
+    assert "substringof('MM',Perioden)" in sent  # 1 January of a year not yet published as a year
 
 
 def test_live_only_table_86098ned_loads_dwellings_by_month_and_year(tmp_path, scope):
@@ -213,3 +221,72 @@ def test_a_category_title_cbs_no_longer_lists_fails_naming_it(tmp_path, scope, r
         expected="the table is refused, naming table, dimension, title and the nearest title",
         seen=message,
     )
+
+
+EUROSTAT_FILE = (
+    REPO_ROOT / "sources/custom/bevolking_leeftijdsgroepen/2025-08-eurostat-demo_r_pjangroup.csv"
+)
+
+
+def _single_year_key(age: int) -> str:
+    """03759ned's Leeftijd key of a single year (metadata export): 10010 = 0 jaar, 10100 …
+    19900 = 1 … 99 jaar, 19901 … 19905 = 100 … 104 jaar."""
+    return "10010" if age == 0 else f"1{age:02d}00" if age < 100 else f"199{age - 99:02d}"
+
+
+def _03759ned_single_years_from(groups: dict[tuple[str, str], int]) -> dict:
+    """SYNTHETIC 03759ned (not CBS figures): single years of age made by splitting Overijssel's
+    2024 Eurostat groups — a five-year group over its five years, 85+ over 85 … 104 and "105
+    jaar of ouder" — plus the aggregate "95 jaar of ouder" (999 999, which must not be summed)
+    and the totals row, in the shape of the live table."""
+    ages = {"10000": "Totaal", "22000": "95 jaar of ouder", "22300": "105 jaar of ouder"}
+    ages |= {_single_year_key(a): f"{a} jaar" for a in range(105)}
+    sexes = {"mannen": "3000   ", "vrouwen": "4000   "}
+    counts = {}
+    for (geslacht, group), n in groups.items():
+        first = int(group.rstrip("+").split("-")[0])
+        keys = [_single_year_key(a) for a in range(first, first + 5)]
+        if group.endswith("+"):
+            keys = [_single_year_key(a) for a in range(first, 105)] + ["22300"]
+        share, rest = divmod(n, len(keys))
+        for i, key in enumerate(keys):
+            counts[(sexes[geslacht], key)] = share + (1 if i < rest else 0)
+        counts[(sexes[geslacht], "22000")] = 999_999
+    counts[("T001038", "10000")] = sum(groups.values())
+    return synthetic_03759ned_sets(counts, ages)
+
+
+def test_live_single_years_become_the_eurostat_groups(tmp_path, scope):
+    """Live mode: 03759ned's single years of age, read through the local OData server, are
+    grouped into exactly the groups (and counts) of the Eurostat rows they were split from, and
+    the pyramid says it used 03759ned for that year."""
+    eurostat = {
+        (r["geslacht"], r["leeftijdsgroep"]): int(r["waarde"])
+        for r in csv.DictReader(EUROSTAT_FILE.open(encoding="utf-8"))
+        if (r["regio"], r["jaar"]) == ("NL21", "2024")
+    }
+    _write_sets(tmp_path / "03759ned", _03759ned_single_years_from(eurostat))
+    table = get_table("03759ned")
+    with CbsODataServer(tmp_path, page_size=50) as synthetic:
+        data = client_for(synthetic).fetch(table, scope)
+    warehouse = tmp_path / "live.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        load_raw_table(con, table, data, "synthetic", "test")
+        load_eurostat_file(con)
+    run_dbt(
+        ["build", "--select", "+bevolking_piramide", "--indirect-selection", "cautious"],
+        tmp_path,
+        warehouse,
+    )
+    with duckdb.connect(str(warehouse)) as con:
+        rows = con.execute(
+            "select region_code, period, geslacht, leeftijdsgroep, personen, source_table "
+            "from marts.bevolking_piramide where period = '2024'"
+        ).fetchall()
+    live = {(g, group): n for region, _, g, group, n, _ in rows if region == "PV23"}
+    assert live == eurostat and len(live) == 36
+    assert {source for region, *_, source in rows if region == "PV23"} == {"03759ned"}
+    # Nederland has no 03759ned detail in this synthetic table: its year stays Eurostat's, with
+    # the same groups.
+    nederland = {(g, group) for region, _, g, group, _, _ in rows if region == "NL01"}
+    assert nederland == set(eurostat)

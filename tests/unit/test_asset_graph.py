@@ -45,6 +45,8 @@ def test_every_raw_table_feeds_staging_and_the_metadata_tables_have_a_producer(d
     rendered = render_graph()
     assert "asset cbs_metadata/cbs_table_infos <- " in rendered
     assert "raw/cbs_85984ned" in rendered.split("asset cbs_metadata/cbs_table_infos <- ")[1]
-    assert "asset custom_metadata/custom_releases <- raw/custom_export_partnerlanden" in rendered
+    producers = rendered.split("asset custom_metadata/custom_releases <- ")[1].split("\n")[0]
+    assert "raw/custom_export_partnerlanden" in producers
+    assert "raw/custom_bevolking_leeftijdsgroepen" in producers
     kwb = "asset staging/stg_cbs__kwb <- cbs_metadata/cbs_table_infos, raw/cbs_85039ned"
     assert kwb in rendered

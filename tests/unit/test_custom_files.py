@@ -110,3 +110,49 @@ def test_a_release_without_its_metadata_file_is_rejected(tmp_path):
     shutil.copy(REAL, folder / "2025-01-15-test.csv")
     with pytest.raises(CustomFileError, match="metadata file 2025-01-15-test.yaml is missing"):
         releases(EXPORT, tmp_path)
+
+
+PYRAMID = CUSTOM_SOURCES["bevolking_leeftijdsgroepen"]
+PYRAMID_FILE = CUSTOM_DIR / "bevolking_leeftijdsgroepen" / "2025-08-eurostat-demo_r_pjangroup.csv"
+
+
+def test_the_eurostat_pyramid_file_reads_with_nuts_regions_as_cbs_codes():
+    [release] = releases(PYRAMID)
+    assert release.metadata["publisher"] == "Eurostat"
+    assert "demo_r_pjangroup" in release.metadata["title"]
+    assert "NL21" in release.metadata["notes"] and "PV23" in release.metadata["notes"]
+    rows = read_release(release, CODES)
+    assert set(rows["region_code"]) == {"PV23", "NL01"}  # NUTS NL21, NL
+    pv23_2024 = rows[(rows["region_code"] == "PV23") & (rows["jaar"] == 2024)]
+    assert pv23_2024["waarde"].sum() == 1_189_033 and len(pv23_2024) == 36
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        # SYNTHETIC: a NUTS region that is not checked to be a CBS region is refused, not
+        # matched by name (NL22 is Gelderland, not registered).
+        (
+            ("NL21,2024,mannen,0-4", "NL22,2024,mannen,0-4"),
+            "column regio: unknown NUTS region 'NL22'",
+        ),
+        (
+            ("NL21,2024,mannen,85+", "NL21,2024,mannen,85 en ouder"),
+            "column leeftijdsgroep: '85 en ouder'",
+        ),
+        (("NL21,2024,vrouwen,0-4", "NL21,2024,V,0-4"), "column geslacht: 'V'"),
+    ],
+)
+def test_a_bad_pyramid_row_is_named(tmp_path, change, expected):
+    folder = tmp_path / "bevolking_leeftijdsgroepen"
+    folder.mkdir()
+    text = PYRAMID_FILE.read_text(encoding="utf-8")
+    assert change[0] in text
+    (folder / "2025-08-test.csv").write_text(
+        text.replace(change[0], change[1], 1), encoding="utf-8"
+    )
+    shutil.copy(PYRAMID_FILE.with_suffix(".yaml"), folder / "2025-08-test.yaml")
+    [release] = releases(PYRAMID, tmp_path)
+    with pytest.raises(CustomFileError) as err:
+        read_release(release, CODES)
+    assert expected in str(err.value) and "2025-08-test.csv, row " in str(err.value)

@@ -50,8 +50,13 @@ def test_the_series_transitions_seed_lists_every_registry_link():
     assert rows[("84903NED", "86054NED")]["zelfde_definitie"] == "true"
     for previous, edition in zip(KWB_IDS, KWB_IDS[1:], strict=False):
         assert (previous, edition) in rows and ("03759ned", edition) in rows
+    # 1 January of a year not yet in 03759ned: 37230ned's start of January, and each Gebieden
+    # edition's inhabitants for the gemeenten (after 03759ned or a KWB edition).
+    assert rows[("03759ned", "37230ned")]["zelfde_definitie"] == "true"
+    for earlier in ("03759ned", *KWB_IDS):
+        assert rows[(earlier, "86059NED")]["zelfde_definitie"] == "true"
     links = sum(len(t.series_links) for t in REGISTRY.values())
-    assert links == 14
+    assert links == 14 + 1 + 3 * 5
     # A series that skips an empty edition goes on from an older one with the same definition;
     # a method break (82972NED → 85098NED) is never bridged.
     assert rows[("85039NED", "85984NED")]["zelfde_definitie"] == "true"
@@ -74,7 +79,14 @@ def test_tables_of_one_view_that_disagree_on_a_name_are_refused():
 
 def test_renumbered_measures_are_derived_from_the_staging_names():
     assert measure_renames(get_table("85618NED"), get_table("85984NED")) == {
-        "HuishOnderOfRondSociaalMinimum_85": "HuishOnderOfRondSociaalMinimum_90"
+        "HuishOnderOfRondSociaalMinimum_85": "HuishOnderOfRondSociaalMinimum_90",
+        "GemiddeldeWOZWaardeVanWoningen_36": "GemiddeldeWOZWaardeVanWoningen_39",
+        "Koopwoningen_41": "Koopwoningen_47",
+        "HuurwoningenTotaal_42": "HuurwoningenTotaal_48",
+        "GemiddeldInkomenPerInkomensontvanger_77": "GemiddeldInkomenPerInkomensontvanger_82",
+        "GemiddeldInkomenPerInwoner_78": "GemiddeldInkomenPerInwoner_83",
+        "PersonenautoSPerHuishouden_109": "PersonenautoSPerHuishouden_114",
+        "AfstandTotGroteSupermarkt_113": "AfstandTotGroteSupermarkt_118",
     }
     assert column_name("VormenVanJeugdzorg") == "vormen_van_jeugdzorg"
 

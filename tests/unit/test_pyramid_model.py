@@ -1,8 +1,10 @@
 """The population pyramid model on a SMALL SYNTHETIC FIXTURE (not CBS figures).
 
-The embedded snapshot has no sex × age detail for Overijssel, so the model is proven here on
-made-up counts in the exact shape 03759ned delivers live: single years of age, the overlapping
-aggregate "95 jaar of ouder" (which must not be double counted) and "105 jaar of ouder".
+The embedded snapshot has no 03759ned sex × age detail (the pyramid comes from the Eurostat
+file there), so the grouping of single years is proven here on made-up counts in the exact
+shape 03759ned delivers live: single years of age, the overlapping aggregate "95 jaar of
+ouder" (which must not be double counted) and "105 jaar of ouder", grouped into the Eurostat
+file's groups with its open top group 85+.
 """
 
 import duckdb
@@ -10,7 +12,7 @@ import duckdb
 from lifecycle.warehouse import load_raw_table
 from sources.registry import get_table
 from sources.tabledata import CbsTableData
-from tests.conftest import run_dbt
+from tests.conftest import load_eurostat_file, run_dbt, synthetic_03759ned_sets
 
 AGES = {
     "10010": "0 jaar",
@@ -34,34 +36,10 @@ SYNTHETIC_COUNTS = {
 
 
 def synthetic_03759ned() -> CbsTableData:
-    rows = [
-        {
-            "Geslacht": sex,
-            "Leeftijd": age,
-            "BurgerlijkeStaat": "T001019",
-            "RegioS": "PV23  ",
-            "Perioden": "2024JJ00",
-            "BevolkingOp1Januari_1": n,
-            "GemiddeldeBevolking_2": None,
-        }
-        for (sex, age), n in SYNTHETIC_COUNTS.items()
-    ]
-    dims = {
-        "Geslacht": [
-            {"Key": k, "Title": t}
-            for k, t in (
-                ("T001038", "Totaal mannen en vrouwen"),
-                ("3000   ", "Mannen"),
-                ("4000   ", "Vrouwen"),
-            )
-        ],
-        "Leeftijd": [{"Key": k, "Title": t} for k, t in AGES.items()],
-        "BurgerlijkeStaat": [{"Key": "T001019", "Title": "Totaal burgerlijke staat"}],
-        "RegioS": [{"Key": "PV23  ", "Title": "Overijssel (PV)"}],
-        "Perioden": [{"Key": "2024JJ00", "Title": "2024", "Status": "Voorlopig"}],
-    }
+    sets = synthetic_03759ned_sets(SYNTHETIC_COUNTS, AGES, modified="2025-06-01T02:00:00")
+    dims = {d: sets[d] for d in get_table("03759ned").dimensions}
     return CbsTableData(
-        "03759ned", rows, dims, [], {"Modified": "2025-06-01T02:00:00"}, "synthetic", "test fixture"
+        "03759ned", sets["TypedDataSet"], dims, [], sets["TableInfos"][0], "synthetic", "test"
     )
 
 
@@ -69,19 +47,36 @@ def test_pyramid_bands_counts_and_shares(tmp_path):
     path = tmp_path / "pyramid.duckdb"
     with duckdb.connect(str(path)) as con:
         load_raw_table(con, get_table("03759ned"), synthetic_03759ned(), "synthetic", "test")
-    run_dbt(["build", "--select", "+bevolking_piramide"], tmp_path, path)
+        load_eurostat_file(con)
+    # cautious: leave out tests that also read models outside the selection.
+    run_dbt(
+        ["build", "--select", "+bevolking_piramide", "--indirect-selection", "cautious"],
+        tmp_path,
+        path,
+    )
     # Same configuration as dbt-duckdb's in-process connection to this file (not read-only).
     with duckdb.connect(str(path)) as con:
         rows = {
             (g, band): (n, round(pct, 4), status, str(release))
             for g, band, n, pct, status, release in con.execute(
                 "select geslacht, leeftijdsgroep, personen, aandeel_pct, status, "
-                "release_date from marts.bevolking_piramide"
+                "release_date from marts.bevolking_piramide "
+                "where region_code = 'PV23' and period = '2024'"
             ).fetchall()
         }
     total = 10 + 20 + 30 + 15 + 5 + 1
     assert rows[("mannen", "0-4")] == (30, round(100 * 30 / total, 4), "voorlopig", "2025-06-01")
     assert rows[("mannen", "5-9")][0] == 30
     assert rows[("vrouwen", "0-4")][0] == 15
-    assert rows[("vrouwen", "95+")][0] == 5 + 1  # 99 jaar + 105 jaar of ouder, not the 999
+    assert rows[("vrouwen", "85+")][0] == 5 + 1  # 99 jaar + 105 jaar of ouder, not the 999
     assert sum(n for n, *_ in rows.values()) == total
+    # The synthetic 03759ned year replaces the Eurostat year whole; other years stay Eurostat's.
+    with duckdb.connect(str(path)) as con:
+        sources = dict(
+            con.execute(
+                "select period, list(distinct source_table) from marts.bevolking_piramide "
+                "where region_code = 'PV23' and period in ('2023', '2024') group by 1"
+            ).fetchall()
+        )
+    assert sources["2024"] == ["03759ned"]
+    assert len(sources["2023"]) == 1 and "Eurostat demo_r_pjangroup" in sources["2023"][0]

@@ -73,7 +73,7 @@ def test_default_scope_is_overijssel_with_comparison_regions(membership):
     assert gemeenten == OVERIJSSEL_GEMEENTEN
     assert {c for c in scope.codes if c.startswith("CR")} == {"CR10", "CR11", "CR12"}
     assert {c for c in scope.codes if c.startswith("PV")} == {f"PV{n}" for n in range(20, 32)}
-    assert "NL01" in scope.codes and scope.focus_codes == {"PV23"}
+    assert "NL01" in scope.codes and scope.focus_codes == {"PV23", "NL01"}
 
 
 def test_another_province_or_all_gemeenten_is_configuration_only(membership):

@@ -1,4 +1,12 @@
 -- Population on 1 January per region and year, with the growth index 2002 = 100.
+-- One figure per region and year, from the first source that has it (`priority`):
+--   1. CBS 03759ned, the population on 1 January;
+--   2. KWB, for the gemeenten (and years) the snapshot's truncated 03759ned lacks (kwb_fill);
+--   3. 37230ned, the population at the start of January, for a year CBS has not yet published
+--      in 03759ned (1 January 2025): the same BRP count, provisional;
+--   4. Gebieden in Nederland, each gemeente's provisional inhabitants on 1 January of the
+--      edition year, for gemeenten the warehouse holds a population series for.
+-- `source_table` and `method` say which one was used; nothing is interpolated.
 with cbs_totals as (
     select region_code, period, bevolking_1_januari as bevolking, status, source_table,
         release_date, 'CBS-cijfer' as method
@@ -6,11 +14,35 @@ with cbs_totals as (
     where in_totals and period_type = 'jaar'
       and bevolking_1_januari is not null
 ),
--- KWB only fills the gemeenten the snapshot's 03759ned lacks (see macro kwb_fill).
 kwb_fill as (
     {{ kwb_fill('cbs_totals', ['bevolking_totaal']) }}
 ),
-base as (select * from cbs_totals union all select * from kwb_fill),
+start_of_january as (
+    select region_code, substr(period, 1, 4) as period, bevolking_begin as bevolking, status,
+        source_table, release_date, 'CBS-cijfer (begin januari)' as method
+    from {{ ref('stg_cbs__bevolkingsontwikkeling') }}
+    where period_type = 'maand' and period like '%M01' and bevolking_begin is not null
+),
+held as (
+    select region_code from cbs_totals union select region_code from kwb_fill
+),
+gebieden as (
+    select g.gemeente_code as region_code, cast(g.edition_year as varchar) as period,
+        g.inwonertal as bevolking, g.status, g.source_table, g.release_date,
+        'CBS-cijfer (Gebieden in Nederland)' as method
+    from {{ ref('stg_cbs__gebieden') }} g
+    where g.inwonertal is not null and g.gemeente_code in (select region_code from held)
+),
+candidates as (
+    select *, 1 as priority from cbs_totals
+    union all select *, 2 from kwb_fill
+    union all select *, 3 from start_of_january
+    union all select *, 4 from gebieden
+),
+base as (
+    select * exclude (priority) from candidates
+    qualify row_number() over (partition by region_code, period order by priority) = 1
+),
 woondeal as (
     {{ woondeal_sums('base', ['bevolking']) }}
 ),

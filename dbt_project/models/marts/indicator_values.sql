@@ -10,6 +10,12 @@
 {% set indicators = [
     {'id': 'bevolking_totaal', 'model': 'bevolking_per_jaar', 'value': 'bevolking'},
     {'id': 'bevolking_index_2002', 'model': 'bevolking_per_jaar', 'value': 'index_2002'},
+    {'id': 'aandeel_65_plus_pct', 'model': 'bevolking_vergrijzing', 'value': 'aandeel_65_plus_pct'},
+    {'id': 'aandeel_80_plus_pct', 'model': 'bevolking_vergrijzing', 'value': 'aandeel_80_plus_pct'},
+    {'id': 'aandeel_jonger_dan_20_pct', 'model': 'bevolking_vergrijzing', 'value': 'aandeel_jonger_dan_20_pct'},
+    {'id': 'grijze_druk', 'model': 'bevolking_vergrijzing', 'value': 'grijze_druk'},
+    {'id': 'groene_druk', 'model': 'bevolking_vergrijzing', 'value': 'groene_druk'},
+    {'id': 'dubbele_vergrijzing_pct', 'model': 'bevolking_vergrijzing', 'value': 'dubbele_vergrijzing_pct'},
     {'id': 'woningvoorraad', 'model': 'woningvoorraad_per_jaar', 'value': 'woningvoorraad'},
     {'id': 'woningvoorraad_koop_pct', 'model': 'woningvoorraad_eigendom', 'value': 'koop_pct'},
     {'id': 'woningvoorraad_corporatie_pct', 'model': 'woningvoorraad_eigendom', 'value': 'corporatie_pct'},
@@ -51,6 +57,11 @@
     {'id': 'export_aandeel_partner_referentie_pct', 'model': 'export_partners_referentie', 'value': 'aandeel_pct',
      'categorie': 'partnerland', 'status': "'n.v.t.'", 'source': 'bron', 'release_date': 'null'},
 ] %}
+{#- The KWB gemeente themes: one row kind each in kerncijfers_gemeenten. -#}
+{% for kenmerk in kwb_themes() %}
+    {% do indicators.append({'id': kenmerk, 'model': 'kerncijfers_gemeenten', 'value': 'value',
+                             'where': "kenmerk = '" ~ kenmerk ~ "'", 'nulls': true}) %}
+{% endfor %}
 with all_indicators as (
 {% for i in indicators %}
     select

@@ -10,6 +10,9 @@ select
     landsdeel_name,
     provincie_code,
     provincie_name,
+    -- Inhabitants on 1 January of the edition year: CBS's provisional count (status).
     cast(inwonertal as bigint) as inwonertal,
-    source_table
+    status,
+    source_table,
+    release_date
 from ({{ cbs_staged() }})
