@@ -1,14 +1,17 @@
-"""The static Overijssel Ontcijferd report: HTML pages with Vega-Lite charts (Altair), offline.
+"""The static Overijssel Ontcijferd report: Dutch pages the province could publish, offline.
 
-`ontcijferd report --out DIR` builds it from the published warehouse (read-only). Every chart
-has a title, its unit, a "Bron" line naming the CBS tables and marks figures that are not
-final; every table has a CSV download beside it. The Vega libraries are written into the site
-(`assets/vega.js`, from vl-convert's bundle), so the pages need no network.
+`ontcijferd report --out DIR` builds it from the published warehouse (read-only): a front page
+with headline cards, a page per theme with a few charts that each answer one question (and the
+theme's full indicator list with downloads), maps of the gemeenten and provinces, a page per
+gemeente, the warehouse's tables and the data-quality results. Pages come from the Jinja2
+templates in `delivery/templates/` (one base layout, one template per page kind); charts from
+`delivery/charts.py`; numbers from `delivery/formatting.py`. The Vega libraries and the
+boundaries are written into the site (`assets/`), so the pages need no network.
 """
 
 from __future__ import annotations
 
-import html
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -16,38 +19,90 @@ from pathlib import Path
 
 import altair as alt
 import duckdb
+import jinja2
 import pandas as pd
 
+from delivery import charts
 from delivery.export import DeliveryError
+from delivery.formatting import VEGA_LOCALE, change, figure, number
 
-PAGES = {  # file → (title, theme)
-    "index.html": ("Overijssel Ontcijferd", None),
-    "bevolking.html": ("Bevolking", "bevolking"),
-    "wonen.html": ("Wonen", "wonen"),
-    "jeugdhulp.html": ("Jeugdhulp", "jeugdhulp"),
-    "armoede.html": ("Armoede", "armoede"),
-    "export.html": ("Export", "export"),
-    "kerncijfers.html": ("Kerncijfers per gemeente", "kerncijfers"),
-    "warehouse.html": ("Het warehouse: tabellen en kolommen", "warehouse"),
-    "datakwaliteit.html": ("Datakwaliteit", "datakwaliteit"),
+HERE = Path(__file__).resolve().parent
+MANIFEST = HERE.parent / "dbt_project" / "target" / "manifest.json"
+GEO_DIR = HERE / "geo"
+# The boundary files and their credit line (delivery/geo/PROVENANCE.md).
+BOUNDARY_FILES = {
+    "gemeente_2025": "gemeente_2025.topojson",
+    "provincie_2025": "provincie_2025.topojson",
 }
-MANIFEST = Path(__file__).resolve().parent.parent / "dbt_project" / "target" / "manifest.json"
-NOT_FINAL = ("voorlopig", "nader voorlopig", "onbekend")
+MAP_CREDIT = (
+    "Grenzen: CBS / Kadaster, CBS Gebiedsindelingen 2025 (PDOK), vereenvoudigd door cartomap/nl"
+)
+# The year Trendweb compares the population pyramid with ("from pyramid to mushroom").
+PYRAMID_BASE_YEAR = "2000"
+
+# file → (navigation title, page kind, theme in the catalog)
+PAGES = {
+    "index.html": ("Overijssel Ontcijferd", "front", None),
+    "bevolking.html": ("Bevolking", "theme", "bevolking"),
+    "wonen.html": ("Wonen", "theme", "wonen"),
+    "jeugdhulp.html": ("Jeugdhulp", "theme", "jeugdhulp"),
+    "armoede.html": ("Armoede", "theme", "armoede"),
+    "export.html": ("Export", "theme", "export"),
+    "kerncijfers.html": ("Kerncijfers per gemeente", "theme", "kerncijfers"),
+    "gemeenten.html": ("Gemeenten", "gemeenten", None),
+    "warehouse.html": ("Het warehouse", "warehouse", None),
+    "datakwaliteit.html": ("Datakwaliteit", "datakwaliteit", None),
+}
+THEME_INTROS = {
+    "bevolking": "Hoe groeit en vergrijst de bevolking van {focus}, naast Nederland?",
+    "wonen": "Hoeveel woningen komen erbij, hoe groot is het tekort en hoe ver is de woondeal?",
+    "jeugdhulp": "Hoeveel jongeren krijgen jeugdhulp, en welke gemeenten wijken af?",
+    "armoede": "Hoeveel huishoudens leven van een laag inkomen, en waar?",
+    "export": "Hoeveel goederen voeren de bedrijven in {focus} uit, naast de andere provincies?",
+    "kerncijfers": "Hoe verhouden de gemeenten zich tot Nederland op wonen, inkomen, auto's, "
+    "voorzieningen en dichtheid?",
+}
+# The headline cards of the front page: indicator and the page it links to.
+HEADLINES = (
+    ("bevolking_totaal", "bevolking.html"),
+    ("aandeel_65_plus_pct", "bevolking.html"),
+    ("woningvoorraad", "wonen.html"),
+    ("woondeal_voortgang_pct", "wonen.html"),
+    ("jeugdhulp_in_natura_pct", "jeugdhulp.html"),
+    ("export_goederen", "export.html"),
+)
+STATUS_WORDS = {
+    "definitief": "",
+    "voorlopig": "Voorlopig cijfer: CBS kan het nog herzien.",
+    "nader voorlopig": "Nader voorlopig cijfer: CBS kan het nog herzien.",
+    "onbekend": "Status onbekend: de bron zegt niet of CBS dit cijfer al definitief heeft "
+    "vastgesteld.",
+    "n.v.t.": "",
+    "geheim": "Geheim: CBS publiceert dit cijfer niet.",
+}
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 960px; padding: 1rem; }
-nav a { margin-right: 1rem; } figure { margin: 2rem 0; } figcaption { font-size: .85rem; }
-table { border-collapse: collapse; font-size: .85rem; } td, th { padding: .2rem .5rem; }
-th { text-align: left; border-bottom: 1px solid #999; } .note { color: #555; }
+body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1000px; padding: 1rem;
+  color: #222; line-height: 1.45; }
+nav a { margin-right: 1rem; } nav a[aria-current] { font-weight: bold; }
+.intro { font-size: 1.1rem; } .lead { font-weight: 600; margin-bottom: .3rem; }
+figure { margin: 2rem 0; } figcaption { font-size: .85rem; color: #444; }
+table { border-collapse: collapse; font-size: .85rem; margin: .5rem 0 1.5rem; }
+td, th { padding: .25rem .5rem; vertical-align: top; } th { text-align: left;
+  border-bottom: 1px solid #999; } td.getal { text-align: right; white-space: nowrap; }
+.note { color: #555; } .kaarten { display: grid; grid-template-columns: repeat(3, 1fr);
+  gap: 1rem; } .kaart { border: 1px solid #ccc; border-radius: 6px; padding: .6rem .9rem; }
+.kaart h2 { font-size: 1rem; margin: 0; } .kaart .waarde { font-size: 1.7rem; margin: .3rem 0; }
+.kaart p { margin: .2rem 0; font-size: .9rem; } footer { font-size: .8rem; color: #555;
+  border-top: 1px solid #ccc; margin-top: 2rem; }
 """
 
 
-@dataclass
-class Page:
-    file: str
-    title: str
-    out_dir: Path
-    parts: list[str] = field(default_factory=list)
-    charts: dict[str, dict] = field(default_factory=dict)
+def period_words(period: str) -> str:
+    """2024 → 2024, 2024H1 → 1e halfjaar 2024, 2025M01 → januari 2025."""
+    m = re.fullmatch(r"(\d{4})H([12])", period)
+    if m:
+        return f"{m.group(2)}e halfjaar {m.group(1)}"
+    return period
 
 
 def _sources(frame: pd.DataFrame) -> str:
@@ -59,312 +114,734 @@ def _sources(frame: pd.DataFrame) -> str:
             tables.update(parts)
         else:
             others.add(source)
-    return "; ".join(
-        ([f"CBS, tabel {', '.join(sorted(tables))}"] if tables else []) + sorted(others)
-    )
+    named = [f"CBS, tabel {', '.join(sorted(tables))}"] if tables else []
+    return "; ".join(named + sorted(others))
 
 
-def _chart(page: Page, name: str, chart: alt.Chart, frame: pd.DataFrame, unit: str) -> None:
-    """A chart with its caption (unit, source, status) and a CSV download of its data."""
-    page.charts[name] = chart.to_dict()
-    frame.to_csv(page.out_dir / f"{name}.csv", index=False)
-    statuses = sorted(set(frame["status"].dropna()))
-    marked = [s for s in statuses if s in NOT_FINAL]
-    note = (
-        f" Niet definitief: cijfers met status {', '.join(marked)} (open symbolen, lichtere "
-        "staven)."
-        if marked
-        else ""
-    )
-    page.parts.append(
-        f'<figure><div id="{name}" class="chart"></div><figcaption>Eenheid: {html.escape(unit)}. '
-        f"Bron: {html.escape(_sources(frame))}.{note} "
-        f'<a href="{name}.csv" download>Download CSV</a></figcaption></figure>'
-    )
+@dataclass
+class Page:
+    file: str
+    title: str
+    kind: str
+    root: str = ""
+    charts: dict[str, dict] = field(default_factory=dict)
+    chart_list: list[dict] = field(default_factory=list)
+    context: dict = field(default_factory=dict)
+
+    @property
+    def uses_geo(self) -> bool:
+        return charts.BOUNDARIES in json.dumps(self.charts)
 
 
-def _line(frame: pd.DataFrame, title: str, unit: str, color: str = "region_name") -> alt.Chart:
-    frame = _mark_final(frame).assign(
-        # A method break starts a new line segment: a line never joins two definitions.
-        reeksdeel=frame.groupby(color)["method_break"].cumsum() if "method_break" in frame else 0,
-    )
-    base = alt.Chart(frame, title=title).encode(
-        x=alt.X("period:O", title="periode"),
-        y=alt.Y("value:Q", title=unit),
-        color=alt.Color(f"{color}:N", title=None),
-        tooltip=["region_name", "period", "value", "status", "source_table"],
-    )
-    # Figures that are not final are drawn as open points (the caption says so).
-    return base.mark_line().encode(detail="reeksdeel:N") + base.mark_point(size=40).encode(
-        fillOpacity=alt.FillOpacity(
-            "definitief:N", scale=alt.Scale(domain=["ja", "nee"], range=[1, 0]), title="definitief"
+class Report:
+    def __init__(self, con, out_dir: Path, focus: str, quality_file: Path | None) -> None:
+        self.con, self.out_dir, self.focus, self.quality_file = con, out_dir, focus, quality_file
+        self.focus_name = self._one(
+            "select region_name from marts.dim_region where region_code = ?", focus
         )
-    )
-
-
-def _mark_final(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add `definitief` (ja/nee) from the status, for the marks of figures that are not final."""
-    return frame.assign(definitief=frame["status"].map(lambda s: "nee" if s in NOT_FINAL else "ja"))
-
-
-def _final_opacity() -> alt.Opacity:
-    """Bars of figures that are not final are drawn lighter (the caption says which)."""
-    return alt.Opacity(
-        "definitief:N", scale=alt.Scale(domain=["ja", "nee"], range=[1, 0.45]), title="definitief"
-    )
-
-
-def _values(con, indicator: str, regions: list[str] | None = None) -> pd.DataFrame:
-    return con.execute(
-        "select * from marts.indicator_values where indicator_id = $i "
-        "and ($r is null or list_contains($r, region_code)) and value is not null "
-        "order by region_code, period",
-        {"i": indicator, "r": regions},
-    ).df()
-
-
-# The year Trendweb compares the population pyramid with ("from pyramid to mushroom").
-PYRAMID_BASE_YEAR = "2000"
-
-
-def _pyramid(con, page: Page, focus: str) -> bool:
-    """Men left, women right, five-year groups as % of the population: the latest year as bars,
-    2000 as an outline (Trendweb's comparison). False when the pyramid has no rows."""
-    frame = con.execute(
-        "select p.*, r.region_name from marts.bevolking_piramide p join marts.dim_region r "
-        "using (region_code) where region_code = $f and period in ($base, (select max(period) "
-        "from marts.bevolking_piramide where region_code = $f)) order by period, geslacht, "
-        "leeftijdsgroep_start",
-        {"f": focus, "base": PYRAMID_BASE_YEAR},
-    ).df()
-    if frame.empty:
-        return False
-    latest = frame["period"].max()
-    # Men are drawn to the left: their share is negated for the x position only.
-    frame = _mark_final(frame).assign(
-        positie=frame["aandeel_pct"].where(frame["geslacht"] == "vrouwen", -frame["aandeel_pct"])
-    )
-    # Oldest group on top; an explicit order, as the two layers have different data.
-    groups = frame.sort_values("leeftijdsgroep_start", ascending=False)["leeftijdsgroep"]
-    age = alt.Y("leeftijdsgroep:O", sort=list(groups.unique()), title="leeftijd")
-    share = alt.X(
-        "positie:Q",
-        title="% van de bevolking (mannen links, vrouwen rechts)",
-        axis=alt.Axis(labelExpr="replace(format(abs(datum.value), '.1f'), '.', ',')"),
-    )
-    tooltip = ["period", "geslacht", "leeftijdsgroep", "personen", "aandeel_pct", "status"]
-    bars = (
-        alt.Chart(frame[frame["period"] == latest])
-        .mark_bar()
-        .encode(
-            y=age,
-            x=share,
-            color=alt.Color("geslacht:N", title=f"{latest}"),
-            opacity=_final_opacity(),
-            tooltip=tooltip,
-        )
-    )
-    outline = (
-        alt.Chart(frame[frame["period"] == PYRAMID_BASE_YEAR])
-        .mark_bar(fill=None, stroke="black", strokeWidth=1)
-        .encode(y=age, x=share, tooltip=tooltip)
-    )
-    region = frame["region_name"].iloc[0]
-    chart = (bars + outline).properties(
-        title=f"Bevolkingspiramide {region}: {latest} (vlakken) tegen {PYRAMID_BASE_YEAR} "
-        "(zwarte omlijning)",
-        width=600,
-        height=400,
-    )
-    _chart(page, "piramide", chart, frame, "% van de bevolking")
-    return True
-
-
-def _bevolking(con, page: Page, focus: str) -> None:
-    if not _pyramid(con, page, focus):
-        page.parts.append(
-            '<p class="note">Geen bevolkingspiramide: noch CBS 03759ned noch het '
-            "Eurostat-bestand heeft de bevolking naar geslacht en leeftijd voor deze provincie."
-            "</p>"
-        )
-        ages = con.execute(
-            "select * from marts.bevolking_leeftijdsopbouw where region_code = $f "
-            "and period in ('2000', (select max(period) from marts.bevolking_leeftijdsopbouw "
-            "where region_code = $f))",
-            {"f": focus},
+        self.gemeenten = con.execute(
+            "select region_code, region_name, corop_code, woondeal_code from marts.dim_region "
+            "where region_level = 'gemeente' and provincie_code = ? order by region_name",
+            [focus],
         ).df()
-        chart = (
-            alt.Chart(ages, title="Leeftijdsopbouw: 2000 en laatste jaar")
-            .mark_bar()
-            .encode(
-                x=alt.X("leeftijdsgroep:O", title="leeftijd"),
-                xOffset="period:N",
-                y=alt.Y("aandeel_pct:Q", title="% van de bevolking"),
-                color="period:N",
-            )
+        self.catalog = (
+            con.execute("select * from marts.indicator_catalog").df().set_index("indicator_id")
         )
-        _chart(page, "leeftijdsopbouw", chart, ages, "% van de bevolking")
-    index = _values(con, "bevolking_index_2002", [focus, "NL01"])
-    _chart(page, "groei", _line(index, "Bevolkingsgroei (2002 = 100)", "index"), index, "index")
+        self.generated = dt.date.today().strftime("%-d-%-m-%Y")
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(HERE / "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        (out_dir / "cijfers").mkdir(parents=True, exist_ok=True)
+        (out_dir / "gemeenten").mkdir(exist_ok=True)
 
+    def _one(self, sql: str, *params):
+        row = self.con.execute(sql, list(params)).fetchone()
+        return row[0] if row else None
 
-def _wonen(con, page: Page, focus: str) -> None:
-    stock = _values(con, "woningvoorraad", [focus])
-    _chart(
-        page,
-        "woningvoorraad",
-        _line(stock, "Woningvoorraad op 1 januari", "woningen"),
-        stock,
-        "woningen",
-    )
-    shortage = pd.concat(
-        [
-            _values(con, "woningtekort_proxy_pct", [focus, "NL01"]),
-            _values(con, "woningtekort_abf_pct", [focus, "NL01"]),
-        ]
-    )
-    shortage["reeks"] = (
-        shortage["indicator_id"].map(
+    # --- data -------------------------------------------------------------------------------
+
+    def values(self, indicator: str, regions: list[str] | None = None, yearly: bool = True):
+        frame = self.con.execute(
+            "select * from marts.indicator_values where indicator_id = $i "
+            "and ($r is null or list_contains($r, region_code)) and value is not null "
+            "and (not $y or period_type = 'jaar') order by region_code, period",
+            {"i": indicator, "r": regions, "y": yearly},
+        ).df()
+        return frame
+
+    def compared(self, indicator: str) -> pd.DataFrame:
+        """The focus gemeenten in the latest year with any value (null values kept)."""
+        return self.con.execute(
+            "select * from marts.gemeente_vergelijking where indicator_id = $i "
+            "and period_type = 'jaar' and period = (select max(period) from "
+            "marts.gemeente_vergelijking where indicator_id = $i and period_type = 'jaar' "
+            "and value is not null) order by region_name",
+            {"i": indicator},
+        ).df()
+
+    def title(self, indicator: str) -> str:
+        return self.catalog.loc[indicator, "title"]
+
+    def unit(self, indicator: str) -> str:
+        return self.catalog.loc[indicator, "unit"]
+
+    # --- charts -----------------------------------------------------------------------------
+
+    def chart(
+        self,
+        page: Page,
+        name: str,
+        chart: alt.TopLevelMixin,
+        frame: pd.DataFrame,
+        *,
+        lead: str,
+        caption: str,
+    ) -> None:
+        """A chart with its lead question, a caption saying what is drawn, the sources and a
+        CSV of exactly the figures drawn."""
+        page.charts[name] = chart.to_dict()
+        csv = f"cijfers/{name}.csv"
+        frame.to_csv(self.out_dir / csv, index=False)
+        statuses = sorted({s for s in frame.get("status", pd.Series()).dropna()})
+        marked = [s for s in statuses if s in charts.NOT_FINAL]
+        not_final = (
+            f"Niet definitief (open of lichter getekend): cijfers met status {', '.join(marked)}."
+            if marked
+            else ""
+        )
+        page.chart_list.append(
             {
-                "woningtekort_proxy_pct": "CBS-proxy (huishoudens − woningen)",
-                "woningtekort_abf_pct": "ABF statistisch woningtekort (referentie)",
+                "name": name,
+                "lead": lead,
+                "caption": caption,
+                "sources": _sources(frame),
+                "not_final": not_final,
+                "csv": page.root + csv,
             }
         )
-        + " — "
-        + shortage["region_name"]
-    )
-    _chart(
-        page,
-        "woningtekort",
-        _line(
-            shortage,
-            "Woningtekort: CBS-proxy naast de ABF-referentie",
-            "% van de voorraad",
-            color="reeks",
-        ),
-        shortage,
-        "% van de voorraad",
-    )
-    deal = con.execute(
-        "select region_name, jaar, gerealiseerd_cumulatief, verwacht_lineair, status, "
-        "source_table from marts.woondeal_voortgang where region_level <> 'gemeente' "
-        "order by region_name, jaar"
-    ).df()
-    lines = deal.melt(
-        id_vars=["region_name", "jaar", "status", "source_table"],
-        value_vars=["gerealiseerd_cumulatief", "verwacht_lineair"],
-        var_name="reeks",
-    ).dropna(subset=["value"])
-    chart = (
-        alt.Chart(
-            lines, title="Woondeal: netto toevoegingen sinds 2022 tegen de lijn naar het doel"
+
+    def map_of(self, page: Page, indicator: str, lead: str, name: str | None = None) -> None:
+        frame = self.compared(indicator)
+        if frame.empty or frame["value"].notna().sum() == 0:
+            page.context.setdefault("notes", []).append(
+                f"Nog geen cijfers per gemeente voor {self.title(indicator)}."
+            )
+            return
+        period = frame["period"].iloc[0]
+        nederland = frame["nederland_value"].dropna()
+        reference = float(nederland.iloc[0]) if len(nederland) else None
+        unit = self.unit(indicator)
+        links = "gemeenten/{code}.html" if page.root == "" else "{code}.html"
+        chart = charts.choropleth(
+            frame,
+            f"{self.title(indicator)}, {period_words(period)}",
+            unit,
+            "gemeente_2025",
+            reference,
+            links=links,
         )
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("jaar:O"),
-            y=alt.Y("value:Q", title="woningen"),
-            color=alt.Color("region_name:N", title=None),
-            strokeDash=alt.StrokeDash("reeks:N", title=None),
+        self.chart(
+            page,
+            name or f"kaart_{indicator}",
+            chart,
+            frame,
+            lead=lead,
+            caption=f"Kaart van de {len(frame)} gemeenten van {self.focus_name}, in vier "
+            "klassen rond de waarde van Nederland (in de legenda); grijs: geen gegevens. Klik op "
+            "een gemeente voor haar pagina. Eenheid: " + unit + ". " + MAP_CREDIT + ".",
         )
-    )
-    _chart(
-        page, "woondeal", chart, lines.assign(status=lines["status"].fillna("n.v.t.")), "woningen"
-    )
 
-
-def _compared(con, page: Page, indicator: str, title: str) -> None:
-    frame = con.execute(
-        "select g.*, g.region_name as gemeente from marts.gemeente_vergelijking g "
-        "where indicator_id = $i and period_type = 'jaar' and period = (select max(period) "
-        "from marts.gemeente_vergelijking where indicator_id = $i and period_type = 'jaar') "
-        "and value is not null order by value desc",
-        {"i": indicator},
-    ).df()
-    if frame.empty:
-        page.parts.append(f'<p class="note">Nog geen cijfers voor {html.escape(title)}.</p>')
-        return
-    frame = _mark_final(frame)
-    unit = frame["unit"].iloc[0]
-    bars = (
-        alt.Chart(frame, title=f"{title}, {frame['period'].iloc[0]}")
-        .mark_bar()
-        .encode(
-            y=alt.Y("gemeente:N", sort="-x", title=None),
-            x=alt.X("value:Q", title=unit),
-            tooltip=["gemeente", "value", "rang"],
+    def ranking_of(self, page: Page, indicator: str, lead: str) -> None:
+        frame = self.compared(indicator).dropna(subset=["value"])
+        if frame.empty:
+            return
+        unit = self.unit(indicator)
+        period = frame["period"].iloc[0]
+        has_province = frame["provincie_value"].notna().any()
+        self.chart(
+            page,
+            f"rang_{indicator}",
+            charts.ranking(frame, f"{self.title(indicator)}, {period_words(period)}", unit),
+            frame,
+            lead=lead,
+            caption="Elke gemeente met een cijfer, hoogste boven; stippellijn: Nederland"
+            + (
+                "; doorgetrokken lijn: " + self.focus_name
+                if has_province
+                else "; CBS publiceert hiervan geen provinciecijfer"
+            )
+            + f". Eenheid: {unit}.",
         )
-    )
-    chart = bars + alt.Chart(frame).mark_rule(strokeDash=[4, 2]).encode(x="nederland_value:Q")
-    lines = "stippellijn: Nederland"
-    if frame["provincie_value"].notna().any():
-        chart += alt.Chart(frame).mark_rule(color="black").encode(x="provincie_value:Q")
-        lines += ", doorgetrokken lijn: de provincie"
-    else:
-        lines += "; CBS publiceert hiervan geen provinciecijfer"
-    _chart(page, indicator, chart, frame, f"{unit} ({lines})")
 
-
-def _kerncijfers(con, page: Page) -> None:
-    """The KWB gemeente themes: every gemeente against Nederland, latest edition per theme."""
-    page.parts.append(
-        '<p class="note">Uit de Kerncijfers wijken en buurten (KWB) van CBS, per gemeente en '
-        "voor Nederland; het jaar is het KWB-editiejaar. KWB geeft geen provinciecijfers en het "
-        "warehouse berekent er geen (een gemiddelde van gemeenten zou elke gemeente even zwaar "
-        "laten wegen). Definities en peildata: de indicatorcatalogus.</p>"
-    )
-    for indicator, title in con.execute(
-        "select indicator_id, title from marts.indicator_catalog where theme = 'kerncijfers' "
-        "order by title"
-    ).fetchall():
-        _compared(con, page, indicator, title)
-
-
-def _export(con, page: Page) -> None:
-    frame = _values(con, "export_goederen")
-    frame = _mark_final(frame)
-    chart = (
-        alt.Chart(frame, title="Uitvoer van goederen per provincie")
-        .mark_bar()
-        .encode(
-            x=alt.X("region_name:N", sort="-y", title=None),
-            y=alt.Y("value:Q", title="mln euro"),
-            xOffset="period:N",
-            color="period:N",
+    def trend_of(
+        self,
+        page: Page,
+        indicator: str,
+        regions: list[str],
+        lead: str,
+        caption: str,
+        zero: bool = False,
+    ) -> None:
+        frame = self.values(indicator, regions)
+        if frame.empty:
+            return
+        unit = self.unit(indicator)
+        if frame["period"].nunique() <= 2:
+            chart = charts.bars_by_period(frame, self.title(indicator), unit, "region_name")
+        else:
+            chart = charts.trend(frame, self.title(indicator), unit, zero=zero)
+        self.chart(
+            page,
+            f"reeks_{indicator}",
+            chart,
+            frame,
+            lead=lead,
+            caption=caption + f" Eenheid: {unit}.",
         )
-    )
-    _chart(page, "export", chart, frame, "mln euro (Flevoland geheim)")
 
+    # --- pages ------------------------------------------------------------------------------
 
-def _warehouse(con, page: Page) -> None:
-    """Every public table (marts, reference) and column, described from the dbt YAML."""
-    manifest = json.loads(MANIFEST.read_text())
-    documented = {
-        (n["schema"], n["name"]): n
-        for n in manifest["nodes"].values()
-        if n["resource_type"] in ("model", "seed") and n["schema"] in ("marts", "reference")
-    }
-    columns = con.execute(
-        "select table_schema, table_name, column_name, data_type from information_schema.columns "
-        "where table_schema in ('marts', 'reference') order by table_schema, table_name, "
-        "ordinal_position"
-    ).df()
-    page.parts.append(
-        '<p class="note">Open het bestand alleen-lezen: <code>duckdb -readonly '
-        "warehouse/ontcijferd.duckdb</code>. Beschrijvingen uit de dbt-documentatie.</p>"
-    )
-    for (schema, table), cols in columns.groupby(["table_schema", "table_name"], sort=True):
-        node = documented.get((schema, table), {})
-        described = node.get("columns", {})
-        rows = "".join(
-            f"<tr><td>{html.escape(c)}</td><td>{html.escape(t)}</td>"
-            f"<td>{html.escape(described.get(c, {}).get('description', ''))}</td></tr>"
-            for c, t in zip(cols["column_name"], cols["data_type"], strict=True)
+    def indicator_rows(self, theme: str) -> list[dict]:
+        """Per catalog indicator of the theme: the latest period with the focus or Nederland,
+        both values in Dutch notation, and a CSV with every row of the indicator."""
+        rows = []
+        for indicator, entry in (
+            self.catalog[self.catalog["theme"] == theme].sort_values("title").iterrows()
+        ):
+            every = self.con.execute(
+                "select * from marts.indicator_values where indicator_id = ? "
+                "order by region_code, period",
+                [indicator],
+            ).df()
+            csv = f"cijfers/{indicator}.csv"
+            every.to_csv(self.out_dir / csv, index=False)
+            shown = every[every["region_code"].isin([self.focus, "NL01"]) & every["value"].notna()]
+            if shown.empty:
+                latest, focus_value, nl_value, status = "–", "geen gegevens", "geen gegevens", ""
+            else:
+                yearly = shown[shown["period_type"] == "jaar"]
+                shown = yearly if not yearly.empty else shown
+                latest = shown["period"].max()
+                at = shown[shown["period"] == latest]
+                focus_value, nl_value = (
+                    self._cell(at, region, entry["unit"]) for region in (self.focus, "NL01")
+                )
+                status = ", ".join(sorted(set(at["status"])))
+            rows.append(
+                {
+                    "title": entry["title"],
+                    "definition": entry["definition"],
+                    "period": period_words(latest),
+                    "focus": focus_value,
+                    "nederland": nl_value,
+                    "status": status,
+                    "sources": entry["source_tables"],
+                    "csv": csv,
+                }
+            )
+        return rows
+
+    @staticmethod
+    def _cell(rows: pd.DataFrame, region: str, unit: str) -> str:
+        """One region's figure for a table cell; an indicator per category (partner country)
+        has several, which the CSV lists."""
+        own = rows[rows["region_code"] == region]
+        if own.empty:
+            return "geen cijfer"
+        if len(own) > 1:
+            return f"{len(own)} categorieën (zie CSV)"
+        return figure(own["value"].iloc[0], unit)
+
+    def render(self, page: Page) -> Path:
+        template = f"{page.kind}.html.j2"  # one template per page kind
+        navigation = [{"file": f, "title": t} for f, (t, _, _) in PAGES.items()]
+        html = self.env.get_template(template).render(
+            title=page.title,
+            file=page.file,
+            root=page.root,
+            navigation=navigation,
+            generated=self.generated,
+            charts=page.charts,
+            chart_list=page.chart_list,
+            uses_geo=page.uses_geo,
+            map_credit=MAP_CREDIT,
+            vega_locale=VEGA_LOCALE,
+            focus_name=self.focus_name,
+            n_gemeenten=len(self.gemeenten),
+            notes=page.context.pop("notes", []),
+            **page.context,
         )
-        page.parts.append(
-            f'<h2 id="{schema}.{table}">{schema}.{table}</h2>'
-            f"<p>{html.escape(node.get('description', ''))}</p>"
-            f"<table><tr><th>kolom</th><th>type</th><th>betekenis</th></tr>{rows}</table>"
+        path = self.out_dir / page.file
+        path.write_text(html, encoding="utf-8")
+        return path
+
+    def front(self) -> Page:
+        page = Page("index.html", "Overijssel Ontcijferd", "front")
+        cards = []
+        for indicator, link in HEADLINES:
+            frame = self.values(indicator, [self.focus])
+            if frame.empty:
+                continue
+            unit, entry = self.unit(indicator), self.catalog.loc[indicator]
+            latest, previous = frame.iloc[-1], (frame.iloc[-2] if len(frame) > 1 else None)
+            moment = (
+                f"op 1 januari {latest['period']}"
+                if str(entry["peildatum"]).startswith("1 januari")
+                else f"over {period_words(latest['period'])}"
+            )
+            changed = (
+                f"{change(latest['value'] - previous['value'], unit)} ten opzichte van "
+                f"{period_words(previous['period'])}"
+                if previous is not None
+                else "geen eerdere periode om mee te vergelijken"
+            )
+            theme_title = PAGES[link][0]
+            cards.append(
+                {
+                    "title": entry["title"],
+                    "value": figure(latest["value"], unit),
+                    "period_text": f"{self.focus_name}, {moment}",
+                    "change_text": changed,
+                    "status_text": STATUS_WORDS.get(latest["status"], ""),
+                    "link": link,
+                    "theme_title": theme_title,
+                }
+            )
+        latest_period = self._one(
+            "select max(period) from marts.indicator_values where period_type = 'jaar' "
+            "and region_code = ? and value is not null",
+            self.focus,
         )
+        themes = [
+            {"file": f, "title": f"{t}: {THEME_INTROS[theme].format(focus=self.focus_name)}"}
+            for f, (t, kind, theme) in PAGES.items()
+            if kind == "theme"
+        ]
+        page.context.update(cards=cards, latest_period=latest_period, themes=themes)
+        return page
+
+    def theme(self, file: str, title: str, theme: str) -> Page:
+        page = Page(file, title, "theme")
+        focus, nl = self.focus, "NL01"
+        builder = getattr(self, f"_{theme}")
+        builder(page, focus, nl)
+        page.context.update(
+            intro=THEME_INTROS[theme].format(focus=self.focus_name),
+            indicators=self.indicator_rows(theme),
+        )
+        return page
+
+    def _bevolking(self, page: Page, focus: str, nl: str) -> None:
+        self.trend_of(
+            page,
+            "bevolking_index_2002",
+            [focus, nl],
+            lead=f"Groeit {self.focus_name} even snel als Nederland?",
+            caption="De bevolking op 1 januari als index van 2002 (2002 = 100), zodat regio's "
+            "van verschillende grootte op één as passen; de as begint niet bij nul.",
+        )
+        self.trend_of(
+            page,
+            "bevolking_totaal",
+            [focus],
+            lead=f"Hoeveel inwoners heeft {self.focus_name}?",
+            caption=f"Het aantal inwoners van {self.focus_name} op 1 januari; de as begint niet "
+            "bij nul.",
+        )
+        frame = self.con.execute(
+            "select p.*, r.region_name from marts.bevolking_piramide p join marts.dim_region r "
+            "using (region_code) where region_code in ($f, 'NL01') and period in ($base, "
+            "(select max(period) from marts.bevolking_piramide where region_code = $f)) "
+            "order by region_code, period, geslacht, leeftijdsgroep_start",
+            {"f": focus, "base": PYRAMID_BASE_YEAR},
+        ).df()
+        own = frame[frame["region_code"] == focus]
+        if own.empty:
+            page.context.setdefault("notes", []).append(
+                "Geen bevolkingspiramide: noch CBS 03759ned noch het Eurostat-bestand heeft de "
+                f"bevolking naar geslacht en leeftijd voor {self.focus_name}."
+            )
+        else:
+            latest = own["period"].max()
+            comparison = frame[(frame["region_code"] == nl) & (frame["period"] == latest)]
+            self.chart(
+                page,
+                "piramide",
+                charts.pyramid(own, PYRAMID_BASE_YEAR, comparison),
+                own,
+                lead=f"Hoe is de bevolking opgebouwd, nu en in {PYRAMID_BASE_YEAR}?",
+                caption=f"Mannen links, vrouwen rechts, per vijfjaarsgroep als % van de hele "
+                f"bevolking: {latest} als vlakken, {PYRAMID_BASE_YEAR} als zwarte omlijning, "
+                f"Nederland {latest} als grijze stippellijn.",
+            )
+        self.trend_of(
+            page,
+            "grijze_druk",
+            [focus, nl],
+            lead=f"Vergrijst {self.focus_name} sneller dan Nederland?",
+            caption="Het aantal 65-plussers per 100 personen van 20 tot 65 jaar op 1 januari; "
+            "de as begint niet bij nul.",
+        )
+
+    def _wonen(self, page: Page, focus: str, nl: str) -> None:
+        self.trend_of(
+            page,
+            "woningtekort_proxy_pct",
+            [focus, nl],
+            lead="Hoeveel huishoudens zijn er meer dan woningen?",
+            caption="Onze CBS-proxy: huishoudens min woningen op 1 januari, als % van de "
+            "woningvoorraad. Dit is niet het statistisch woningtekort; dat staat in de grafiek "
+            "hieronder als referentie.",
+            zero=True,
+        )
+        self.trend_of(
+            page,
+            "woningtekort_abf_pct",
+            [focus, nl],
+            lead="Wat zegt het statistisch woningtekort van ABF Research?",
+            caption="Referentiecijfer: het statistisch woningtekort zoals ABF Research het voor "
+            "het ministerie van BZK publiceert (niet door dit warehouse berekend), met het "
+            "beleidsdoel van 2 %.",
+        )
+        deal = self.con.execute(
+            "select region_code, region_name, jaar as period, gerealiseerd_cumulatief, "
+            "verwacht_lineair, status, source_table from marts.woondeal_voortgang "
+            "where region_level <> 'gemeente' and gerealiseerd_cumulatief is not null "
+            "qualify jaar = max(jaar) over () order by region_name"
+        ).df()
+        if not deal.empty:
+            period = str(deal["period"].iloc[0])
+            long = pd.concat(
+                [
+                    deal.assign(
+                        period=f"gerealiseerd t/m {period}", value=deal["gerealiseerd_cumulatief"]
+                    ),
+                    deal.assign(
+                        period=f"verwacht op het rechte pad, eind {period}",
+                        value=deal["verwacht_lineair"],
+                        status="n.v.t.",
+                    ),
+                ]
+            ).assign(unit="woningen")
+            self.chart(
+                page,
+                "woondeal",
+                charts.bars_by_period(
+                    long,
+                    "Woondeal: netto toegevoegde woningen sinds 2022",
+                    "woningen",
+                    "region_name",
+                ),
+                long.drop(columns=["gerealiseerd_cumulatief", "verwacht_lineair"]),
+                lead="Hoe ver is de woondeal van zijn pad naar het doel in 2030?",
+                caption="Per woondealregio de netto toegevoegde woningen sinds 1 januari 2022 "
+                "(CBS), naast waar een recht pad naar het doel voor 2030 zou staan.",
+            )
+        self.map_of(
+            page,
+            "woondeal_gerealiseerd_cumulatief",
+            lead="Waar komen de woningen van de woondeal bij?",
+        )
+
+    def _jeugdhulp(self, page: Page, focus: str, nl: str) -> None:
+        self.map_of(page, "jeugdhulp_in_natura_pct", lead="Welke gemeenten wijken af op jeugdhulp?")
+        self.ranking_of(page, "jeugdhulp_in_natura_pct", lead="Hoe verhouden de gemeenten zich?")
+        self.trend_of(
+            page,
+            "jeugdhulp_in_natura_pct",
+            [focus, nl],
+            lead="Neemt de jeugdhulp toe?",
+            caption="Jongeren met jeugdhulp in natura als % van alle jongeren tot 18 jaar, per "
+            "jaar. Vanaf 2021 een nieuwe CBS-tabel met een gewijzigd woonplaatsbeginsel: de lijn "
+            "is daar onderbroken.",
+        )
+
+    def _armoede(self, page: Page, focus: str, nl: str) -> None:
+        page.context.setdefault("notes", []).append(
+            "Elke armoedemaat is een eigen indicator met een eigen definitie; ze worden nooit "
+            "tot één reeks aan elkaar gezet. De nieuwe armoedegrens (CBS 86131NED/86132NED) "
+            "ontbreekt nog."
+        )
+        self.map_of(
+            page,
+            "huishoudens_rond_sociaal_minimum_pct",
+            lead="Waar leven de meeste huishoudens rond het sociaal minimum?",
+        )
+        self.ranking_of(
+            page,
+            "huishoudens_rond_sociaal_minimum_pct",
+            lead="Hoe verhouden de gemeenten zich?",
+        )
+        self.trend_of(
+            page,
+            "laag_inkomen_huishoudens_pct",
+            [focus, nl],
+            lead="Hoeveel huishoudens hebben een laag inkomen?",
+            caption="Particuliere huishoudens met een inkomen onder de lage-inkomensgrens (ten "
+            "minste een jaar), als % van alle particuliere huishoudens.",
+        )
+
+    def _export(self, page: Page, focus: str, nl: str) -> None:
+        frame = self.values("export_goederen")
+        frame = frame[frame["region_level"] == "provincie"]
+        if frame.empty:
+            return
+        latest = frame["period"].max()
+        at = frame[frame["period"] == latest].copy()
+        every_province = self.con.execute(
+            "select region_code, region_name from marts.dim_region where region_level = 'provincie'"
+        ).df()
+        shown = every_province.merge(at, on=["region_code", "region_name"], how="left")
+        shown["unit"] = "mln euro"
+        shown["period"] = latest
+        self.chart(
+            page,
+            "kaart_export",
+            charts.choropleth(
+                shown,
+                f"Uitvoer van goederen per provincie, {latest}",
+                "mln euro",
+                "provincie_2025",
+                None,
+                links=None,
+            ),
+            shown,
+            lead="Welke provincies voeren het meest uit?",
+            caption="Kaart van de 12 provincies in vier klassen (kwartielen); grijs: geen "
+            "gegevens (Flevoland: geheim, CBS publiceert het cijfer niet). Eenheid: mln euro. "
+            + MAP_CREDIT
+            + ".",
+        )
+        self.trend_of(
+            page,
+            "export_goederen",
+            [focus],
+            lead=f"Hoe ontwikkelt de export van {self.focus_name} zich?",
+            caption=f"Uitvoer van goederen door vestigingen in {self.focus_name}.",
+            zero=True,
+        )
+
+    def _kerncijfers(self, page: Page, focus: str, nl: str) -> None:
+        page.context.setdefault("notes", []).append(
+            "Uit de Kerncijfers wijken en buurten (KWB) van CBS, per gemeente en voor Nederland; "
+            "het jaar is het KWB-editiejaar. KWB geeft geen provinciecijfers en het warehouse "
+            "berekent er geen: een gemiddelde van gemeenten zou elke gemeente even zwaar laten "
+            "wegen."
+        )
+        for indicator in (
+            self.catalog[self.catalog["theme"] == "kerncijfers"].sort_values("title").index
+        ):
+            self.map_of(
+                page,
+                indicator,
+                lead=f"{self.title(indicator)}: welke gemeenten wijken af van Nederland?",
+            )
+
+    def gemeenten_index(self) -> Page:
+        page = Page("gemeenten.html", "Gemeenten", "gemeenten")
+        population = (
+            self.con.execute(
+                "select region_code, value, period from marts.indicator_values "
+                "where indicator_id = 'bevolking_totaal' and value is not null "
+                "qualify period = max(period) over (partition by region_code)"
+            )
+            .df()
+            .set_index("region_code")
+        )
+        rows = []
+        for g in self.gemeenten.itertuples():
+            at = population.loc[g.region_code] if g.region_code in population.index else None
+            rows.append(
+                {
+                    "name": g.region_name,
+                    "link": f"gemeenten/{g.region_code}.html",
+                    "population": figure(at["value"], "personen") if at is not None else "–",
+                    "period": f"1 januari {at['period']}" if at is not None else "",
+                }
+            )
+        self.chart(
+            page,
+            "kaart_gemeenten",
+            charts.locator(self.gemeenten, "", "gemeente_2025", "gemeenten/{code}.html").properties(
+                title=f"De gemeenten van {self.focus_name}"
+            ),
+            self.gemeenten.assign(status="n.v.t.", source_table="86059NED"),
+            lead="Waar ligt welke gemeente?",
+            caption="Klik op een gemeente voor haar pagina. " + MAP_CREDIT + ".",
+        )
+        page.context.update(gemeenten=rows)
+        return page
+
+    def gemeente(self, code: str) -> Page:
+        g = self.gemeenten.set_index("region_code").loc[code]
+        page = Page(f"gemeenten/{code}.html", g["region_name"], "gemeente", root="../")
+        rows = self.con.execute(
+            "select v.*, c.title, c.definition from marts.gemeente_vergelijking v "
+            "join marts.indicator_catalog c using (indicator_id) "
+            "where v.region_code = ? and v.period_type = 'jaar' and v.value is not null "
+            "qualify v.period = max(v.period) over (partition by v.indicator_id) "
+            "order by c.theme, c.title",
+            [code],
+        ).df()
+        population = self.values("bevolking_totaal", [code, self.focus, "NL01"])
+        headline = []
+        if not population.empty:
+            latest = population[population["region_code"] == code]["period"].max()
+            at = population[population["period"] == latest].set_index("region_code")["value"]
+            headline.append(
+                {
+                    "title": "Bevolking op 1 januari",
+                    "definition": self.catalog.loc["bevolking_totaal", "definition"],
+                    "period": latest,
+                    "value": figure(at.get(code), "personen"),
+                    "provincie": figure(at.get(self.focus), "personen"),
+                    "nederland": figure(at.get("NL01"), "personen"),
+                    "rank": "",
+                    "status": population[
+                        (population["region_code"] == code) & (population["period"] == latest)
+                    ]["status"].iloc[0],
+                }
+            )
+        for r in rows.itertuples():
+            headline.append(
+                {
+                    "title": r.title,
+                    "definition": r.definition,
+                    "period": period_words(r.period),
+                    "value": figure(r.value, r.unit),
+                    "provincie": figure(r.provincie_value, r.unit)
+                    if pd.notna(r.provincie_value)
+                    else "geen provinciecijfer",
+                    "nederland": figure(r.nederland_value, r.unit),
+                    "rank": f"{int(r.rang)}e van {int(r.aantal_gemeenten_met_waarde)}"
+                    if pd.notna(r.rang)
+                    else "",
+                    "status": r.status,
+                }
+            )
+        relative = rows[rows["nederland_value"].fillna(0) != 0].assign(
+            afwijking=lambda f: (f["value"] - f["nederland_value"]) / f["nederland_value"].abs()
+        )
+        differences = [
+            {
+                "title": r.title,
+                "value": figure(r.value, r.unit),
+                "nederland": figure(r.nederland_value, r.unit),
+                "period": period_words(r.period),
+                "direction": f"{number(abs(r.afwijking) * 100)} % "
+                + ("hoger" if r.afwijking > 0 else "lager"),
+            }
+            for r in relative.reindex(
+                relative["afwijking"].abs().sort_values(ascending=False).index
+            )
+            .head(5)
+            .itertuples()
+        ]
+        self.chart(
+            page,
+            f"ligging_{code}",
+            charts.locator(self.gemeenten, code, "gemeente_2025", "{code}.html").properties(
+                title=f"{g['region_name']} in {self.focus_name}"
+            ),
+            self.gemeenten.assign(status="n.v.t.", source_table="86059NED"),
+            lead=f"Waar ligt {g['region_name']}?",
+            caption="Klik op een andere gemeente voor haar pagina. " + MAP_CREDIT + ".",
+        )
+        corop = self._one(
+            "select region_name from marts.dim_region where region_code = ?", g["corop_code"]
+        )
+        woondeal = (
+            self._one(
+                "select region_name from marts.dim_region where region_code = ?", g["woondeal_code"]
+            )
+            if g["woondeal_code"]
+            else None
+        )
+        page.context.update(
+            name=g["region_name"],
+            headline=headline,
+            differences=differences,
+            corop_name=f"COROP-gebied {corop}",
+            woondeal_name=woondeal,
+        )
+        return page
+
+    def warehouse(self) -> Page:
+        """Every public table (marts, reference) and column, described from the dbt YAML."""
+        page = Page("warehouse.html", "Het warehouse: tabellen en kolommen", "warehouse")
+        manifest = json.loads(MANIFEST.read_text())
+        documented = {
+            (n["schema"], n["name"]): n
+            for n in manifest["nodes"].values()
+            if n["resource_type"] in ("model", "seed") and n["schema"] in ("marts", "reference")
+        }
+        columns = self.con.execute(
+            "select table_schema, table_name, column_name, data_type "
+            "from information_schema.columns where table_schema in ('marts', 'reference') "
+            "order by table_schema, table_name, ordinal_position"
+        ).df()
+        tables = []
+        for (schema, table), cols in columns.groupby(["table_schema", "table_name"], sort=True):
+            node = documented.get((schema, table), {})
+            described = node.get("columns", {})
+            tables.append(
+                {
+                    "id": f"{schema}.{table}",
+                    "title": f"{schema}.{table}",
+                    "description": node.get("description", ""),
+                    "note": "",
+                    "header": ["kolom", "type", "betekenis"],
+                    "rows": [
+                        [c, t, described.get(c, {}).get("description", "")]
+                        for c, t in zip(cols["column_name"], cols["data_type"], strict=True)
+                    ],
+                }
+            )
+        page.context.update(tables=tables)
+        return page
+
+    def datakwaliteit(self) -> Page:
+        """The Great Expectations results of the last run (sources/config.py: quality_file)."""
+        page = Page("datakwaliteit.html", "Datakwaliteit", "datakwaliteit")
+        tables = []
+        if self.quality_file is not None and self.quality_file.is_file():
+            recorded = json.loads(self.quality_file.read_text(encoding="utf-8"))
+            for suite, result in sorted(recorded.items()):
+                outcomes = result["outcomes"]
+                met = sum(o["success"] for o in outcomes)
+                tables.append(
+                    {
+                        "id": suite,
+                        "title": f"marts.{suite}",
+                        "description": f"{result['description']}.",
+                        "note": f"{met} van {len(outcomes)} verwachtingen voldaan; gecontroleerd "
+                        f"{result['checked_at']} (run {result['run_id']}).",
+                        "header": [
+                            "gegevens",
+                            "kolom",
+                            "regel",
+                            "voor rijen",
+                            "resultaat",
+                            "afwijkende waarden",
+                        ],
+                        "rows": [
+                            [
+                                FRAME_WORDS.get(o["frame"], o["frame"]),
+                                o["column"] or "",
+                                EXPECTATION_WORDS.get(o["expectation"], o["expectation"])
+                                + (f" ({o['bounds']})" if o["bounds"] else ""),
+                                o["condition"] or "alle rijen",
+                                "voldaan" if o["success"] else "NIET voldaan",
+                                o["examples"],
+                            ]
+                            for o in outcomes
+                        ],
+                    }
+                )
+        page.context.update(tables=tables)
+        return page
 
 
 # The frames a suite validates, in words.
@@ -375,108 +852,6 @@ EXPECTATION_WORDS = {
     "expect_column_values_to_not_be_null": "nooit leeg",
     "expect_column_values_to_be_between": "binnen de grenzen",
 }
-
-
-def _datakwaliteit(page: Page, quality_file: Path | None) -> None:
-    """The Great Expectations results of the last run (sources/config.py: quality_file)."""
-    page.parts.append(
-        "<p>Drie lagen bewaken de cijfers, elk met eigen regels: <b>pandera</b> controleert wat "
-        "CBS levert (kolommen, typen, codes, sleutels) bij het inlezen; <b>dbt-tests</b> "
-        "controleren de SQL-regels in het warehouse (sleutels, relaties, delen die optellen tot "
-        "het geheel, de voorraadidentiteit, geen ontbrekende gemeente, elke bronwissel "
-        "verklaard); <b>Great Expectations</b> controleert het gepubliceerde contract van de "
-        "tabellen die gebruikers bevragen. Een run publiceert alleen als alle drie slagen. "
-        "Hieronder de resultaten van Great Expectations bij de laatste run; de uitkomst van "
-        "elke dbt-test staat in de Dagster-interface, en een mislukte test noemt zijn rijen in "
-        "de samenvatting van <code>ontcijferd run</code>.</p>"
-    )
-    if quality_file is None or not quality_file.is_file():
-        page.parts.append('<p class="note">Nog geen resultaten: er is nog geen run geweest.</p>')
-        return
-    recorded = json.loads(quality_file.read_text(encoding="utf-8"))
-    for suite, result in sorted(recorded.items()):
-        outcomes = result["outcomes"]
-        met = sum(o["success"] for o in outcomes)
-        rows = "".join(
-            f"<tr><td>{html.escape(FRAME_WORDS.get(o['frame'], o['frame']))}</td>"
-            f"<td>{html.escape(o['column'] or '')}</td>"
-            f"<td>{html.escape(EXPECTATION_WORDS.get(o['expectation'], o['expectation']))}"
-            f"{' (' + html.escape(o['bounds']) + ')' if o['bounds'] else ''}</td>"
-            f"<td><code>{html.escape(o['condition'] or 'alle rijen')}</code></td>"
-            f"<td>{'voldaan' if o['success'] else 'NIET voldaan'}</td>"
-            f"<td>{html.escape(o['examples'])}</td></tr>"
-            for o in outcomes
-        )
-        page.parts.append(
-            f'<h2 id="{html.escape(suite)}">marts.{html.escape(suite)}</h2>'
-            f"<p>{html.escape(result['description'])}.</p>"
-            f'<p class="note">{met} van {len(outcomes)} verwachtingen voldaan; gecontroleerd '
-            f"{html.escape(result['checked_at'])} (run {html.escape(result['run_id'])}).</p>"
-            "<table><tr><th>gegevens</th><th>kolom</th><th>regel</th><th>voor rijen</th>"
-            f"<th>resultaat</th><th>afwijkende waarden</th></tr>{rows}</table>"
-        )
-
-
-def _theme_indicators(con, page: Page, theme: str, focus: str) -> None:
-    """Every catalog indicator of the theme for the focus province and Nederland, so a new
-    indicator appears here without code changes."""
-    catalog = con.execute(
-        "select indicator_id, title, unit, source_kind from marts.indicator_catalog "
-        "where theme = $t order by indicator_id",
-        {"t": theme},
-    ).fetchall()
-    page.parts.append("<h2>Alle indicatoren van dit thema</h2>")
-    missing = []
-    for indicator, title, unit, kind in catalog:
-        frame = _values(con, indicator, [focus, "NL01"])
-        frame = frame[frame["period_type"] == "jaar"]  # years only: half-years would interleave
-        if frame.empty:
-            missing.append(title)
-            continue
-        color = "categorie" if frame["categorie"].notna().any() else "region_name"
-        label = f"{title} (referentie)" if kind == "referentie" else title
-        _chart(page, f"ind_{indicator}", _line(frame, label, unit, color=color), frame, unit)
-    if missing:
-        page.parts.append(
-            '<p class="note">Geen cijfers voor de provincie of Nederland: '
-            f"{html.escape('; '.join(missing))}.</p>"
-        )
-
-
-def _headlines(con, page: Page, focus: str) -> None:
-    rows = con.execute(
-        "select c.title, v.value, v.unit, v.period, v.status from marts.indicator_values v "
-        "join marts.indicator_catalog c using (indicator_id) where v.region_code = $f "
-        "and v.indicator_id in ('bevolking_totaal', 'woningvoorraad', 'huishoudens_totaal', "
-        "'woondeal_voortgang_pct', 'jeugdhulp_in_natura_pct', 'export_goederen') "
-        "and v.value is not null qualify v.period = max(v.period) over (partition by "
-        "v.indicator_id) order by c.theme, c.title",
-        {"f": focus},
-    ).fetchall()
-    items = "".join(
-        f"<tr><td>{html.escape(t)}</td><td>{v:,.1f} {html.escape(u)}</td>"
-        f"<td>stand per {html.escape(p)} ({html.escape(s)})</td></tr>"
-        for t, v, u, p, s in rows
-    )
-    page.parts.append(f"<table><tr><th>kerncijfer</th><th>waarde</th><th></th></tr>{items}</table>")
-
-
-def _render(page: Page) -> str:
-    nav = "".join(f'<a href="{f}">{html.escape(t)}</a>' for f, (t, _) in PAGES.items())
-    specs = json.dumps(page.charts)
-    return f"""<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><title>{html.escape(page.title)}</title>
-<style>{STYLE}</style><script src="assets/vega.js"></script></head>
-<body><nav>{nav}</nav><h1>{html.escape(page.title)}</h1>
-{"".join(page.parts)}
-<script>
-const specs = {specs};
-for (const [id, spec] of Object.entries(specs)) {{
-  vegaEmbed("#" + id, spec, {{actions: false, renderer: "svg"}});
-}}
-</script></body></html>"""
-
-
 # Marks a folder as an earlier report, which a new report may overwrite.
 REPORT_MARKER = ".ontcijferd-rapport"
 
@@ -493,54 +868,36 @@ def check_report_folder(out_dir: Path) -> None:
         )
 
 
+def _write_assets(out_dir: Path) -> None:
+    import vl_convert
+
+    assets = out_dir / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    (assets / "vega.js").write_text(vl_convert.javascript_bundle(), encoding="utf-8")
+    (assets / "rapport.css").write_text(STYLE, encoding="utf-8")
+    boundaries = {
+        name: json.loads((GEO_DIR / file).read_text(encoding="utf-8"))
+        for name, file in BOUNDARY_FILES.items()
+    }
+    (assets / "grenzen.js").write_text(
+        f"// {MAP_CREDIT}\nconst GRENZEN = {json.dumps(boundaries, separators=(',', ':'))};\n",
+        encoding="utf-8",
+    )
+
+
 def build_report(
     con: duckdb.DuckDBPyConnection,
     out_dir: Path,
     focus: str = "PV23",
     quality_file: Path | None = None,
 ) -> list[Path]:
-    import vl_convert
-
     check_report_folder(out_dir)
-    (out_dir / "assets").mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / REPORT_MARKER).write_text("Gemaakt door `ontcijferd report`.\n", encoding="utf-8")
-    (out_dir / "assets" / "vega.js").write_text(vl_convert.javascript_bundle(), encoding="utf-8")
-    written = []
-    for file, (title, theme) in PAGES.items():
-        page = Page(file, title, out_dir)
-        if theme is None:
-            _headlines(con, page, focus)
-        elif theme == "bevolking":
-            _bevolking(con, page, focus)
-        elif theme == "wonen":
-            _wonen(con, page, focus)
-        elif theme == "jeugdhulp":
-            _compared(con, page, "jeugdhulp_in_natura_pct", "Jongeren met jeugdhulp in natura")
-        elif theme == "warehouse":
-            _warehouse(con, page)
-        elif theme == "datakwaliteit":
-            _datakwaliteit(page, quality_file)
-        elif theme == "armoede":
-            page.parts.append(
-                '<p class="note">Elke armoedemaat is een eigen indicator met een eigen definitie; '
-                "ze worden nooit tot één reeks aan elkaar gezet. In de ingebouwde CBS-gegevens "
-                "staan het aandeel huishoudens met een laag inkomen (2011, 2014, 2017; Nederland "
-                "en provincies) en het aandeel huishoudens onder of rond het sociaal minimum "
-                "(KWB, inkomensjaren 2021–2023; gemeenten en Nederland, geen provinciecijfer). "
-                "De nieuwe armoedegrens (CBS 86131NED/86132NED) ontbreekt nog.</p>"
-            )
-            _compared(
-                con,
-                page,
-                "huishoudens_rond_sociaal_minimum_pct",
-                "Huishoudens onder of rond het sociaal minimum",
-            )
-        elif theme == "kerncijfers":
-            _kerncijfers(con, page)
-        else:
-            _export(con, page)
-        if theme not in (None, "warehouse", "datakwaliteit", "kerncijfers"):
-            _theme_indicators(con, page, theme, focus)
-        (out_dir / file).write_text(_render(page), encoding="utf-8")
-        written.append(out_dir / file)
-    return written
+    _write_assets(out_dir)
+    report = Report(con, out_dir, focus, quality_file)
+    pages = [report.front()]
+    pages += [report.theme(f, t, theme) for f, (t, kind, theme) in PAGES.items() if kind == "theme"]
+    pages += [report.gemeenten_index(), report.warehouse(), report.datakwaliteit()]
+    pages += [report.gemeente(code) for code in report.gemeenten["region_code"]]
+    return [report.render(page) for page in pages]

@@ -1,0 +1,320 @@
+"""The report's chart kinds (Vega-Lite through Altair), each answering one kind of question.
+
+Every chart reads Dutch: titles, axes, legends and tooltips in Dutch, numbers through
+`delivery/formatting.py` (axis and tooltip formats from the unit; the page passes Vega the Dutch
+number locale). Figures that are not final are drawn open or lighter, with a legend saying so.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from delivery.formatting import d3_format, figure
+
+NOT_FINAL = ("voorlopig", "nader voorlopig", "onbekend")
+FINAL_WORDS = {True: "definitief", False: "niet definitief"}
+WIDTH = 640
+BOUNDARIES = "grenzen:"  # a map's data names the boundaries the page loads (assets/grenzen.js)
+
+
+def with_status(frame: pd.DataFrame) -> pd.DataFrame:
+    """`cijferstatus` in words for legends and the Dutch text of each value for tooltips."""
+    return frame.assign(
+        cijferstatus=frame["status"].map(lambda s: FINAL_WORDS[s not in NOT_FINAL]),
+        waarde_tekst=[figure(v, u) for v, u in zip(frame["value"], frame["unit"], strict=True)],
+    )
+
+
+def _status_fill() -> alt.FillOpacity:
+    return alt.FillOpacity(
+        "cijferstatus:O",
+        scale=alt.Scale(domain=list(FINAL_WORDS.values()), range=[1, 0]),
+        legend=alt.Legend(title="cijfer", symbolStrokeWidth=1.5),
+    )
+
+
+def _status_opacity() -> alt.Opacity:
+    return alt.Opacity(
+        "cijferstatus:O",
+        scale=alt.Scale(domain=list(FINAL_WORDS.values()), range=[1, 0.45]),
+        legend=alt.Legend(title="cijfer"),
+    )
+
+
+TOOLTIP = [
+    alt.Tooltip("region_name:N", title="regio"),
+    alt.Tooltip("period:N", title="periode"),
+    alt.Tooltip("waarde_tekst:N", title="waarde"),
+    alt.Tooltip("status:N", title="status"),
+]
+
+
+def trend(
+    frame: pd.DataFrame, title: str, unit: str, series: str = "region_name", zero: bool = False
+) -> alt.LayerChart:
+    """Lines over the periods, one per region (or `series`), legend with the names; a method
+    break starts a new line segment; index charts do not start at zero."""
+    frame = with_status(frame).assign(
+        reeksdeel=frame.groupby(series)["method_break"].cumsum().fillna(0)
+        if "method_break" in frame
+        else 0
+    )
+    base = alt.Chart(frame).encode(
+        x=alt.X("period:O", title="periode", axis=alt.Axis(labelAngle=-45, labelOverlap=True)),
+        y=alt.Y(
+            "value:Q",
+            title=unit,
+            scale=alt.Scale(zero=zero),
+            axis=alt.Axis(format=d3_format(unit)),
+        ),
+        color=alt.Color(
+            f"{series}:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=0)
+        ),
+        tooltip=TOOLTIP,
+    )
+    lines = base.mark_line().encode(detail=alt.Detail("reeksdeel:N"))
+    points = base.mark_point(size=45, filled=False, strokeWidth=1.5).encode(
+        fill=alt.Fill(f"{series}:N", legend=None), fillOpacity=_status_fill()
+    )
+    return (lines + points).properties(title=title, width=WIDTH, height=260)
+
+
+def bars_by_period(frame: pd.DataFrame, title: str, unit: str, series: str) -> alt.Chart:
+    """A series with few periods: one bar per period and series, the value written on it."""
+    frame = with_status(frame)
+    bars = alt.Chart(frame).encode(
+        y=alt.Y(f"{series}:N", title=None, axis=alt.Axis(labelLimit=0)),
+        x=alt.X("value:Q", title=unit, axis=alt.Axis(format=d3_format(unit))),
+        yOffset=alt.YOffset("period:N"),
+        color=alt.Color(
+            "period:N", title="periode", legend=alt.Legend(orient="bottom", labelLimit=0)
+        ),
+        tooltip=TOOLTIP,
+    )
+    labels = bars.mark_text(align="left", dx=4).encode(
+        text="waarde_tekst:N", color=alt.value("#222")
+    )
+    return (bars.mark_bar().encode(opacity=_status_opacity()) + labels).properties(
+        title=title, width=WIDTH - 140
+    )
+
+
+def ranking(frame: pd.DataFrame, title: str, unit: str, links: bool = True) -> alt.LayerChart:
+    """Every gemeente's bar, highest on top, against Nederland (dashed) and the province (solid,
+    only where CBS publishes a province figure); a bar links to the gemeente's page."""
+    frame = with_status(frame).assign(
+        pagina=frame["region_code"].map(lambda c: f"gemeenten/{c}.html") if links else None,
+        nederland_tekst=[
+            figure(v, u) for v, u in zip(frame["nederland_value"], frame["unit"], strict=True)
+        ],
+    )
+    bars = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("region_name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
+            x=alt.X("value:Q", title=unit, axis=alt.Axis(format=d3_format(unit), tickCount=6)),
+            opacity=_status_opacity(),
+            tooltip=[*TOOLTIP, alt.Tooltip("rang:Q", title="plaats")],
+            href="pagina:N",
+        )
+    )
+    layers = [bars]
+    reference = frame.iloc[:1]
+    layers.append(
+        alt.Chart(reference)
+        .mark_rule(strokeDash=[5, 3], color="#333", size=1.5)
+        .encode(
+            x="nederland_value:Q", tooltip=[alt.Tooltip("nederland_tekst:N", title="Nederland")]
+        )
+    )
+    if frame["provincie_value"].notna().any():
+        layers.append(
+            alt.Chart(reference).mark_rule(color="#000", size=1.5).encode(x="provincie_value:Q")
+        )
+    return alt.layer(*layers).properties(title=title, width=WIDTH - 160)
+
+
+def choropleth(
+    frame: pd.DataFrame,
+    title: str,
+    unit: str,
+    boundaries: str,
+    reference_value: float | None,
+    reference_name: str = "Nederland",
+    links: str | None = "gemeenten/{code}.html",
+) -> alt.LayerChart:
+    """A map of the regions in `frame` (gemeenten or provinces), coloured in four classes
+    around the reference (Nederland's value, which the legend names); a region without a figure
+    is grey, "geen gegevens"; tooltip with name, value, period and status."""
+    frame = with_status(frame)
+    frame["pagina"] = [links.format(code=c) for c in frame["region_code"]] if links else None
+    values = frame["value"].dropna()
+    classes = _classes(values, reference_value, unit, reference_name)
+    frame["klasse"] = [classes.label(v) if pd.notna(v) else "geen gegevens" for v in frame["value"]]
+    data = alt.InlineData(
+        values=f"{BOUNDARIES}{boundaries}",
+        format=alt.DataFormat(type="topojson", feature=boundaries),
+    )
+    columns = ["region_name", "period", "waarde_tekst", "status", "klasse", "pagina"]
+    shapes = (
+        alt.Chart(data)
+        .mark_geoshape(stroke="white", strokeWidth=0.7)
+        .transform_lookup(
+            lookup="properties.statcode",
+            from_=alt.LookupData(
+                frame[[*columns, "region_code"]], key="region_code", fields=columns
+            ),
+        )
+        .transform_filter("isValid(datum.region_name)")
+        .encode(
+            color=alt.Color(
+                "klasse:N",
+                scale=alt.Scale(domain=classes.domain, range=classes.colours),
+                legend=alt.Legend(title=classes.title, orient="right", labelLimit=0, titleLimit=0),
+            ),
+            tooltip=TOOLTIP[:1] + TOOLTIP[1:],
+            href="pagina:N",
+        )
+    )
+    return shapes.project(type="mercator").properties(title=title, width=420, height=380)
+
+
+class _Classes:
+    def __init__(self, bounds: list[float], unit: str, reference: float | None, name: str):
+        self.bounds, self.unit = bounds, unit
+        lo, mid, hi = bounds
+        f = lambda v: figure(v, unit)  # noqa: E731
+        self.domain = [
+            f"lager dan {f(lo)}",
+            f"{f(lo)} tot {f(mid)}",
+            f"{f(mid)} tot {f(hi)}",
+            f"{f(hi)} of hoger",
+            "geen gegevens",
+        ]
+        self.colours = ["#2166ac", "#92c5de", "#f4a582", "#b2182b", "#d9d9d9"]
+        self.title = f"{name}: {figure(reference, unit)}" if reference is not None else "klassen"
+
+    def label(self, value: float) -> str:
+        lo, mid, hi = self.bounds
+        index = 0 if value < lo else 1 if value < mid else 2 if value < hi else 3
+        return self.domain[index]
+
+
+def _classes(values: pd.Series, reference: float | None, unit: str, name: str) -> _Classes:
+    """Four classes split at the reference value (Nederland) and halfway to the extremes, so
+    the colour says above or below Nederland; without a reference, at the quartiles."""
+    if reference is None or values.empty:
+        q = values.quantile([0.25, 0.5, 0.75]).tolist() if not values.empty else [0, 0, 0]
+        return _Classes(q, unit, None, name)
+    low = reference - (reference - values.min()) / 2 if values.min() < reference else reference
+    high = reference + (values.max() - reference) / 2 if values.max() > reference else reference
+    return _Classes([low, reference, high], unit, reference, name)
+
+
+def pyramid(frame: pd.DataFrame, base_year: str, comparison: pd.DataFrame) -> alt.LayerChart:
+    """Men left, women right, five-year groups as % of the population: the latest year as bars,
+    `base_year` as a black outline, and the comparison region's latest shape as a grey line."""
+    frame = frame.assign(
+        positie=frame["aandeel_pct"].where(frame["geslacht"] == "vrouwen", -frame["aandeel_pct"]),
+        aandeel_tekst=[figure(v, "%") for v in frame["aandeel_pct"]],
+        personen_tekst=[figure(v, "personen") for v in frame["personen"]],
+    )
+    comparison = comparison.assign(
+        positie=comparison["aandeel_pct"].where(
+            comparison["geslacht"] == "vrouwen", -comparison["aandeel_pct"]
+        )
+    )
+    groups = frame.sort_values("leeftijdsgroep_start", ascending=False)["leeftijdsgroep"]
+    age = alt.Y("leeftijdsgroep:O", sort=list(groups.unique()), title="leeftijd")
+    share = alt.X(
+        "positie:Q",
+        title="% van de bevolking (mannen links, vrouwen rechts)",
+        axis=alt.Axis(labelExpr="format(abs(datum.value), ',.1f')"),
+    )
+    tooltip = [
+        alt.Tooltip("period:N", title="jaar"),
+        alt.Tooltip("geslacht:N"),
+        alt.Tooltip("leeftijdsgroep:N", title="leeftijd"),
+        alt.Tooltip("personen_tekst:N", title="personen"),
+        alt.Tooltip("aandeel_tekst:N", title="aandeel"),
+    ]
+    latest = frame["period"].max()
+    bars = (
+        alt.Chart(frame[frame["period"] == latest])
+        .mark_bar()
+        .encode(
+            y=age,
+            x=share,
+            color=alt.Color(
+                "legenda:N",
+                scale=alt.Scale(
+                    domain=[f"mannen {latest}", f"vrouwen {latest}"], range=["#4c78a8", "#f58518"]
+                ),
+                legend=alt.Legend(title=None, orient="bottom", labelLimit=0),
+            ),
+            tooltip=tooltip,
+        )
+        .transform_calculate(legenda=f"datum.geslacht + ' {latest}'")
+    )
+    outline = (
+        alt.Chart(frame[frame["period"] == base_year])
+        .mark_bar(fill=None, stroke="black", strokeWidth=1)
+        .encode(y=age, x=share, tooltip=tooltip)
+    )
+    region = comparison["region_name"].iloc[0] if len(comparison) else ""
+    shape = (
+        alt.Chart(comparison)
+        .mark_line(color="#777", strokeDash=[3, 2], interpolate="step")
+        .encode(
+            y=age,
+            x=share,
+            detail="geslacht:N",
+            order="leeftijdsgroep_start:Q",
+        )
+    )
+    note = f"zwarte omlijning: {base_year}; grijze stippellijn: {region} {latest}"
+    return (bars + outline + shape).properties(
+        title=alt.TitleParams(f"Bevolkingsopbouw {frame['region_name'].iloc[0]}", subtitle=note),
+        width=WIDTH - 100,
+        height=420,
+    )
+
+
+def locator(gemeenten: pd.DataFrame, code: str, boundaries: str, links: str) -> alt.Chart:
+    """Where one gemeente lies among its province's gemeenten; every shape links to its page."""
+    frame = gemeenten.assign(
+        plaats=[
+            "deze gemeente" if c == code else "andere gemeenten" for c in gemeenten["region_code"]
+        ],
+        pagina=[links.format(code=c) for c in gemeenten["region_code"]],
+    )
+    data = alt.InlineData(
+        values=f"{BOUNDARIES}{boundaries}",
+        format=alt.DataFormat(type="topojson", feature=boundaries),
+    )
+    return (
+        alt.Chart(data)
+        .mark_geoshape(stroke="white", strokeWidth=0.7)
+        .transform_lookup(
+            lookup="properties.statcode",
+            from_=alt.LookupData(
+                frame, key="region_code", fields=["region_name", "plaats", "pagina"]
+            ),
+        )
+        .transform_filter("isValid(datum.region_name)")
+        .encode(
+            color=alt.Color(
+                "plaats:N",
+                scale=alt.Scale(
+                    domain=["deze gemeente", "andere gemeenten"], range=["#b2182b", "#d9d9d9"]
+                ),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            tooltip=[alt.Tooltip("region_name:N", title="gemeente")],
+            href="pagina:N",
+        )
+        .project(type="mercator")
+        .properties(width=300, height=280)
+    )
