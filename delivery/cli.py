@@ -306,7 +306,7 @@ def export(args: argparse.Namespace) -> int:
 
     with _published() as con:
         data, metadata = extract(con, args.indicators, args.regions, args.period_from, args.to)
-    written = write_extract(data, metadata, args.format, args.out, force=args.force)
+    written = write_extract(data, metadata, args.format, args.out, force=args.force, wide=args.wide)
     for missing in metadata["not_available"]:
         print(f"ontcijferd: warning: {missing}", file=sys.stderr)
     print(f"{written.rows} rows → {written.data_file}")
@@ -417,6 +417,12 @@ def main(argv: list[str] | None = None) -> int:
     exporting.add_argument("--format", choices=("csv", "xlsx", "parquet"), default="csv")
     exporting.add_argument("--out", type=Path, required=True, help="folder to write into")
     exporting.add_argument("--force", action="store_true", help="replace an existing file")
+    exporting.add_argument(
+        "--wide",
+        action="store_true",
+        help="xlsx only: regions in rows, periods in columns (years and half-years on "
+        "separate sheets)",
+    )
     exporting.set_defaults(handler=_delivery_errors(export))
     reporting = commands.add_parser(
         "report", help="build the static report (HTML with charts, works offline)"

@@ -22,13 +22,32 @@ from lifecycle.warehouse import damage, trusted_publication
 
 FORMATS = ("csv", "xlsx", "parquet")
 LICENCE = "Bron: CBS (CC BY 4.0); bewerking Overijssel Ontcijferd"
+# What a status means, and what each column of an extract holds: in Dutch, for the metadata
+# sidecar and the Excel `toelichting` sheet alike.
 STATUS_LEGEND = {
-    "definitief": "final CBS figure",
-    "voorlopig": "provisional CBS figure (* on StatLine)",
-    "nader voorlopig": "revised provisional CBS figure (** on StatLine)",
-    "onbekend": "the source does not state the status (e.g. the embedded snapshot)",
-    "geheim": "withheld by CBS for confidentiality; the value is empty, never zero",
-    "n.v.t.": "not a CBS period: a policy target or a figure published by others",
+    "definitief": "definitief CBS-cijfer",
+    "voorlopig": "voorlopig CBS-cijfer (* op StatLine); CBS kan het nog herzien",
+    "nader voorlopig": "nader voorlopig CBS-cijfer (** op StatLine); CBS kan het nog herzien",
+    "onbekend": "de bron vermeldt de status niet (zoals de ingebouwde CBS-gegevens)",
+    "geheim": "door CBS geheimgehouden; de waarde is leeg, nooit nul",
+    "n.v.t.": "geen CBS-periode: een beleidsdoel of een cijfer van een andere publicatie",
+}
+COLUMN_LEGEND = {
+    "indicator_id": "indicator (zie de catalogus: ontcijferd indicators)",
+    "region_code": "CBS-regiocode (NL01, PV23, CR12, GM0193) of woondealregio (WD01, WD02)",
+    "region_name": "naam van de regio in de indeling van 2025",
+    "region_level": "land, landsdeel, provincie, corop, woondeal of gemeente",
+    "categorie": "categorie binnen de indicator (bijvoorbeeld het partnerland); meestal leeg",
+    "period": "periode: jaar (2024) of halfjaar (2024H1)",
+    "period_type": "jaar, halfjaar, kwartaal of maand",
+    "value": "het cijfer; leeg waar CBS een periode maar geen cijfer publiceert, nooit nul",
+    "unit": "eenheid van het cijfer",
+    "status": "status van het cijfer (zie status_legend)",
+    "method_break": "waar (true) in de eerste periode na een wissel naar een tabel met een "
+    "andere definitie: trek geen lijn over die breuk zonder dat te zeggen",
+    "source_table": "CBS-tabel (of publicatie) waar het cijfer vandaan komt",
+    "release_date": "publicatiedatum van de CBS-tabel (TableInfos.Modified); leeg als de bron "
+    "die niet geeft",
 }
 
 
@@ -237,8 +256,8 @@ def extract(
         },
     ).df()
     definitions = con.execute(
-        "select indicator_id, title, definition, unit, theme, source_kind, source_tables, "
-        "peildatum, method_notes from marts.indicator_catalog "
+        "select indicator_id, title, definitie, unit, theme, source_kind, source_tables, "
+        "peildatum, toelichting from marts.indicator_catalog "
         "where list_contains($indicators, indicator_id) order by indicator_id",
         {"indicators": list(indicators)},
     ).df()
@@ -273,17 +292,11 @@ def extract(
         "indicators": definitions.to_dict("records"),
         "status_legend": STATUS_LEGEND,
         "cbs_release_dates": {
-            r.table_id: r.modified or "onbekend (not in the source)"
+            r.table_id: r.modified or "onbekend (de bron geeft geen datum)"
             for r in releases.itertuples()
             if any(r.table_id in str(d) for d in definitions["source_tables"])
         },
-        "columns": {
-            "categorie": "category within the indicator (e.g. partner country); mostly empty",
-            "method_break": "true on the first period after a change to a table with another "
-            "definition: do not join the periods across it without saying so",
-            "release_date": "CBS release date (TableInfos.Modified) of the source; empty when "
-            "the source does not give it",
-        },
+        "columns": COLUMN_LEGEND,
     }
     return data, metadata
 
@@ -301,17 +314,25 @@ def file_stem(selection: dict) -> str:
 
 
 def write_extract(
-    data: pd.DataFrame, metadata: dict, fmt: str, out_dir: Path, force: bool = False
+    data: pd.DataFrame,
+    metadata: dict,
+    fmt: str,
+    out_dir: Path,
+    force: bool = False,
+    wide: bool = False,
 ) -> Extract:
     """Write the rows and the metadata sidecar (or sheet) into `out_dir`, nowhere else; an
-    existing file is replaced only with `force`."""
+    existing file is replaced only with `force`. `wide` (xlsx only): regions in rows, periods in
+    columns."""
     if fmt not in FORMATS:
         raise DeliveryError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if wide and fmt != "xlsx":
+        raise DeliveryError("--wide is for --format xlsx (csv and parquet stay one row per figure)")
     if out_dir.exists() and not out_dir.is_dir():
         raise DeliveryError(f"--out {out_dir} is a file, not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = file_stem(metadata["selection"])
-    data_file = out_dir / f"{stem}.{fmt}"
+    data_file = out_dir / f"{stem}{'_breed' if wide else ''}.{fmt}"
     if data_file.exists() and not force:
         raise DeliveryError(f"{data_file} exists already; add --force to replace it")
     frame = data.assign(release_date=data["release_date"].astype("string"))
@@ -320,28 +341,10 @@ def write_extract(
     elif fmt == "parquet":
         frame.to_parquet(data_file, index=False)
     if fmt == "xlsx":
-        with pd.ExcelWriter(data_file, engine="openpyxl") as book:
-            frame.to_excel(book, sheet_name="data", index=False)
-            _metadata_sheet(metadata).to_excel(book, sheet_name="metadata", index=False)
+        from delivery.excel import write_workbook
+
+        write_workbook(frame, metadata, data_file, wide)
         return Extract(data_file, None, len(data))
     metadata_file = out_dir / f"{stem}.metadata.json"
     metadata_file.write_text(json.dumps(metadata, indent=2, ensure_ascii=False, default=str))
     return Extract(data_file, metadata_file, len(data))
-
-
-def _metadata_sheet(metadata: dict) -> pd.DataFrame:
-    rows = [
-        ("generated_at", "", metadata["generated_at"]),
-        ("licence", "", metadata["licence"]),
-        ("selection", "", json.dumps(metadata["selection"], ensure_ascii=False)),
-    ]
-    for definition in metadata["indicators"]:
-        rows += [
-            (definition["indicator_id"], field, definition[field])
-            for field in definition
-            if field != "indicator_id"
-        ]
-    rows += [("status", status, meaning) for status, meaning in metadata["status_legend"].items()]
-    rows += [("cbs_release_date", t, d) for t, d in metadata["cbs_release_dates"].items()]
-    rows += [("column", c, meaning) for c, meaning in metadata["columns"].items()]
-    return pd.DataFrame(rows, columns=["onderwerp", "veld", "waarde"])

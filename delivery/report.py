@@ -332,7 +332,7 @@ class Report:
             rows.append(
                 {
                     "title": entry["title"],
-                    "definition": entry["definition"],
+                    "definition": entry["definitie"],
                     "period": period_words(latest),
                     "focus": focus_value,
                     "nederland": nl_value,
@@ -678,7 +678,7 @@ class Report:
         g = self.gemeenten.set_index("region_code").loc[code]
         page = Page(f"gemeenten/{code}.html", g["region_name"], "gemeente", root="../")
         rows = self.con.execute(
-            "select v.*, c.title, c.definition from marts.gemeente_vergelijking v "
+            "select v.*, c.title, c.definitie from marts.gemeente_vergelijking v "
             "join marts.indicator_catalog c using (indicator_id) "
             "where v.region_code = ? and v.period_type = 'jaar' and v.value is not null "
             "qualify v.period = max(v.period) over (partition by v.indicator_id) "
@@ -693,7 +693,7 @@ class Report:
             headline.append(
                 {
                     "title": "Bevolking op 1 januari",
-                    "definition": self.catalog.loc["bevolking_totaal", "definition"],
+                    "definition": self.catalog.loc["bevolking_totaal", "definitie"],
                     "period": latest,
                     "value": figure(at.get(code), "personen"),
                     "provincie": figure(at.get(self.focus), "personen"),
@@ -708,7 +708,7 @@ class Report:
             headline.append(
                 {
                     "title": r.title,
-                    "definition": r.definition,
+                    "definition": r.definitie,
                     "period": period_words(r.period),
                     "value": figure(r.value, r.unit),
                     "provincie": figure(r.provincie_value, r.unit)

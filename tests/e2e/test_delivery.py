@@ -2,6 +2,7 @@
 equal the warehouse, the metadata travels with them, and bad requests fail usefully."""
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -36,7 +37,8 @@ def test_the_metadata_sidecar_says_what_the_numbers_are(published, tmp_path):
     main(["export", "bevolking_totaal", "--regions", "PV23", "--out", str(tmp_path)])
     metadata = json.loads((tmp_path / "bevolking_totaal_PV23.metadata.json").read_text())
     [definition] = metadata["indicators"]
-    assert definition["unit"] == "personen" and "1 January" in definition["definition"]
+    assert definition["unit"] == "personen" and "1 januari" in definition["definitie"]
+    assert "03759ned" in definition["toelichting"] and "definition" not in definition
     assert "03759ned" in definition["source_tables"]
     assert metadata["licence"].startswith("Bron: CBS")
     assert set(metadata["status_legend"]) >= {"definitief", "voorlopig", "onbekend", "geheim"}
@@ -73,13 +75,49 @@ def test_selection_by_region_name_and_period(published, tmp_path):
     ]
 
 
-def test_excel_has_a_data_and_a_metadata_sheet(published, tmp_path):
+def test_excel_is_laid_out_for_researchers(published, tmp_path):
+    from openpyxl import load_workbook
+
     main(["export", "export_goederen", "--format", "xlsx", "--out", str(tmp_path)])
     sheets = pd.read_excel(tmp_path / "export_goederen.xlsx", sheet_name=None)
-    assert set(sheets) == {"data", "metadata"}
-    flevoland = sheets["data"].query("region_code == 'PV24'")
+    assert list(sheets) == ["jaren", "toelichting"]
+    flevoland = sheets["jaren"].query("region_code == 'PV24'")
     assert flevoland["value"].isna().all() and set(flevoland["status"]) == {"geheim"}
-    assert "licence" in set(sheets["metadata"]["onderwerp"])
+    assert {"licentie", "status", "kolom"} <= set(sheets["toelichting"]["onderwerp"])
+    book = load_workbook(tmp_path / "export_goederen.xlsx")
+    data = book["jaren"]
+    assert data.freeze_panes == "A2" and data.auto_filter.ref == data.dimensions
+    assert data.column_dimensions["A"].width >= len("export_goederen")
+    value = next(c for c in data["H"][1:] if c.value is not None)
+    assert isinstance(value.value, int) and value.number_format == '"€ "#,##0" mln"'
+
+
+def test_excel_wide_keeps_years_and_half_years_apart_rounded_as_cbs(published, tmp_path):
+    from openpyxl import load_workbook
+
+    args = ["export", "jeugdhulp_in_natura_pct", "bevolking_totaal", "bevolking_index_2002"]
+    code = main(
+        [*args, "--regions", "PV23", "Zwolle", "--format", "xlsx", "--wide", "--out", str(tmp_path)]
+    )
+    assert code == EXIT_OK
+    book = load_workbook(next(tmp_path.glob("*_breed.xlsx")))
+    assert book.sheetnames == ["jaren", "halfjaren", "toelichting"]
+    years, halves = book["jaren"], book["halfjaren"]
+    header = [c.value for c in years[1]]
+    assert header[:5] == ["indicator", "categorie", "regiocode", "regio", "eenheid"]
+    assert "2025*" in header  # 1 January 2025 is provisional: StatLine's mark on the period
+    assert all(re.fullmatch(r"\d{4}H[12]", c.value) for c in halves[1][5:])
+    assert not any(re.fullmatch(r"\d{4}H[12]", str(c.value)) for c in years[1])
+    rows = {(r[0].value, r[2].value): r for r in years.iter_rows(min_row=2)}
+    pv23 = rows[("Bevolking op 1 januari", "PV23")]
+    cell = pv23[header.index("2024")]
+    assert cell.value == 1_189_033 and isinstance(cell.value, int) and cell.number_format == "#,##0"
+    index = rows[("Bevolkingsindex (2002 = 100)", "PV23")][header.index("2024")]
+    assert index.value == round(index.value, 1) and index.number_format == "#,##0.0"
+    assert years.freeze_panes == "F2" and years.auto_filter.ref == years.dimensions
+    explanation = {r[0].value: r[2].value for r in book["toelichting"].iter_rows(min_row=2)}
+    assert explanation["indeling"].startswith("breed: regio's in rijen")
+    assert main([*args, "--wide", "--out", str(tmp_path)]) == EXIT_USAGE  # csv stays tidy
 
 
 def test_parquet_export(published, tmp_path):

@@ -1,0 +1,160 @@
+"""Excel workbooks for researchers: figures as CBS publishes them, laid out to be read.
+
+Years and half-years never share a sheet. Each value is rounded as CBS publishes it and given
+its unit's number format (`delivery/formatting.py`), so counts show without decimals and
+percentages with one; columns get widths, the header row is frozen and filterable. The long
+layout keeps the tidy columns of `marts.indicator_values`; the wide layout puts regions in rows
+and periods in columns, with StatLine's marks on the period headers (* voorlopig,
+** nader voorlopig). The `toelichting` sheet explains everything in Dutch.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from delivery.export import COLUMN_LEGEND, STATUS_LEGEND
+from delivery.formatting import unit_format
+
+PERIOD_TYPE_SHEETS = {
+    "jaar": "jaren",
+    "halfjaar": "halfjaren",
+    "kwartaal": "kwartalen",
+    "maand": "maanden",
+}
+STATUS_MARKS = {"voorlopig": "*", "nader voorlopig": "**"}
+DEFINITION_WORDS = {
+    "title": "titel",
+    "definitie": "definitie",
+    "unit": "eenheid",
+    "theme": "thema",
+    "source_kind": "soort bron",
+    "source_tables": "brontabellen",
+    "peildatum": "peildatum",
+    "toelichting": "methode en kanttekeningen",
+}
+
+
+def _rounded(value, unit: str):
+    """The value as CBS publishes it: rounded to the unit's decimals, a whole number as int."""
+    if value is None or pd.isna(value):
+        return None
+    decimals = unit_format(unit).decimals
+    return int(round(value)) if decimals == 0 else round(float(value), decimals)
+
+
+def _finish(sheet: Worksheet, widths: list[int], frozen: str) -> None:
+    """Column widths, a frozen header and a filter on the header row."""
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = frozen
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+def _long_sheet(book: Workbook, title: str, rows: pd.DataFrame) -> None:
+    sheet = book.create_sheet(title)
+    columns = list(rows.columns)
+    sheet.append(columns)
+    value_column = columns.index("value") + 1
+    for record in rows.itertuples(index=False):
+        values = list(record)
+        values[value_column - 1] = _rounded(record.value, record.unit)
+        sheet.append([None if pd.isna(v) else v for v in values])
+        sheet.cell(sheet.max_row, value_column).number_format = unit_format(record.unit).excel
+    widths = [max(len(c), *(len(str(v)) for v in rows[c].head(500))) + 2 for c in columns]
+    _finish(sheet, [min(w, 60) for w in widths], "A2")
+
+
+def _wide_sheet(book: Workbook, title: str, rows: pd.DataFrame, titles: dict[str, str]) -> None:
+    sheet = book.create_sheet(title)
+    periods = sorted(rows["period"].unique())
+    marks = {
+        p: max((STATUS_MARKS.get(s, "") for s in rows.loc[rows["period"] == p, "status"]), key=len)
+        for p in periods
+    }
+    keys = ["indicator_id", "categorie", "region_code", "region_name", "unit"]
+    header = ["indicator", "categorie", "regiocode", "regio", "eenheid"]
+    sheet.append(header + [f"{p}{marks[p]}" for p in periods])
+    ordered = rows.sort_values(["indicator_id", "categorie", "region_code"], na_position="first")
+    for (indicator, categorie, code, name, unit), group in ordered.groupby(
+        keys, sort=False, dropna=False
+    ):
+        figures = dict(zip(group["period"], group["value"], strict=True))
+        sheet.append(
+            [titles.get(indicator, indicator), categorie, code, name, unit]
+            + [_rounded(figures.get(p), unit) for p in periods]
+        )
+        for column in range(len(header) + 1, len(header) + len(periods) + 1):
+            sheet.cell(sheet.max_row, column).number_format = unit_format(unit).excel
+    name_width = max([len(n) for n in rows["region_name"].dropna()] + [10]) + 2
+    title_width = max([len(titles.get(i, i)) for i in rows["indicator_id"]] + [10]) + 2
+    _finish(sheet, [min(title_width, 50), 12, 10, name_width, 16] + [12] * len(periods), "F2")
+
+
+def write_workbook(data: pd.DataFrame, metadata: dict, path: Path, wide: bool) -> None:
+    """The figures (one sheet per kind of period) and the `toelichting` sheet."""
+    book = Workbook()
+    book.remove(book.active)
+    titles = {d["indicator_id"]: d["title"] for d in metadata["indicators"]}
+    data = data.assign(categorie=data["categorie"].where(data["categorie"].notna(), None))
+    for period_type, rows in data.groupby("period_type", sort=False):
+        name = PERIOD_TYPE_SHEETS.get(period_type, period_type)
+        if wide:
+            _wide_sheet(book, name, rows, titles)
+        else:
+            _long_sheet(book, name, rows.sort_values(["indicator_id", "region_code", "period"]))
+    _explanation_sheet(book, metadata, wide)
+    book.save(path)
+
+
+def _explanation_sheet(book: Workbook, metadata: dict, wide: bool) -> None:
+    sheet = book.create_sheet("toelichting")
+    selection = metadata["selection"]
+    rows = [
+        ("onderwerp", "veld", "toelichting"),
+        ("gemaakt op", "", metadata["generated_at"]),
+        ("licentie", "", metadata["licence"]),
+        ("selectie", "indicatoren", ", ".join(selection["indicators"])),
+        (
+            "selectie",
+            "regio's",
+            "alle" if selection["regions"] == "all" else ", ".join(selection["regions"]),
+        ),
+        ("selectie", "periode", f"{selection['from'] or 'begin'} t/m {selection['to'] or 'eind'}"),
+        (
+            "indeling",
+            "",
+            "breed: regio's in rijen, perioden in kolommen; * voorlopig, ** nader "
+            "voorlopig in de kop van een periode met zulke cijfers"
+            if wide
+            else "lang: één rij per indicator, regio en periode",
+        ),
+        (
+            "afronding",
+            "",
+            "cijfers zijn afgerond zoals CBS ze publiceert: aantallen in hele "
+            "getallen, percentages en verhoudingen met één decimaal",
+        ),
+    ]
+    for missing in metadata["not_available"]:
+        rows.append(("geen gegevens", "", missing))
+    for definition in metadata["indicators"]:
+        rows += [
+            (definition["indicator_id"], DEFINITION_WORDS.get(field, field), definition[field])
+            for field in definition
+            if field != "indicator_id"
+        ]
+    rows += [("status", status, words) for status, words in STATUS_LEGEND.items()]
+    rows += [("CBS-publicatiedatum", t, d) for t, d in metadata["cbs_release_dates"].items()]
+    if not wide:
+        rows += [("kolom", column, words) for column, words in COLUMN_LEGEND.items()]
+    for row in rows:
+        sheet.append(
+            [json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for v in row]
+        )
+    _finish(sheet, [28, 24, 120], "A2")
