@@ -98,7 +98,7 @@ td, th { padding: .25rem .5rem; vertical-align: top; } th { text-align: left;
 
 
 def period_words(period: str) -> str:
-    """2024 → 2024, 2024H1 → 1e halfjaar 2024, 2025M01 → januari 2025."""
+    """A period as a reader writes it: 2024 → 2024, 2024H1 → 1e halfjaar 2024."""
     m = re.fullmatch(r"(\d{4})H([12])", period)
     if m:
         return f"{m.group(2)}e halfjaar {m.group(1)}"

@@ -1,0 +1,36 @@
+"""Dutch notation for every figure a researcher reads (delivery/formatting.py)."""
+
+import math
+
+import pytest
+
+from delivery.formatting import change, d3_format, figure, number
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        (1_189_033, "personen", "1.189.033"),
+        (1_189_033.0, "personen", "1.189.033"),  # a count never shows decimals
+        (10.49, "%", "10,5 %"),
+        (9.217758985200845, "%", "9,2 %"),
+        (355, "x 1.000 euro", "€ 355.000"),
+        (37.4, "x 1.000 euro", "€ 37.400"),
+        (25_119, "mln euro", "€ 25.119 mln"),
+        (109.30137, "index (2002=100)", "109,3"),
+        (2.123, "personen per huishouden", "2,12"),
+        (0.9, "km", "0,9 km"),
+        (None, "%", "geen gegevens"),
+        (math.nan, "personen", "geen gegevens"),
+    ],
+)
+def test_figures_read_as_dutch(value, unit, text):
+    assert figure(value, unit) == text
+
+
+def test_numbers_changes_and_chart_formats():
+    assert number(1234567.891, 2) == "1.234.567,89"
+    assert change(6_759, "personen") == "+6.759"
+    assert change(-0.4, "%") == "−0,4 procentpunt"
+    assert change(0, "%") == "±0,0 procentpunt"
+    assert d3_format("personen") == ",.0f" and d3_format("%") == ",.1f"
