@@ -18,11 +18,21 @@ WIDTH = 640
 BOUNDARIES = "grenzen:"  # a map's data names the boundaries the page loads (assets/grenzen.js)
 
 
+def decimals_of(frame: pd.DataFrame) -> int | None:
+    """The indicator's own precision (catalog `decimalen`), if the frame carries one."""
+    if "decimalen" not in frame or frame["decimalen"].isna().all():
+        return None
+    return int(frame["decimalen"].dropna().iloc[0])
+
+
 def with_status(frame: pd.DataFrame) -> pd.DataFrame:
     """`cijferstatus` in words for legends and the Dutch text of each value for tooltips."""
+    decimals = decimals_of(frame)
     return frame.assign(
         cijferstatus=frame["status"].map(lambda s: FINAL_WORDS[s not in NOT_FINAL]),
-        waarde_tekst=[figure(v, u) for v, u in zip(frame["value"], frame["unit"], strict=True)],
+        waarde_tekst=[
+            figure(v, u, decimals) for v, u in zip(frame["value"], frame["unit"], strict=True)
+        ],
     )
 
 
@@ -66,7 +76,7 @@ def trend(
             "value:Q",
             title=unit,
             scale=alt.Scale(zero=zero),
-            axis=alt.Axis(format=d3_format(unit)),
+            axis=alt.Axis(format=d3_format(unit, decimals_of(frame))),
         ),
         color=alt.Color(
             f"{series}:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=0)
@@ -85,7 +95,7 @@ def bars_by_period(frame: pd.DataFrame, title: str, unit: str, series: str) -> a
     frame = with_status(frame)
     bars = alt.Chart(frame).encode(
         y=alt.Y(f"{series}:N", title=None, axis=alt.Axis(labelLimit=0)),
-        x=alt.X("value:Q", title=unit, axis=alt.Axis(format=d3_format(unit))),
+        x=alt.X("value:Q", title=unit, axis=alt.Axis(format=d3_format(unit, decimals_of(frame)))),
         yOffset=alt.YOffset("period:N"),
         color=alt.Color(
             "period:N", title="periode", legend=alt.Legend(orient="bottom", labelLimit=0)
@@ -106,7 +116,8 @@ def ranking(frame: pd.DataFrame, title: str, unit: str, links: bool = True) -> a
     frame = with_status(frame).assign(
         pagina=frame["region_code"].map(lambda c: f"gemeenten/{c}.html") if links else None,
         nederland_tekst=[
-            figure(v, u) for v, u in zip(frame["nederland_value"], frame["unit"], strict=True)
+            figure(v, u, decimals_of(frame))
+            for v, u in zip(frame["nederland_value"], frame["unit"], strict=True)
         ],
     )
     bars = (
@@ -114,7 +125,11 @@ def ranking(frame: pd.DataFrame, title: str, unit: str, links: bool = True) -> a
         .mark_bar()
         .encode(
             y=alt.Y("region_name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
-            x=alt.X("value:Q", title=unit, axis=alt.Axis(format=d3_format(unit), tickCount=6)),
+            x=alt.X(
+                "value:Q",
+                title=unit,
+                axis=alt.Axis(format=d3_format(unit, decimals_of(frame)), tickCount=6),
+            ),
             opacity=_status_opacity(),
             tooltip=[*TOOLTIP, alt.Tooltip("rang:Q", title="plaats")],
             href="pagina:N",
@@ -151,7 +166,7 @@ def choropleth(
     frame = with_status(frame)
     frame["pagina"] = [links.format(code=c) for c in frame["region_code"]] if links else None
     values = frame["value"].dropna()
-    classes = _classes(values, reference_value, unit, reference_name)
+    classes = _classes(values, reference_value, unit, reference_name, decimals_of(frame))
     frame["klasse"] = [classes.label(v) if pd.notna(v) else "geen gegevens" for v in frame["value"]]
     data = alt.InlineData(
         values=f"{BOUNDARIES}{boundaries}",
@@ -182,10 +197,12 @@ def choropleth(
 
 
 class _Classes:
-    def __init__(self, bounds: list[float], unit: str, reference: float | None, name: str):
+    def __init__(
+        self, bounds: list[float], unit: str, reference: float | None, name: str, decimals
+    ):
         self.bounds, self.unit = bounds, unit
         lo, mid, hi = bounds
-        f = lambda v: figure(v, unit)  # noqa: E731
+        f = lambda v: figure(v, unit, decimals)  # noqa: E731
         self.domain = [
             f"lager dan {f(lo)}",
             f"{f(lo)} tot {f(mid)}",
@@ -202,15 +219,17 @@ class _Classes:
         return self.domain[index]
 
 
-def _classes(values: pd.Series, reference: float | None, unit: str, name: str) -> _Classes:
+def _classes(
+    values: pd.Series, reference: float | None, unit: str, name: str, decimals: int | None
+) -> _Classes:
     """Four classes split at the reference value (Nederland) and halfway to the extremes, so
     the colour says above or below Nederland; without a reference, at the quartiles."""
     if reference is None or values.empty:
         q = values.quantile([0.25, 0.5, 0.75]).tolist() if not values.empty else [0, 0, 0]
-        return _Classes(q, unit, None, name)
+        return _Classes(q, unit, None, name, decimals)
     low = reference - (reference - values.min()) / 2 if values.min() < reference else reference
     high = reference + (values.max() - reference) / 2 if values.max() > reference else reference
-    return _Classes([low, reference, high], unit, reference, name)
+    return _Classes([low, reference, high], unit, reference, name, decimals)
 
 
 def pyramid(frame: pd.DataFrame, base_year: str, comparison: pd.DataFrame) -> alt.LayerChart:

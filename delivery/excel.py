@@ -32,6 +32,7 @@ DEFINITION_WORDS = {
     "title": "titel",
     "definitie": "definitie",
     "unit": "eenheid",
+    "decimalen": "decimalen (leeg: zoals de eenheid)",
     "theme": "thema",
     "source_kind": "soort bron",
     "source_tables": "brontabellen",
@@ -40,11 +41,12 @@ DEFINITION_WORDS = {
 }
 
 
-def _rounded(value, unit: str):
-    """The value as CBS publishes it: rounded to the unit's decimals, a whole number as int."""
+def _rounded(value, unit: str, decimals: int | None):
+    """The value as CBS publishes it: rounded to the indicator's decimals, a whole number as
+    int."""
     if value is None or pd.isna(value):
         return None
-    decimals = unit_format(unit).decimals
+    decimals = unit_format(unit, decimals).decimals
     return int(round(value)) if decimals == 0 else round(float(value), decimals)
 
 
@@ -56,21 +58,24 @@ def _finish(sheet: Worksheet, widths: list[int], frozen: str) -> None:
     sheet.auto_filter.ref = sheet.dimensions
 
 
-def _long_sheet(book: Workbook, title: str, rows: pd.DataFrame) -> None:
+def _long_sheet(book: Workbook, title: str, rows: pd.DataFrame, decimals: dict) -> None:
     sheet = book.create_sheet(title)
     columns = list(rows.columns)
     sheet.append(columns)
     value_column = columns.index("value") + 1
     for record in rows.itertuples(index=False):
         values = list(record)
-        values[value_column - 1] = _rounded(record.value, record.unit)
+        own = decimals.get(record.indicator_id)
+        values[value_column - 1] = _rounded(record.value, record.unit, own)
         sheet.append([None if pd.isna(v) else v for v in values])
-        sheet.cell(sheet.max_row, value_column).number_format = unit_format(record.unit).excel
+        sheet.cell(sheet.max_row, value_column).number_format = unit_format(record.unit, own).excel
     widths = [max(len(c), *(len(str(v)) for v in rows[c].head(500))) + 2 for c in columns]
     _finish(sheet, [min(w, 60) for w in widths], "A2")
 
 
-def _wide_sheet(book: Workbook, title: str, rows: pd.DataFrame, titles: dict[str, str]) -> None:
+def _wide_sheet(
+    book: Workbook, title: str, rows: pd.DataFrame, titles: dict[str, str], decimals: dict
+) -> None:
     sheet = book.create_sheet(title)
     periods = sorted(rows["period"].unique())
     marks = {
@@ -87,10 +92,11 @@ def _wide_sheet(book: Workbook, title: str, rows: pd.DataFrame, titles: dict[str
         figures = dict(zip(group["period"], group["value"], strict=True))
         sheet.append(
             [titles.get(indicator, indicator), categorie, code, name, unit]
-            + [_rounded(figures.get(p), unit) for p in periods]
+            + [_rounded(figures.get(p), unit, decimals.get(indicator)) for p in periods]
         )
+        number_format = unit_format(unit, decimals.get(indicator)).excel
         for column in range(len(header) + 1, len(header) + len(periods) + 1):
-            sheet.cell(sheet.max_row, column).number_format = unit_format(unit).excel
+            sheet.cell(sheet.max_row, column).number_format = number_format
     name_width = max([len(n) for n in rows["region_name"].dropna()] + [10]) + 2
     title_width = max([len(titles.get(i, i)) for i in rows["indicator_id"]] + [10]) + 2
     _finish(sheet, [min(title_width, 50), 12, 10, name_width, 16] + [12] * len(periods), "F2")
@@ -101,13 +107,18 @@ def write_workbook(data: pd.DataFrame, metadata: dict, path: Path, wide: bool) -
     book = Workbook()
     book.remove(book.active)
     titles = {d["indicator_id"]: d["title"] for d in metadata["indicators"]}
+    decimals = {
+        d["indicator_id"]: None if pd.isna(d["decimalen"]) else int(d["decimalen"])
+        for d in metadata["indicators"]
+    }
     data = data.assign(categorie=data["categorie"].where(data["categorie"].notna(), None))
     for period_type, rows in data.groupby("period_type", sort=False):
         name = PERIOD_TYPE_SHEETS.get(period_type, period_type)
         if wide:
-            _wide_sheet(book, name, rows, titles)
+            _wide_sheet(book, name, rows, titles, decimals)
         else:
-            _long_sheet(book, name, rows.sort_values(["indicator_id", "region_code", "period"]))
+            rows = rows.sort_values(["indicator_id", "region_code", "period"])
+            _long_sheet(book, name, rows, decimals)
     _explanation_sheet(book, metadata, wide)
     book.save(path)
 

@@ -256,8 +256,8 @@ def extract(
         },
     ).df()
     definitions = con.execute(
-        "select indicator_id, title, definitie, unit, theme, source_kind, source_tables, "
-        "peildatum, toelichting from marts.indicator_catalog "
+        "select indicator_id, title, definitie, unit, decimalen, theme, source_kind, "
+        "source_tables, peildatum, toelichting from marts.indicator_catalog "
         "where list_contains($indicators, indicator_id) order by indicator_id",
         {"indicators": list(indicators)},
     ).df()
@@ -289,7 +289,9 @@ def extract(
             "to": period_to,
         },
         "rows": len(data),
-        "indicators": definitions.to_dict("records"),
+        "indicators": definitions.astype(object)
+        .where(definitions.notna(), None)
+        .to_dict("records"),
         "status_legend": STATUS_LEGEND,
         "cbs_release_dates": {
             r.table_id: r.modified or "onbekend (de bron geeft geen datum)"

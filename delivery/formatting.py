@@ -3,14 +3,14 @@
 Every figure a researcher reads (report pages, chart axes and tooltips, Excel cells) is
 formatted from the indicator's unit by the rules below, so a page and its Excel file never
 disagree. Decimals follow what CBS publishes: counts whole, percentages and ratios with one
-decimal, household size with two. Charts get the same rules as d3-format strings plus Vega's
-Dutch number locale (`VEGA_LOCALE`).
+decimal, household size with two; an indicator CBS publishes with other precision says so in
+the catalog (`decimalen`, e.g. KWB's whole percentages), which overrides its unit's default.
+Charts get the same rules as d3-format strings plus Vega's Dutch number locale (`VEGA_LOCALE`).
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -19,63 +19,80 @@ class UnitFormat:
     prefix: str = ""  # e.g. "€ "
     suffix: str = ""  # e.g. " %" or " km"
     factor: float = 1  # the unit's multiple: "x 1.000 euro" is shown in euros
-    excel: str = "#,##0"  # Excel number format (Excel applies the reader's locale)
+
+    @property
+    def excel(self) -> str:
+        """The Excel number format (Excel shows it in the reader's own locale)."""
+        digits = "#,##0" + ("." + "0" * self.decimals if self.decimals else "")
+        prefix = f'"{self.prefix}"' if self.prefix else ""
+        suffix = f'"{self.suffix}"' if self.suffix else ""
+        return f"{prefix}{digits}{suffix}"
 
 
 COUNT = UnitFormat(0)
-ONE_DECIMAL = UnitFormat(1, excel="#,##0.0")
+ONE_DECIMAL = UnitFormat(1)
 UNIT_FORMATS: dict[str, UnitFormat] = {
     "personen": COUNT,
     "woningen": COUNT,
     "huishoudens": COUNT,
     "inwoners per km²": COUNT,
     "woningen per jaar": COUNT,
-    "%": UnitFormat(1, suffix=" %", excel='0.0" %"'),
+    "%": UnitFormat(1, suffix=" %"),
     "index (2002=100)": ONE_DECIMAL,
-    "personen per huishouden": UnitFormat(2, excel="0.00"),
+    "personen per huishouden": UnitFormat(2),
     "per 100 personen van 20-64 jaar": ONE_DECIMAL,
     "auto's per huishouden": ONE_DECIMAL,
-    "km": UnitFormat(1, suffix=" km", excel='0.0" km"'),
-    "x 1.000 euro": UnitFormat(0, prefix="€ ", factor=1000, excel='"€ "#,##0'),
-    "mln euro": UnitFormat(0, prefix="€ ", suffix=" mln", excel='"€ "#,##0" mln"'),
+    "km": UnitFormat(1, suffix=" km"),
+    "x 1.000 euro": UnitFormat(0, prefix="€ ", factor=1000),
+    "mln euro": UnitFormat(0, prefix="€ ", suffix=" mln"),
 }
 
 
-def unit_format(unit: str | None) -> UnitFormat:
-    """The format of a unit; an unknown unit shows one decimal rather than guessing."""
-    return UNIT_FORMATS.get(unit or "", ONE_DECIMAL)
+def unit_format(unit: str | None, decimals: int | None = None) -> UnitFormat:
+    """The format of a unit, with an indicator's own precision where the catalog gives one; an
+    unknown unit shows one decimal rather than guessing."""
+    fmt = UNIT_FORMATS.get(unit or "", ONE_DECIMAL)
+    return fmt if _missing(decimals) else replace(fmt, decimals=int(decimals))
+
+
+def _missing(value) -> bool:
+    """None, NaN or pandas' NA (whose comparison cannot be made true or false)."""
+    try:
+        return value is None or bool(value != value)
+    except TypeError:
+        return True
 
 
 def number(value: float | None, decimals: int = 0) -> str:
     """1189033 → '1.189.033'; 10.49 with 1 decimal → '10,5'; missing → '–'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def figure(value: float | None, unit: str | None) -> str:
+def figure(value: float | None, unit: str | None, decimals: int | None = None) -> str:
     """A value with its unit as a Dutch reader expects: '10,5 %', '€ 355.000', '1.189.033'."""
-    fmt = unit_format(unit)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    fmt = unit_format(unit, decimals)
+    if _missing(value):
         return "geen gegevens"
     return f"{fmt.prefix}{number(value * fmt.factor, fmt.decimals)}{fmt.suffix}"
 
 
-def change(value: float | None, unit: str | None) -> str:
+def change(value: float | None, unit: str | None, decimals: int | None = None) -> str:
     """A difference with its sign: '+6.759', '−0,4 procentpunt'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
-    fmt = unit_format(unit)
+    fmt = unit_format(unit, decimals)
     sign = "+" if value > 0 else "−" if value < 0 else "±"
     shown = number(abs(value) * fmt.factor, fmt.decimals)
     suffix = " procentpunt" if unit == "%" else fmt.suffix
     return f"{sign}{fmt.prefix}{shown}{suffix}"
 
 
-def d3_format(unit: str | None) -> str:
+def d3_format(unit: str | None, decimals: int | None = None) -> str:
     """The d3-format string for a unit's axis labels and tooltips (with VEGA_LOCALE)."""
-    return f",.{unit_format(unit).decimals}f"
+    return f",.{unit_format(unit, decimals).decimals}f"
 
 
 # Vega's number locale for Dutch: decimal comma, thousands point.

@@ -163,23 +163,30 @@ class Report:
     # --- data -------------------------------------------------------------------------------
 
     def values(self, indicator: str, regions: list[str] | None = None, yearly: bool = True):
-        frame = self.con.execute(
-            "select * from marts.indicator_values where indicator_id = $i "
+        """An indicator's rows with a value, with its precision (`decimalen`) for formatting."""
+        return self.con.execute(
+            "select v.*, c.decimalen from marts.indicator_values v "
+            "join marts.indicator_catalog c using (indicator_id) where indicator_id = $i "
             "and ($r is null or list_contains($r, region_code)) and value is not null "
             "and (not $y or period_type = 'jaar') order by region_code, period",
             {"i": indicator, "r": regions, "y": yearly},
         ).df()
-        return frame
 
     def compared(self, indicator: str) -> pd.DataFrame:
         """The focus gemeenten in the latest year with any value (null values kept)."""
         return self.con.execute(
-            "select * from marts.gemeente_vergelijking where indicator_id = $i "
+            "select g.*, c.decimalen from marts.gemeente_vergelijking g "
+            "join marts.indicator_catalog c using (indicator_id) where indicator_id = $i "
             "and period_type = 'jaar' and period = (select max(period) from "
             "marts.gemeente_vergelijking where indicator_id = $i and period_type = 'jaar' "
             "and value is not null) order by region_name",
             {"i": indicator},
         ).df()
+
+    def decimals(self, indicator: str) -> int | None:
+        """The indicator's own precision from the catalog; None = its unit's default."""
+        value = self.catalog.loc[indicator, "decimalen"]
+        return None if pd.isna(value) else int(value)
 
     def title(self, indicator: str) -> str:
         return self.catalog.loc[indicator, "title"]
@@ -326,7 +333,8 @@ class Report:
                 latest = shown["period"].max()
                 at = shown[shown["period"] == latest]
                 focus_value, nl_value = (
-                    self._cell(at, region, entry["unit"]) for region in (self.focus, "NL01")
+                    self._cell(at, region, entry["unit"], self.decimals(indicator))
+                    for region in (self.focus, "NL01")
                 )
                 status = ", ".join(sorted(set(at["status"])))
             rows.append(
@@ -344,7 +352,7 @@ class Report:
         return rows
 
     @staticmethod
-    def _cell(rows: pd.DataFrame, region: str, unit: str) -> str:
+    def _cell(rows: pd.DataFrame, region: str, unit: str, decimals: int | None) -> str:
         """One region's figure for a table cell; an indicator per category (partner country)
         has several, which the CSV lists."""
         own = rows[rows["region_code"] == region]
@@ -352,7 +360,7 @@ class Report:
             return "geen cijfer"
         if len(own) > 1:
             return f"{len(own)} categorieën (zie CSV)"
-        return figure(own["value"].iloc[0], unit)
+        return figure(own["value"].iloc[0], unit, decimals)
 
     def render(self, page: Page) -> Path:
         template = f"{page.kind}.html.j2"  # one template per page kind
@@ -392,7 +400,8 @@ class Report:
                 else f"over {period_words(latest['period'])}"
             )
             changed = (
-                f"{change(latest['value'] - previous['value'], unit)} ten opzichte van "
+                f"{change(latest['value'] - previous['value'], unit, self.decimals(indicator))} "
+                "ten opzichte van "
                 f"{period_words(previous['period'])}"
                 if previous is not None
                 else "geen eerdere periode om mee te vergelijken"
@@ -401,7 +410,7 @@ class Report:
             cards.append(
                 {
                     "title": entry["title"],
-                    "value": figure(latest["value"], unit),
+                    "value": figure(latest["value"], unit, self.decimals(indicator)),
                     "period_text": f"{self.focus_name}, {moment}",
                     "change_text": changed,
                     "status_text": STATUS_WORDS.get(latest["status"], ""),
@@ -678,7 +687,7 @@ class Report:
         g = self.gemeenten.set_index("region_code").loc[code]
         page = Page(f"gemeenten/{code}.html", g["region_name"], "gemeente", root="../")
         rows = self.con.execute(
-            "select v.*, c.title, c.definitie from marts.gemeente_vergelijking v "
+            "select v.*, c.title, c.definitie, c.decimalen from marts.gemeente_vergelijking v "
             "join marts.indicator_catalog c using (indicator_id) "
             "where v.region_code = ? and v.period_type = 'jaar' and v.value is not null "
             "qualify v.period = max(v.period) over (partition by v.indicator_id) "
@@ -710,11 +719,11 @@ class Report:
                     "title": r.title,
                     "definition": r.definitie,
                     "period": period_words(r.period),
-                    "value": figure(r.value, r.unit),
-                    "provincie": figure(r.provincie_value, r.unit)
+                    "value": figure(r.value, r.unit, r.decimalen),
+                    "provincie": figure(r.provincie_value, r.unit, r.decimalen)
                     if pd.notna(r.provincie_value)
                     else "geen provinciecijfer",
-                    "nederland": figure(r.nederland_value, r.unit),
+                    "nederland": figure(r.nederland_value, r.unit, r.decimalen),
                     "rank": f"{int(r.rang)}e van {int(r.aantal_gemeenten_met_waarde)}"
                     if pd.notna(r.rang)
                     else "",
@@ -727,8 +736,8 @@ class Report:
         differences = [
             {
                 "title": r.title,
-                "value": figure(r.value, r.unit),
-                "nederland": figure(r.nederland_value, r.unit),
+                "value": figure(r.value, r.unit, r.decimalen),
+                "nederland": figure(r.nederland_value, r.unit, r.decimalen),
                 "period": period_words(r.period),
                 "direction": f"{number(abs(r.afwijking) * 100)} % "
                 + ("hoger" if r.afwijking > 0 else "lager"),

@@ -195,6 +195,7 @@ def test_every_gemeente_has_a_page_linked_from_the_maps(site):
     zwolle = (site / "gemeenten" / "GM0193.html").read_text(encoding="utf-8")
     assert "<h1>Zwolle</h1>" in zwolle and "133.830" in zwolle  # 1 January 2025
     assert "€ 355.000" in zwolle and "€ 379.000" in zwolle  # WOZ 2024, Zwolle and Nederland
+    assert ">53 %<" in zwolle and ">57 %<" in zwolle  # KWB's whole percentages, as published
     assert "Waar Zwolle het meest afwijkt van Nederland" in zwolle
     index = (site / "gemeenten.html").read_text(encoding="utf-8")
     assert index.count('href="gemeenten/GM') == OVERIJSSEL_GEMEENTEN

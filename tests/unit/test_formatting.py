@@ -34,3 +34,12 @@ def test_numbers_changes_and_chart_formats():
     assert change(-0.4, "%") == "−0,4 procentpunt"
     assert change(0, "%") == "±0,0 procentpunt"
     assert d3_format("personen") == ",.0f" and d3_format("%") == ",.1f"
+
+
+def test_an_indicators_own_precision_overrides_its_units():
+    import pandas as pd
+
+    assert figure(47.0, "%", 0) == "47 %"  # KWB publishes whole percentages
+    assert figure(47.0, "%", None) == figure(47.0, "%", float("nan")) == "47,0 %"
+    assert figure(47.0, "%", pd.NA) == "47,0 %" and figure(pd.NA, "%") == "geen gegevens"
+    assert d3_format("%", 0) == ",.0f"
