@@ -778,7 +778,8 @@ class Report:
         return page
 
     def warehouse(self) -> Page:
-        """Every public table (marts, reference) and column, described from the dbt YAML."""
+        """Every public table (marts, reference) and column, described in Dutch from the dbt
+        YAML (`meta.omschrijving` beside each English `description`)."""
         page = Page("warehouse.html", "Het warehouse: tabellen en kolommen", "warehouse")
         manifest = json.loads(MANIFEST.read_text())
         documented = {
@@ -799,11 +800,11 @@ class Report:
                 {
                     "id": f"{schema}.{table}",
                     "title": f"{schema}.{table}",
-                    "description": node.get("description", ""),
+                    "description": _dutch(node),
                     "note": "",
                     "header": ["kolom", "type", "betekenis"],
                     "rows": [
-                        [c, t, described.get(c, {}).get("description", "")]
+                        [c, t, _dutch(described.get(c, {}))]
                         for c, t in zip(cols["column_name"], cols["data_type"], strict=True)
                     ],
                 }
@@ -851,6 +852,11 @@ class Report:
                 )
         page.context.update(tables=tables)
         return page
+
+
+def _dutch(node: dict) -> str:
+    """The Dutch description of a documented table or column (meta.omschrijving)."""
+    return (node.get("meta") or {}).get("omschrijving", "")
 
 
 # The frames a suite validates, in words.
