@@ -827,7 +827,7 @@ class Report:
                         "title": f"marts.{suite}",
                         "description": f"{result['description']}.",
                         "note": f"{met} van {len(outcomes)} verwachtingen voldaan; gecontroleerd "
-                        f"{result['checked_at']} (run {result['run_id']}).",
+                        f"{_checked_at(result['checked_at'])} (run {result['run_id']}).",
                         "header": [
                             "gegevens",
                             "kolom",
@@ -841,7 +841,7 @@ class Report:
                                 FRAME_WORDS.get(o["frame"], o["frame"]),
                                 o["column"] or "",
                                 EXPECTATION_WORDS.get(o["expectation"], o["expectation"])
-                                + (f" ({o['bounds']})" if o["bounds"] else ""),
+                                + _limits_in_words(o),
                                 o["condition"] or "alle rijen",
                                 "voldaan" if o["success"] else "NIET voldaan",
                                 o["examples"],
@@ -852,6 +852,29 @@ class Report:
                 )
         page.context.update(tables=tables)
         return page
+
+
+def _limits_in_words(outcome: dict) -> str:
+    """An expectation's limits as a Dutch reader writes them: '(van 0 tot en met 100)'."""
+    low, high, allowed = outcome.get("minimum"), outcome.get("maximum"), outcome.get("allowed")
+    if allowed:
+        return f" ({', '.join(map(str, allowed))})"
+    if low is not None and high is not None:
+        return f" (van {number(low)} tot en met {number(high)})"
+    if low is not None:
+        return f" (minstens {number(low)})"
+    if high is not None:
+        return f" (hoogstens {number(high)})"
+    return f" ({outcome['bounds']})" if outcome.get("bounds") else ""
+
+
+def _checked_at(stamp: str) -> str:
+    """An ISO time stamp (UTC) as '26-11-2026 17:50 (UTC)'."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return moment.strftime("%-d-%-m-%Y %H:%M") + " (UTC)"
 
 
 def _dutch(node: dict) -> str:

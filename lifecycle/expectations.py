@@ -50,10 +50,14 @@ class Outcome:
     expectation: str
     column: str | None
     condition: str | None
-    bounds: str
+    bounds: str  # the rule's limits as GX writes them, for the team's one-line messages
     success: bool
     unexpected_count: int | None
     examples: str
+    # The same limits as data, for the Datakwaliteit page to write in Dutch.
+    minimum: float | None = None
+    maximum: float | None = None
+    allowed: list | None = None
 
 
 # Units of counts that can never be negative (the net change and the shortage proxy can).
@@ -208,6 +212,9 @@ def _outcome(suite: str, frame_name: str, frame: pd.DataFrame, result) -> Outcom
         success=bool(result.success),
         unexpected_count=details.get("unexpected_count"),
         examples="" if result.success else found,
+        minimum=kwargs.get("min_value"),
+        maximum=kwargs.get("max_value"),
+        allowed=list(kwargs["value_set"]) if "value_set" in kwargs else None,
     )
 
 

@@ -101,10 +101,9 @@ def test_page_renders_in_dutch_without_console_messages(site, browser, page_file
     page.close()
     assert messages == []
     assert all(url.startswith("file://") for url in requests)  # offline: nothing fetched
-    if page_file != "datakwaliteit.html":  # its rules quote pandas conditions and bounds
-        readable = text.replace("CC BY 4.0", "")
-        assert not ENGLISH_THOUSANDS.findall(readable), page_file
-        assert not ENGLISH_DECIMAL.findall(readable), page_file
+    readable = text.replace("CC BY 4.0", "")
+    assert not ENGLISH_THOUSANDS.findall(readable), page_file
+    assert not ENGLISH_DECIMAL.findall(readable), page_file
 
 
 def test_the_report_is_dutch_and_sourced(site):
@@ -221,3 +220,4 @@ def test_the_datakwaliteit_page_shows_the_last_runs_expectations(site):
     assert "4 van 4 verwachtingen voldaan" in text
     assert "NIET voldaan" not in text
     assert "indicator_id == &#39;bevolking_totaal&#39;" in text
+    assert "binnen de grenzen (van 0 tot en met 30.000.000)" in text  # limits in Dutch
