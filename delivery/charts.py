@@ -90,15 +90,18 @@ def trend(
     return (lines + points).properties(title=title, width=WIDTH, height=260)
 
 
-def bars_by_period(frame: pd.DataFrame, title: str, unit: str, series: str) -> alt.Chart:
-    """A series with few periods: one bar per period and series, the value written on it."""
+def bars_by_period(
+    frame: pd.DataFrame, title: str, unit: str, series: str, legend_title: str = "periode"
+) -> alt.Chart:
+    """A series with few periods: one bar per period and series, the value written on it.
+    (`period` may also hold another grouping, named by `legend_title`.)"""
     frame = with_status(frame)
     bars = alt.Chart(frame).encode(
         y=alt.Y(f"{series}:N", title=None, axis=alt.Axis(labelLimit=0)),
         x=alt.X("value:Q", title=unit, axis=alt.Axis(format=d3_format(unit, decimals_of(frame)))),
         yOffset=alt.YOffset("period:N"),
         color=alt.Color(
-            "period:N", title="periode", legend=alt.Legend(orient="bottom", labelLimit=0)
+            "period:N", title=legend_title, legend=alt.Legend(orient="bottom", labelLimit=0)
         ),
         tooltip=TOOLTIP,
     )
@@ -210,7 +213,12 @@ class _Classes:
             f"{f(hi)} of hoger",
             "geen gegevens",
         ]
-        self.colours = ["#2166ac", "#92c5de", "#f4a582", "#b2182b", "#d9d9d9"]
+        # Around a reference: blue below, red above (diverging); quartiles: light to dark.
+        self.colours = (
+            ["#2166ac", "#92c5de", "#f4a582", "#b2182b", "#d9d9d9"]
+            if reference is not None
+            else ["#deebf7", "#9ecae1", "#4292c6", "#08519c", "#d9d9d9"]
+        )
         self.title = f"{name}: {figure(reference, unit)}" if reference is not None else "klassen"
 
     def label(self, value: float) -> str:

@@ -229,8 +229,27 @@ class Report:
             }
         )
 
+    def gemeente_counts(self, indicator: str) -> pd.DataFrame:
+        """A count per focus gemeente in the latest year with values (not in
+        gemeente_vergelijking, which compares shares and averages only): every gemeente, null
+        where it has no figure, no Nederland reference."""
+        return self.con.execute(
+            "select r.region_code, r.region_name, v.indicator_id, coalesce(v.period, l.period) "
+            "as period, v.value, c.unit, v.status, v.source_table, c.decimalen, "
+            "null::double as nederland_value, null::double as provincie_value "
+            "from marts.dim_region r cross join (select max(period) as period from "
+            "marts.indicator_values where indicator_id = $i and region_level = 'gemeente' "
+            "and value is not null) l "
+            "join marts.indicator_catalog c on c.indicator_id = $i "
+            "left join marts.indicator_values v on v.indicator_id = $i "
+            "and v.region_code = r.region_code and v.period = l.period "
+            "where r.region_level = 'gemeente' and r.provincie_code = $f order by r.region_name",
+            {"i": indicator, "f": self.focus},
+        ).df()
+
     def map_of(self, page: Page, indicator: str, lead: str, name: str | None = None) -> None:
-        frame = self.compared(indicator)
+        counts = self.unit(indicator) in ("woningen", "personen", "huishoudens")
+        frame = self.gemeente_counts(indicator) if counts else self.compared(indicator)
         if frame.empty or frame["value"].notna().sum() == 0:
             page.context.setdefault("notes", []).append(
                 f"Nog geen cijfers per gemeente voor {self.title(indicator)}."
@@ -256,8 +275,16 @@ class Report:
             frame,
             lead=lead,
             caption=f"Kaart van de {len(frame)} gemeenten van {self.focus_name}, in vier "
-            "klassen rond de waarde van Nederland (in de legenda); grijs: geen gegevens. Klik op "
-            "een gemeente voor haar pagina. Eenheid: " + unit + ". " + MAP_CREDIT + ".",
+            + (
+                "klassen (kwartielen; een aantal hangt ook af van de grootte van de gemeente)"
+                if reference is None
+                else "klassen rond de waarde van Nederland (in de legenda)"
+            )
+            + "; grijs: geen gegevens. Klik op een gemeente voor haar pagina. Eenheid: "
+            + unit
+            + ". "
+            + MAP_CREDIT
+            + ".",
         )
 
     def ranking_of(self, page: Page, indicator: str, lead: str) -> None:
@@ -542,6 +569,7 @@ class Report:
                     "Woondeal: netto toegevoegde woningen sinds 2022",
                     "woningen",
                     "region_name",
+                    legend_title="reeks",
                 ),
                 long.drop(columns=["gerealiseerd_cumulatief", "verwacht_lineair"]),
                 lead="Hoe ver is de woondeal van zijn pad naar het doel in 2030?",

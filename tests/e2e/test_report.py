@@ -124,7 +124,11 @@ def test_the_report_is_dutch_and_sourced(site):
 def test_theme_pages_tell_their_story_with_few_charts(site):
     expected = {
         "bevolking.html": ["reeks_bevolking_index_2002", "piramide", "reeks_grijze_druk"],
-        "wonen.html": ["reeks_woningtekort_proxy_pct", "woondeal"],
+        "wonen.html": [
+            "reeks_woningtekort_proxy_pct",
+            "woondeal",
+            "kaart_woondeal_gerealiseerd_cumulatief",
+        ],
         "jeugdhulp.html": ["kaart_jeugdhulp_in_natura_pct", "rang_jeugdhulp_in_natura_pct"],
         "armoede.html": ["kaart_huishoudens_rond_sociaal_minimum_pct"],
         "export.html": ["kaart_export"],
