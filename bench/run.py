@@ -9,9 +9,10 @@ Measurements (medians over --runs):
   national   cold, with every COROP region and gemeente of Nederland in scope
   floor      DuckDB alone in one process: the same raw data (snapshot → same selection → raw
              tables) and the compiled SQL of the same dbt models, no Dagster, dbt or checks
-  ingestion  the project's client (`StatLineClient.fetch`, all registered tables) against the
-             naive `cbsodata.get_data` + pandas route, both from a local CBS OData server
-Wall time is measured around a subprocess (or the in-process work for floor/ingestion); peak
+  live       every registered table from a local server that behaves like CBS (pages of
+             10,000 rows, $filter applied, 0.3 s a request): the project's client against the
+             naive `cbsodata.get_data` route, with requests, rows and bytes per table
+Wall time is measured around a subprocess (or the in-process work for floor/live); peak
 RSS is the largest resident set of the process tree's biggest process (ru_maxrss via wait4).
 """
 
@@ -161,38 +162,72 @@ def floor(runs: int) -> list[tuple[float, float]]:
     return results
 
 
-def ingestion(runs: int) -> list[tuple[float, float]]:
-    """Returns (client seconds, naive seconds) pairs, both over every registered table."""
+# The live path as CBS serves it: pages of 10,000 rows, the $filter applied, a latency per
+# request (`--delay`, default 0.3 s: what a request to opendata.cbs.nl typically takes).
+LIVE_PAGE_SIZE = 10_000
+LIVE_DELAY_SECONDS = 0.3
+
+
+def live(runs: int, delay: float = LIVE_DELAY_SECONDS) -> list[tuple[float, float]]:
+    """Every registered table from a local server that behaves like CBS's OData feed, through
+    the project's client (filtered, codes) and the naive route (`cbsodata.get_data`: the whole
+    table, every dimension, labels). Prints requests, rows, bytes and seconds per table and
+    route; returns (client seconds, naive seconds) over all tables, per run. The tables
+    registered for live mode only have no rows in the snapshot and are left out."""
     import cbsodata
-    import pandas as pd
 
     from sources.registry import CURRENT_REGION_TABLE, REGISTRY
     from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
     from sources.snapshot import SNAPSHOT_DIR, SnapshotSource
     from sources.statline import LiveSettings, StatLineClient
     from tests.cbs_server import CbsODataServer
+    from tools.snapshot_builder import LIVE_ONLY_TABLES
 
     gebieden = SnapshotSource().fetch(REGISTRY[CURRENT_REGION_TABLE], None).data
     scope = resolve_scope(ScopeConfig(), membership_from_gebieden(gebieden))
-    results = []
-    with CbsODataServer(SNAPSHOT_DIR, page_size=10_000) as server:
-        settings = LiveSettings(catalog_url=server.catalog_url, use_https=False)
-        for _ in range(runs):
-            start = time.perf_counter()
-            client = StatLineClient(settings)
-            kept = sum(len(client.fetch(t, scope).data) for t in REGISTRY.values())
-            client_seconds = time.perf_counter() - start
+    results, table = [], []
+    with CbsODataServer(
+        SNAPSHOT_DIR, page_size=LIVE_PAGE_SIZE, evaluate_filter=True, delay_seconds=delay
+    ) as server:
+        client = StatLineClient(LiveSettings(catalog_url=server.catalog_url, use_https=False))
+        cbsodata.options.catalog_url = server.catalog_url
+        cbsodata.options.use_https = False
 
+        def measured(table_id: str, route) -> tuple[int, int, int, float]:
+            server.requests.clear()
+            server.bytes_sent.clear()
             start = time.perf_counter()
-            cbsodata.options.catalog_url = server.catalog_url
-            cbsodata.options.use_https = False
-            naive = 0
-            for table in REGISTRY.values():
-                frame = pd.DataFrame(cbsodata.get_data(table.table_id))
-                naive += len(frame)  # labels, not codes: the region filter would need titles
-            results.append((client_seconds, time.perf_counter() - start))
-    print(f"  ingestion: client kept {kept} rows, naive route got {naive}", file=sys.stderr)
+            rows = route()
+            seconds = time.perf_counter() - start
+            return len(server.requests), rows, server.bytes_sent.get(table_id, 0), seconds
+
+        for _ in range(runs):
+            table = []
+            for t in REGISTRY.values():
+                if t.table_id in LIVE_ONLY_TABLES:  # no rows in the snapshot to serve
+                    continue
+                ours = measured(t.table_id, lambda t=t: len(client.fetch(t, scope).data))
+                naive = measured(t.table_id, lambda t=t: len(cbsodata.get_data(t.table_id)))
+                table.append((t.table_id, ours, naive))
+            results.append((sum(r[1][3] for r in table), sum(r[2][3] for r in table)))
+    print(
+        f"  live path: pages of {LIVE_PAGE_SIZE:,} rows, $filter applied, {delay} s a request "
+        "(last run)\n"
+        f"  {'table':<10} {'client: req':>11} {'rows':>7} {'KiB':>7} {'s':>6}   "
+        f"{'naive: req':>10} {'rows':>7} {'KiB':>7} {'s':>6}",
+        file=sys.stderr,
+    )
+    for table_id, ours, naive in table + [("total", *_totals(table))]:
+        print(
+            f"  {table_id:<10} {ours[0]:>11} {ours[1]:>7} {ours[2] / 1024:>7.0f} {ours[3]:>6.1f}"
+            f"   {naive[0]:>10} {naive[1]:>7} {naive[2] / 1024:>7.0f} {naive[3]:>6.1f}",
+            file=sys.stderr,
+        )
     return results
+
+
+def _totals(table: list) -> tuple[tuple, tuple]:
+    return tuple(tuple(sum(row[route][i] for row in table) for i in range(4)) for route in (1, 2))
 
 
 MEASUREMENTS = {
@@ -200,7 +235,7 @@ MEASUREMENTS = {
     "rerun": rerun,
     "national": national,
     "floor": floor,
-    "ingestion": ingestion,
+    "live": live,
 }
 
 
@@ -217,7 +252,7 @@ def main() -> None:
         first = [r[0] for r in results]
         second = [r[1] for r in results]
         medians[name] = statistics.median(first)
-        unit = "s naive" if name == "ingestion" else "MiB"
+        unit = "s naive" if name == "live" else "MiB"
         print(
             f"{name:<12} {medians[name]:>9.1f}s {', '.join(f'{x:.1f}' for x in first):>30}  "
             f"{statistics.median(second):.1f} {unit}",

@@ -2,8 +2,11 @@
 
 It serves table folders in the snapshot layout (`<root>/<table id>/<entity set>.json`): the
 table's root document listing its entity sets, each set as JSON with `value`, and the data set
-in pages linked by an absolute `odata.nextLink`, as opendata.cbs.nl does. `$filter` is recorded,
-not evaluated: the client applies the same selection locally.
+in pages linked by an absolute `odata.nextLink`, as opendata.cbs.nl does. `$filter` is always
+recorded; with `evaluate_filter` it is also applied as CBS applies it (the subset of OData the
+client sends: `eq`, `startswith`, `substringof`, `and`, `or`, parentheses), and the nextLink
+carries it on. `delay_seconds` adds a fixed latency to every request, and `bytes_sent` counts
+the bytes of every answer per table — for the live-path benchmark (bench/live.py).
 
 Faults, for the reliability tests: `faults` makes the next requests (any table) fail, consumed
 in order; `broken_tables` makes every data-set request of one table fail the same way until
@@ -14,12 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 FAULT_KINDS = {
     "timeout": "no answer within the client's timeout",
@@ -32,10 +36,86 @@ FAULT_KINDS = {
 }
 
 
+_TOKENS = re.compile(r"\s*(\(|\)|,|'(?:[^']|'')*'|[A-Za-z_][A-Za-z0-9_]*)")
+
+
+def compile_filter(expression: str):
+    """An OData `$filter` as the client writes it, parsed once into a predicate on a row."""
+    tokens = _TOKENS.findall(expression)
+    position = 0
+
+    def take(expected: str | None = None) -> str:
+        nonlocal position
+        token = tokens[position]
+        if expected is not None and token != expected:
+            raise ValueError(f"$filter {expression!r}: expected {expected!r}, got {token!r}")
+        position += 1
+        return token
+
+    def text(token: str) -> str:
+        return token[1:-1].replace("''", "'")
+
+    def factor():
+        token = take()
+        if token == "(":
+            inner = disjunction()
+            take(")")
+            return inner
+        if token == "startswith":
+            take("(")
+            field = take()
+            take(",")
+            prefix = text(take())
+            take(")")
+            return lambda row: str(row.get(field, "")).startswith(prefix)
+        if token == "substringof":
+            take("(")
+            part = text(take())
+            take(",")
+            field = take()
+            take(")")
+            return lambda row: part in str(row.get(field, ""))
+        take("eq")
+        wanted = text(take())
+        return lambda row: str(row.get(token, "")) == wanted
+
+    def joined(word: str, operand, combine):
+        parts = [operand()]
+        while position < len(tokens) and tokens[position] == word:
+            take()
+            parts.append(operand())
+        return parts[0] if len(parts) == 1 else combine(parts)
+
+    def conjunction():
+        return joined("and", factor, lambda ps: lambda row: all(p(row) for p in ps))
+
+    def disjunction():
+        return joined("or", conjunction, lambda ps: lambda row: any(p(row) for p in ps))
+
+    predicate = disjunction()
+    if position != len(tokens):
+        raise ValueError(f"$filter {expression!r}: unexpected {tokens[position]!r}")
+    return predicate
+
+
+def filter_matches(expression: str, row: dict) -> bool:
+    """Whether a TypedDataSet row passes an OData `$filter` as the client writes them."""
+    return compile_filter(expression)(row)
+
+
 class CbsODataServer:
-    def __init__(self, root: Path, page_size: int = 250) -> None:
+    def __init__(
+        self,
+        root: Path,
+        page_size: int = 250,
+        evaluate_filter: bool = False,
+        delay_seconds: float = 0.0,
+    ) -> None:
         self.root = root
         self.page_size = page_size
+        self.evaluate_filter = evaluate_filter
+        self.delay_seconds = delay_seconds
+        self.bytes_sent: dict[str, int] = {}
         self.requests: list[str] = []
         self.filters: dict[str, list[str]] = {}
         self.faults: list[int | str] = []  # for the next requests, consumed in order
@@ -50,6 +130,8 @@ class CbsODataServer:
 
             def do_GET(self):  # noqa: N802 (http.server's name)
                 server.requests.append(self.path)
+                if server.delay_seconds:
+                    time.sleep(server.delay_seconds)
                 fault = server.fault_for(self.path)
                 if fault is None or fault in ("nextlink_loop", "empty"):
                     status, body = server.answer(self.path, fault)
@@ -88,6 +170,8 @@ class CbsODataServer:
                         self.close_connection = True
 
             def send_json(self, status: int, payload: bytes) -> None:
+                table = server.table_of(self.path)
+                server.bytes_sent[table] = server.bytes_sent.get(table, 0) + len(payload)
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json;charset=utf-8")
                 self.send_header("Content-Length", str(len(payload)))
@@ -114,6 +198,11 @@ class CbsODataServer:
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    @staticmethod
+    def table_of(raw_path: str) -> str:
+        parts = [p for p in urlparse(raw_path).path.split("/") if p]
+        return parts[2] if len(parts) >= 3 else ""
 
     def fault_for(self, raw_path: str) -> int | str | None:
         if self.faults:
@@ -155,12 +244,18 @@ class CbsODataServer:
             return 200, {"value": rows}
         if fault == "empty":
             return 200, {"value": []}
+        kept = ""
+        if self.evaluate_filter and "$filter" in query:
+            expression = query["$filter"][0]
+            keep = compile_filter(expression)
+            rows = [r for r in rows if keep(r)]
+            kept = f"&$filter={quote(expression)}"
         skip = int(query.get("$skip", ["0"])[0])
         body = {"value": rows[skip : skip + self.page_size]}
         if fault == "nextlink_loop":
             body["odata.nextLink"] = f"http://{self.catalog_url}{raw_path}"
         elif skip + self.page_size < len(rows):
             body["odata.nextLink"] = (
-                f"{base}/TypedDataSet?$format=json&$skip={skip + self.page_size}"
+                f"{base}/TypedDataSet?$format=json{kept}&$skip={skip + self.page_size}"
             )
         return 200, body

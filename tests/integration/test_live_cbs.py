@@ -290,3 +290,26 @@ def test_live_single_years_become_the_eurostat_groups(tmp_path, scope):
     # the same groups.
     nederland = {(g, group) for region, _, g, group, _, _ in rows if region == "NL01"}
     assert nederland == set(eurostat)
+
+
+def test_the_filter_the_client_sends_selects_on_a_server_that_evaluates_it(scope):
+    """A server that applies `$filter` as CBS does (tests/cbs_server.py: evaluate_filter)
+    serves less and gives the client the same tables as one that ignores the filter: the
+    client's filter and its own selection agree, padded keys included."""
+    from tests.cbs_server import filter_matches
+
+    assert filter_matches("(RegioS eq 'PV23' or startswith(RegioS,'PV23 '))", {"RegioS": "PV23  "})
+    assert not filter_matches("RegioS eq 'PV23'", {"RegioS": "PV23  "})  # CBS pads its keys
+    assert filter_matches(
+        "(substringof('JJ',Perioden)) and X eq 'a'", {"Perioden": "2024JJ00", "X": "a"}
+    )
+    with (
+        CbsODataServer(SNAPSHOT_DIR, page_size=200, evaluate_filter=True) as filtering,
+        CbsODataServer(SNAPSHOT_DIR, page_size=200) as ignoring,
+    ):
+        for table_id in ("03759ned", "37230ned", "85984NED", "84134NED", "86059NED"):
+            table = get_table(table_id)
+            filtered = client_for(filtering).fetch(table, scope)
+            unfiltered = client_for(ignoring).fetch(table, scope)
+            assert filtered.data == unfiltered.data, table_id
+        assert filtering.bytes_sent["03759ned"] < ignoring.bytes_sent["03759ned"] / 2
