@@ -231,13 +231,16 @@ class StatLineClient:
         ]
 
         def all_slices() -> dict[str, list[dict]]:
+            # The metadata sets come with the first slice; a later slice only needs its
+            # filtered data set (each request costs a round trip to CBS: BENCHMARKS.md).
             merged: dict[str, list[dict]] = {}
             for slice_ in slices:
-                sets = self._download_once(table.table_id, slice_filter(table, slice_, scope))
+                filters = slice_filter(table, slice_, scope)
                 if not merged:
-                    merged = sets
+                    merged = self._download_once(table.table_id, filters)
                 else:
-                    merged[DATA_SET] = merged[DATA_SET] + sets.get(DATA_SET, [])
+                    more = self._entity_set(table.table_id, DATA_SET, filters)
+                    merged[DATA_SET] = merged.get(DATA_SET, []) + more
             if DATA_SET in merged and not merged[DATA_SET]:
                 raise CbsEmptyDataSetError(
                     f"CBS table {table.table_id}: {DATA_SET} is empty (the table has rows)"

@@ -313,3 +313,13 @@ def test_the_filter_the_client_sends_selects_on_a_server_that_evaluates_it(scope
             unfiltered = client_for(ignoring).fetch(table, scope)
             assert filtered.data == unfiltered.data, table_id
         assert filtering.bytes_sent["03759ned"] < ignoring.bytes_sent["03759ned"] / 2
+
+
+def test_a_table_with_two_slices_reads_its_metadata_once(server, scope):
+    """03759ned has two slices (totals and the pyramid): the second asks only for its data set,
+    since every request is a round trip to CBS (BENCHMARKS.md, the live path)."""
+    server.requests.clear()
+    data = client_for(server).fetch(get_table("03759ned"), scope)
+    metadata = [r.split("?")[0] for r in server.requests if "/TypedDataSet" not in r]
+    assert len(metadata) == len(set(metadata)) == 8  # listing, TableInfos, DataProperties, 5 dims
+    assert len(data.data) == 962
