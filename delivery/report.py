@@ -25,6 +25,7 @@ import pandas as pd
 from delivery import charts
 from delivery.export import DeliveryError
 from delivery.formatting import VEGA_LOCALE, change, figure, number
+from lifecycle.expectations import COUNT_UNITS
 
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE.parent / "dbt_project" / "target" / "manifest.json"
@@ -248,7 +249,7 @@ class Report:
         ).df()
 
     def map_of(self, page: Page, indicator: str, lead: str, name: str | None = None) -> None:
-        counts = self.unit(indicator) in ("woningen", "personen", "huishoudens")
+        counts = self.unit(indicator) in COUNT_UNITS
         frame = self.gemeente_counts(indicator) if counts else self.compared(indicator)
         if frame.empty or frame["value"].notna().sum() == 0:
             page.context.setdefault("notes", []).append(

@@ -51,7 +51,8 @@
 {%- endmacro %}
 
 {#- Units of counts: a count says more about a gemeente's size than about the gemeente, so
-    gemeenten are compared on shares, averages and densities only. -#}
+    gemeenten are compared on shares, averages and densities only. The same list as
+    COUNT_UNITS in lifecycle/expectations.py (a unit test keeps them equal). -#}
 {% macro count_units() -%}
     {{ return(['personen', 'huishoudens', 'woningen']) }}
 {%- endmacro %}

@@ -43,3 +43,14 @@ def test_an_indicators_own_precision_overrides_its_units():
     assert figure(47.0, "%", None) == figure(47.0, "%", float("nan")) == "47,0 %"
     assert figure(47.0, "%", pd.NA) == "47,0 %" and figure(pd.NA, "%") == "geen gegevens"
     assert d3_format("%", 0) == ",.0f"
+
+
+def test_the_units_of_counts_are_the_same_in_sql_and_python():
+    import re
+
+    from lifecycle.expectations import COUNT_UNITS
+    from tests.conftest import REPO_ROOT
+
+    macro = (REPO_ROOT / "dbt_project" / "macros" / "regions.sql").read_text(encoding="utf-8")
+    listed = re.search(r"macro count_units\(\).*?return\(\[(.*?)\]\)", macro, re.S).group(1)
+    assert sorted(re.findall(r"'([^']+)'", listed)) == sorted(COUNT_UNITS)
