@@ -192,7 +192,7 @@ def choropleth(
                 scale=alt.Scale(domain=classes.domain, range=classes.colours),
                 legend=alt.Legend(title=classes.title, orient="right", labelLimit=0, titleLimit=0),
             ),
-            tooltip=TOOLTIP[:1] + TOOLTIP[1:],
+            tooltip=TOOLTIP,
             href="pagina:N",
         )
     )

@@ -46,6 +46,26 @@ def load_eurostat_file(con) -> None:
     load_custom_releases(con, source, read_releases(source, {}))
 
 
+def build_pyramid(data, folder: Path) -> Path:
+    """A warehouse in `folder` with 03759ned from `data` and the repository's Eurostat file,
+    built by dbt up to marts.bevolking_piramide (tests that read other marts left out)."""
+    import duckdb
+
+    from lifecycle.warehouse import load_raw_table
+    from sources.registry import get_table
+
+    warehouse = folder / "pyramid.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        load_raw_table(con, get_table("03759ned"), data, "synthetic", "test")
+        load_eurostat_file(con)
+    run_dbt(
+        ["build", "--select", "+bevolking_piramide", "--indirect-selection", "cautious"],
+        folder,
+        warehouse,
+    )
+    return warehouse
+
+
 def synthetic_03759ned_sets(
     counts: dict[tuple[str, str], int], ages: dict[str, str], modified: str | None = None
 ) -> dict[str, list[dict]]:

@@ -16,9 +16,8 @@ from sources.tabledata import CbsDataError
 from tests.cbs_server import CbsODataServer
 from tests.conftest import (
     REPO_ROOT,
-    load_eurostat_file,
+    build_pyramid,
     reliability_row,
-    run_dbt,
     synthetic_03759ned_sets,
 )
 from tools.snapshot_builder import LIVE_ONLY_TABLES
@@ -269,15 +268,7 @@ def test_live_single_years_become_the_eurostat_groups(tmp_path, scope):
     table = get_table("03759ned")
     with CbsODataServer(tmp_path, page_size=50) as synthetic:
         data = client_for(synthetic).fetch(table, scope)
-    warehouse = tmp_path / "live.duckdb"
-    with duckdb.connect(str(warehouse)) as con:
-        load_raw_table(con, table, data, "synthetic", "test")
-        load_eurostat_file(con)
-    run_dbt(
-        ["build", "--select", "+bevolking_piramide", "--indirect-selection", "cautious"],
-        tmp_path,
-        warehouse,
-    )
+    warehouse = build_pyramid(data, tmp_path)
     with duckdb.connect(str(warehouse)) as con:
         rows = con.execute(
             "select region_code, period, geslacht, leeftijdsgroep, personen, source_table "

@@ -9,10 +9,9 @@ file's groups with its open top group 85+.
 
 import duckdb
 
-from lifecycle.warehouse import load_raw_table
 from sources.registry import get_table
 from sources.tabledata import CbsTableData
-from tests.conftest import load_eurostat_file, run_dbt, synthetic_03759ned_sets
+from tests.conftest import build_pyramid, synthetic_03759ned_sets
 
 AGES = {
     "10010": "0 jaar",
@@ -44,16 +43,7 @@ def synthetic_03759ned() -> CbsTableData:
 
 
 def test_pyramid_bands_counts_and_shares(tmp_path):
-    path = tmp_path / "pyramid.duckdb"
-    with duckdb.connect(str(path)) as con:
-        load_raw_table(con, get_table("03759ned"), synthetic_03759ned(), "synthetic", "test")
-        load_eurostat_file(con)
-    # cautious: leave out tests that also read models outside the selection.
-    run_dbt(
-        ["build", "--select", "+bevolking_piramide", "--indirect-selection", "cautious"],
-        tmp_path,
-        path,
-    )
+    path = build_pyramid(synthetic_03759ned(), tmp_path)
     # Same configuration as dbt-duckdb's in-process connection to this file (not read-only).
     with duckdb.connect(str(path)) as con:
         rows = {
