@@ -8,11 +8,13 @@ export DO_NOT_TRACK := 1
 
 .PHONY: setup prepare run test dev lint snapshot bench browser
 
-# Python environment from the lock file (uv.lock), in .venv.
+# Python environment from the lock file (uv.lock), in .venv, compiled to bytecode once: without
+# it every process compiles dagster, dbt and GX again wherever PYTHONDONTWRITEBYTECODE is set
+# (as on the build machines), ~8 s of every cold build (BENCHMARKS.md).
 $(VENV)/.synced: pyproject.toml uv.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet uv==0.13.8
-	$(BIN)/uv sync --frozen --quiet
+	$(BIN)/uv sync --frozen --compile-bytecode --quiet
 	touch $@
 
 setup: $(VENV)/.synced

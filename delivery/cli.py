@@ -72,7 +72,7 @@ def root_cause(error) -> str:
     return error.message.strip()
 
 
-def _why(check, build_file: Path) -> str:
+def _why(check, settings: Settings) -> str:
     """A check's own message; dbt tests have none: the failing rows a singular test stored in
     schema `audit` of the build (dbt_project/tests/), else how many rows broke it."""
     if check.description:
@@ -80,12 +80,14 @@ def _why(check, build_file: Path) -> str:
     failed = check.metadata.get("dagster_dbt/failed_row_count")
     if failed is None:
         return "failed (details in the Dagster UI)"
-    rows = _stored_failures(build_file, check.check_name)
+    from lifecycle.dbt_run import dbt_target_folder
+
+    rows = _stored_failures(settings.build_file, check.check_name)
     if rows:
         return f"dbt test failed for {failed.value} row(s), e.g. {rows}"
     return (
         f"dbt test failed for {failed.value} row(s); the test's SQL is under "
-        "dbt_project/target/compiled"
+        f"{dbt_target_folder(settings) / 'compiled'}"
     )
 
 
@@ -212,7 +214,7 @@ def _run(settings: Settings, options: dict[str, str]) -> int:
     print(f"assets materialised: {len(materialized)}")
     print(f"checks passed: {len(checks) - len(failed_checks)} of {len(checks)}")
     for check in failed_checks:
-        why = _why(check, settings.build_file)
+        why = _why(check, settings)
         print(f"  FAILED {check.asset_key.to_user_string()} {check.check_name}: {why}")
     busy = False
     for event in result.all_events:

@@ -29,6 +29,14 @@ def dbt_folder(settings: Settings) -> Path:
     return settings.build_dir / "dbt"
 
 
+def dbt_target_folder(settings: Settings) -> Path:
+    """dbt's target folder for this warehouse's runs, beside its build file, reused by every
+    run: dbt's partial parsing then knows this warehouse's profile (the project's own
+    target/ has the one `prepare` parsed with), and a run leaves no new folder behind
+    (dagster-dbt's default is a new ~7 MB folder under dbt_project/target/ per run)."""
+    return dbt_folder(settings) / "target"
+
+
 def write_dbt_profile(settings: Settings) -> Path:
     """The folder of a profiles.yml whose DuckDB path is this run's build file."""
     profile = {

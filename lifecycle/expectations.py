@@ -13,10 +13,12 @@ page.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
 import os
+import threading
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -171,6 +173,27 @@ MART_SUITES: dict[str, MartSuite] = {
 }
 
 
+_warm_up: threading.Thread | None = None
+
+
+def warm_up_in_background() -> None:
+    """Import GX and build its context in a thread, so the checks find them ready.
+
+    Importing GX takes seconds (BENCHMARKS.md). The dbt step calls this as it starts: for the
+    next seconds the run's process mostly waits for the dbt subprocess, so the import costs
+    the run no time. A failure here is left to `run_suite`, which imports again and reports it.
+    """
+    global _warm_up
+    if _warm_up is None:
+        _warm_up = threading.Thread(target=_try_gx_context, name="gx-warm-up", daemon=True)
+        _warm_up.start()
+
+
+def _try_gx_context() -> None:
+    with contextlib.suppress(Exception):  # run_suite imports again and reports the error
+        _gx_context()
+
+
 @functools.cache
 def _gx_context():
     # GX reports usage over the network unless told not to (the Makefile also sets this).
@@ -225,6 +248,8 @@ def failure_message(outcome: Outcome) -> str:
 
 
 def run_suite(suite: MartSuite, frames: Mapping[str, pd.DataFrame]) -> list[Outcome]:
+    if _warm_up is not None:
+        _warm_up.join()  # one thread imports GX at a time
     import great_expectations as gx
 
     context, datasource = _gx_context()

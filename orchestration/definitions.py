@@ -11,7 +11,7 @@ import dagster as dg
 from orchestration.automation import nightly_job, nightly_schedule
 from orchestration.ingest import raw_assets
 from orchestration.publish import published_warehouse_asset
-from orchestration.quality import mart_checks, raw_checks
+from orchestration.quality import mart_checks
 from orchestration.resources import OntcijferdRun
 from orchestration.transform import dbt_models
 
@@ -19,7 +19,7 @@ from orchestration.transform import dbt_models
 def build_definitions(env_overrides: dict[str, str] | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=[*raw_assets, dbt_models(), published_warehouse_asset()],
-        asset_checks=[*raw_checks, *mart_checks],
+        asset_checks=mart_checks,
         jobs=[nightly_job],
         schedules=[nightly_schedule],
         # dbt is configured per run from the run's settings (orchestration/transform.py).

@@ -9,6 +9,7 @@ import dagster as dg
 
 from lifecycle.refresh import refresh_table
 from lifecycle.warehouse import load_custom_releases, loaded_release, metadata_table_rows
+from orchestration.quality import contract_check_result, contract_check_spec
 from orchestration.resources import WAREHOUSE_POOL, OntcijferdRun
 from sources.custom import CUSTOM_SOURCES, CustomSource, read_releases
 from sources.registry import REGISTRY, CbsTable
@@ -26,10 +27,12 @@ def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
         kinds={"duckdb", "python"},
         description=f"CBS {table.table_id} — {table.title}. {table.notes}".strip(),
         metadata={"cbs_table_id": table.table_id, "measures": list(table.measures)},
+        # In this step rather than a step of its own: 26 fewer steps and connections a run.
+        check_specs=[contract_check_spec(table, raw_asset_key(table))],
         pool=WAREHOUSE_POOL,
     )
     def _load(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
-        with ontcijferd.build.connect() as con:  # one connection per asset: each costs ~40 ms
+        with ontcijferd.build.connect() as con:
             decision = refresh_table(
                 table, con, ontcijferd.settings, ontcijferd.source(), ontcijferd.scope()
             )
@@ -40,6 +43,7 @@ def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
                 decision.reason,
             )
             current = loaded_release(con, table.table_id)
+            contract = contract_check_result(table, con)
         return dg.MaterializeResult(
             data_version=dg.DataVersion(f"{current.release_id} {current.selection}"),
             metadata={
@@ -51,6 +55,7 @@ def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
                 "cbs_table_id": table.table_id,
                 "source": current.source_mode,
             },
+            check_results=[contract],
         )
 
     return _load
