@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -68,6 +69,10 @@ class LiveSettings:
     max_attempts: int = 4
     backoff_seconds: float = 2.0
     max_backoff_seconds: float = 60.0
+    # Requests in flight at once for one table (its metadata sets and slices). Assumed within
+    # what CBS tolerates from one client: fewer than the 6 a browser opens to one host, and a
+    # 429 is retried after its Retry-After. 1 sends them one by one.
+    concurrent_requests: int = 4
 
 
 def slice_filter(table: CbsTable, slice_: Slice, scope: RegionScope | None) -> str | None:
@@ -75,7 +80,10 @@ def slice_filter(table: CbsTable, slice_: Slice, scope: RegionScope | None) -> s
     clauses = [odata_code_clause(dim, codes) for dim, codes in slice_.dimension_codes.items()]
     codes = slice_region_codes(table, slice_, scope)
     if codes is not None:
-        clauses.append(odata_region_clause(table.region_dimension, codes, scope.whole_levels))
+        # A level the scope keeps whole is one prefix test, but only for a slice of the whole
+        # scope: a slice of a few regions (the pyramid's) would otherwise get every region.
+        whole = scope.whole_levels if slice_.regions == "scope" else ()
+        clauses.append(odata_region_clause(table.region_dimension, codes, whole))
     if table.period_dimension and table.period_kinds:
         kinds = " or ".join(
             f"substringof('{kind}',{table.period_dimension})" for kind in table.period_kinds
@@ -185,15 +193,29 @@ class StatLineClient:
             f"{type(last_error).__name__}: {last_error}"
         ) from last_error
 
-    def _download_once(self, table_id: str, filters: str | None) -> dict[str, list[dict]]:
-        """The table's entity sets as `cbsodata.download_data` returns them, the data set
-        filtered; the untyped data set is not read."""
-        listed = [entry["name"] for entry in self._entity_set(table_id, "")]
-        return {
-            name: self._entity_set(table_id, name, filters if name == DATA_SET else None)
-            for name in listed
-            if name != "UntypedDataSet"
-        }
+    def _download_once(
+        self, table_id: str, slice_filters: list[str | None]
+    ) -> dict[str, list[dict]]:
+        """The table's entity sets as `cbsodata.download_data` returns them, the data set once
+        per slice filter (rows in slice order); the untyped data set is not read.
+
+        After the listing, the sets are requested concurrently, `concurrent_requests` at a
+        time: with CBS's latency a table's time follows its number of round trips
+        (BENCHMARKS.md, "The live path").
+        """
+        listed = [
+            e["name"] for e in self._entity_set(table_id, "") if e["name"] != "UntypedDataSet"
+        ]
+        with ThreadPoolExecutor(max_workers=max(1, self.settings.concurrent_requests)) as pool:
+            sets = {
+                name: [pool.submit(self._entity_set, table_id, name, f) for f in slice_filters]
+                if name == DATA_SET
+                else [pool.submit(self._entity_set, table_id, name)]
+                for name in listed
+            }
+            return {
+                name: [row for f in futures for row in f.result()] for name, futures in sets.items()
+            }
 
     def table_info(self, table_id: str) -> dict:
         """The table's TableInfos row (its `Modified` is the release): one small request."""
@@ -231,16 +253,10 @@ class StatLineClient:
         ]
 
         def all_slices() -> dict[str, list[dict]]:
-            # The metadata sets come with the first slice; a later slice only needs its
-            # filtered data set (each request costs a round trip to CBS: BENCHMARKS.md).
-            merged: dict[str, list[dict]] = {}
-            for slice_ in slices:
-                filters = slice_filter(table, slice_, scope)
-                if not merged:
-                    merged = self._download_once(table.table_id, filters)
-                else:
-                    more = self._entity_set(table.table_id, DATA_SET, filters)
-                    merged[DATA_SET] = merged.get(DATA_SET, []) + more
+            # The metadata sets once, the data set once per slice (each request costs a round
+            # trip to CBS: BENCHMARKS.md).
+            filters = [slice_filter(table, slice_, scope) for slice_ in slices]
+            merged = self._download_once(table.table_id, filters)
             if DATA_SET in merged and not merged[DATA_SET]:
                 raise CbsEmptyDataSetError(
                     f"CBS table {table.table_id}: {DATA_SET} is empty (the table has rows)"

@@ -110,8 +110,12 @@ class CbsODataServer:
         page_size: int = 250,
         evaluate_filter: bool = False,
         delay_seconds: float = 0.0,
+        generated_tables: dict | None = None,
     ) -> None:
         self.root = root
+        # Tables generated on request instead of read from `root` (bench/synthetic.py): their
+        # `metadata` sets, `set_names()`, and `data(filter)`, a sequence pages are cut from.
+        self.generated_tables = generated_tables or {}
         self.page_size = page_size
         self.evaluate_filter = evaluate_filter
         self.delay_seconds = delay_seconds
@@ -222,11 +226,16 @@ class CbsODataServer:
             return 404, {"error": "not found"}
         table_id = parts[2]
         folder = self.root / table_id
-        if not folder.is_dir():
+        generated = self.generated_tables.get(table_id)
+        if generated is None and not folder.is_dir():
             return 404, {"error": f"table {table_id} not found"}
         base = f"http://{self.catalog_url}/ODataFeed/odata/{table_id}"
         if len(parts) == 3:  # the table's service document
-            names = sorted({p.stem for p in folder.glob("*.json")} | {"UntypedDataSet"})
+            names = (
+                generated.set_names()
+                if generated
+                else sorted({p.stem for p in folder.glob("*.json")} | {"UntypedDataSet"})
+            )
             return 200, {
                 "odata.metadata": f"{base}/$metadata",
                 "value": [{"name": n, "url": f"{base}/{n}"} for n in names],
@@ -234,21 +243,27 @@ class CbsODataServer:
         name = parts[3]
         if name == "UntypedDataSet":
             return 200, {"value": []}
-        path = folder / f"{name}.json"
-        if not path.exists():
-            return 404, {"error": f"{name} not found"}
-        rows = json.loads(path.read_text(encoding="utf-8"))
         if "$filter" in query:
             self.filters.setdefault(table_id, []).append(query["$filter"][0])
-        if name != "TypedDataSet":
-            return 200, {"value": rows}
+        if generated is not None and name != "TypedDataSet":
+            return 200, {"value": generated.metadata[name]}
+        if generated is None:
+            path = folder / f"{name}.json"
+            if not path.exists():
+                return 404, {"error": f"{name} not found"}
+            rows = json.loads(path.read_text(encoding="utf-8"))
+            if name != "TypedDataSet":
+                return 200, {"value": rows}
         if fault == "empty":
             return 200, {"value": []}
         kept = ""
-        if self.evaluate_filter and "$filter" in query:
-            expression = query["$filter"][0]
+        expression = query["$filter"][0] if self.evaluate_filter and "$filter" in query else None
+        if generated is not None:
+            rows = generated.data(expression)
+        elif expression:
             keep = compile_filter(expression)
             rows = [r for r in rows if keep(r)]
+        if expression:
             kept = f"&$filter={quote(expression)}"
         skip = int(query.get("$skip", ["0"])[0])
         body = {"value": rows[skip : skip + self.page_size]}

@@ -95,3 +95,24 @@ def test_region_filter_matches_padded_keys_and_compacts_whole_levels():
     assert "RegioS eq 'PV23' or startswith(RegioS,'PV23 ')" in clause
     assert "GM0193" not in clause
     assert re.fullmatch(r"\(.*\)", clause)
+
+
+@pytest.mark.parametrize("gemeenten", ["focus_province", "all"])
+def test_the_pyramid_slice_asks_cbs_for_the_focus_province_and_nederland_only(
+    membership, gemeenten
+):
+    # Served from the SYNTHETIC full-detail 03759ned of the benchmark (every region × sex × age
+    # × marital status × 1988–2025, generated): the filter the client sends for the pyramid
+    # slice must keep Overijssel and Nederland whatever the scope. With `gemeenten: all` it
+    # once became "every region" (the scope's whole levels), 3.2 million rows for 7,000 used.
+    from bench.synthetic import FullDetail03759ned
+    from sources.statline import slice_filter
+
+    table = REGISTRY["03759ned"]
+    scope = resolve_scope(ScopeConfig(gemeenten=gemeenten, corop=gemeenten), membership)
+    pyramid = next(s for s in table.slices if s.name == "pyramid")
+    rows = FullDetail03759ned(membership).data(slice_filter(table, pyramid, scope))
+    assert len(rows) == 2 * 2 * 107 * 38  # PV23 and NL01 × men, women × 107 ages × 38 years
+    assert {r["RegioS"] for r in rows[::997]} == {"NL01  ", "PV23  "}
+    assert {r["Geslacht"].strip() for r in rows[::997]} == {"3000", "4000"}
+    assert {r["BurgerlijkeStaat"] for r in rows[::997]} == {"T001019"}
