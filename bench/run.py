@@ -5,6 +5,10 @@
 
 Measurements (medians over --runs):
   cold       `ontcijferd run` on the embedded snapshot, empty warehouse and Dagster home
+             (after `ontcijferd prepare` with the same settings, untimed, as `make run` does)
+  before     cold, for the commit where the Performance issue began (COLD_BASELINE, in a git
+             worktree with its own .venv from its own Makefile) and for this checkout,
+             alternating; prints both and the ratio of the medians
   rerun      the same again on that warehouse and home, nothing changed upstream
   national   cold, with every COROP region and gemeente of Nederland in scope
   floor      DuckDB alone in one process: the same raw data (snapshot → same selection → raw
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -35,42 +40,94 @@ from sources.config import REPO_ROOT as REPO
 BIN = Path(sys.executable).parent
 
 
-def _dagster_home(folder: Path) -> Path:
-    """A Dagster home like the repository's, with storage inside `folder` (an empty home)."""
+def _dagster_home(folder: Path, checkout: Path = REPO) -> Path:
+    """A Dagster home like the checkout's, with storage inside `folder` (an empty home)."""
     home = folder / "dagster_home"
     home.mkdir()
-    text = (REPO / "dagster.yaml").read_text().replace(".dagster_home", str(home / "store"))
+    text = (checkout / "dagster.yaml").read_text().replace(".dagster_home", str(home / "store"))
     (home / "dagster.yaml").write_text(text)
     return home
 
 
-def _timed_run(env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one `ontcijferd run` subprocess."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        [str(BIN / "ontcijferd"), "run"],
+def _ontcijferd(checkout: Path, command: str, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(checkout / ".venv" / "bin" / "ontcijferd"), command],
+        cwd=checkout,
         env={**os.environ, "GX_ANALYTICS_ENABLED": "false", **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def _timed_run(env: dict[str, str], checkout: Path = REPO) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one `ontcijferd run` subprocess of `checkout`."""
+    start = time.perf_counter()
+    process = _ontcijferd(checkout, "run", env)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"ontcijferd run failed (exit {status}) with {env}")
+        raise SystemExit(f"ontcijferd run of {checkout} failed (exit {status}) with {env}")
     return wall, usage.ru_maxrss / 1024
 
 
+def _cold_run(checkout: Path, extra_env: dict[str, str] | None = None) -> tuple[float, float]:
+    """One cold build: an empty warehouse and Dagster home. `ontcijferd prepare` first, untimed,
+    with the same settings, as `make run` does: dbt then parses this warehouse's profile once,
+    and the run is timed alone."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            "DAGSTER_HOME": str(_dagster_home(Path(tmp), checkout)),
+            "ONTCIJFERD_WAREHOUSE": str(Path(tmp) / "ontcijferd.duckdb"),
+            **(extra_env or {}),
+        }
+        _prepare(env, checkout)
+        return _timed_run(env, checkout)
+
+
+def _prepare(env: dict[str, str], checkout: Path = REPO) -> None:
+    if _ontcijferd(checkout, "prepare", env).wait() != 0:
+        raise SystemExit(f"ontcijferd prepare of {checkout} failed with {env}")
+
+
 def cold(runs: int, extra_env: dict[str, str] | None = None) -> list[tuple[float, float]]:
-    results = []
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory() as tmp:
-            env = {
-                "DAGSTER_HOME": str(_dagster_home(Path(tmp))),
-                "ONTCIJFERD_WAREHOUSE": str(Path(tmp) / "ontcijferd.duckdb"),
-                **(extra_env or {}),
-            }
-            results.append(_timed_run(env))
-    return results
+    return [_cold_run(REPO, extra_env) for _ in range(runs)]
+
+
+# The code as it stood when the Performance issue began (the commit before its first one),
+# cold build 35.9 s on the build machine then. Measured in the same benchmark run as today's
+# code, alternating, each checkout in its own environment made by its own Makefile.
+COLD_BASELINE = "98d4fe5"
+
+
+def cold_against_baseline(runs: int) -> list[tuple[float, float]]:
+    """(before, after) seconds per round: the baseline commit and this checkout, alternating."""
+    with tempfile.TemporaryDirectory() as tmp:
+        before = Path(tmp) / "baseline"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", "--quiet", str(before), COLD_BASELINE],
+            cwd=REPO,
+            check=True,
+        )
+        try:
+            subprocess.run(
+                ["make", "--quiet", "prepare"],
+                cwd=before,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                env={**os.environ, "DAGSTER_HOME": str(before)},
+            )
+            rounds = [(_cold_run(before)[0], _cold_run(REPO)[0]) for _ in range(runs)]
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(before)], cwd=REPO)
+    befores, afters = [r[0] for r in rounds], [r[1] for r in rounds]
+    print(
+        f"  cold build, {COLD_BASELINE} (issue start) against this checkout, alternating: "
+        f"before {', '.join(f'{x:.1f}' for x in befores)} s, after "
+        f"{', '.join(f'{x:.1f}' for x in afters)} s; median after / before = "
+        f"{statistics.median(afters) / statistics.median(befores):.2f}",
+        file=sys.stderr,
+    )
+    return rounds
 
 
 def rerun(runs: int) -> list[tuple[float, float]]:
@@ -79,6 +136,7 @@ def rerun(runs: int) -> list[tuple[float, float]]:
             "DAGSTER_HOME": str(_dagster_home(Path(tmp))),
             "ONTCIJFERD_WAREHOUSE": str(Path(tmp) / "ontcijferd.duckdb"),
         }
+        _prepare(env)
         _timed_run(env)  # the first build, not counted
         return [_timed_run(env) for _ in range(runs)]
 
@@ -168,74 +226,200 @@ LIVE_PAGE_SIZE = 10_000
 LIVE_DELAY_SECONDS = 0.3
 
 
-def live(runs: int, delay: float = LIVE_DELAY_SECONDS) -> list[tuple[float, float]]:
-    """Every registered table from a local server that behaves like CBS's OData feed, through
-    the project's client (filtered, codes) and the naive route (`cbsodata.get_data`: the whole
-    table, every dimension, labels). Prints requests, rows, bytes and seconds per table and
-    route; returns (client seconds, naive seconds) over all tables, per run. The tables
-    registered for live mode only have no rows in the snapshot and are left out."""
-    import cbsodata
-
-    from sources.registry import CURRENT_REGION_TABLE, REGISTRY
-    from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
-    from sources.snapshot import SNAPSHOT_DIR, SnapshotSource
-    from sources.statline import LiveSettings, StatLineClient
+def _live_server(delay: float, generated: dict | None = None):
+    from sources.snapshot import SNAPSHOT_DIR
     from tests.cbs_server import CbsODataServer
-    from tools.snapshot_builder import LIVE_ONLY_TABLES
+
+    return CbsODataServer(
+        SNAPSHOT_DIR,
+        page_size=LIVE_PAGE_SIZE,
+        evaluate_filter=True,
+        delay_seconds=delay,
+        generated_tables=generated,
+    )
+
+
+def _client(server, concurrent: int):
+    from sources.statline import LiveSettings, StatLineClient
+
+    settings = LiveSettings(
+        catalog_url=server.catalog_url, use_https=False, concurrent_requests=concurrent
+    )
+    return StatLineClient(settings)
+
+
+def _measured(server, table_id: str, route) -> tuple[int, int, int, float]:
+    """Requests, rows, bytes and seconds of one fetch through the server."""
+    server.requests.clear()
+    server.bytes_sent.clear()
+    start = time.perf_counter()
+    rows = route()
+    seconds = time.perf_counter() - start
+    return len(server.requests), rows, server.bytes_sent.get(table_id, 0), seconds
+
+
+def _gebieden_memberships():
+    from sources.registry import CURRENT_REGION_TABLE, REGISTRY
+    from sources.scope import membership_from_gebieden
+    from sources.snapshot import SnapshotSource
 
     gebieden = SnapshotSource().fetch(REGISTRY[CURRENT_REGION_TABLE], None).data
-    scope = resolve_scope(ScopeConfig(), membership_from_gebieden(gebieden))
+    return membership_from_gebieden(gebieden)
+
+
+# Requests the client keeps in flight for one table in the concurrent measurement (the
+# LiveSettings default; what CBS is assumed to tolerate: sources/statline.py).
+LIVE_CONCURRENT = 4
+ROUTES = ("client, serial", f"client, {LIVE_CONCURRENT} at once", "naive cbsodata")
+
+
+def live(runs: int, delay: float = LIVE_DELAY_SECONDS) -> list[tuple[float, float]]:
+    """Every registered table from a local server that behaves like CBS's OData feed, through
+    the project's client (filtered, codes), one request at a time and LIVE_CONCURRENT at once,
+    and the naive route (`cbsodata.get_data`: the whole table, every dimension, labels).
+    Prints requests, rows, bytes and seconds per table and route; returns (concurrent client
+    seconds, serial client seconds) over all tables, per run. The tables registered for live
+    mode only have no rows in the snapshot and are left out."""
+    import cbsodata
+
+    from sources.registry import REGISTRY
+    from sources.scope import ScopeConfig, resolve_scope
+    from tools.snapshot_builder import LIVE_ONLY_TABLES
+
+    scope = resolve_scope(ScopeConfig(), _gebieden_memberships())
     results, table = [], []
-    with CbsODataServer(
-        SNAPSHOT_DIR, page_size=LIVE_PAGE_SIZE, evaluate_filter=True, delay_seconds=delay
-    ) as server:
-        client = StatLineClient(LiveSettings(catalog_url=server.catalog_url, use_https=False))
+    with _live_server(delay) as server:
+        serial, concurrent = _client(server, 1), _client(server, LIVE_CONCURRENT)
         cbsodata.options.catalog_url = server.catalog_url
         cbsodata.options.use_https = False
-
-        def measured(table_id: str, route) -> tuple[int, int, int, float]:
-            server.requests.clear()
-            server.bytes_sent.clear()
-            start = time.perf_counter()
-            rows = route()
-            seconds = time.perf_counter() - start
-            return len(server.requests), rows, server.bytes_sent.get(table_id, 0), seconds
-
         for _ in range(runs):
             table = []
             for t in REGISTRY.values():
                 if t.table_id in LIVE_ONLY_TABLES:  # no rows in the snapshot to serve
                     continue
-                ours = measured(t.table_id, lambda t=t: len(client.fetch(t, scope).data))
-                naive = measured(t.table_id, lambda t=t: len(cbsodata.get_data(t.table_id)))
-                table.append((t.table_id, ours, naive))
-            results.append((sum(r[1][3] for r in table), sum(r[2][3] for r in table)))
-    print(
-        f"  live path: pages of {LIVE_PAGE_SIZE:,} rows, $filter applied, {delay} s a request "
-        "(last run)\n"
-        f"  {'table':<10} {'client: req':>11} {'rows':>7} {'KiB':>7} {'s':>6}   "
-        f"{'naive: req':>10} {'rows':>7} {'KiB':>7} {'s':>6}",
-        file=sys.stderr,
+                routes = (
+                    lambda t=t: len(serial.fetch(t, scope).data),
+                    lambda t=t: len(concurrent.fetch(t, scope).data),
+                    lambda t=t: len(cbsodata.get_data(t.table_id)),
+                )
+                table.append((t.table_id, *(_measured(server, t.table_id, r) for r in routes)))
+            results.append((sum(r[2][3] for r in table), sum(r[1][3] for r in table)))
+    totals = tuple(tuple(sum(row[k][i] for row in table) for i in range(4)) for k in (1, 2, 3))
+    _print_live_table(
+        f"live path: pages of {LIVE_PAGE_SIZE:,} rows, $filter applied, {delay} s a request "
+        "(last run)",
+        [*table, ("total", *totals)],
     )
-    for table_id, ours, naive in table + [("total", *_totals(table))]:
-        print(
-            f"  {table_id:<10} {ours[0]:>11} {ours[1]:>7} {ours[2] / 1024:>7.0f} {ours[3]:>6.1f}"
-            f"   {naive[0]:>10} {naive[1]:>7} {naive[2] / 1024:>7.0f} {naive[3]:>6.1f}",
-            file=sys.stderr,
-        )
     return results
 
 
-def _totals(table: list) -> tuple[tuple, tuple]:
-    return tuple(tuple(sum(row[route][i] for row in table) for i in range(4)) for route in (1, 2))
+def _print_live_table(title: str, rows: list) -> None:
+    print(f"  {title}", file=sys.stderr)
+    header = "".join(f" | {r + ': req':>22} {'rows':>10} {'KiB':>8} {'s':>7}" for r in ROUTES)
+    print(f"  {'table':<16}{header}", file=sys.stderr)
+    for name, *routes in rows:
+        cells = "".join(
+            f" | {req:>22} {n:>10,} {size / 1024:>8,.0f} {secs:>7.1f}"
+            for req, n, size, secs in routes
+        )
+        print(f"  {name:<16}{cells}", file=sys.stderr)
+
+
+# The naive route on the full-detail table is projected from this many data pages (all of
+# them would be ~2,400 requests, over 12 minutes at the stated latency).
+NAIVE_PAGES_MEASURED = 10
+
+
+def live_full(runs: int, delay: float = LIVE_DELAY_SECONDS) -> list[tuple[float, float]]:
+    """SYNTHETIC full-detail 03759ned (bench/synthetic.py) through the project's client, with
+    the Overijssel scope and with `gemeenten: all`, serial and concurrent; the naive route
+    measured on its first NAIVE_PAGES_MEASURED data pages and projected to the whole table.
+    Returns (concurrent, serial) client seconds with the Overijssel scope, per run."""
+    import requests
+
+    from bench.synthetic import FullDetail03759ned
+    from sources.registry import REGISTRY
+    from sources.scope import ScopeConfig, resolve_scope
+
+    memberships = _gebieden_memberships()
+    synthetic = FullDetail03759ned(memberships)
+    scopes = {
+        "Overijssel": resolve_scope(ScopeConfig(), memberships),
+        "gemeenten: all": resolve_scope(ScopeConfig(gemeenten="all", corop="all"), memberships),
+    }
+    table = REGISTRY["03759ned"]
+    results, rows = [], []
+    with _live_server(delay, {"03759ned": synthetic}) as server:
+        serial, concurrent = _client(server, 1), _client(server, LIVE_CONCURRENT)
+        for _ in range(runs):
+            rows = []
+            for name, scope in scopes.items():
+                rows.append(
+                    (
+                        name,
+                        _measured(
+                            server, "03759ned", lambda s=scope: len(serial.fetch(table, s).data)
+                        ),
+                        _measured(
+                            server, "03759ned", lambda s=scope: len(concurrent.fetch(table, s).data)
+                        ),
+                    )
+                )
+            results.append((rows[0][2][3], rows[0][1][3]))
+        naive = _naive_projection(server, synthetic, requests)
+    print(
+        f"  SYNTHETIC full-detail 03759ned ({synthetic.rows:,} rows: every region × sex × age × "
+        f"marital status × 1988–2025), pages of {LIVE_PAGE_SIZE:,}, {delay} s a request",
+        file=sys.stderr,
+    )
+    for name, ser, con in rows:
+        print(
+            f"  client, {name:<15} serial: {ser[0]} requests, {ser[1]:,} rows, "
+            f"{ser[2] / 1024:,.0f} KiB, {ser[3]:.1f} s | {LIVE_CONCURRENT} at once: {con[0]} "
+            f"requests, {con[3]:.1f} s",
+            file=sys.stderr,
+        )
+    print(f"  naive cbsodata.get_data: {naive}", file=sys.stderr)
+    return results
+
+
+def _naive_projection(server, synthetic, requests) -> str:
+    """What `cbsodata.get_data('03759ned')` would cost: its metadata requests and the first
+    data pages measured, the remaining pages projected at the measured mean."""
+    base = f"http://{server.catalog_url}/ODataFeed/odata/03759ned"
+    server.requests.clear()
+    server.bytes_sent.clear()
+    start = time.perf_counter()
+    with requests.Session() as session:
+        for name in ["", *(n for n in synthetic.set_names() if not n.endswith("DataSet"))]:
+            session.get(f"{base}/{name}?$format=json").raise_for_status()
+        metadata_seconds = time.perf_counter() - start
+        metadata_bytes = server.bytes_sent.get("03759ned", 0)
+        url, pages = f"{base}/TypedDataSet?$format=json", 0
+        page_start = time.perf_counter()
+        while url and pages < NAIVE_PAGES_MEASURED:
+            url = session.get(url).json().get("odata.nextLink")
+            pages += 1
+        per_page = (time.perf_counter() - page_start) / pages
+    page_bytes = (server.bytes_sent["03759ned"] - metadata_bytes) / pages
+    total_pages = math.ceil(synthetic.rows / LIVE_PAGE_SIZE)
+    seconds = metadata_seconds + total_pages * per_page
+    gib = (metadata_bytes + total_pages * page_bytes) / 2**30
+    return (
+        f"{len(server.requests) - pages + total_pages:,} requests, {synthetic.rows:,} rows, "
+        f"{gib:,.1f} GiB, {seconds / 60:,.0f} min (projected from {pages} pages: "
+        f"{per_page:.2f} s and {page_bytes / 1024:,.0f} KiB a page)"
+    )
 
 
 MEASUREMENTS = {
     "cold": cold,
+    "before": cold_against_baseline,
     "rerun": rerun,
     "national": national,
     "floor": floor,
     "live": live,
+    "live_full": live_full,
 }
 
 
@@ -252,7 +436,7 @@ def main() -> None:
         first = [r[0] for r in results]
         second = [r[1] for r in results]
         medians[name] = statistics.median(first)
-        unit = "s naive" if name == "live" else "MiB"
+        unit = {"live": "s serial", "live_full": "s serial", "before": "s after"}.get(name, "MiB")
         print(
             f"{name:<12} {medians[name]:>9.1f}s {', '.join(f'{x:.1f}' for x in first):>30}  "
             f"{statistics.median(second):.1f} {unit}",

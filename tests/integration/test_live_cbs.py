@@ -49,7 +49,7 @@ def test_the_client_reads_what_cbsodata_reads(server, monkeypatch):
     monkeypatch.setattr(cbsodata.options, "use_https", False)
     for table_id in ("85098NED", "03759ned"):
         theirs = cbsodata.download_data(table_id, catalog_url=server.catalog_url)
-        ours = client_for(server)._download_once(table_id, None)
+        ours = client_for(server)._download_once(table_id, [None])
         assert set(ours) == set(theirs) and len(ours["TypedDataSet"]) > 200  # several pages
         assert ours == theirs
 
