@@ -1,6 +1,6 @@
 """Benchmarks of the nightly build. Prints a table; BENCHMARKS.md has the results and reasoning.
 
-    .venv/bin/python -m bench.run            # all five measurements, 3 runs each (~16 min)
+    .venv/bin/python -m bench.run            # every measurement, 3 runs each (~25 min)
     .venv/bin/python -m bench.run --runs 1 --only cold floor
 
 Measurements (medians over --runs):

@@ -89,7 +89,7 @@ class DbtCliWithoutAdapterHandle(DbtCliResource):
     BENCHMARKS.md). dagster-dbt uses that adapter only for `.fetch_row_counts()` and
     `.fetch_column_metadata()` on the event stream, which this project does not call; the build
     itself runs in the dbt subprocess as before, with the same events and checks. When
-    dagster-dbt renames the method, tests/unit/test_transform.py fails rather than the cost
+    dagster-dbt renames the method, tests/unit/test_run_costs.py fails rather than the cost
     silently coming back.
     """
 
