@@ -4,7 +4,7 @@ Dagster's `SqliteEventLogStorage` creates an engine, opens a connection, commits
 for every event it stores — about 700 events in a cold run, each written to the run's own
 database and most of them also to the shared index database. Closing the last connection to a
 WAL database checkpoints the WAL into the main file and fsyncs, so the event log alone cost
-about 4.5 s of a 26 s cold build (BENCHMARKS.md, "Halving the cold build").
+about 4.5 s of a 26 s cold build (BENCHMARKS.md, "Where the fixed cost went").
 
 This storage keeps one engine, whose pool holds the connection open, per database, for the few
 databases a process uses at a time; it stores exactly what Dagster's does, in the same files, so

@@ -1,4 +1,4 @@
-"""The fixed costs a run no longer pays (BENCHMARKS.md, "Halving the cold build") stay away,
+"""The fixed costs a run no longer pays (BENCHMARKS.md, "Where the fixed cost went") stay away,
 and what they were for is still there."""
 
 import inspect
