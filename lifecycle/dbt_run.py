@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from lifecycle.dbt_worker import worker_address
 from sources.config import DBT_EXECUTABLE, Settings
 
 
@@ -67,30 +68,18 @@ def dbt_arguments(settings: Settings) -> list[str]:
 
 
 def write_dbt_executable(settings: Settings) -> Path:
-    """The dbt that dagster-dbt starts: the real one, with two differences.
-
-    - `dbt --version`, asked once per run only to learn dbt's major version (~3 s because dbt
-      imports itself), is answered from the installed dbt-core package's metadata (uv.lock).
-    - dbt is told to stop (SIGTERM) when the run process that started it dies, even by
-      SIGKILL: an orphaned dbt would otherwise go on writing into the next run's build file.
-    """
+    """The dbt that dagster-dbt starts: `lifecycle.dbt_worker.run_dbt` — the real dbt, run by
+    the worker the run started for this build (already imported) or else in its own process,
+    `--version` answered from the installed dbt-core package (uv.lock), and never outliving
+    the run that started it (an orphaned dbt would go on writing into the next run's build)."""
     script = dbt_folder(settings) / "dbt"
     _write_if_changed(
         script,
         f"#!{sys.executable}\n"
         "# Written by lifecycle/dbt_run.py; do not edit.\n"
-        "import ctypes, os, signal, sys\n"
-        "if sys.argv[1:] == ['--version']:\n"
-        f"    print('Core:\\n  - installed: {version('dbt-core')}')\n"
-        "    sys.exit(0)\n"
-        "parent = os.getppid()\n"
-        "try:  # prctl(PR_SET_PDEATHSIG, SIGTERM): Linux; kept across exec\n"
-        "    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)\n"
-        "except (OSError, AttributeError):\n"
-        "    pass\n"
-        "if os.getppid() != parent:  # the run died before the line above\n"
-        "    sys.exit(1)\n"
-        f"os.execv({str(DBT_EXECUTABLE)!r}, [{str(DBT_EXECUTABLE)!r}, *sys.argv[1:]])\n",
+        "from lifecycle.dbt_worker import run_dbt\n"
+        f"run_dbt({worker_address(settings.build_file)!r}, {str(DBT_EXECUTABLE)!r}, "
+        f"{version('dbt-core')!r})\n",
     )
     script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return script

@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 from pydantic import PrivateAttr
 
+from lifecycle.dbt_worker import DbtWorker
 from lifecycle.refresh import scope_for
 from lifecycle.warehouse import WarehouseBuild
 from sources.config import Settings, cbs_source, load_settings
@@ -55,6 +56,7 @@ class OntcijferdRun(dg.ConfigurableResource):
 
     _settings: Settings | None = PrivateAttr(default=None)
     _build: WarehouseBuild | None = PrivateAttr(default=None)
+    _dbt_worker: DbtWorker | None = PrivateAttr(default=None)
     _scope: RegionScope | None = PrivateAttr(default=None)
     _gebieden_rows: list[dict] | None = PrivateAttr(default=None)
 
@@ -69,8 +71,12 @@ class OntcijferdRun(dg.ConfigurableResource):
             self._settings.build_file,
             context.run.run_id if context.run else "adhoc",
         )
+        # dbt imports itself on the other core while the raw tables load (lifecycle/dbt_worker.py).
+        self._dbt_worker = DbtWorker(self._settings.build_file)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._dbt_worker is not None:
+            self._dbt_worker.stop()
         if self._build is not None:
             self._build.release()
 
