@@ -27,13 +27,13 @@ MARITAL = {
 PERIODS = [f"{year}JJ00" for year in range(1988, 2026)]
 
 
-def _age_key(age: int) -> str:
+def age_key(age: int) -> str:
     """03759ned's Leeftijd key of a single year: 10010 = 0 jaar, 10100 … 19900 = 1 … 99 jaar,
     19901 … 19905 = 100 … 104 jaar."""
     return "10010" if age == 0 else f"1{age:02d}00" if age < 100 else f"199{age - 99:02d}"
 
 
-AGES = {"10000": "Totaal"} | {_age_key(a): f"{a} jaar" for a in range(105)}
+AGES = {"10000": "Totaal"} | {age_key(a): f"{a} jaar" for a in range(105)}
 AGES["22300"] = "105 jaar of ouder"
 
 

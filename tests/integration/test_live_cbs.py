@@ -7,6 +7,7 @@ import json
 import duckdb
 import pytest
 
+from bench.synthetic import age_key
 from lifecycle.warehouse import load_raw_table
 from sources.registry import REGISTRY, get_table
 from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
@@ -227,26 +228,20 @@ EUROSTAT_FILE = (
 )
 
 
-def _single_year_key(age: int) -> str:
-    """03759ned's Leeftijd key of a single year (metadata export): 10010 = 0 jaar, 10100 …
-    19900 = 1 … 99 jaar, 19901 … 19905 = 100 … 104 jaar."""
-    return "10010" if age == 0 else f"1{age:02d}00" if age < 100 else f"199{age - 99:02d}"
-
-
 def _03759ned_single_years_from(groups: dict[tuple[str, str], int]) -> dict:
     """SYNTHETIC 03759ned (not CBS figures): single years of age made by splitting Overijssel's
     2024 Eurostat groups — a five-year group over its five years, 85+ over 85 … 104 and "105
     jaar of ouder" — plus the aggregate "95 jaar of ouder" (999 999, which must not be summed)
     and the totals row, in the shape of the live table."""
     ages = {"10000": "Totaal", "22000": "95 jaar of ouder", "22300": "105 jaar of ouder"}
-    ages |= {_single_year_key(a): f"{a} jaar" for a in range(105)}
+    ages |= {age_key(a): f"{a} jaar" for a in range(105)}
     sexes = {"mannen": "3000   ", "vrouwen": "4000   "}
     counts = {}
     for (geslacht, group), n in groups.items():
         first = int(group.rstrip("+").split("-")[0])
-        keys = [_single_year_key(a) for a in range(first, first + 5)]
+        keys = [age_key(a) for a in range(first, first + 5)]
         if group.endswith("+"):
-            keys = [_single_year_key(a) for a in range(first, 105)] + ["22300"]
+            keys = [age_key(a) for a in range(first, 105)] + ["22300"]
         share, rest = divmod(n, len(keys))
         for i, key in enumerate(keys):
             counts[(sexes[geslacht], key)] = share + (1 if i < rest else 0)
@@ -314,3 +309,16 @@ def test_a_table_with_two_slices_reads_its_metadata_once(server, scope):
     metadata = [r.split("?")[0] for r in server.requests if "/TypedDataSet" not in r]
     assert len(metadata) == len(set(metadata)) == 8  # listing, TableInfos, DataProperties, 5 dims
     assert len(data.data) == 962
+
+
+def test_the_tableinfos_read_for_the_release_hint_is_not_asked_again(server, scope):
+    """A run asks for a table's release first (TableInfos), then downloads it: one TableInfos
+    request, and the downloaded table still carries it."""
+    client = client_for(server)
+    table = get_table("03759ned")
+    server.requests.clear()
+    release = client.release_hint(table)
+    data = client.fetch(table, scope)
+    asked = [r.split("?")[0] for r in server.requests if r.split("?")[0].endswith("/TableInfos")]
+    assert len(asked) == 1
+    assert data.table_info.get("Modified") == release
