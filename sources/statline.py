@@ -206,16 +206,19 @@ class StatLineClient:
         listed = [
             e["name"] for e in self._entity_set(table_id, "") if e["name"] != "UntypedDataSet"
         ]
+        # The TableInfos this client read for the release hint is not asked for again.
+        info = self._table_infos.get(table_id)
+        known = {"TableInfos": [info]} if info else {}
         with ThreadPoolExecutor(max_workers=max(1, self.settings.concurrent_requests)) as pool:
             sets = {
                 name: [pool.submit(self._entity_set, table_id, name, f) for f in slice_filters]
                 if name == DATA_SET
                 else [pool.submit(self._entity_set, table_id, name)]
                 for name in listed
+                if name not in known
             }
-            return {
-                name: [row for f in futures for row in f.result()] for name, futures in sets.items()
-            }
+            fetched = {name: [row for f in got for row in f.result()] for name, got in sets.items()}
+        return {name: known.get(name) or fetched[name] for name in listed}
 
     def table_info(self, table_id: str) -> dict:
         """The table's TableInfos row (its `Modified` is the release): one small request."""
