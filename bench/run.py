@@ -179,8 +179,7 @@ def floor(runs: int) -> list[tuple[float, float]]:
 
     from lifecycle.warehouse import load_custom_releases, load_raw_table
     from sources.custom import CUSTOM_SOURCES, read_releases, region_codes_from_gebieden
-    from sources.registry import CURRENT_REGION_TABLE, REGISTRY
-    from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
+    from sources.registry import REGISTRY
     from sources.snapshot import SnapshotSource
 
     nodes, order = _compiled_models()
@@ -188,8 +187,8 @@ def floor(runs: int) -> list[tuple[float, float]]:
     for _ in range(runs):
         start = time.perf_counter()
         source = SnapshotSource()
-        gebieden = source.fetch(REGISTRY[CURRENT_REGION_TABLE], None).data
-        scope = resolve_scope(ScopeConfig(), membership_from_gebieden(gebieden))
+        gebieden = _gebieden()
+        scope = _default_scope(gebieden)
         con = duckdb.connect()
         for table in REGISTRY.values():
             load_raw_table(con, table, source.fetch(table, scope), "bench", "bench")
@@ -258,13 +257,20 @@ def _measured(server, table_id: str, route) -> tuple[int, int, int, float]:
     return len(server.requests), rows, server.bytes_sent.get(table_id, 0), seconds
 
 
-def _gebieden_memberships():
+def _gebieden(snapshot_dir: Path | None = None) -> list[dict]:
+    """Today's Gebieden in Nederland rows of a snapshot (the embedded one by default)."""
     from sources.registry import CURRENT_REGION_TABLE, REGISTRY
-    from sources.scope import membership_from_gebieden
     from sources.snapshot import SnapshotSource
 
-    gebieden = SnapshotSource().fetch(REGISTRY[CURRENT_REGION_TABLE], None).data
-    return membership_from_gebieden(gebieden)
+    source = SnapshotSource(snapshot_dir) if snapshot_dir else SnapshotSource()
+    return source.fetch(REGISTRY[CURRENT_REGION_TABLE], None).data
+
+
+def _default_scope(gebieden: list[dict]):
+    """The scope a run with the default configuration (Overijssel) resolves from them."""
+    from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
+
+    return resolve_scope(ScopeConfig(), membership_from_gebieden(gebieden))
 
 
 # Requests the client keeps in flight for one table in the concurrent measurement (the
@@ -283,10 +289,9 @@ def live(runs: int, delay: float = LIVE_DELAY_SECONDS) -> list[tuple[float, floa
     import cbsodata
 
     from sources.registry import REGISTRY
-    from sources.scope import ScopeConfig, resolve_scope
     from tools.snapshot_builder import LIVE_ONLY_TABLES
 
-    scope = resolve_scope(ScopeConfig(), _gebieden_memberships())
+    scope = _default_scope(_gebieden())
     results, table = [], []
     with _live_server(delay) as server:
         serial, concurrent = _client(server, 1), _client(server, LIVE_CONCURRENT)
@@ -339,9 +344,9 @@ def live_full(runs: int, delay: float = LIVE_DELAY_SECONDS) -> list[tuple[float,
 
     from bench.synthetic import FullDetail03759ned
     from sources.registry import REGISTRY
-    from sources.scope import ScopeConfig, resolve_scope
+    from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
 
-    memberships = _gebieden_memberships()
+    memberships = membership_from_gebieden(_gebieden())
     synthetic = FullDetail03759ned(memberships)
     scopes = {
         "Overijssel": resolve_scope(ScopeConfig(), memberships),
@@ -412,6 +417,69 @@ def _naive_projection(server, synthetic, requests) -> str:
     )
 
 
+# How the cold build grows with data: the embedded snapshot and SYNTHETIC copies with about this
+# many times its CBS rows in the default scope (bench/scale.py: every Overijssel gemeente split
+# into synthetic gemeenten; why not the years as well is said there).
+SCALE_FACTORS = (1, 10, 100)
+
+
+def _rows_in_scope(snapshot_dir: Path | None = None) -> tuple[int, int]:
+    """CBS rows a run with the default scope loads from a snapshot, and how many of them are
+    rows of the focus province's gemeenten (the rows bench/scale.py multiplies)."""
+    from sources.registry import REGISTRY
+    from sources.snapshot import SnapshotSource
+
+    source = SnapshotSource(snapshot_dir) if snapshot_dir else SnapshotSource()
+    scope = _default_scope(_gebieden(snapshot_dir))
+    focus = {c for c in scope.codes if c.startswith("GM")}
+    total = gemeenten = 0
+    for table in REGISTRY.values():
+        if not source.has_table(table.table_id):
+            continue
+        data = source.fetch(table, scope).data
+        total += len(data)
+        if table.region_dimension:
+            key = table.region_dimension
+            gemeenten += sum(1 for row in data if str(row[key]).strip() in focus)
+    return total, gemeenten
+
+
+def scale(runs: int) -> list[tuple[float, float]]:
+    """The cold build on the snapshot and on SYNTHETIC copies with ~10× and ~100× its rows in
+    scope (generated untimed before each build). Prints rows, wall time and peak RSS per factor
+    and their ratios to ×1; returns the runs at the largest factor."""
+    from bench.scale import write_scaled_sources
+
+    base_rows, gemeente_rows = _rows_in_scope()
+    print(
+        "  scale: cold build on SYNTHETIC copies of the snapshot (bench/scale.py)", file=sys.stderr
+    )
+    print(
+        f"  {'factor':>6} {'gemeenten':>10} {'CBS rows':>10} {'rows ×':>7} {'median s':>9} "
+        f"{'time ×':>7} {'peak MiB':>9} {'RSS ×':>6}  runs (s)",
+        file=sys.stderr,
+    )
+    first = results = None
+    for factor in SCALE_FACTORS:
+        # Each extra part of every gemeente adds gemeente_rows: solve for factor × base_rows.
+        parts = 1 + round((factor - 1) * base_rows / gemeente_rows)
+        with tempfile.TemporaryDirectory() as tmp:
+            sources = write_scaled_sources(Path(tmp), parts)
+            rows = _rows_in_scope(sources.snapshot_dir)[0]
+            results = cold(runs, sources.env)
+        seconds = statistics.median(r[0] for r in results)
+        rss = statistics.median(r[1] for r in results)
+        first = first or (seconds, rss)
+        print(
+            f"  {'×' + str(factor):>6} {parts * sources.focus_gemeenten:>10,} {rows:>10,} "
+            f"{rows / base_rows:>7.1f} {seconds:>9.1f} {seconds / first[0]:>7.2f} "
+            f"{rss:>9,.0f} {rss / first[1]:>6.2f}  {', '.join(f'{r[0]:.1f}' for r in results)}",
+            file=sys.stderr,
+            flush=True,
+        )
+    return results
+
+
 MEASUREMENTS = {
     "cold": cold,
     "before": cold_against_baseline,
@@ -420,6 +488,7 @@ MEASUREMENTS = {
     "floor": floor,
     "live": live,
     "live_full": live_full,
+    "scale": scale,
 }
 
 
