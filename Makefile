@@ -40,7 +40,7 @@ test: prepare browser
 dev: prepare
 	$(BIN)/dagster dev
 
-# Benchmarks (about 25 minutes; results and reasoning in BENCHMARKS.md).
+# Benchmarks (about 23 minutes; results and reasoning in BENCHMARKS.md).
 bench: prepare
 	$(BIN)/python -m bench.run
 

@@ -1,6 +1,6 @@
 """Benchmarks of the nightly build. Prints a table; BENCHMARKS.md has the results and reasoning.
 
-    .venv/bin/python -m bench.run            # every measurement, 3 runs each (~25 min)
+    .venv/bin/python -m bench.run            # every measurement, 3 runs each (~23 min)
     .venv/bin/python -m bench.run --runs 1 --only cold floor
 
 Measurements (medians over --runs):
@@ -16,6 +16,10 @@ Measurements (medians over --runs):
   live       every registered table from a local server that behaves like CBS (pages of
              10,000 rows, $filter applied, 0.3 s a request): the project's client against the
              naive `cbsodata.get_data` route, with requests, rows and bytes per table
+  live_full  SYNTHETIC full-detail 03759ned (bench/synthetic.py) through the client, with the
+             Overijssel scope and with every gemeente; the naive route projected from 10 pages
+  scale      cold, on the snapshot and on SYNTHETIC snapshots with ~10× and ~100× its rows in
+             scope (bench/scale.py), with rows, time and peak RSS against ×1
 Wall time is measured around a subprocess (or the in-process work for floor/live); peak
 RSS is the largest resident set of the process tree's biggest process (ru_maxrss via wait4).
 """
@@ -258,12 +262,9 @@ def _measured(server, table_id: str, route) -> tuple[int, int, int, float]:
 
 
 def _gebieden(snapshot_dir: Path | None = None) -> list[dict]:
-    """Today's Gebieden in Nederland rows of a snapshot (the embedded one by default)."""
-    from sources.registry import CURRENT_REGION_TABLE, REGISTRY
-    from sources.snapshot import SnapshotSource
+    from bench.scale import gebieden_rows
 
-    source = SnapshotSource(snapshot_dir) if snapshot_dir else SnapshotSource()
-    return source.fetch(REGISTRY[CURRENT_REGION_TABLE], None).data
+    return gebieden_rows(snapshot_dir) if snapshot_dir else gebieden_rows()
 
 
 def _default_scope(gebieden: list[dict]):

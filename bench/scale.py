@@ -37,7 +37,7 @@ from pathlib import Path
 
 from sources.custom import CUSTOM_DIR, CUSTOM_SOURCES
 from sources.registry import CURRENT_REGION_TABLE, REGISTRY, CbsTable
-from sources.snapshot import SNAPSHOT_DIR
+from sources.snapshot import SNAPSHOT_DIR, SnapshotSource
 
 FIRST_SYNTHETIC_CODE = 2000  # every real gemeente code is below GM2000
 
@@ -192,14 +192,17 @@ class ScaledSources:
         }
 
 
+def gebieden_rows(snapshot_dir: Path = SNAPSHOT_DIR) -> list[dict]:
+    """Today's Gebieden in Nederland rows of a snapshot (the embedded one by default)."""
+    return SnapshotSource(snapshot_dir).fetch(REGISTRY[CURRENT_REGION_TABLE], None).data
+
+
 def focus_gemeenten(focus_province: str = "PV23") -> dict[str, str]:
     """The focus province's gemeenten (code → name) in today's Gebieden in Nederland."""
-    path = SNAPSHOT_DIR / CURRENT_REGION_TABLE / "TypedDataSet.json"
-    rows = json.loads(path.read_text(encoding="utf-8"))
     return {
-        r["Code_1"].strip(): r["Naam_2"].strip()
-        for r in rows
-        if r["Code_28"].strip() == focus_province
+        str(r["Code_1"]).strip(): str(r["Naam_2"]).strip()
+        for r in gebieden_rows()
+        if str(r["Code_28"]).strip() == focus_province
     }
 
 
