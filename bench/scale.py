@@ -81,8 +81,8 @@ class SyntheticGemeente:
 
 
 def synthetic_gemeenten(gemeenten: dict[str, str], factor: int) -> dict[str, list]:
-    """Per focus gemeente (code → name): its parts, the real gemeente first (keeping its code
-    and name) and then `factor - 1` synthetic ones."""
+    """Per focus gemeente (code → name): its parts. The first keeps the real code and name (with
+    its share of the counts, so it is synthetic too), then `factor - 1` new ones."""
     parts, number = {}, FIRST_SYNTHETIC_CODE
     for code, name in sorted(gemeenten.items()):
         parts[code] = [SyntheticGemeente(code, name)]
