@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from lifecycle.dbt_run import dbt_folder, write_dbt_executable
 from lifecycle.dbt_worker import DbtWorker
 from sources.config import REPO_ROOT, load_settings
@@ -91,3 +93,33 @@ def test_an_unused_worker_is_stopped_when_the_run_ends(tmp_path):
     time.sleep(0.5)
     worker.stop()
     assert worker.process.returncode is not None
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_the_worker_stops_dbt_when_the_dbt_executable_dies_or_is_signalled(tmp_path, signum):
+    """dagster-dbt stops dbt by signalling the executable it started (or that executable is
+    killed): the worker must stop the dbt it runs, not finish it unseen (_follow_caller)."""
+    settings = _settings(tmp_path)
+    dbt = write_dbt_executable(settings)
+    dbt_folder(settings).mkdir(parents=True, exist_ok=True)
+    worker = DbtWorker(settings.build_file)
+    try:
+        # A full parse (new target folder): seconds of work once dbt has said it started.
+        executable = subprocess.Popen(
+            [str(dbt), "parse", "--profiles-dir", ".", "--target-path", str(tmp_path / "t")],
+            cwd=REPO_ROOT / "dbt_project",
+            env={**os.environ, "ONTCIJFERD_DBT_WAREHOUSE": str(tmp_path / "scratch.duckdb")},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for line in executable.stdout:
+            if "Running with dbt=" in line:  # the worker has the command and runs it
+                break
+        executable.send_signal(signum)
+        executable.wait(timeout=10)
+        # Ended by the SIGTERM the worker sends itself, not by dbt finishing (exit code ≥ 0).
+        assert worker.process.wait(timeout=10) == -signal.SIGTERM
+        assert not (tmp_path / "t" / "manifest.json").exists()
+    finally:
+        executable.stdout.close()
+        worker.stop()
