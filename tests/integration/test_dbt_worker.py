@@ -37,6 +37,16 @@ def _wait_gone(pid: int, seconds: float = 15) -> bool:
     return False
 
 
+def _wait_listening(worker: DbtWorker, seconds: float = 15) -> None:
+    """Until the worker's socket is bound (Linux lists abstract sockets as `@name`): before
+    that, the dbt executable finds no worker and runs dbt itself — right in a run, a race in a
+    test that means to hand the command over."""
+    deadline = time.monotonic() + seconds
+    while f"@{worker.address}" not in Path("/proc/net/unix").read_text():
+        assert time.monotonic() < deadline, "the worker never listened"
+        time.sleep(0.05)
+
+
 def test_the_worker_runs_the_handed_over_command_with_its_streams_and_exit_code(tmp_path):
     settings = _settings(tmp_path)
     dbt = write_dbt_executable(settings)
@@ -44,7 +54,7 @@ def test_the_worker_runs_the_handed_over_command_with_its_streams_and_exit_code(
     for args, code in ((["--help"], 0), (["no-such-command"], 2)):
         worker = DbtWorker(settings.build_file)
         try:
-            time.sleep(0.5)  # listening (dbt may still be importing: the call then waits)
+            _wait_listening(worker)  # dbt may still be importing: the call then waits
             done = subprocess.run(
                 [str(dbt), *args], cwd=REPO_ROOT / "dbt_project", capture_output=True, text=True
             )
@@ -104,6 +114,7 @@ def test_the_worker_stops_dbt_when_the_dbt_executable_dies_or_is_signalled(tmp_p
     dbt_folder(settings).mkdir(parents=True, exist_ok=True)
     worker = DbtWorker(settings.build_file)
     try:
+        _wait_listening(worker)
         # A full parse (new target folder): seconds of work once dbt has said it started.
         executable = subprocess.Popen(
             [str(dbt), "parse", "--profiles-dir", ".", "--target-path", str(tmp_path / "t")],
