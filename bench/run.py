@@ -181,6 +181,7 @@ def floor(runs: int) -> list[tuple[float, float]]:
 
     import duckdb
 
+    from bench.scale import default_scope, gebieden_rows
     from lifecycle.warehouse import load_custom_releases, load_raw_table
     from sources.custom import CUSTOM_SOURCES, read_releases, region_codes_from_gebieden
     from sources.registry import REGISTRY
@@ -191,8 +192,8 @@ def floor(runs: int) -> list[tuple[float, float]]:
     for _ in range(runs):
         start = time.perf_counter()
         source = SnapshotSource()
-        gebieden = _gebieden()
-        scope = _default_scope(gebieden)
+        gebieden = gebieden_rows()
+        scope = default_scope(gebieden)
         con = duckdb.connect()
         for table in REGISTRY.values():
             load_raw_table(con, table, source.fetch(table, scope), "bench", "bench")
@@ -261,19 +262,6 @@ def _measured(server, table_id: str, route) -> tuple[int, int, int, float]:
     return len(server.requests), rows, server.bytes_sent.get(table_id, 0), seconds
 
 
-def _gebieden(snapshot_dir: Path | None = None) -> list[dict]:
-    from bench.scale import gebieden_rows
-
-    return gebieden_rows(snapshot_dir) if snapshot_dir else gebieden_rows()
-
-
-def _default_scope(gebieden: list[dict]):
-    """The scope a run with the default configuration (Overijssel) resolves from them."""
-    from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
-
-    return resolve_scope(ScopeConfig(), membership_from_gebieden(gebieden))
-
-
 # Requests the client keeps in flight for one table in the concurrent measurement (the
 # LiveSettings default; what CBS is assumed to tolerate: sources/statline.py).
 LIVE_CONCURRENT = 4
@@ -289,10 +277,11 @@ def live(runs: int, delay: float = LIVE_DELAY_SECONDS) -> list[tuple[float, floa
     mode only have no rows in the snapshot and are left out."""
     import cbsodata
 
+    from bench.scale import default_scope, gebieden_rows
     from sources.registry import REGISTRY
     from tools.snapshot_builder import LIVE_ONLY_TABLES
 
-    scope = _default_scope(_gebieden())
+    scope = default_scope(gebieden_rows())
     results, table = [], []
     with _live_server(delay) as server:
         serial, concurrent = _client(server, 1), _client(server, LIVE_CONCURRENT)
@@ -343,11 +332,12 @@ def live_full(runs: int, delay: float = LIVE_DELAY_SECONDS) -> list[tuple[float,
     Returns (concurrent, serial) client seconds with the Overijssel scope, per run."""
     import requests
 
+    from bench.scale import gebieden_rows
     from bench.synthetic import FullDetail03759ned
     from sources.registry import REGISTRY
     from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
 
-    memberships = membership_from_gebieden(_gebieden())
+    memberships = membership_from_gebieden(gebieden_rows())
     synthetic = FullDetail03759ned(memberships)
     scopes = {
         "Overijssel": resolve_scope(ScopeConfig(), memberships),
@@ -427,12 +417,13 @@ SCALE_FACTORS = (1, 10, 100)
 def _rows_in_scope(snapshot_dir: Path | None = None) -> tuple[int, int]:
     """CBS rows a run with the default scope loads from a snapshot, and how many of them are
     rows of the focus province's gemeenten (the rows bench/scale.py multiplies)."""
+    from bench.scale import default_scope, focus_gemeente_codes, gebieden_rows
     from sources.registry import REGISTRY
-    from sources.snapshot import SnapshotSource
+    from sources.snapshot import SNAPSHOT_DIR, SnapshotSource
 
-    source = SnapshotSource(snapshot_dir) if snapshot_dir else SnapshotSource()
-    scope = _default_scope(_gebieden(snapshot_dir))
-    focus = {c for c in scope.codes if c.startswith("GM")}
+    source = SnapshotSource(snapshot_dir or SNAPSHOT_DIR)
+    scope = default_scope(gebieden_rows(snapshot_dir))
+    focus = focus_gemeente_codes(scope)
     total = gemeenten = 0
     for table in REGISTRY.values():
         if not source.has_table(table.table_id):

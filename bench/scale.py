@@ -37,6 +37,7 @@ from pathlib import Path
 
 from sources.custom import CUSTOM_DIR, CUSTOM_SOURCES
 from sources.registry import CURRENT_REGION_TABLE, REGISTRY, CbsTable
+from sources.scope import RegionScope, ScopeConfig, membership_from_gebieden, resolve_scope
 from sources.snapshot import SNAPSHOT_DIR, SnapshotSource
 
 FIRST_SYNTHETIC_CODE = 2000  # every real gemeente code is below GM2000
@@ -192,17 +193,30 @@ class ScaledSources:
         }
 
 
-def gebieden_rows(snapshot_dir: Path = SNAPSHOT_DIR) -> list[dict]:
+def gebieden_rows(snapshot_dir: Path | None = None) -> list[dict]:
     """Today's Gebieden in Nederland rows of a snapshot (the embedded one by default)."""
-    return SnapshotSource(snapshot_dir).fetch(REGISTRY[CURRENT_REGION_TABLE], None).data
+    source = SnapshotSource(snapshot_dir or SNAPSHOT_DIR)
+    return source.fetch(REGISTRY[CURRENT_REGION_TABLE], None).data
 
 
-def focus_gemeenten(focus_province: str = "PV23") -> dict[str, str]:
+def default_scope(gebieden: list[dict]) -> RegionScope:
+    """The scope a run with the default configuration (Overijssel) resolves from them."""
+    return resolve_scope(ScopeConfig(), membership_from_gebieden(gebieden))
+
+
+def focus_gemeente_codes(scope: RegionScope) -> set[str]:
+    """The gemeenten of a default scope: the focus province's (the ones split here)."""
+    return {code for code in scope.codes if code.startswith("GM")}
+
+
+def focus_gemeenten() -> dict[str, str]:
     """The focus province's gemeenten (code → name) in today's Gebieden in Nederland."""
+    rows = gebieden_rows()
+    codes = focus_gemeente_codes(default_scope(rows))
     return {
         str(r["Code_1"]).strip(): str(r["Naam_2"]).strip()
-        for r in gebieden_rows()
-        if str(r["Code_28"]).strip() == focus_province
+        for r in rows
+        if str(r["Code_1"]).strip() in codes
     }
 
 
