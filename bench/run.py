@@ -6,7 +6,7 @@
 Measurements (medians over --runs):
   cold       `ontcijferd run` on the embedded snapshot, empty warehouse and Dagster home
              (after `ontcijferd prepare` with the same settings, untimed, as `make run` does)
-  before     cold, for the commit where the Performance issue began (COLD_BASELINE, in a git
+  before     cold, for the commit where the Simplicity issue began (COLD_BASELINE, in a git
              worktree with its own .venv from its own Makefile) and for this checkout,
              alternating; prints both and the ratio of the medians
   rerun      the same again on that warehouse and home, nothing changed upstream
@@ -97,10 +97,10 @@ def cold(runs: int, extra_env: dict[str, str] | None = None) -> list[tuple[float
     return [_cold_run(REPO, extra_env) for _ in range(runs)]
 
 
-# The code as it stood when the Performance issue began (the commit before its first one),
-# cold build 35.9 s on the build machine then. Measured in the same benchmark run as today's
-# code, alternating, each checkout in its own environment made by its own Makefile.
-COLD_BASELINE = "98d4fe5"
+# The code as it stood when the Simplicity issue began (with its dbt worker, kept-open event log
+# and skipped dbt adapter). Measured in the same benchmark run as today's code, alternating, each
+# checkout in its own environment made by its own Makefile.
+COLD_BASELINE = "24da395"
 
 
 def cold_against_baseline(runs: int) -> list[tuple[float, float]]:
@@ -182,7 +182,7 @@ def floor(runs: int) -> list[tuple[float, float]]:
     import duckdb
 
     from bench.scale import default_scope, gebieden_rows
-    from lifecycle.warehouse import load_custom_releases, load_raw_table
+    from lifecycle.raw import load_custom_releases, load_raw_table
     from sources.custom import CUSTOM_SOURCES, read_releases, region_codes_from_gebieden
     from sources.registry import REGISTRY
     from sources.snapshot import SnapshotSource

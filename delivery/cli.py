@@ -18,11 +18,9 @@ warehouse yet or it is damaged, 5 the export selection has no data. Every failur
 from __future__ import annotations
 
 import argparse
-import contextlib
-import logging
 import os
+import signal
 import sys
-import uuid
 from pathlib import Path
 
 import duckdb
@@ -58,20 +56,6 @@ def _published_summary(path) -> list[str]:
     return lines
 
 
-def root_cause(error) -> str:
-    """The error our code raised in a failed step: the CBS table, file or check that broke it.
-
-    Dagster wraps an exception raised in an asset ("Error occurred while executing op …");
-    the data team needs our message (which table, file, row and column), not Dagster's wrapper
-    nor the low-level error ours was raised from.
-    """
-    if error is None:
-        return "unknown error"
-    while error.cause is not None and (error.cls_name or "").startswith("Dagster"):
-        error = error.cause
-    return error.message.strip()
-
-
 def _why(check, settings: Settings) -> str:
     """A check's own message; dbt tests have none: the failing rows a singular test stored in
     schema `audit` of the build (dbt_project/tests/), else how many rows broke it."""
@@ -82,11 +66,11 @@ def _why(check, settings: Settings) -> str:
         return "failed (details in the Dagster UI)"
     from lifecycle.dbt_run import dbt_target_folder
 
-    rows = _stored_failures(settings.build_file, check.check_name)
+    rows = _stored_failures(settings.build_file, check.name)
     if rows:
-        return f"dbt test failed for {failed.value} row(s), e.g. {rows}"
+        return f"dbt test failed for {failed} row(s), e.g. {rows}"
     return (
-        f"dbt test failed for {failed.value} row(s); the test's SQL is under "
+        f"dbt test failed for {failed} row(s); the test's SQL is under "
         f"{dbt_target_folder(settings) / 'compiled'}"
     )
 
@@ -98,30 +82,13 @@ def _stored_failures(build_file: Path, test_name: str, limit: int = 5) -> list[d
     except duckdb.Error:
         return None
     try:
-        frame = con.execute(f'select * from audit."{test_name}" limit {limit}').df()
+        quoted = test_name.replace('"', '""')
+        frame = con.execute(f'select * from audit."{quoted}" limit ?', [limit]).df()
     except duckdb.Error:
         return None
     finally:
         con.close()
     return frame.to_dict("records")
-
-
-@contextlib.contextmanager
-def _root_log_handlers_to(stream):
-    """Point the root logger's stream handlers (set up by a library on import) at `stream`."""
-    # Not file handlers (pytest's log file): Dagster's logging.config.dictConfig closes every
-    # handler, and a file handler closes the stream it holds — here, the run's log.
-    handlers = [
-        h
-        for h in logging.getLogger().handlers
-        if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler)
-    ]
-    previous = [h.setStream(stream) for h in handlers]
-    try:
-        yield
-    finally:
-        for handler, old in zip(handlers, previous, strict=True):
-            handler.setStream(old)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -130,17 +97,17 @@ def run(args: argparse.Namespace) -> int:
         options["ONTCIJFERD_ACCEPT_SCHEMA"] = ",".join(args.accept_schema)
     if args.accept_change:
         options["ONTCIJFERD_ACCEPT_CHANGES"] = ",".join(args.accept_change)
-    # The options hold for this run only: the run's settings and resources get them.
-    return _run(load_settings({**os.environ, **options}), options)
+    # The options hold for this run only: the settings built here are the run's settings.
+    return _run(load_settings({**os.environ, **options}))
 
 
-def _run(settings: Settings, options: dict[str, str]) -> int:
+def _run(settings: Settings) -> int:
     print(
         f"ontcijferd run: source={settings.source}, focus={settings.scope.focus_province}, "
         f"gemeenten={settings.scope.gemeenten}, refresh={settings.refresh}, "
         f"warehouse={settings.warehouse_path}"
     )
-    from lifecycle.warehouse import WarehouseBuild
+    from lifecycle.build import WarehouseBuild
 
     # Refused before anything is written: a second run never touches the first one's log.
     busy = WarehouseBuild.busy(settings.warehouse_path, settings.build_file)
@@ -162,116 +129,53 @@ def _run(settings: Settings, options: dict[str, str]) -> int:
                 f"No run started; the published warehouse is unchanged: {settings.warehouse_path}"
             )
             return EXIT_OK
-    # Dagster reads dagster.yaml from DAGSTER_HOME: the repository root, storage in .dagster_home/.
-    os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT))
-    os.chdir(REPO_ROOT)
-    import dagster as dg
+    from orchestration.launcher import launch
 
-    from orchestration.definitions import build_definitions
-    from orchestration.runs import NightlyRun, RunInterrupted, pool_holder, recover_abandoned_runs
-
-    run_id = str(uuid.uuid4())
-    log_path = _run_log(run_id)
-    terminal = sys.stdout
-
-    def say(line: str) -> None:
-        print(line, file=terminal, flush=True)
-
-    # The terminal gets the summary and a line per step; the step output (dbt's log among it)
-    # and Dagster's own log lines go to the run's log file; the full event log is in the UI.
-    try:
-        with (
-            open(log_path, "w", encoding="utf-8") as log,
-            contextlib.redirect_stdout(log),
-            contextlib.redirect_stderr(log),
-            _root_log_handlers_to(log),
-            dg.DagsterInstance.get() as instance,
-        ):
-            busy = WarehouseBuild.busy(settings.warehouse_path, settings.build_file)
-            for line in recover_abandoned_runs(instance, lock_free=busy is None):
-                say(line)
-            holder = pool_holder(instance)
-            if holder and not busy:
-                busy = f"run {holder} holds the warehouse pool slot; try again when it has ended"
-            if busy:
-                say(f"  RUN NOT STARTED: {busy}")
-                return EXIT_BUSY
-            _point_last_run_log(log_path)
-            say(f"run {run_id}: step output in {log_path}")
-            job = build_definitions(options).resolve_job_def("nightly")
-            result = NightlyRun(instance, job, run_id, progress=say).run()
-    except RunInterrupted as stop:
-        say(
-            f"Run {run_id} stopped ({stop}): marked canceled in Dagster; the last good "
-            f"warehouse stays published at {settings.warehouse_path}."
+    outcome = launch(settings, lambda line: print(line, flush=True))
+    if outcome.stopped_by:
+        print(
+            f"Run {outcome.run_id} stopped ({outcome.stopped_by}): marked canceled in Dagster; "
+            f"the last good warehouse stays published at {settings.warehouse_path}."
         )
-        # The job's worker thread may be inside DuckDB or waiting for dbt: end the process now
-        # (the kernel frees the build lock) rather than wait for it.
-        os._exit(128 + stop.signum)
-    materialized = result.get_asset_materialization_events()
-    checks = result.get_asset_check_evaluations()
+        signum = signal.SIGINT if outcome.stopped_by == "SIGINT" else signal.SIGTERM
+        return 128 + signum
+    return _summary(outcome, settings)
+
+
+def _summary(outcome, settings: Settings) -> int:
+    """What the run materialised and checked, what failed and why, what it published."""
+    checks = outcome.checks
     failed_checks = [c for c in checks if not c.passed]
-    print(f"assets materialised: {len(materialized)}")
+    print(f"assets materialised: {len(outcome.materialized)}")
     print(f"checks passed: {len(checks) - len(failed_checks)} of {len(checks)}")
     for check in failed_checks:
-        why = _why(check, settings)
-        print(f"  FAILED {check.asset_key.to_user_string()} {check.check_name}: {why}")
-    busy = False
-    for event in result.all_events:
-        # A failed step, or the run's resources failing to start (the warehouse lock, a full
-        # disk or unwritable folder): print our message for each.
-        if event.is_step_failure or event.event_type_value == "RESOURCE_INIT_FAILURE":
-            error = event.event_specific_data.error
-            if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
-                continue  # the failed check is listed above with its own message
-            where = f"STEP FAILED {event.step_key}" if event.step_key else "RUN NOT STARTED"
-            print(f"  {where}: {root_cause(error)}")
-            busy = busy or (error is not None and error.cls_name == "WarehouseBusyError")
-    if busy:
+        print(f"  FAILED {check.asset} {check.name}: {_why(check, settings)}")
+    for failure in outcome.failures:
+        where = f"STEP FAILED {failure.step}" if failure.step else "RUN NOT STARTED"
+        print(f"  {where}: {failure.message}")
+    if any(f.busy for f in outcome.failures):
         return EXIT_BUSY
-    if not result.success:
+    if not outcome.success:
         print(
-            f"Run {result.run_id} failed; the last good warehouse stays published at "
+            f"Run {outcome.run_id} failed; the last good warehouse stays published at "
             f"{settings.warehouse_path}."
         )
         return EXIT_RUN_FAILED
-    published = next(
-        e.materialization.metadata
-        for e in materialized
-        if e.asset_key == dg.AssetKey(["warehouse", "published"])
-    )
-    if not published["published"].value:
-        print(f"Not republished ({published['reason'].value}): {settings.warehouse_path}")
+    published = outcome.materialized["warehouse/published"]
+    if not published["published"]:
+        print(f"Not republished ({published['reason']}): {settings.warehouse_path}")
         return EXIT_OK
     print(f"published: {settings.warehouse_path}")
     loaded = sorted(
-        e.materialization.metadata["cbs_table_id"].value
-        for e in materialized
-        if "action" in e.materialization.metadata
-        and e.materialization.metadata["action"].value == "loaded"
+        m["cbs_table_id"] for m in outcome.materialized.values() if m.get("action") == "loaded"
     )
     print("changes since the last publication:")
     print(f"  CBS tables loaded: {len(loaded)}" + (f" ({', '.join(loaded)})" if loaded else ""))
-    [plausibility] = [c for c in checks if c.check_name == "plausible_change"]
-    print("\n".join(f"  {line}" for line in plausibility.metadata["changes"].value))
+    [plausibility] = [c for c in checks if c.name == "plausible_change"]
+    print("\n".join(f"  {line}" for line in plausibility.metadata["changes"]))
     print("indicators published:")
     print("\n".join(_published_summary(settings.warehouse_path)))
     return EXIT_OK
-
-
-def _run_log(run_id: str) -> Path:
-    """`.dagster_home/logs/<run id>.log` of the Dagster home: each run its own log."""
-    path = Path(os.environ["DAGSTER_HOME"]) / ".dagster_home" / "logs" / f"{run_id}.log"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _point_last_run_log(path: Path) -> None:
-    """`.dagster_home/last_run.log` → the log of the run that started last (atomic swap)."""
-    home = path.parent.parent
-    pointer = home / f".last_run.{path.stem}"
-    pointer.symlink_to(path.relative_to(home))
-    os.replace(pointer, home / "last_run.log")
 
 
 def prepare(_args: argparse.Namespace) -> int:
@@ -444,6 +348,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as err:
         print(f"ontcijferd: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"ontcijferd: {args.command} interrupted (SIGINT)", file=sys.stderr)
+        return 128 + signal.SIGINT
     except Exception as err:
         if args.debug:
             raise

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from lifecycle.warehouse import damage, trusted_publication
+from lifecycle.build import damage, trusted_publication
 
 FORMATS = ("csv", "xlsx", "parquet")
 LICENCE = "Bron: CBS (CC BY 4.0); bewerking Overijssel Ontcijferd"

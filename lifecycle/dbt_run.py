@@ -1,6 +1,6 @@
-"""How dbt is invoked for a run's settings: a profile naming the run's build file, the dbt vars,
-and the dbt executable dagster-dbt starts — the same for `ontcijferd prepare` and the run, so
-the run's `dbt build` keeps dbt's partial parsing.
+"""How dbt is invoked for a run's settings: a profile naming the run's build file and the dbt
+vars — the same for `ontcijferd prepare` and the run, so the run's `dbt build` keeps dbt's
+partial parsing.
 
 Settings reach dbt as files and flags, never through the process environment.
 """
@@ -8,15 +8,11 @@ Settings reach dbt as files and flags, never through the process environment.
 from __future__ import annotations
 
 import json
-import stat
-import sys
-from importlib.metadata import version
 from pathlib import Path
 
 import yaml
 
-from lifecycle.dbt_worker import worker_address
-from sources.config import DBT_EXECUTABLE, Settings
+from sources.config import Settings
 
 
 def _write_if_changed(path: Path, content: str) -> None:
@@ -65,21 +61,3 @@ def dbt_vars(settings: Settings) -> str:
 def dbt_arguments(settings: Settings) -> list[str]:
     """The flags every dbt command of a run (and `prepare`) gets."""
     return ["--profiles-dir", str(write_dbt_profile(settings)), "--vars", dbt_vars(settings)]
-
-
-def write_dbt_executable(settings: Settings) -> Path:
-    """The dbt that dagster-dbt starts: `lifecycle.dbt_worker.run_dbt` — the real dbt, run by
-    the worker the run started for this build (already imported) or else in its own process,
-    `--version` answered from the installed dbt-core package (uv.lock), and never outliving
-    the run that started it (an orphaned dbt would go on writing into the next run's build)."""
-    script = dbt_folder(settings) / "dbt"
-    _write_if_changed(
-        script,
-        f"#!{sys.executable}\n"
-        "# Written by lifecycle/dbt_run.py; do not edit.\n"
-        "from lifecycle.dbt_worker import run_dbt\n"
-        f"run_dbt({worker_address(settings.build_file)!r}, {str(DBT_EXECUTABLE)!r}, "
-        f"{version('dbt-core')!r})\n",
-    )
-    script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    return script

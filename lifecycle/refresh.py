@@ -8,24 +8,22 @@ republished. No Dagster imports: the CLI, the schedule and the assets share this
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from lifecycle.warehouse import (
+from lifecycle.build import damage, trusted_publication
+from lifecycle.raw import load_raw_table
+from lifecycle.releases import (
     LoadedRelease,
-    damage,
-    has_table,
-    load_raw_table,
+    code_fingerprint,
     loaded_columns,
     loaded_release,
     loaded_releases,
-    trusted_publication,
+    warehouse_inputs,
 )
-from sources.config import REPO_ROOT, Settings, cbs_source
+from sources.config import Settings, cbs_source
 from sources.custom import CUSTOM_SOURCES, releases
 from sources.registry import CURRENT_REGION_TABLE, REGISTRY, CbsTable
 from sources.scope import RegionScope, membership_from_gebieden, resolve_scope
@@ -38,21 +36,6 @@ from sources.tabledata import (
     schema_changes,
     selection_fingerprint,
 )
-
-# What the published figures are computed with, besides the data: the dbt project.
-CODE_PATHS = (
-    "dbt_project/dbt_project.yml",
-    "dbt_project/models",
-    "dbt_project/macros",
-    "dbt_project/seeds",
-)
-
-PUBLICATION_DDL = """
-create schema if not exists meta;
-create table if not exists meta.publication (
-    published_at timestamp, run_id varchar, code_fingerprint varchar
-);
-"""
 
 
 @dataclass(frozen=True)
@@ -76,44 +59,6 @@ def decide(
     if loaded.release_id != offered:
         return Decision(True, f"new release {offered} (warehouse holds {loaded.release_id})")
     return Decision(False, f"release {offered} already loaded on {loaded.loaded_at:%Y-%m-%d %H:%M}")
-
-
-def code_fingerprint(settings: Settings) -> str:
-    """A checksum of the dbt project and the focus province it is built for."""
-    digest = hashlib.sha256(settings.scope.focus_province.encode())
-    for root in CODE_PATHS:
-        path = REPO_ROOT / root
-        files = sorted(path.rglob("*")) if path.is_dir() else [path]
-        for file in files:
-            if file.is_file():
-                digest.update(str(file.relative_to(REPO_ROOT)).encode())
-                digest.update(file.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def warehouse_inputs(con: duckdb.DuckDBPyConnection) -> dict:
-    """What a warehouse was built from: CBS releases, custom files, code (for 'anything new?')."""
-    tables = {t: (r.release_id, r.selection) for t, r in loaded_releases(con).items()}
-    custom = []
-    if has_table(con, "raw", "custom_releases"):
-        custom = con.execute(
-            "select source_id, release, sha256 from raw.custom_releases order by all"
-        ).fetchall()
-    code = None
-    if has_table(con, "meta", "publication"):
-        row = con.execute(
-            "select code_fingerprint from meta.publication order by published_at desc limit 1"
-        ).fetchone()
-        code = row[0] if row else None
-    return {"tables": tables, "custom": [tuple(r) for r in custom], "code": code}
-
-
-def record_publication(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str) -> None:
-    con.execute(PUBLICATION_DDL)
-    con.execute(
-        "insert into meta.publication values (?, ?, ?)",
-        [dt.datetime.now(dt.UTC).replace(tzinfo=None), run_id, code_fingerprint(settings)],
-    )
 
 
 def scope_for(settings: Settings, gebieden_rows: list[dict]) -> RegionScope:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dagster as dg
 
 from lifecycle.refresh import plan_refresh
+from orchestration.resources import run_config
+from orchestration.supervision import mark_dead_runs_failed
 from sources.config import load_settings
 
 # One process, steps in order: with a handful of steps the multiprocess executor's process per
@@ -27,7 +29,23 @@ nightly_job = dg.define_asset_job(
     "skipped (no run, nothing republished) when no table has a new release.",
 )
 def nightly_schedule(context: dg.ScheduleEvaluationContext):
-    plan = plan_refresh(load_settings())
+    # The settings the plan was made with are the run's settings (its run config).
+    settings = load_settings()
+    plan = plan_refresh(settings)
     if plan.nothing_new:
         return dg.SkipReason("; ".join(plan.summary()))
-    return dg.RunRequest(tags={"ontcijferd/new": "; ".join(plan.summary())[:1000]})
+    return dg.RunRequest(
+        run_config=run_config(settings),
+        tags={"ontcijferd/new": "; ".join(plan.summary())[:1000]},
+    )
+
+
+@dg.sensor(
+    minimum_interval_seconds=10,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Marks nightly runs whose process no longer exists (killed with SIGKILL) as "
+    "failed, so that they do not hold the run queue (orchestration/supervision.py).",
+)
+def dead_runs(context: dg.SensorEvaluationContext):
+    marked = mark_dead_runs_failed(context.instance)
+    return dg.SkipReason("; ".join(marked) if marked else "no run left behind by a dead process")

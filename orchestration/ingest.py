@@ -7,10 +7,11 @@ see that the data did not change — with `action: skipped` and the reason.
 
 import dagster as dg
 
+from lifecycle.raw import load_custom_releases
 from lifecycle.refresh import refresh_table
-from lifecycle.warehouse import load_custom_releases, loaded_release, metadata_table_rows
+from lifecycle.releases import loaded_release, metadata_table_rows
 from orchestration.quality import contract_check_result, contract_check_spec
-from orchestration.resources import WAREHOUSE_POOL, OntcijferdRun
+from orchestration.resources import OntcijferdRun
 from sources.custom import CUSTOM_SOURCES, CustomSource, read_releases
 from sources.registry import REGISTRY, CbsTable
 
@@ -29,7 +30,6 @@ def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
         metadata={"cbs_table_id": table.table_id, "measures": list(table.measures)},
         # In this step rather than a step of its own: 26 fewer steps and connections a run.
         check_specs=[contract_check_spec(table, raw_asset_key(table))],
-        pool=WAREHOUSE_POOL,
     )
     def _load(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
         with ontcijferd.build.connect() as con:
@@ -74,7 +74,6 @@ def custom_file_asset(source: CustomSource) -> dg.AssetsDefinition:
         kinds={"duckdb", "python"},
         description=f"CBS custom file: {source.title} ({source.unit}). {source.notes}".strip(),
         metadata={"unit": source.unit, "columns": list(source.columns)},
-        pool=WAREHOUSE_POOL,
     )
     def _load(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
         loaded = read_releases(source, ontcijferd.region_codes(), ontcijferd.settings.custom_dir)
@@ -126,7 +125,6 @@ def metadata_tables_asset(
             )
             for key, what in METADATA_TABLES.items()
         ],
-        pool=WAREHOUSE_POOL,
     )
     def raw_metadata(ontcijferd: OntcijferdRun):
         with ontcijferd.build.connect() as con:

@@ -7,9 +7,9 @@ check failed; otherwise the last good warehouse stays published.
 import dagster as dg
 import duckdb
 
-from lifecycle.refresh import record_publication, warehouse_inputs
-from lifecycle.warehouse import damage
-from orchestration.resources import WAREHOUSE_POOL, OntcijferdRun
+from lifecycle.build import damage
+from lifecycle.releases import record_publication, warehouse_inputs
+from orchestration.resources import OntcijferdRun
 from orchestration.transform import mart_names
 
 
@@ -22,7 +22,6 @@ def published_warehouse_asset() -> dg.AssetsDefinition:
         deps=[dg.AssetKey(["marts", m]) for m in marts],
         group_name="publish",
         kinds={"duckdb"},
-        pool=WAREHOUSE_POOL,
     )
     def published_warehouse(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
         return publish(context, ontcijferd, marts)

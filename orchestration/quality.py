@@ -14,9 +14,9 @@
 
 import dagster as dg
 
+from lifecycle.build import trusted_publication
 from lifecycle.expectations import MART_SUITES, failure_message, record_outcomes, run_suite
 from lifecycle.plausibility import compare
-from lifecycle.warehouse import trusted_publication
 from orchestration.resources import OntcijferdRun
 from sources.contracts import contract_failures
 from sources.registry import CbsTable

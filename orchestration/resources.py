@@ -1,67 +1,46 @@
 """The run resource: settings, the CBS source and the warehouse build of one Dagster run."""
 
-import os
-import socket
-from pathlib import Path
-
 import dagster as dg
 from pydantic import PrivateAttr
 
-from lifecycle.dbt_worker import DbtWorker
+from lifecycle.build import WarehouseBuild
 from lifecycle.refresh import scope_for
-from lifecycle.warehouse import WarehouseBuild
-from sources.config import Settings, cbs_source, load_settings
+from orchestration.supervision import OWNER_TAG, owner_of_this_process
+from sources.config import (
+    Settings,
+    cbs_source,
+    load_settings,
+    settings_from_json,
+    settings_to_json,
+)
 from sources.custom import region_codes_from_gebieden
 from sources.registry import CURRENT_REGION_TABLE, REGISTRY
 from sources.scope import RegionScope
 from sources.snapshot import SnapshotSource
 from sources.statline import StatLineClient
 
-# Every step that writes the DuckDB build file shares one pool slot (dagster.yaml: limit 1).
-WAREHOUSE_POOL = "warehouse"
-# The process that runs a run (orchestration/runs.py recovers runs whose owner is gone).
-OWNER_TAG = "ontcijferd/owner"
-
-
-def _process_start(pid: int) -> str | None:
-    """The start time of a process in clock ticks since boot (/proc/<pid>/stat field 22)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return stat.rsplit(")", 1)[1].split()[19]
-
-
-def owner_of_this_process() -> str:
-    pid = os.getpid()
-    return f"{socket.gethostname()}:{pid}:{_process_start(pid)}"
-
-
-def owner_alive(owner: str) -> bool | None:
-    """Whether the process that owns a run still runs; None when it ran on another host."""
-    host, pid, start = owner.rsplit(":", 2)
-    if host != socket.gethostname():
-        return None
-    return _process_start(int(pid)) == start
-
 
 class OntcijferdRun(dg.ConfigurableResource):
-    """Settings from config/ontcijferd.yaml (plus overrides), the source, and the build file.
+    """The run's settings, the source, and the build file.
 
-    The build is set up once per run: it takes the single-writer lock and starts from a copy of
-    the published warehouse; it is released when the run ends.
+    `settings_json` is what the CLI or the schedule decided for this run (sources/config.py
+    `settings_to_json`, visible in the run's config in the Dagster UI); a run launched from the
+    UI without it uses config/ontcijferd.yaml. The build is set up once per run: it takes the
+    single-writer lock and starts from a copy of the published warehouse; it is released when
+    the run ends.
     """
 
-    env_overrides: dict[str, str] = {}
+    settings_json: str = ""
 
     _settings: Settings | None = PrivateAttr(default=None)
     _build: WarehouseBuild | None = PrivateAttr(default=None)
-    _dbt_worker: DbtWorker | None = PrivateAttr(default=None)
     _scope: RegionScope | None = PrivateAttr(default=None)
     _gebieden_rows: list[dict] | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._settings = load_settings({**os.environ, **self.env_overrides})
+        self._settings = (
+            settings_from_json(self.settings_json) if self.settings_json else load_settings()
+        )
         run = context.run
         if run is not None and OWNER_TAG not in run.tags and context.instance is not None:
             # A run the Dagster daemon launched: its owner is the run worker, this process.
@@ -71,12 +50,8 @@ class OntcijferdRun(dg.ConfigurableResource):
             self._settings.build_file,
             context.run.run_id if context.run else "adhoc",
         )
-        # dbt imports itself on the other core while the raw tables load (lifecycle/dbt_worker.py).
-        self._dbt_worker = DbtWorker(self._settings.build_file)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._dbt_worker is not None:
-            self._dbt_worker.stop()
         if self._build is not None:
             self._build.release()
 
@@ -108,3 +83,11 @@ class OntcijferdRun(dg.ConfigurableResource):
     def region_codes(self) -> dict[str, str]:
         """Region names as CBS writes them today (and codes) → code, for custom files."""
         return region_codes_from_gebieden(self._gebieden())
+
+
+def run_config(settings: Settings) -> dict:
+    """The run config that hands `settings` to a run (the CLI's launcher and the schedule)."""
+    return {
+        "resources": {"ontcijferd": {"config": {"settings_json": settings_to_json(settings)}}},
+        "loggers": {"console": {"config": {"log_level": "INFO"}}},
+    }

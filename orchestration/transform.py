@@ -12,10 +12,10 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from lifecycle.dbt_run import dbt_target_folder, dbt_vars, write_dbt_executable, write_dbt_profile
+from lifecycle.dbt_run import dbt_target_folder, dbt_vars, write_dbt_profile
 from lifecycle.expectations import warm_up_in_background
-from orchestration.resources import WAREHOUSE_POOL, OntcijferdRun
-from sources.config import REPO_ROOT, Settings
+from orchestration.resources import OntcijferdRun
+from sources.config import DBT_EXECUTABLE, REPO_ROOT, Settings
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
@@ -62,7 +62,6 @@ def dbt_models() -> dg.AssetsDefinition:
         manifest=dbt_project().manifest_path,
         project=dbt_project(),
         dagster_dbt_translator=OntcijferdTranslator(),
-        pool=WAREHOUSE_POOL,
     )
     def dbt_models(  # the op name the Dagster UI's run history knows
         context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun
@@ -81,27 +80,11 @@ def dbt_models() -> dg.AssetsDefinition:
     return dbt_models
 
 
-class DbtCliWithoutAdapterHandle(DbtCliResource):
-    """dagster-dbt's dbt CLI resource, without the dbt adapter it builds in the run's process.
-
-    Before starting `dbt build`, `DbtCliResource.cli` imports dbt into the run's own process and
-    loads the project's profile and macros into an adapter (~3 s of a cold build,
-    BENCHMARKS.md). dagster-dbt uses that adapter only for `.fetch_row_counts()` and
-    `.fetch_column_metadata()` on the event stream, which this project does not call; the build
-    itself runs in the dbt subprocess as before, with the same events and checks. When
-    dagster-dbt renames the method, tests/unit/test_run_costs.py fails rather than the cost
-    silently coming back.
-    """
-
-    def _initialize_dbt_core_adapter(self, args):
-        return None
-
-
 def dbt_for(settings: Settings) -> DbtCliResource:
     """dbt as this run's settings give it: the profile naming the run's build file, and the
-    dbt of this environment whether or not .venv/bin is on PATH (lifecycle/dbt_run.py)."""
-    return DbtCliWithoutAdapterHandle(
+    dbt of this environment whether or not .venv/bin is on PATH."""
+    return DbtCliResource(
         project_dir=dbt_project(),
         profiles_dir=str(write_dbt_profile(settings)),
-        dbt_executable=str(write_dbt_executable(settings)),
+        dbt_executable=str(DBT_EXECUTABLE),
     )

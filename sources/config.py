@@ -6,6 +6,8 @@ configuration file.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -127,6 +129,43 @@ def _settings(env, raw: dict) -> Settings:
         accept_changes=_names(env.get("ONTCIJFERD_ACCEPT_CHANGES", "")),
     )
     return settings
+
+
+def settings_to_json(settings: Settings) -> str:
+    """The settings of one run as JSON: what the CLI and the schedule hand to the run they start
+    (its run config), so the run uses exactly the settings its starter decided on."""
+
+    def plain(value):
+        if isinstance(value, Path):
+            return str(value)
+        if isinstance(value, frozenset):
+            return sorted(value)
+        return value
+
+    fields = {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)}
+    return json.dumps(
+        {
+            name: dataclasses.asdict(value) if dataclasses.is_dataclass(value) else plain(value)
+            for name, value in fields.items()
+        },
+        sort_keys=True,
+    )
+
+
+def settings_from_json(text: str) -> Settings:
+    raw = json.loads(text)
+    return Settings(
+        **{
+            **raw,
+            "warehouse_path": Path(raw["warehouse_path"]),
+            "snapshot_dir": Path(raw["snapshot_dir"]),
+            "custom_dir": Path(raw["custom_dir"]),
+            "scope": ScopeConfig(**raw["scope"]),
+            "live": LiveSettings(**raw["live"]),
+            "accept_schema": frozenset(raw["accept_schema"]),
+            "accept_changes": frozenset(raw["accept_changes"]),
+        }
+    )
 
 
 def cbs_source(settings: Settings) -> SnapshotSource | StatLineClient:

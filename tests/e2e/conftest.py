@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -15,11 +16,19 @@ from sources.config import REPO_ROOT, load_settings
 
 
 def run_nightly(overrides: dict[str, str]) -> dg.ExecuteInProcessResult:
+    """The nightly job in this process, with the settings of the environment plus `overrides`."""
     from orchestration.definitions import build_definitions
+    from orchestration.resources import run_config
 
-    defs = build_definitions(overrides)
-    return defs.resolve_job_def("nightly").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    settings = load_settings({**os.environ, **overrides})
+    return (
+        build_definitions()
+        .resolve_job_def("nightly")
+        .execute_in_process(
+            run_config=run_config(settings),
+            instance=dg.DagsterInstance.ephemeral(),
+            raise_on_error=False,
+        )
     )
 
 

@@ -7,7 +7,7 @@ import shutil
 import duckdb
 import pytest
 
-from delivery.cli import root_cause
+from orchestration.launcher import root_cause
 from sources.custom import CUSTOM_DIR
 from tests.e2e.conftest import run_nightly, value
 from tests.unit.test_custom_files import BAD_FILES

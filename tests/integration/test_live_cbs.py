@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from bench.synthetic import age_key
-from lifecycle.warehouse import load_raw_table
+from lifecycle.raw import load_raw_table
 from sources.registry import REGISTRY, get_table
 from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
 from sources.snapshot import SNAPSHOT_DIR, SnapshotSource

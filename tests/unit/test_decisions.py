@@ -4,7 +4,7 @@ import dataclasses
 import datetime as dt
 
 from lifecycle.refresh import decide
-from lifecycle.warehouse import LoadedRelease
+from lifecycle.releases import LoadedRelease
 from sources.registry import get_table
 from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
 from sources.snapshot import SnapshotSource

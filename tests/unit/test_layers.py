@@ -38,8 +38,9 @@ def test_a_layer_imports_no_higher_layer_and_no_offline_tool(package):
     assert {k: v for k, v in offending.items() if v} == {}
 
 
-@pytest.mark.parametrize("package", ["sources", "lifecycle"])
+@pytest.mark.parametrize("package", ["sources", "lifecycle", "delivery"])
 def test_only_the_dagster_layer_imports_dagster(package):
+    # delivery/ starts runs through orchestration/launcher.py, never through Dagster itself.
     users = [
         str(p.relative_to(REPO_ROOT)) for p in modules(package) if "dagster" in imported_modules(p)
     ]
@@ -53,3 +54,25 @@ def test_every_module_of_the_dagster_layer_is_dagster_code():
         if p.name != "__init__.py" and "dagster" not in imported_modules(p)
     ]
     assert plain == []
+
+
+def test_no_private_dagster_or_dbt_module_is_imported():
+    """`dagster._*` and dbt's internals change without notice between versions."""
+    private = {}
+    for path in REPO_ROOT.glob("**/*.py"):
+        if {".venv", "target"} & set(path.relative_to(REPO_ROOT).parts):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            for name in names:
+                if name.startswith(("dagster._", "dagster_dbt._")) or (
+                    name.startswith("dbt.")
+                    and name not in ("dbt.cli.main", "dbt.cli.main.dbtRunner")
+                ):
+                    private.setdefault(str(path.relative_to(REPO_ROOT)), []).append(name)
+    assert private == {}

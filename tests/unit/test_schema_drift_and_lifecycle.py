@@ -14,8 +14,8 @@ import duckdb
 import pandas as pd
 import pytest
 
+from lifecycle.raw import load_raw_table
 from lifecycle.refresh import refresh_table
-from lifecycle.warehouse import load_raw_table
 from sources.config import Settings
 from sources.contracts import contract_failures
 from sources.registry import get_table

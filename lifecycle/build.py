@@ -1,0 +1,235 @@
+"""The warehouse build: a private file per run, one writer at a time, published by atomic rename.
+
+A run never writes the published file. It copies the last published warehouse into
+`<warehouse dir>/.build/next.duckdb` (so a run of a few assets still sees everything else),
+writes there, and `publish()` renames it over the published file only after every blocking
+check passed. Analysts holding the published file open read-only keep reading the old file
+and are never blocked; a failed or killed run leaves the published file untouched.
+
+One writer: a run holds the build lock (`flock` on `.build/lock`) from start to end; the kernel
+frees it when the run's process dies, so a killed run never blocks the next one.
+
+Each publication records its SHA-256 beside the file (`ontcijferd.duckdb.sha256`) and keeps a
+copy as the last good publication (`.last_good/`). A published file that no longer matches its
+checksum (truncated, overwritten, changed outside a run) is never trusted: the next run starts
+from the last good copy — so the value history survives — and publishes again.
+No Dagster imports: the CLI, the tests and Dagster assets share this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another run holds the warehouse build lock."""
+
+
+def checksum_file(warehouse: Path) -> Path:
+    return warehouse.with_name(warehouse.name + ".sha256")
+
+
+def last_good_path(published: Path) -> Path:
+    """The copy of the last publication, kept beside the published file."""
+    return published.parent / ".last_good" / published.name
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def damage(warehouse: Path) -> str | None:
+    """Why the warehouse file at `warehouse` cannot be trusted; None if it is sound (or absent).
+
+    The checksum recorded at publication decides; a file published before checksums were
+    recorded must at least open and answer for its main tables.
+    """
+    if not warehouse.exists():
+        return None
+    recorded = checksum_file(warehouse)
+    if recorded.is_file():
+        if _sha256(warehouse) != recorded.read_text(encoding="utf-8").split()[0]:
+            return (
+                f"its contents differ from the checksum recorded at publication ({recorded.name})"
+                ": truncated, overwritten or changed outside a run"
+            )
+        return None
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            for table in ("marts.indicator_values", "raw.cbs_releases"):
+                con.execute(f"select count(*) from {table}").fetchone()
+        finally:
+            con.close()
+    except duckdb.Error as err:
+        return f"DuckDB cannot read it: {str(err).splitlines()[0]}"
+    return None
+
+
+def trusted_publication(published: Path) -> Path | None:
+    """What a run starts from and compares with: the published warehouse if it is sound, else
+    the last good publication kept beside it, else nothing."""
+    for candidate in (published, last_good_path(published)):
+        if candidate.exists() and damage(candidate) is None:
+            return candidate
+    return None
+
+
+def _write_checksum(warehouse: Path, digest: str, run_id: str) -> None:
+    pending = checksum_file(warehouse).with_suffix(".pending")
+    pending.write_text(f"{digest}  {warehouse.name}  run {run_id}\n", encoding="utf-8")
+    os.replace(pending, checksum_file(warehouse))
+
+
+def _keep_as_last_good(source: Path, published: Path, digest: str, run_id: str) -> None:
+    last_good = last_good_path(published)
+    last_good.parent.mkdir(parents=True, exist_ok=True)
+    copying = last_good.with_suffix(".copying")
+    shutil.copyfile(source, copying)
+    os.replace(copying, last_good)
+    _write_checksum(last_good, digest, run_id)
+
+
+class WarehouseBuild:
+    def __init__(self, published: Path, build_file: Path, run_id: str) -> None:
+        self.published = published
+        self.build_dir = build_file.parent
+        self.run_id = run_id
+        self.path = build_file
+        self._marker = self.build_dir / "next.run_id"
+        self._lock_file = None
+        self._database: duckdb.DuckDBPyConnection | None = None
+
+    @classmethod
+    def begin(cls, published: Path, build_file: Path, run_id: str) -> WarehouseBuild:
+        """Take the single-writer lock and, for a new run, start from the published warehouse."""
+        build = cls(published, build_file, run_id)
+        build_dir = build.build_dir
+        try:
+            build_dir.mkdir(parents=True, exist_ok=True)
+            build._lock_file = open(build_dir / "lock", "a+")  # noqa: SIM115 (held for the run)
+        except OSError as err:
+            raise OSError(f"Warehouse folder {build_dir} is not writable: {err}") from err
+        try:
+            fcntl.flock(build._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            build._lock_file.close()
+            raise WarehouseBusyError(build._busy_message()) from None
+        marker = build._marker.read_text().strip() if build._marker.exists() else None
+        if marker != run_id:  # a new run (or the leftovers of a crashed one): start afresh
+            build._reset()
+        return build
+
+    def _busy_message(self) -> str:
+        holder = self._marker.read_text().strip() if self._marker.exists() else "unknown"
+        return (
+            f"Another run (run id {holder}) is building the warehouse in {self.build_dir}; "
+            "this run did not start. Try again when it has finished."
+        )
+
+    @classmethod
+    def busy(cls, published: Path, build_file: Path) -> str | None:
+        """Why a run cannot start now (another process holds the build lock), else None.
+
+        The lock is the kernel's (flock): a killed run's lock is gone with its process.
+        """
+        build = cls(published, build_file, "check")
+        try:
+            with open(build.build_dir / "lock", "a+") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        except BlockingIOError:
+            return build._busy_message()
+        except OSError:
+            return None  # no folder yet, or not writable: the run itself says so
+        return None
+
+    def _reset(self) -> None:
+        for leftover in (self.path, self.path.with_suffix(".duckdb.wal")):
+            leftover.unlink(missing_ok=True)
+        origin = trusted_publication(self.published)
+        try:
+            if origin is not None:
+                shutil.copyfile(origin, self.path)
+            self._marker.write_text(self.run_id)
+        except OSError as err:
+            raise OSError(
+                f"Cannot prepare the warehouse build {self.path} (disk full or not writable?): "
+                f"{err}"
+            ) from err
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to the build file. The database stays open in this process between
+        connections (opening it costs ~25 ms and closing it a checkpoint, for each of the ~30
+        steps of a run) until `close_database`: before dbt opens the file from its own
+        process, before publishing and when the run ends."""
+        if self._database is None:
+            self._database = duckdb.connect(str(self.path))
+        con = self._database.cursor()
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def close_database(self) -> None:
+        """Close the build file in this process (checkpointed), so another process can open it."""
+        if self._database is not None:
+            self._database.close()
+            self._database = None
+
+    def publish(self) -> Path:
+        """Checkpoint the build, keep a copy as the last good publication, then atomically
+        replace the published warehouse with it and record its checksum.
+
+        A kill between the rename and the checksum leaves a file whose checksum does not match:
+        the next run then starts from the last good copy, which is already this build.
+        """
+        with self.connect() as con:
+            con.execute("checkpoint")
+        self.close_database()
+        digest = _sha256(self.path)
+        _keep_as_last_good(self.path, self.published, digest, self.run_id)
+        os.replace(self.path, self.published)
+        _write_checksum(self.published, digest, self.run_id)
+        dir_fd = os.open(self.published.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        self._marker.unlink(missing_ok=True)
+        return self.published
+
+    def discard(self) -> None:
+        """Drop the build (nothing to publish); the published warehouse is left as it is.
+
+        A sound publication from before checksums were recorded gets its checksum and last
+        good copy now.
+        """
+        self.close_database()
+        if not checksum_file(self.published).exists() and trusted_publication(self.published):
+            digest = _sha256(self.published)
+            _keep_as_last_good(self.published, self.published, digest, self.run_id)
+            _write_checksum(self.published, digest, self.run_id)
+        for leftover in (self.path, self.path.with_suffix(".duckdb.wal")):
+            leftover.unlink(missing_ok=True)
+        self._marker.unlink(missing_ok=True)
+
+    def release(self) -> None:
+        self.close_database()
+        if self._lock_file is not None:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None

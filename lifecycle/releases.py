@@ -1,0 +1,134 @@
+"""Release bookkeeping: which CBS releases, custom files and code a warehouse holds.
+
+Read by the refresh plan (lifecycle/refresh.py: what is new?) and by the publish step (is this
+build any different from what is published?).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+import duckdb
+
+from sources.config import REPO_ROOT, Settings
+
+# What the published figures are computed with, besides the data: the dbt project.
+CODE_PATHS = (
+    "dbt_project/dbt_project.yml",
+    "dbt_project/models",
+    "dbt_project/macros",
+    "dbt_project/seeds",
+)
+
+PUBLICATION_DDL = """
+create schema if not exists meta;
+create table if not exists meta.publication (
+    published_at timestamp, run_id varchar, code_fingerprint varchar
+);
+"""
+
+
+@dataclass(frozen=True)
+class LoadedRelease:
+    release_id: str
+    selection: str
+    loaded_at: dt.datetime
+    modified: str | None
+    source_mode: str
+    row_count: int
+
+
+def metadata_table_rows(
+    con: duckdb.DuckDBPyConnection, names: list[str]
+) -> dict[str, tuple[int, int]]:
+    """Per metadata table in schema raw: its rows and the tables or custom sources it describes."""
+    counts = {}
+    for name in names:
+        key = "source_id" if name == "custom_releases" else "table_id"
+        counts[name] = (
+            con.execute(f"select count(*), count(distinct {key}) from raw.{name}").fetchone()
+            if has_table(con, "raw", name)
+            else (0, 0)
+        )
+    return counts
+
+
+def has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+    )
+
+
+def loaded_releases(con: duckdb.DuckDBPyConnection) -> dict[str, LoadedRelease]:
+    """Per CBS table, the release `raw.cbs_<id>` holds now: the last one loaded."""
+    if not has_table(con, "raw", "cbs_releases"):
+        return {}
+    rows = con.execute(
+        "select table_id, release_id, selection, loaded_at, modified, source_mode, row_count "
+        "from raw.cbs_releases qualify row_number() over "
+        "(partition by table_id order by loaded_at desc) = 1"
+    ).fetchall()
+    return {table_id: LoadedRelease(*rest) for table_id, *rest in rows}
+
+
+def loaded_release(con: duckdb.DuckDBPyConnection, table_id: str) -> LoadedRelease | None:
+    return loaded_releases(con).get(table_id)
+
+
+def loaded_columns(con: duckdb.DuckDBPyConnection, table_id: str, source_mode: str) -> set[str]:
+    """The DataProperties keys of the loaded release, if it came from the same kind of source.
+
+    The snapshot's DataProperties list only the columns kept from the raw files, so a first
+    live load is not compared with them.
+    """
+    if not has_table(con, "raw", "cbs_data_properties"):
+        return set()
+    rows = con.execute(
+        "select p.key from raw.cbs_data_properties p join raw.cbs_table_infos i using (table_id) "
+        "where p.table_id = ? and i.source_mode = ?",
+        [table_id, source_mode],
+    ).fetchall()
+    return {key for (key,) in rows}
+
+
+def code_fingerprint(settings: Settings) -> str:
+    """A checksum of the dbt project and the focus province it is built for."""
+    digest = hashlib.sha256(settings.scope.focus_province.encode())
+    for root in CODE_PATHS:
+        path = REPO_ROOT / root
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in files:
+            if file.is_file():
+                digest.update(str(file.relative_to(REPO_ROOT)).encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def warehouse_inputs(con: duckdb.DuckDBPyConnection) -> dict:
+    """What a warehouse was built from: CBS releases, custom files, code (for 'anything new?')."""
+    tables = {t: (r.release_id, r.selection) for t, r in loaded_releases(con).items()}
+    custom = []
+    if has_table(con, "raw", "custom_releases"):
+        custom = con.execute(
+            "select source_id, release, sha256 from raw.custom_releases order by all"
+        ).fetchall()
+    code = None
+    if has_table(con, "meta", "publication"):
+        row = con.execute(
+            "select code_fingerprint from meta.publication order by published_at desc limit 1"
+        ).fetchone()
+        code = row[0] if row else None
+    return {"tables": tables, "custom": [tuple(r) for r in custom], "code": code}
+
+
+def record_publication(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str) -> None:
+    con.execute(PUBLICATION_DDL)
+    con.execute(
+        "insert into meta.publication values (?, ?, ?)",
+        [dt.datetime.now(dt.UTC).replace(tzinfo=None), run_id, code_fingerprint(settings)],
+    )

@@ -1,0 +1,282 @@
+"""Starting the nightly job from the command line (`ontcijferd run`), and what became of it.
+
+The job executes in a run worker of its own — a child process in a new session, as the Dagster
+daemon runs a job in a run worker — with the settings the CLI decided on in its run config.
+This process only watches: it prints a line per step from Dagster's event log, and afterwards
+reads the run's outcome from it (`RunOutcome`: plain values, so the CLI needs no Dagster).
+
+Stopping is therefore simple and certain. SIGINT (Ctrl-C) or SIGTERM kills the worker's whole
+process group (the run, dbt) at once with SIGKILL, so nothing it would have done afterwards —
+publishing above all — happens; the run is then marked canceled and the CLI prints one line.
+A worker whose parent dies (the CLI killed with SIGKILL) kills its own group. Either way the
+build lock dies with the process that held it, and the last good warehouse stays published.
+
+Usage inside this module: `python -m orchestration.launcher RUN_ID SETTINGS_JSON LOG` is the
+run worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.resources import run_config
+from orchestration.supervision import OWNER_TAG, mark_dead_runs_failed, owner_of_this_process
+from sources.config import REPO_ROOT, Settings, settings_from_json, settings_to_json
+
+JOB_NAME = "nightly"
+# A step still running after this long gets a line of its own before it finishes.
+ANNOUNCE_AFTER_SECONDS = 2.0
+POLL_SECONDS = 0.3
+STEP_EVENTS = {
+    dg.DagsterEventType.STEP_START,
+    dg.DagsterEventType.STEP_SUCCESS,
+    dg.DagsterEventType.STEP_FAILURE,
+}
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    asset: str
+    name: str
+    passed: bool
+    description: str | None
+    metadata: dict
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed step, or the run's resources failing to start (step None): our message."""
+
+    step: str | None
+    message: str
+    busy: bool  # another run holds the warehouse build lock
+
+
+@dataclass
+class RunOutcome:
+    run_id: str
+    status: str  # SUCCESS, FAILURE or CANCELED
+    log_path: Path
+    stopped_by: str | None = None  # SIGINT or SIGTERM
+    materialized: dict[str, dict] = field(default_factory=dict)  # asset key → metadata
+    checks: list[CheckOutcome] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def success(self) -> bool:
+        return self.status == "SUCCESS"
+
+
+def root_cause(error) -> str:
+    """The error our code raised in a failed step: the CBS table, file or check that broke it.
+
+    Dagster wraps an exception raised in an asset ("Error occurred while executing op …");
+    the data team needs our message (which table, file, row and column), not Dagster's wrapper
+    nor the low-level error ours was raised from.
+    """
+    if error is None:
+        return "unknown error"
+    while error.cause is not None and (error.cls_name or "").startswith("Dagster"):
+        error = error.cause
+    return error.message.strip()
+
+
+def dagster_home() -> None:
+    """Dagster reads dagster.yaml from DAGSTER_HOME: the repository root, whose relative storage
+    paths (.dagster_home/) are relative to it."""
+    os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT))
+    os.chdir(REPO_ROOT)
+
+
+def run_log(run_id: str) -> Path:
+    """`.dagster_home/logs/<run id>.log`: each run its own log (its worker's output, dbt's)."""
+    path = Path(os.environ["DAGSTER_HOME"]) / ".dagster_home" / "logs" / f"{run_id}.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _point_last_run_log(path: Path) -> None:
+    """`.dagster_home/last_run.log` → the log of the run that started last (atomic swap)."""
+    home = path.parent.parent
+    pointer = home / f".last_run.{path.stem}"
+    pointer.symlink_to(path.relative_to(home))
+    os.replace(pointer, home / "last_run.log")
+
+
+class _Stop:
+    """SIGINT/SIGTERM: kill the worker's process group at once; the watcher does the rest."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self.worker: subprocess.Popen | None = None
+
+    def __call__(self, signum, _frame) -> None:
+        self.signum = self.signum or signum
+        self.kill_worker()
+
+    def kill_worker(self) -> None:
+        if self.worker is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.worker.pid, signal.SIGKILL)
+
+
+def launch(settings: Settings, say: Callable[[str], None]) -> RunOutcome:
+    """Run the nightly job with `settings` in a run worker; print progress with `say`."""
+    dagster_home()
+    run_id = str(uuid.uuid4())
+    stop = _Stop()
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with dg.DagsterInstance.get() as instance:
+            for line in mark_dead_runs_failed(instance):
+                say(line)
+            log_path = run_log(run_id)
+            outcome = RunOutcome(run_id, "CANCELED", log_path)
+            if stop.signum is None:
+                _point_last_run_log(log_path)
+                say(f"run {run_id}: step output in {log_path}")
+                with open(log_path, "w", encoding="utf-8") as log:
+                    stop.worker = subprocess.Popen(
+                        [sys.executable, "-m", __name__, run_id, settings_to_json(settings)],
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+                if stop.signum is not None:  # a signal while the worker was being started
+                    stop.kill_worker()
+                _watch(instance, stop, run_id, say)
+            if stop.signum is not None:
+                return _canceled(instance, outcome, signal.Signals(stop.signum).name)
+            return _outcome(instance, outcome, stop.worker.returncode)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _watch(instance: dg.DagsterInstance, stop: _Stop, run_id: str, say) -> None:
+    """Until the worker ends: one line per step as it finishes, and one for a step that takes
+    a while, so the terminal is never silent for long."""
+    started: dict[str, float] = {}
+    announced: set[str] = set()
+    cursor = None
+    while True:
+        ended = stop.worker.poll() is not None
+        if stop.signum is not None:
+            stop.worker.wait()
+            return
+        if instance.get_run_by_id(run_id) is not None:
+            records = instance.get_records_for_run(run_id, cursor, of_type=STEP_EVENTS)
+            cursor = records.cursor
+            for record in records.records:
+                event = record.event_log_entry.dagster_event
+                step, at = event.step_key, record.event_log_entry.timestamp
+                if event.event_type == dg.DagsterEventType.STEP_START:
+                    started[step] = at
+                    continue
+                took = at - started.pop(step, at)
+                word = "done  " if event.is_step_success else "FAILED"
+                say(f"  {word} {step} ({took:.1f} s)")
+        for step, at in started.items():
+            if step not in announced and time.time() - at > ANNOUNCE_AFTER_SECONDS:
+                announced.add(step)
+                say(f"  busy   {step} (started {time.strftime('%H:%M:%S', time.localtime(at))})")
+        if ended:
+            # dbt or another process of the run still alive after the worker: not for long.
+            stop.kill_worker()
+            return
+        time.sleep(POLL_SECONDS)
+
+
+def _canceled(instance: dg.DagsterInstance, outcome: RunOutcome, signame: str) -> RunOutcome:
+    run = instance.get_run_by_id(outcome.run_id)
+    if run is not None and not run.is_finished:
+        instance.report_run_canceled(run, f"Stopped by {signame}")
+    outcome.stopped_by = signame
+    return outcome
+
+
+def _outcome(instance: dg.DagsterInstance, outcome: RunOutcome, exit_code: int) -> RunOutcome:
+    """What the run did, read from Dagster's event log."""
+    run = instance.get_run_by_id(outcome.run_id)
+    if run is not None and not run.is_finished:
+        how = f"signal {-exit_code}" if exit_code < 0 else f"exit code {exit_code}"
+        instance.report_run_failed(run, f"The run worker ended ({how}) before the run did")
+        run = instance.get_run_by_id(outcome.run_id)
+    if run is None:
+        outcome.status = "FAILURE"
+        outcome.failures.append(
+            Failure(None, f"the run worker ended (exit code {exit_code}); see its log", False)
+        )
+        return outcome
+    outcome.status = run.status.value
+    for entry in instance.all_logs(outcome.run_id):
+        event = entry.dagster_event
+        if event is None:
+            continue
+        data = event.event_specific_data
+        if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+            metadata = data.materialization.metadata
+            outcome.materialized[event.asset_key.to_user_string()] = {
+                key: value.value for key, value in metadata.items()
+            }
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            outcome.checks.append(
+                CheckOutcome(
+                    data.asset_key.to_user_string(),
+                    data.check_name,
+                    data.passed,
+                    data.description,
+                    {key: value.value for key, value in data.metadata.items()},
+                )
+            )
+        elif event.is_step_failure or event.event_type_value == "RESOURCE_INIT_FAILURE":
+            error = data.error
+            if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
+                continue  # the failed check is listed with its own message
+            busy = error is not None and error.cls_name == "WarehouseBusyError"
+            outcome.failures.append(Failure(event.step_key, root_cause(error), busy))
+    return outcome
+
+
+def _end_with_parent() -> None:
+    """The worker ends, with dbt, when the process that launched it is gone (killed)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _work(run_id: str, settings_json: str) -> None:
+    """The run worker: execute the nightly job in this process."""
+    _end_with_parent()
+    from orchestration.definitions import build_definitions
+
+    job = build_definitions().resolve_job_def(JOB_NAME)
+    with dg.DagsterInstance.get() as instance:
+        job.execute_in_process(
+            run_config=run_config(settings_from_json(settings_json)),
+            instance=instance,
+            run_id=run_id,
+            tags={OWNER_TAG: owner_of_this_process()},
+            raise_on_error=False,
+        )
+
+
+if __name__ == "__main__":
+    _work(sys.argv[1], sys.argv[2])

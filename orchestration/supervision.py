@@ -1,0 +1,78 @@
+"""Runs whose process is gone are marked failed — the one thing Dagster cannot see by itself.
+
+Dagster notices a dead run worker that its code server started (`dagster dev`, the daemon's
+runs) and marks the run failed. It cannot notice a run whose process died with nobody watching:
+an `ontcijferd run` killed with SIGKILL, or a whole `dagster dev` killed mid-run. Such a run
+stays STARTED for ever, and with `max_concurrent_runs: 1` (dagster.yaml) the daemon's queue
+would wait for it. So every run records the process that executes it (tag `ontcijferd/owner`:
+host, pid and the process's start time, so that a reused pid is not taken for the owner), and
+`mark_dead_runs_failed` — called by `ontcijferd run` before it starts a run and by the
+`dead_runs` sensor in the daemon — marks the runs whose owner no longer exists as failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from pathlib import Path
+
+import dagster as dg
+
+OWNER_TAG = "ontcijferd/owner"
+JOB_NAME = "nightly"
+UNFINISHED = [
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+]
+
+
+def _process_start(pid: int) -> str | None:
+    """The start time of a live process in clock ticks since boot (/proc/<pid>/stat field 22);
+    None for a process that is gone or has ended (a zombie nobody reaped yet, as in a container
+    whose first process does not reap orphans)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    state, *fields = stat.rsplit(")", 1)[1].split()
+    return None if state in ("Z", "X") else fields[18]
+
+
+def owner_of_this_process() -> str:
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_process_start(pid)}"
+
+
+def owner_alive(owner: str) -> bool | None:
+    """Whether the process that owns a run still runs; None when it ran on another host."""
+    host, pid, start = owner.rsplit(":", 2)
+    if host != socket.gethostname():
+        return None
+    return _process_start(int(pid)) == start
+
+
+def mark_dead_runs_failed(instance: dg.DagsterInstance) -> list[str]:
+    """Mark unfinished nightly runs whose process no longer exists as failed; one line each.
+
+    A run without an owner yet (launched by the daemon, its worker still starting) is left to
+    Dagster's code server and run monitoring.
+    """
+    lines = []
+    records = instance.get_run_records(dg.RunsFilter(job_name=JOB_NAME, statuses=UNFINISHED))
+    for record in records:
+        run = record.dagster_run
+        owner = run.tags.get(OWNER_TAG)
+        if not owner or owner_alive(owner) is not False:
+            continue
+        started = record.start_time or record.create_timestamp.timestamp()
+        when = dt.datetime.fromtimestamp(started).strftime("%Y-%m-%d %H:%M")
+        instance.report_run_failed(
+            run, "Marked failed: the process that ran it no longer exists (killed?)"
+        )
+        lines.append(
+            f"recovered: run {run.run_id} (started {when}) was left behind by a process that "
+            "no longer exists (killed?); marked failed"
+        )
+    return lines

@@ -1,0 +1,73 @@
+"""Test hook for tests/e2e/test_stopping.py — never used outside the tests.
+
+Every Python process of a test's run imports this (the test puts this folder on PYTHONPATH),
+so it reaches the run worker that `ontcijferd run` or Dagster's code server starts. With
+ONTCIJFERD_TEST_PAUSE set, the run pauses at that moment and writes the moment's name to the
+file ONTCIJFERD_TEST_READY, so the test can kill or signal it exactly there:
+- `load`: just after the first CBS table was loaded into the build;
+- `publish`: after the build's checkpoint, just before the atomic rename over the published file.
+(The third moment, during dbt, needs no pause: dbt takes seconds.)
+"""
+
+import importlib.abc
+import importlib.util
+import os
+import pathlib
+import sys
+import time
+
+
+def _pause(moment: str) -> None:
+    pathlib.Path(os.environ["ONTCIJFERD_TEST_READY"]).write_text(moment)
+    time.sleep(600)
+
+
+def _pause_after_first_load(refresh) -> None:
+    load = refresh.load_raw_table
+
+    def paused(*args, **kwargs):
+        load(*args, **kwargs)
+        _pause("load")
+
+    refresh.load_raw_table = paused
+
+
+def _pause_before_rename(build) -> None:
+    publish = build.WarehouseBuild.publish
+
+    def paused(self):
+        with self.connect() as con:
+            con.execute("checkpoint")
+        _pause("publish")
+        return publish(self)
+
+    build.WarehouseBuild.publish = paused
+
+
+PATCHES = {
+    "load": ("lifecycle.refresh", _pause_after_first_load),
+    "publish": ("lifecycle.build", _pause_before_rename),
+}
+
+
+class _PatchOnImport(importlib.abc.MetaPathFinder):
+    def __init__(self, module: str, patch) -> None:
+        self.module, self.patch = module, patch
+
+    def find_spec(self, name, path, target=None):
+        if name != self.module:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        execute = spec.loader.exec_module
+
+        def exec_module(module):
+            execute(module)
+            self.patch(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+if os.environ.get("ONTCIJFERD_TEST_PAUSE") in PATCHES:
+    sys.meta_path.insert(0, _PatchOnImport(*PATCHES[os.environ["ONTCIJFERD_TEST_PAUSE"]]))

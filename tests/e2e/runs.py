@@ -1,0 +1,67 @@
+"""Runs started as users start them, for the tests that kill or stop them: `ontcijferd run --all`
+in a child process, paused at a moment by the test hook (hooks/sitecustomize.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sources.config import REPO_ROOT
+
+HOOKS = Path(__file__).parent / "hooks"
+MOMENTS = ("load", "dbt", "publish")
+
+
+def hooked_env(moment: str, ready: Path) -> dict[str, str]:
+    """The environment of a run paused at `moment` by the test hook."""
+    path = os.pathsep.join(p for p in (str(HOOKS), os.environ.get("PYTHONPATH", "")) if p)
+    return {
+        **os.environ,
+        "PYTHONPATH": path,
+        "PYTHONUNBUFFERED": "1",
+        "ONTCIJFERD_TEST_PAUSE": moment,
+        "ONTCIJFERD_TEST_READY": str(ready),
+    }
+
+
+def start_run(
+    moment: str, tmp_path: Path, name: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, Path]:
+    """A child `ontcijferd run --all` (environment plus `env`), once its run reached `moment`."""
+    ready, output = tmp_path / f"ready-{name}", tmp_path / f"{name}.out"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "delivery.cli", "run", "--all"],
+        cwd=REPO_ROOT,
+        env={**hooked_env(moment, ready), **(env or {})},
+        stdout=output.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 300
+    while not (ready.exists() or (moment == "dbt" and "busy   dbt_models" in output.read_text())):
+        assert child.poll() is None, f"the run ended early: {output.read_text()}"
+        assert time.monotonic() < deadline, f"the run never reached {moment}"
+        time.sleep(0.2)
+    return child, output
+
+
+def run_id_of(output: Path) -> str:
+    [line] = [line for line in output.read_text().splitlines() if line.startswith("run ")]
+    return line.split()[1].rstrip(":")
+
+
+def processes_of(folder: Path) -> list[str]:
+    """Command lines of live processes that name `folder` (the run worker and its dbt do)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        if cmdline.parent.name == str(os.getpid()):
+            continue
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(folder) in text:
+            found.append(text)
+    return found

@@ -1,0 +1,105 @@
+"""A run killed (SIGKILL) at each moment — while loading, during dbt, just before the atomic
+rename — never publishes afterwards and never blocks the next run. (SIGINT and SIGTERM:
+test_signals.py.)
+
+Runs are started as users start them: `ontcijferd run --all` in a child process, with the real
+`dagster.yaml` (a copy pointed at a temporary Dagster home). A test hook (hooks/sitecustomize.py)
+pauses the run worker at the moment; the published warehouse must stay byte-identical, no process
+of the run may survive it, and the next run must start at once and publish.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+import duckdb
+
+from delivery.cli import EXIT_BUSY, EXIT_OK
+from tests.conftest import reliability_row
+from tests.e2e.conftest import readable, run_here, runs_by_status
+from tests.e2e.runs import MOMENTS, processes_of, run_id_of, start_run
+
+WHEN = {"load": "while loading", "dbt": "during dbt", "publish": "just before publishing"}
+
+
+def assert_nothing_left(folder: Path, published: Path, before: bytes) -> None:
+    """Within a few seconds no process of the run is alive, and it published nothing since."""
+    deadline = time.monotonic() + 10
+    while processes_of(folder) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_of(folder) == []
+    assert published.read_bytes() == before
+
+
+def test_sigkill_at_each_moment_then_the_next_run_starts_at_once(published, tmp_path, request):
+    before, rows = published.read_bytes(), readable(published)
+    killed = {}
+    for moment in MOMENTS:
+        child, output = start_run(moment, tmp_path, f"kill-{moment}")
+        if moment == "load":  # a second run while the first holds the build lock
+            code, out = run_here("--all")
+            assert code == EXIT_BUSY, out
+            [busy] = [line for line in out.splitlines() if "Another run" in line]
+            assert "this run did not start" in busy
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        killed[moment] = run_id_of(output)
+        assert_nothing_left(published.parent, published, before)
+    assert readable(published) == rows
+    assert (published.parent / ".build" / "next.duckdb").exists()  # the last killed run's build
+
+    analyst = duckdb.connect(str(published), read_only=True)  # held open during the rerun
+    try:
+        started = time.monotonic()
+        code, out = run_here()
+        took = time.monotonic() - started
+        # The analyst's connection still reads the file it opened, without error.
+        assert analyst.execute("select count(*) from marts.indicator_values").fetchone()[0] == rows
+    finally:
+        analyst.close()
+    assert code == EXIT_OK and "published:" in out, out
+    # Each killed run is marked failed by the run that starts after it.
+    recovered = [
+        line
+        for text in [*(f.read_text() for f in sorted(tmp_path.glob("kill-*.out"))), out]
+        for line in text.splitlines()
+        if line.startswith("recovered: run")
+    ]
+    assert sorted(line.split()[2] for line in recovered) == sorted(killed.values()), out
+    statuses = runs_by_status(published.parent.parent)
+    assert sorted(statuses[r] for r in killed.values()) == ["FAILURE"] * 3
+    assert sorted(statuses.values()) == ["FAILURE"] * 3 + ["SUCCESS"]
+    con = duckdb.connect(str(published), read_only=True)
+    codes = [r[0] for r in con.execute("select code_fingerprint from meta.publication").fetchall()]
+    con.close()
+    assert "older-code" in codes and len(codes) == 2
+    reliability_row(
+        request,
+        side="ours",
+        fault="two runs started at once",
+        injected="`ontcijferd run` while another run holds the build lock",
+        expected="the second run is refused before it writes anything: exit 3, naming the run "
+        "that holds the lock",
+        seen=busy.strip(),
+    )
+    for moment in MOMENTS:
+        reliability_row(
+            request,
+            side="ours",
+            fault=f"run killed (SIGKILL) {WHEN[moment]}",
+            injected="`ontcijferd run --all` killed with SIGKILL at that moment; real dagster.yaml",
+            expected="published warehouse byte-identical; no process of the run left; the next "
+            "run starts at once, marks the killed run failed and publishes",
+            seen=f"next run published in {took:.0f} s; "
+            + next(line for line in recovered if killed[moment] in line),
+        )
+    reliability_row(
+        request,
+        side="ours",
+        fault="an analyst holds a read-only connection during a run",
+        injected="duckdb.connect(published, read_only=True) open across `ontcijferd run`",
+        expected="no error on either side; the analyst reads the old file until reconnecting",
+        seen=f"analyst still read {rows} rows; new connection sees the new run",
+    )
