@@ -32,10 +32,14 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.resources import run_config
-from orchestration.supervision import OWNER_TAG, mark_dead_runs_failed, owner_of_this_process
+from orchestration.supervision import (
+    JOB_NAME,
+    OWNER_TAG,
+    mark_dead_runs_failed,
+    owner_of_this_process,
+)
 from sources.config import REPO_ROOT, Settings, settings_from_json, settings_to_json
 
-JOB_NAME = "nightly"
 # A step still running after this long gets a line of its own before it finishes.
 ANNOUNCE_AFTER_SECONDS = 2.0
 POLL_SECONDS = 0.3

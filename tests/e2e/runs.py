@@ -65,3 +65,12 @@ def processes_of(folder: Path) -> list[str]:
         if str(folder) in text:
             found.append(text)
     return found
+
+
+def assert_nothing_left(folder: Path, published: Path, before: bytes) -> None:
+    """Within a few seconds no process of the run is alive, and it published nothing since."""
+    deadline = time.monotonic() + 10
+    while processes_of(folder) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_of(folder) == []
+    assert published.read_bytes() == before

@@ -11,8 +11,7 @@ import time
 from delivery.cli import EXIT_OK
 from tests.conftest import reliability_row
 from tests.e2e.conftest import run_here, runs_by_status
-from tests.e2e.runs import MOMENTS, run_id_of, start_run
-from tests.e2e.test_stopping import assert_nothing_left
+from tests.e2e.runs import MOMENTS, assert_nothing_left, run_id_of, start_run
 
 
 def test_sigint_and_sigterm_at_each_moment_stop_the_run_and_nothing_is_published(

@@ -12,25 +12,15 @@ from __future__ import annotations
 
 import signal
 import time
-from pathlib import Path
 
 import duckdb
 
 from delivery.cli import EXIT_BUSY, EXIT_OK
 from tests.conftest import reliability_row
 from tests.e2e.conftest import readable, run_here, runs_by_status
-from tests.e2e.runs import MOMENTS, processes_of, run_id_of, start_run
+from tests.e2e.runs import MOMENTS, assert_nothing_left, run_id_of, start_run
 
 WHEN = {"load": "while loading", "dbt": "during dbt", "publish": "just before publishing"}
-
-
-def assert_nothing_left(folder: Path, published: Path, before: bytes) -> None:
-    """Within a few seconds no process of the run is alive, and it published nothing since."""
-    deadline = time.monotonic() + 10
-    while processes_of(folder) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert processes_of(folder) == []
-    assert published.read_bytes() == before
 
 
 def test_sigkill_at_each_moment_then_the_next_run_starts_at_once(published, tmp_path, request):
