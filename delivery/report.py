@@ -858,7 +858,6 @@ class Report:
                         "note": f"{met} van {len(outcomes)} verwachtingen voldaan; gecontroleerd "
                         f"{_checked_at(result['checked_at'])} (run {result['run_id']}).",
                         "header": [
-                            "gegevens",
                             "kolom",
                             "regel",
                             "voor rijen",
@@ -867,7 +866,6 @@ class Report:
                         ],
                         "rows": [
                             [
-                                FRAME_WORDS.get(o["frame"], o["frame"]),
                                 o["column"] or "",
                                 EXPECTATION_WORDS.get(o["expectation"], o["expectation"])
                                 + _limits_in_words(o),
@@ -911,8 +909,6 @@ def _dutch(node: dict) -> str:
     return (node.get("meta") or {}).get("omschrijving", "")
 
 
-# The frames a suite validates, in words.
-FRAME_WORDS = {"published": "de tabel", "year_on_year_pct": "groei t.o.v. vorig jaar (%)"}
 # Great Expectations' expectation types in words.
 EXPECTATION_WORDS = {
     "expect_column_values_to_be_in_set": "alleen toegestane waarden",

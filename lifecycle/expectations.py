@@ -1,14 +1,15 @@
 """Great Expectations: the published contract — what analysts and researchers may rely on in
 the marts they query.
 
-Each suite validates a mart as it will be published (and a derived frame where a rule needs a
-computed column, e.g. year-on-year change) with column expectations, conditioned on rows where a
-rule holds for some indicators only. Rules that are SQL identities or relations between tables
-(parts summing to wholes, a gemeente missing, undeclared source changes) are dbt tests in
-`dbt_project/tests/`; what CBS delivered is pandera's (`sources/contracts.py`). GX 1.x is called
-directly (dagster-ge requires GX < 1); `run_suite` turns the result into messages that name the
-frame, the column and the offending values, and into `Outcome` records for the Datakwaliteit
-page.
+Each suite validates a mart of the warehouse build, in DuckDB (a GX SQL data source on the
+build file, read-only): value sets and ranges, some on the rows of certain indicators only
+(GX `Condition` objects). Rules that are SQL identities or relations between tables (parts
+summing to wholes, a gemeente missing, undeclared source changes) are dbt tests in
+`dbt_project/tests/`; plausible *change* (year on year, against the publication) is
+lifecycle/plausibility.py's; what CBS delivered is pandera's (`sources/contracts.py`). GX 1.x
+is called directly (dagster-ge requires GX < 1); `run_suite` turns the result into messages
+that name the mart, the column and the offending rows, and into `Outcome` records for the
+Datakwaliteit page.
 """
 
 from __future__ import annotations
@@ -19,28 +20,15 @@ import functools
 import json
 import os
 import threading
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-import duckdb
-import pandas as pd
-
-from sources.config import Settings
 
 
 @dataclass(frozen=True)
 class MartSuite:
-    name: str
-    description: str
-    frames: Mapping[str, str]  # frame name → SQL with `$focus` for the focus province
-
-    def read_frames(self, con: duckdb.DuckDBPyConnection, settings: Settings) -> dict:
-        focus = {"focus": settings.scope.focus_province}
-        return {
-            name: con.execute(sql, focus if "$focus" in sql else None).df()
-            for name, sql in self.frames.items()
-        }
+    name: str  # the mart, marts.<name>
+    description: str  # in Dutch, for the Datakwaliteit page and the Dagster check
+    row_names: tuple[str, ...]  # the columns that name an offending row in a message
 
 
 @dataclass(frozen=True)
@@ -48,10 +36,9 @@ class Outcome:
     """One expectation's result, as the Datakwaliteit page shows it."""
 
     suite: str
-    frame: str
     expectation: str
     column: str | None
-    condition: str | None
+    condition: str | None  # the rows the rule holds for, in Dutch; None: every row
     bounds: str  # the rule's limits as GX writes them, for the team's one-line messages
     success: bool
     unexpected_count: int | None
@@ -69,70 +56,8 @@ SIGNED_COUNTS = ("netto_toevoeging", "woningtekort_proxy")
 SIGNED_PCT = ("woningtekort_proxy_pct", "export_goederen_groei_pct")
 STATUSES = ("definitief", "voorlopig", "nader voorlopig", "onbekend", "n.v.t.", "geheim")
 PERIOD_TYPES = ("jaar", "halfjaar", "kwartaal", "maand")
-
-
-def _when(condition: str) -> dict:
-    """An expectation on the rows a pandas query selects (GX row_condition)."""
-    return {"row_condition": condition, "condition_parser": "pandas"}
-
-
-def _expectations(suite_name: str) -> dict[str, list]:
-    """Frame name → expectations, built on demand because GX takes seconds to import."""
-    import great_expectations as gx
-
-    e = gx.expectations
-    counts = f"unit in {list(COUNT_UNITS)} and indicator_id not in {list(SIGNED_COUNTS)}"
-    suites = {
-        "indicator_values": {
-            "published": [
-                e.ExpectColumnValuesToBeInSet(column="status", value_set=list(STATUSES)),
-                e.ExpectColumnValuesToBeInSet(column="period_type", value_set=list(PERIOD_TYPES)),
-                e.ExpectColumnValuesToNotBeNull(column="region_name"),
-                # Never null: a dbt test (bevolking_per_jaar.bevolking), not repeated here.
-                e.ExpectColumnValuesToBeBetween(
-                    column="value",
-                    min_value=0,
-                    max_value=30_000_000,
-                    **_when("indicator_id == 'bevolking_totaal'"),
-                ),
-                # Aggregates only: a gemeente's series jumps where its boundary changed
-                # (mergers), e.g. Bergen (NH) stands at 44 in 1988 against its 2002 territory.
-                e.ExpectColumnValuesToBeBetween(
-                    column="value",
-                    min_value=50,
-                    max_value=200,
-                    **_when(
-                        "indicator_id == 'bevolking_index_2002' and region_level != 'gemeente'"
-                    ),
-                ),
-                e.ExpectColumnValuesToBeBetween(column="value", min_value=0, **_when(counts)),
-                e.ExpectColumnValuesToBeBetween(
-                    column="value",
-                    min_value=0,
-                    max_value=100,
-                    **_when(f"unit == '%' and indicator_id not in {list(SIGNED_PCT)}"),
-                ),
-            ],
-            "year_on_year_pct": [
-                e.ExpectColumnValuesToBeBetween(column="change_pct", min_value=-10, max_value=10),
-            ],
-        },
-        "bevolking_leeftijdsopbouw": {
-            "published": [
-                e.ExpectColumnValuesToBeBetween(column="aandeel_pct", min_value=0, max_value=100),
-                e.ExpectColumnValuesToBeBetween(column="personen", min_value=0),
-            ],
-        },
-        "bevolking_piramide": {
-            "published": [
-                e.ExpectColumnValuesToBeBetween(column="aandeel_pct", min_value=0, max_value=100),
-                e.ExpectColumnValuesToBeBetween(column="personen", min_value=0),
-                e.ExpectColumnValuesToNotBeNull(column="personen"),
-                e.ExpectColumnValuesToBeInSet(column="geslacht", value_set=["mannen", "vrouwen"]),
-            ],
-        },
-    }
-    return suites[suite_name]
+# The expectation's `meta` key for the rows a rule holds for, in Dutch.
+ROWS = "voor_rijen"
 
 
 MART_SUITES: dict[str, MartSuite] = {
@@ -140,37 +65,87 @@ MART_SUITES: dict[str, MartSuite] = {
         name="indicator_values",
         description="geldige status en periodesoort, elke rij met een regionaam, "
         "bevolkingsaantallen en de index van samengestelde regio's binnen aannemelijke grenzen, "
-        "aantallen niet negatief, aandelen tussen 0 en 100, bevolkingsgroei binnen ±10% per "
-        "jaar voor Nederland, landsdelen, provincies en de COROP- en woondealregio's van de "
-        "focusprovincie (elders zijn COROP-grenzen verlegd, bv. CR05/CR06 in 2014)",
-        frames={
-            "published": "select * from marts.indicator_values",
-            "year_on_year_pct": """
-                select region_code, period,
-                    100 * (value / lag(value) over (partition by region_code order by period) - 1)
-                        as change_pct
-                from marts.indicator_values
-                where indicator_id = 'bevolking_totaal' and period_type = 'jaar'
-                  and (region_level in ('land', 'landsdeel', 'provincie', 'woondeal')
-                       or (region_level = 'corop' and region_code in (
-                           select region_code from marts.dim_region
-                           where region_level = 'corop' and provincie_code = $focus)))
-                qualify change_pct is not null
-            """,
-        },
+        "aantallen niet negatief, aandelen tussen 0 en 100",
+        row_names=("indicator_id", "region_code", "categorie", "period"),
     ),
     "bevolking_leeftijdsopbouw": MartSuite(
         name="bevolking_leeftijdsopbouw",
         description="aandelen tussen 0 en 100, geen negatieve aantallen",
-        frames={"published": "select * from marts.bevolking_leeftijdsopbouw"},
+        row_names=("region_code", "period", "leeftijdsgroep"),
     ),
     "bevolking_piramide": MartSuite(
         name="bevolking_piramide",
-        description="aandelen tussen 0 en 100, elke leeftijdsgroep een aantal, nooit negatief, "
-        "alleen mannen en vrouwen",
-        frames={"published": "select * from marts.bevolking_piramide"},
+        description="aandelen tussen 0 en 100, elke leeftijdsgroep een aantal, nooit negatief",
+        row_names=("region_code", "period", "geslacht", "leeftijdsgroep"),
     ),
 }
+
+
+def _on(rows: str, condition) -> dict:
+    """An expectation on the rows `condition` selects (a GX Condition), described in Dutch."""
+    return {"row_condition": condition, "meta": {ROWS: rows}}
+
+
+def _expectations(suite_name: str) -> list:
+    """A suite's expectations, built on demand because GX takes seconds to import."""
+    import great_expectations as gx
+    from great_expectations.expectations.row_conditions import Column
+
+    e = gx.expectations
+    indicator, unit = Column("indicator_id"), Column("unit")
+    suites = {
+        "indicator_values": [
+            e.ExpectColumnValuesToBeInSet(column="status", value_set=list(STATUSES)),
+            e.ExpectColumnValuesToBeInSet(column="period_type", value_set=list(PERIOD_TYPES)),
+            e.ExpectColumnValuesToNotBeNull(column="region_name"),
+            # Never null: a dbt test (bevolking_per_jaar.bevolking), not repeated here.
+            e.ExpectColumnValuesToBeBetween(
+                column="value",
+                min_value=0,
+                max_value=30_000_000,
+                **_on("bevolking_totaal", indicator == "bevolking_totaal"),
+            ),
+            # Aggregates only: a gemeente's series jumps where its boundary changed
+            # (mergers), e.g. Bergen (NH) stands at 44 in 1988 against its 2002 territory.
+            e.ExpectColumnValuesToBeBetween(
+                column="value",
+                min_value=50,
+                max_value=200,
+                **_on(
+                    "bevolking_index_2002 van samengestelde regio's (geen gemeenten)",
+                    (indicator == "bevolking_index_2002") & (Column("region_level") != "gemeente"),
+                ),
+            ),
+            e.ExpectColumnValuesToBeBetween(
+                column="value",
+                min_value=0,
+                **_on(
+                    f"aantallen ({', '.join(COUNT_UNITS)}), behalve {', '.join(SIGNED_COUNTS)}",
+                    unit.is_in(COUNT_UNITS) & indicator.is_not_in(SIGNED_COUNTS),
+                ),
+            ),
+            e.ExpectColumnValuesToBeBetween(
+                column="value",
+                min_value=0,
+                max_value=100,
+                **_on(
+                    f"percentages, behalve {', '.join(SIGNED_PCT)}",
+                    (unit == "%") & indicator.is_not_in(SIGNED_PCT),
+                ),
+            ),
+        ],
+        "bevolking_leeftijdsopbouw": [
+            e.ExpectColumnValuesToBeBetween(column="aandeel_pct", min_value=0, max_value=100),
+            e.ExpectColumnValuesToBeBetween(column="personen", min_value=0),
+        ],
+        # Only mannen and vrouwen: dbt's accepted_values on the model (_marts.yml).
+        "bevolking_piramide": [
+            e.ExpectColumnValuesToBeBetween(column="aandeel_pct", min_value=0, max_value=100),
+            e.ExpectColumnValuesToBeBetween(column="personen", min_value=0),
+            e.ExpectColumnValuesToNotBeNull(column="personen"),
+        ],
+    }
+    return suites[suite_name]
 
 
 _warm_up: threading.Thread | None = None
@@ -199,38 +174,49 @@ def _gx_context():
     # GX reports usage over the network unless told not to (the Makefile also sets this).
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
+    import sqlalchemy
 
+    sqlalchemy.dialects.registry.register(
+        "duckdb.gx_readonly", "lifecycle.gx_duckdb", "ReadOnlyDuckDBDialect"
+    )
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False}
-    return context, context.data_sources.add_pandas("marts")
+    return context
 
 
-def _outcome(suite: str, frame_name: str, frame: pd.DataFrame, result) -> Outcome:
+def _connection_string(database: Path) -> str:
+    import sqlalchemy
+
+    url = sqlalchemy.engine.URL.create(
+        "duckdb+gx_readonly", database=str(database), query={"access_mode": "read_only"}
+    )
+    # Escaped: no character of the path is read as URL syntax or a GX ${variable}.
+    return url.render_as_string(hide_password=False)
+
+
+def _outcome(suite: str, result) -> Outcome:
     config = result.expectation_config
     kwargs = config.kwargs
-    column, condition = kwargs.get("column"), kwargs.get("row_condition")
-    if isinstance(condition, dict):  # GX 1.x hands a pandas row_condition back wrapped
-        condition = condition.get("pass_through_filter")
+    column = kwargs.get("column")
     details = result.result or {}
-    if "partial_unexpected_list" in details:
-        values = details["partial_unexpected_list"][:5]
-        if column and column in frame and "region_code" in frame:
-            rows = frame.query(condition) if condition else frame
-            rows = rows[rows[column].isin(values)].head(5)
-            shown = [c for c in ("indicator_id", "region_code", "period") if c in frame]
-            values = rows[[*shown, column]].to_dict("records")
-        found = f"unexpected: {values} ({details.get('unexpected_count')} rows)"
+    if result.exception_info and result.exception_info.get("raised_exception"):
+        found = f"not evaluated: {result.exception_info.get('exception_message')}"
+    elif "partial_unexpected_index_list" in details:
+        found = (
+            f"unexpected: {details['partial_unexpected_index_list']} "
+            f"({details.get('unexpected_count')} rows)"
+        )
     else:
-        found = f"observed {details.get('observed_value')}: {frame.head(5).to_dict('records')}"
+        found = f"unexpected: {details.get('partial_unexpected_list')} "
+        found += f"({details.get('unexpected_count')} rows)"
     bounds = ", ".join(
         f"{k}={kwargs[k]}" for k in ("min_value", "max_value", "value_set") if k in kwargs
     )
     return Outcome(
         suite=suite,
-        frame=frame_name,
         expectation=config.type,
         column=column,
-        condition=condition,
+        condition=(config.meta or {}).get(ROWS),
         bounds=bounds,
         success=bool(result.success),
         unexpected_count=details.get("unexpected_count"),
@@ -242,34 +228,44 @@ def _outcome(suite: str, frame_name: str, frame: pd.DataFrame, result) -> Outcom
 
 
 def failure_message(outcome: Outcome) -> str:
-    """One line naming the expectation, frame, column and the offending values."""
-    where = f"{outcome.frame}.{outcome.column}" if outcome.column else outcome.frame
-    return f"{outcome.expectation} on {where} failed — {outcome.examples}"
+    """One line naming the expectation, mart, column and the offending rows."""
+    where = f"marts.{outcome.suite}" + (f".{outcome.column}" if outcome.column else "")
+    rows = f" (rows: {outcome.condition})" if outcome.condition else ""
+    return f"{outcome.expectation} on {where}{rows} failed — {outcome.examples}"
 
 
-def run_suite(suite: MartSuite, frames: Mapping[str, pd.DataFrame]) -> list[Outcome]:
+def run_suite(suite: MartSuite, database: Path) -> list[Outcome]:
+    """Validate marts.<suite> of the DuckDB file `database` (not open in this process, or
+    opened read-only) in DuckDB itself: GX sends SQL, only counts and a few examples return."""
     if _warm_up is not None:
         _warm_up.join()  # one thread imports GX at a time
     import great_expectations as gx
 
-    context, datasource = _gx_context()
-    outcomes: list[Outcome] = []
-    for frame_name, expectations in _expectations(suite.name).items():
-        frame = frames[frame_name]
-        asset_name = f"{suite.name}__{frame_name}"
-        try:
-            asset = datasource.get_asset(asset_name)
-        except LookupError:
-            asset = datasource.add_dataframe_asset(asset_name)
-        batch_definition = (
-            asset.batch_definitions[0]
-            if asset.batch_definitions
-            else asset.add_batch_definition_whole_dataframe("whole")
+    context = _gx_context()
+    datasource = context.data_sources.add_or_update_sql(
+        "warehouse_build", connection_string=_connection_string(database)
+    )
+    try:
+        asset = datasource.add_query_asset(suite.name, query=f"select * from marts.{suite.name}")
+        result = (
+            asset.add_batch_definition_whole_table("whole")
+            .get_batch()
+            .validate(
+                gx.ExpectationSuite(name=suite.name, expectations=_expectations(suite.name)),
+                result_format={
+                    "result_format": "SUMMARY",
+                    "partial_unexpected_count": 5,
+                    "unexpected_index_column_names": list(suite.row_names),
+                },
+            )
         )
-        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(gx.ExpectationSuite(name=asset_name, expectations=expectations))
-        outcomes += [_outcome(suite.name, frame_name, frame, r) for r in result.results]
-    return outcomes
+        return [_outcome(suite.name, r) for r in result.results]
+    finally:
+        # Close the file again (the run goes on with it): the data source's engine and the one
+        # its execution engine made from the same connection string.
+        datasource.get_engine().dispose()
+        datasource.get_execution_engine().engine.dispose()
+        context.data_sources.delete("warehouse_build")
 
 
 def record_outcomes(path: Path, suite: MartSuite, outcomes: list[Outcome], run_id: str) -> None:

@@ -2,7 +2,7 @@
 -- 03759ned publishes for it: the Eurostat extract (CBS's figures as supplied to Eurostat) and
 -- the grouping of single years must both add up to the person. Rows: region, year and the
 -- difference.
-{{ config(store_failures=true, meta={'dagster': {'ref': {'name': 'indicator_values'}}}) }}
+{{ config(store_failures=true, meta={'dagster': {'ref': {'name': 'bevolking_piramide'}}}) }}
 with pyramid as (
     select region_code, period, sum(personen) as personen, any_value(source_table) as source_table
     from {{ ref('bevolking_piramide') }}

@@ -220,8 +220,9 @@ def test_the_datakwaliteit_page_shows_the_last_runs_expectations(site):
     text = (site / "datakwaliteit.html").read_text(encoding="utf-8")
     # The end-to-end run's Great Expectations results, every expectation met.
     assert "marts.indicator_values" in text and "marts.bevolking_piramide" in text
-    assert "8 van 8 verwachtingen voldaan" in text
-    assert "4 van 4 verwachtingen voldaan" in text
+    assert "7 van 7 verwachtingen voldaan" in text
+    assert "3 van 3 verwachtingen voldaan" in text
     assert "NIET voldaan" not in text
-    assert "indicator_id == &#39;bevolking_totaal&#39;" in text
+    # The rows a rule holds for, in Dutch rather than as code.
+    assert "bevolking_index_2002 van samengestelde regio&#39;s (geen gemeenten)" in text
     assert "binnen de grenzen (van 0 tot en met 30.000.000)" in text  # limits in Dutch
