@@ -60,7 +60,7 @@
 {% macro cbs_category_titled(table_id, dimension, titles, column) -%}
     trim({{ column }}) in (select trim(c.key) from {{ source('cbs_metadata', 'cbs_dimension_categories') }} c
         where c.table_id = '{{ table_id }}' and c.dimension = '{{ dimension }}'
-          and c.title in ({% for t in titles %}'{{ t | replace("'", "''") }}'{% if not loop.last %}, {% endif %}{% endfor %}))
+          and c.title in ({% for t in titles %}{{ sql_string(t) }}{% if not loop.last %}, {% endif %}{% endfor %}))
 {%- endmacro %}
 
 {#- The rows of a slice (registry: Slice): the categories it keeps, by key or by title. -#}

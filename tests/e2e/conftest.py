@@ -1,6 +1,7 @@
 """The end-to-end warehouse: the `nightly` job on the embedded snapshot, built once per session."""
 
 import contextlib
+import fcntl
 import io
 import os
 import shutil
@@ -33,10 +34,21 @@ def run_nightly(overrides: dict[str, str]) -> dg.ExecuteInProcessResult:
 
 
 @pytest.fixture(scope="session")
-def warehouse(tmp_path_factory, dbt_manifest):
-    path = tmp_path_factory.mktemp("e2e") / "ontcijferd.duckdb"
-    result = run_nightly({"ONTCIJFERD_WAREHOUSE": str(path), "ONTCIJFERD_SOURCE": "snapshot"})
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
+def warehouse(tmp_path_factory, worker_id, dbt_manifest):
+    """The end-to-end warehouse, built once for the whole session: with pytest-xdist the first
+    worker to need it builds it while the others wait on a lock, then all read the same file
+    (read-only; tests that write use a copy: `tampered`, `published`)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent
+    path = shared / "e2e" / "ontcijferd.duckdb"
+    with open(shared / "e2e.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():  # published only by a run that passed every check
+            path.parent.mkdir(exist_ok=True)
+            result = run_nightly(
+                {"ONTCIJFERD_WAREHOUSE": str(path), "ONTCIJFERD_SOURCE": "snapshot"}
+            )
+            assert result.success, [e.message for e in result.all_events if e.is_failure]
     con = duckdb.connect(str(path), read_only=True)
     yield con
     con.close()

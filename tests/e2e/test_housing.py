@@ -222,8 +222,9 @@ def test_negative_count_and_share_above_100_are_blocked(tampered, request):
         "and period = '2024'"
     )
     messages = failures(tampered, "indicator_values")
-    negative = next(m for m in messages if "indicator_values.value" in m and "GM0153" in m and "-5" in m)
-    above = next(m for m in messages if "indicator_values.value" in m and "GM0193" in m and "101" in m)
+    on_values = [m for m in messages if "marts.indicator_values.value" in m]
+    negative = next(m for m in on_values if "GM0153" in m and "-5" in m)
+    above = next(m for m in on_values if "GM0193" in m and "101" in m)
     for fault, seen in (("a negative count", negative), ("a share above 100", above)):
         reliability_row(
             request,

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from delivery.cli import EXIT_OK, main
-from delivery.report import MAP_CREDIT, PAGES
+from delivery.report.pages import PAGES
+from delivery.report.site import MAP_CREDIT
 from tests.conftest import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -1,11 +1,12 @@
-"""A run killed (SIGKILL) at each moment — while loading, during dbt, just before the atomic
-rename — never publishes afterwards and never blocks the next run. (SIGINT and SIGTERM:
-test_signals.py.)
+"""A run killed (SIGKILL), interrupted (SIGINT, Ctrl-C) or terminated (SIGTERM) at each moment —
+while loading, during dbt, just before the atomic rename — never publishes afterwards and never
+blocks the next run. SIGINT and SIGTERM stop the run at once with one line and mark it canceled.
 
 Runs are started as users start them: `ontcijferd run --all` in a child process, with the real
 `dagster.yaml` (a copy pointed at a temporary Dagster home). A test hook (hooks/sitecustomize.py)
 pauses the run worker at the moment; the published warehouse must stay byte-identical, no process
-of the run may survive it, and the next run must start at once and publish.
+of the run may survive it, and the next run must start at once and publish. One test, so that one
+run after all nine proves the recovery (a full run is the costly part).
 """
 
 from __future__ import annotations
@@ -23,7 +24,30 @@ from tests.e2e.runs import MOMENTS, assert_nothing_left, run_id_of, start_run
 WHEN = {"load": "while loading", "dbt": "during dbt", "publish": "just before publishing"}
 
 
-def test_sigkill_at_each_moment_then_the_next_run_starts_at_once(published, tmp_path, request):
+def stop_with(signum: int, moment: str, tmp_path, published, before: bytes) -> tuple[str, str]:
+    """A run stopped with SIGINT or SIGTERM at `moment`: (what was seen, the one line said)."""
+    name = signal.Signals(signum).name
+    child, output = start_run(moment, tmp_path, f"{name}-{moment}")
+    sent = time.monotonic()
+    child.send_signal(signum)
+    try:
+        code = child.wait(timeout=20)
+    finally:
+        child.kill()
+    took = time.monotonic() - sent
+    text = output.read_text()
+    assert code == 128 + signum, text
+    assert "Traceback" not in text
+    [line] = [line for line in text.splitlines() if " stopped (" in line]
+    assert name in line and "marked canceled" in line
+    assert_nothing_left(published.parent, published, before)
+    assert runs_by_status(published.parent.parent)[run_id_of(output)] == "CANCELED"
+    return f"{moment}: exit {code} after {took:.1f} s", line.strip()
+
+
+def test_kills_and_signals_at_each_moment_never_publish_nor_block_the_next_run(
+    published, tmp_path, request
+):
     before, rows = published.read_bytes(), readable(published)
     killed = {}
     for moment in MOMENTS:
@@ -39,6 +63,12 @@ def test_sigkill_at_each_moment_then_the_next_run_starts_at_once(published, tmp_
         assert_nothing_left(published.parent, published, before)
     assert readable(published) == rows
     assert (published.parent / ".build" / "next.duckdb").exists()  # the last killed run's build
+    stopped, said = {}, {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        for moment in MOMENTS:
+            seen, said[signum] = stop_with(signum, moment, tmp_path, published, before)
+            stopped.setdefault(signum, []).append(seen)
+    assert readable(published) == rows
 
     analyst = duckdb.connect(str(published), read_only=True)  # held open during the rerun
     try:
@@ -53,14 +83,14 @@ def test_sigkill_at_each_moment_then_the_next_run_starts_at_once(published, tmp_
     # Each killed run is marked failed by the run that starts after it.
     recovered = [
         line
-        for text in [*(f.read_text() for f in sorted(tmp_path.glob("kill-*.out"))), out]
+        for text in [*(f.read_text() for f in sorted(tmp_path.glob("*.out"))), out]
         for line in text.splitlines()
         if line.startswith("recovered: run")
     ]
     assert sorted(line.split()[2] for line in recovered) == sorted(killed.values()), out
     statuses = runs_by_status(published.parent.parent)
     assert sorted(statuses[r] for r in killed.values()) == ["FAILURE"] * 3
-    assert sorted(statuses.values()) == ["FAILURE"] * 3 + ["SUCCESS"]
+    assert sorted(statuses.values()) == ["CANCELED"] * 6 + ["FAILURE"] * 3 + ["SUCCESS"]
     con = duckdb.connect(str(published), read_only=True)
     codes = [r[0] for r in con.execute("select code_fingerprint from meta.publication").fetchall()]
     con.close()
@@ -93,3 +123,15 @@ def test_sigkill_at_each_moment_then_the_next_run_starts_at_once(published, tmp_
         expected="no error on either side; the analyst reads the old file until reconnecting",
         seen=f"analyst still read {rows} rows; new connection sees the new run",
     )
+    for signum, outcomes in stopped.items():
+        name = signal.Signals(signum).name
+        reliability_row(
+            request,
+            side="ours",
+            fault=f"{name} to a running run, at each moment",
+            injected=f"{name} sent to `ontcijferd run --all` while loading, during dbt and just "
+            "before the atomic rename",
+            expected=f"exit {128 + signum} within seconds with one line, run marked canceled, "
+            "nothing published afterwards, no process left; the next run publishes",
+            seen="; ".join(outcomes) + f"; {said[signum]}",
+        )

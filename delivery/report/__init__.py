@@ -1,0 +1,45 @@
+"""The static Overijssel Ontcijferd report: Dutch pages the province could publish, offline.
+
+`ontcijferd report --out DIR` builds it from the published warehouse (read-only): a front page
+with headline cards, a page per theme with a few charts that each answer one question (and the
+theme's full indicator list with downloads), maps of the gemeenten and provinces, a page per
+gemeente, the warehouse's tables and the data-quality results.
+
+Where things are: every query in `data.py`; what is on each page in `pages.py`, `themes.py`
+and `gemeenten.py` (page specifications, `page.py`); chart kinds in `charts.py`; rendering to
+HTML and CSV in `site.py`, with the templates in `delivery/templates/`; numbers in Dutch
+notation from `delivery/formatting.py`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+
+def build_report(
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    focus: str = "PV23",
+    quality_file: Path | None = None,
+) -> list[Path]:
+    from delivery.report.data import ReportData
+    from delivery.report.gemeenten import gemeente, gemeenten_index
+    from delivery.report.pages import PAGES, datakwaliteit, front, warehouse
+    from delivery.report.site import Site
+    from delivery.report.themes import theme_page
+
+    data = ReportData(con, focus)
+    site = Site(
+        out_dir,
+        navigation=[{"file": f, "title": t} for f, (t, _, _) in PAGES.items()],
+        common={"focus_name": data.focus_name, "n_gemeenten": len(data.gemeenten)},
+    )
+    pages = [front(data)]
+    pages += [
+        theme_page(data, f, t, theme) for f, (t, kind, theme) in PAGES.items() if kind == "theme"
+    ]
+    pages += [gemeenten_index(data), warehouse(data), datakwaliteit(quality_file)]
+    pages += [gemeente(data, code) for code in data.gemeenten["region_code"]]
+    return [site.render(page) for page in pages]

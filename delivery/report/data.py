@@ -1,0 +1,169 @@
+"""Every query of the report, on the published warehouse (read-only) and nothing else: values
+come from the marts, descriptions of tables and columns from marts.omschrijvingen."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+NEDERLAND = "NL01"
+
+
+class ReportData:
+    def __init__(self, con: duckdb.DuckDBPyConnection, focus: str) -> None:
+        self.con, self.focus = con, focus
+        self.focus_name = self.region_name(focus)
+        self.gemeenten = con.execute(
+            "select region_code, region_name, corop_code, woondeal_code from marts.dim_region "
+            "where region_level = 'gemeente' and provincie_code = ? order by region_name",
+            [focus],
+        ).df()
+        self.catalog = (
+            con.execute("select * from marts.indicator_catalog").df().set_index("indicator_id")
+        )
+
+    def _one(self, sql: str, *params):
+        row = self.con.execute(sql, list(params)).fetchone()
+        return row[0] if row else None
+
+    # --- the catalog ------------------------------------------------------------------------
+
+    def decimals(self, indicator: str) -> int | None:
+        """The indicator's own precision from the catalog; None = its unit's default."""
+        value = self.catalog.loc[indicator, "decimalen"]
+        return None if pd.isna(value) else int(value)
+
+    def title(self, indicator: str) -> str:
+        return self.catalog.loc[indicator, "title"]
+
+    def unit(self, indicator: str) -> str:
+        return self.catalog.loc[indicator, "unit"]
+
+    def theme_indicators(self, theme: str) -> pd.DataFrame:
+        return self.catalog[self.catalog["theme"] == theme].sort_values("title")
+
+    # --- values -----------------------------------------------------------------------------
+
+    def region_name(self, code: str | None) -> str | None:
+        if code is None:
+            return None
+        return self._one("select region_name from marts.dim_region where region_code = ?", code)
+
+    def values(self, indicator: str, regions: list[str] | None = None, yearly: bool = True):
+        """An indicator's rows with a value, with its precision (`decimalen`) for formatting."""
+        return self.con.execute(
+            "select v.*, c.decimalen from marts.indicator_values v "
+            "join marts.indicator_catalog c using (indicator_id) where indicator_id = $i "
+            "and ($r is null or list_contains($r, region_code)) and value is not null "
+            "and (not $y or period_type = 'jaar') order by region_code, period",
+            {"i": indicator, "r": regions, "y": yearly},
+        ).df()
+
+    def every_value(self, indicator: str) -> pd.DataFrame:
+        """Every row of an indicator, empty values included: its download."""
+        return self.con.execute(
+            "select * from marts.indicator_values where indicator_id = ? "
+            "order by region_code, period",
+            [indicator],
+        ).df()
+
+    def compared(self, indicator: str) -> pd.DataFrame:
+        """The focus gemeenten in the latest year with any value (null values kept)."""
+        return self.con.execute(
+            "select g.*, c.decimalen from marts.gemeente_vergelijking g "
+            "join marts.indicator_catalog c using (indicator_id) where indicator_id = $i "
+            "and period_type = 'jaar' and period = (select max(period) from "
+            "marts.gemeente_vergelijking where indicator_id = $i and period_type = 'jaar' "
+            "and value is not null) order by region_name",
+            {"i": indicator},
+        ).df()
+
+    def gemeente_counts(self, indicator: str) -> pd.DataFrame:
+        """A count per focus gemeente in the latest year with values (not in
+        gemeente_vergelijking, which compares shares and averages only): every gemeente, null
+        where it has no figure, no Nederland reference."""
+        return self.con.execute(
+            "select r.region_code, r.region_name, v.indicator_id, coalesce(v.period, l.period) "
+            "as period, v.value, c.unit, v.status, v.source_table, c.decimalen, "
+            "null::double as nederland_value, null::double as provincie_value "
+            "from marts.dim_region r cross join (select max(period) as period from "
+            "marts.indicator_values where indicator_id = $i and region_level = 'gemeente' "
+            "and value is not null) l "
+            "join marts.indicator_catalog c on c.indicator_id = $i "
+            "left join marts.indicator_values v on v.indicator_id = $i "
+            "and v.region_code = r.region_code and v.period = l.period "
+            "where r.region_level = 'gemeente' and r.provincie_code = $f order by r.region_name",
+            {"i": indicator, "f": self.focus},
+        ).df()
+
+    def latest_focus_period(self) -> str | None:
+        return self._one(
+            "select max(period) from marts.indicator_values where period_type = 'jaar' "
+            "and region_code = ? and value is not null",
+            self.focus,
+        )
+
+    def pyramids(self, base_year: str) -> pd.DataFrame:
+        """The pyramid of the focus province and Nederland in `base_year` and the latest year."""
+        return self.con.execute(
+            "select p.*, r.region_name from marts.bevolking_piramide p join marts.dim_region r "
+            "using (region_code) where region_code in ($f, $nl) and period in ($base, "
+            "(select max(period) from marts.bevolking_piramide where region_code = $f)) "
+            "order by region_code, period, geslacht, leeftijdsgroep_start",
+            {"f": self.focus, "nl": NEDERLAND, "base": base_year},
+        ).df()
+
+    def woondeal_progress(self) -> pd.DataFrame:
+        """Per woondeal region and above, the latest year's realised and straight-path homes."""
+        return self.con.execute(
+            "select region_code, region_name, jaar as period, gerealiseerd_cumulatief, "
+            "verwacht_lineair, status, source_table from marts.woondeal_voortgang "
+            "where region_level <> 'gemeente' and gerealiseerd_cumulatief is not null "
+            "qualify jaar = max(jaar) over () order by region_name"
+        ).df()
+
+    def provinces(self) -> pd.DataFrame:
+        return self.con.execute(
+            "select region_code, region_name from marts.dim_region where region_level = 'provincie'"
+        ).df()
+
+    def latest_population(self) -> pd.DataFrame:
+        """Each region's latest population, by region code."""
+        return (
+            self.con.execute(
+                "select region_code, value, period from marts.indicator_values "
+                "where indicator_id = 'bevolking_totaal' and value is not null "
+                "qualify period = max(period) over (partition by region_code)"
+            )
+            .df()
+            .set_index("region_code")
+        )
+
+    def gemeente_latest(self, code: str) -> pd.DataFrame:
+        """A gemeente's latest yearly figure of each compared indicator, with its definition."""
+        return self.con.execute(
+            "select v.*, c.title, c.definitie, c.decimalen from marts.gemeente_vergelijking v "
+            "join marts.indicator_catalog c using (indicator_id) "
+            "where v.region_code = ? and v.period_type = 'jaar' and v.value is not null "
+            "qualify v.period = max(v.period) over (partition by v.indicator_id) "
+            "order by c.theme, c.title",
+            [code],
+        ).df()
+
+    # --- the warehouse itself ---------------------------------------------------------------
+
+    def documented_columns(self) -> pd.DataFrame:
+        """Every column of the public schemas (marts, reference) with its type, the Dutch
+        description of its table and its own."""
+        return self.con.execute(
+            "select c.table_schema, c.table_name, c.column_name, c.data_type, "
+            "coalesce(t.omschrijving, '') as table_description, "
+            "coalesce(k.omschrijving, '') as column_description "
+            "from information_schema.columns c "
+            "left join marts.omschrijvingen t on t.schema_naam = c.table_schema "
+            "and t.tabel = c.table_name and t.kolom is null "
+            "left join marts.omschrijvingen k on k.schema_naam = c.table_schema "
+            "and k.tabel = c.table_name and k.kolom = c.column_name "
+            "where c.table_schema in ('marts', 'reference') "
+            "order by c.table_schema, c.table_name, c.ordinal_position"
+        ).df()

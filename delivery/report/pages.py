@@ -1,0 +1,169 @@
+"""The report's pages and what is on each: the navigation (PAGES), the front page's headline
+cards, the warehouse's tables and columns, and the data-quality results. Theme pages are in
+delivery/report/themes.py, gemeente pages in delivery/report/gemeenten.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from delivery.formatting import change, figure, number
+from delivery.report.data import ReportData
+from delivery.report.page import Page, period_words
+from delivery.report.themes import THEME_INTROS
+
+# file → (navigation title, page kind, theme in the catalog)
+PAGES = {
+    "index.html": ("Overijssel Ontcijferd", "front", None),
+    "bevolking.html": ("Bevolking", "theme", "bevolking"),
+    "wonen.html": ("Wonen", "theme", "wonen"),
+    "jeugdhulp.html": ("Jeugdhulp", "theme", "jeugdhulp"),
+    "armoede.html": ("Armoede", "theme", "armoede"),
+    "export.html": ("Export", "theme", "export"),
+    "kerncijfers.html": ("Kerncijfers per gemeente", "theme", "kerncijfers"),
+    "gemeenten.html": ("Gemeenten", "gemeenten", None),
+    "warehouse.html": ("Het warehouse", "warehouse", None),
+    "datakwaliteit.html": ("Datakwaliteit", "datakwaliteit", None),
+}
+# The headline cards of the front page: indicator and the page it links to.
+HEADLINES = (
+    ("bevolking_totaal", "bevolking.html"),
+    ("aandeel_65_plus_pct", "bevolking.html"),
+    ("woningvoorraad", "wonen.html"),
+    ("woondeal_voortgang_pct", "wonen.html"),
+    ("jeugdhulp_in_natura_pct", "jeugdhulp.html"),
+    ("export_goederen", "export.html"),
+)
+STATUS_WORDS = {
+    "definitief": "",
+    "voorlopig": "Voorlopig cijfer: CBS kan het nog herzien.",
+    "nader voorlopig": "Nader voorlopig cijfer: CBS kan het nog herzien.",
+    "onbekend": "Status onbekend: de bron zegt niet of CBS dit cijfer al definitief heeft "
+    "vastgesteld.",
+    "n.v.t.": "",
+    "geheim": "Geheim: CBS publiceert dit cijfer niet.",
+}
+# Great Expectations' expectation types in words.
+EXPECTATION_WORDS = {
+    "expect_column_values_to_be_in_set": "alleen toegestane waarden",
+    "expect_column_values_to_not_be_null": "nooit leeg",
+    "expect_column_values_to_be_between": "binnen de grenzen",
+}
+
+
+def front(data: ReportData) -> Page:
+    page = Page("index.html", "Overijssel Ontcijferd", "front")
+    cards = []
+    for indicator, link in HEADLINES:
+        frame = data.values(indicator, [data.focus])
+        if frame.empty:
+            continue
+        unit, entry = data.unit(indicator), data.catalog.loc[indicator]
+        latest, previous = frame.iloc[-1], (frame.iloc[-2] if len(frame) > 1 else None)
+        moment = (
+            f"op 1 januari {latest['period']}"
+            if str(entry["peildatum"]).startswith("1 januari")
+            else f"over {period_words(latest['period'])}"
+        )
+        changed = (
+            f"{change(latest['value'] - previous['value'], unit, data.decimals(indicator))} "
+            f"ten opzichte van {period_words(previous['period'])}"
+            if previous is not None
+            else "geen eerdere periode om mee te vergelijken"
+        )
+        cards.append(
+            {
+                "title": entry["title"],
+                "value": figure(latest["value"], unit, data.decimals(indicator)),
+                "period_text": f"{data.focus_name}, {moment}",
+                "change_text": changed,
+                "status_text": STATUS_WORDS.get(latest["status"], ""),
+                "link": link,
+                "theme_title": PAGES[link][0],
+            }
+        )
+    themes = [
+        {"file": f, "title": f"{t}: {THEME_INTROS[theme].format(focus=data.focus_name)}"}
+        for f, (t, kind, theme) in PAGES.items()
+        if kind == "theme"
+    ]
+    page.context.update(cards=cards, latest_period=data.latest_focus_period(), themes=themes)
+    return page
+
+
+def warehouse(data: ReportData) -> Page:
+    """Every public table (marts, reference) and column, described in Dutch as the warehouse
+    itself describes them (marts.omschrijvingen)."""
+    page = Page("warehouse.html", "Het warehouse: tabellen en kolommen", "warehouse")
+    columns = data.documented_columns()
+    tables = [
+        {
+            "id": f"{schema}.{table}",
+            "title": f"{schema}.{table}",
+            "description": cols["table_description"].iloc[0],
+            "note": "",
+            "header": ["kolom", "type", "betekenis"],
+            "rows": cols[["column_name", "data_type", "column_description"]].values.tolist(),
+        }
+        for (schema, table), cols in columns.groupby(["table_schema", "table_name"], sort=True)
+    ]
+    page.context.update(tables=tables)
+    return page
+
+
+def datakwaliteit(quality_file: Path | None) -> Page:
+    """The Great Expectations results of the last run (sources/config.py: quality_file)."""
+    page = Page("datakwaliteit.html", "Datakwaliteit", "datakwaliteit")
+    tables = []
+    if quality_file is not None and quality_file.is_file():
+        recorded = json.loads(quality_file.read_text(encoding="utf-8"))
+        for suite, result in sorted(recorded.items()):
+            outcomes = result["outcomes"]
+            met = sum(o["success"] for o in outcomes)
+            tables.append(
+                {
+                    "id": suite,
+                    "title": f"marts.{suite}",
+                    "description": f"{result['description']}.",
+                    "note": f"{met} van {len(outcomes)} verwachtingen voldaan; gecontroleerd "
+                    f"{_checked_at(result['checked_at'])} (run {result['run_id']}).",
+                    "header": ["kolom", "regel", "voor rijen", "resultaat", "afwijkende waarden"],
+                    "rows": [
+                        [
+                            o["column"] or "",
+                            EXPECTATION_WORDS.get(o["expectation"], o["expectation"])
+                            + _limits_in_words(o),
+                            o["condition"] or "alle rijen",
+                            "voldaan" if o["success"] else "NIET voldaan",
+                            o["examples"],
+                        ]
+                        for o in outcomes
+                    ],
+                }
+            )
+    page.context.update(tables=tables)
+    return page
+
+
+def _limits_in_words(outcome: dict) -> str:
+    """An expectation's limits as a Dutch reader writes them: '(van 0 tot en met 100)'."""
+    low, high, allowed = outcome.get("minimum"), outcome.get("maximum"), outcome.get("allowed")
+    if allowed:
+        return f" ({', '.join(map(str, allowed))})"
+    if low is not None and high is not None:
+        return f" (van {number(low)} tot en met {number(high)})"
+    if low is not None:
+        return f" (minstens {number(low)})"
+    if high is not None:
+        return f" (hoogstens {number(high)})"
+    return f" ({outcome['bounds']})" if outcome.get("bounds") else ""
+
+
+def _checked_at(stamp: str) -> str:
+    """An ISO time stamp (UTC) as '26-11-2026 17:50 (UTC)'."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return moment.strftime("%-d-%-m-%Y %H:%M") + " (UTC)"

@@ -1,0 +1,101 @@
+"""Rendering: a page specification (delivery/report/page.py) becomes an HTML file from the
+Jinja2 templates in `delivery/templates/` (one base layout, one template per page kind), its
+downloads CSV files; the Vega library, the style sheet and the boundaries are written into the
+site (`assets/`), so the pages need no network."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import jinja2
+
+from delivery.export import DeliveryError
+from delivery.formatting import VEGA_LOCALE
+from delivery.report.page import Page
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
+# The boundary files and their credit line (delivery/geo/PROVENANCE.md).
+BOUNDARY_FILES = {
+    "gemeente_2025": "gemeente_2025.topojson",
+    "provincie_2025": "provincie_2025.topojson",
+}
+MAP_CREDIT = (
+    "Grenzen: CBS / Kadaster, CBS Gebiedsindelingen 2025 (PDOK), vereenvoudigd door cartomap/nl"
+)
+# Marks a folder as an earlier report, which a new report may overwrite.
+REPORT_MARKER = ".ontcijferd-rapport"
+
+
+def check_report_folder(out_dir: Path) -> None:
+    """The report goes into a new or empty folder, or over an earlier report; never over a file
+    or into a folder holding something else."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise DeliveryError(f"--out {out_dir} is a file, not a folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / REPORT_MARKER).exists():
+        raise DeliveryError(
+            f"--out {out_dir} holds files that are not an earlier report; choose a new or "
+            "empty folder"
+        )
+
+
+class Site:
+    def __init__(self, out_dir: Path, navigation: list[dict], common: dict) -> None:
+        """`navigation`: file and title of each page in the menu; `common`: what every
+        template is given besides its page (the focus province's name, …)."""
+        check_report_folder(out_dir)
+        self.out_dir, self.navigation, self.common = out_dir, navigation, common
+        self.generated = dt.date.today().strftime("%-d-%-m-%Y")
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        for folder in (out_dir, out_dir / "cijfers", out_dir / "gemeenten"):
+            folder.mkdir(parents=True, exist_ok=True)
+        (out_dir / REPORT_MARKER).write_text(
+            "Gemaakt door `ontcijferd report`.\n", encoding="utf-8"
+        )
+        self._write_assets()
+
+    def render(self, page: Page) -> Path:
+        for name, frame in page.downloads.items():
+            frame.to_csv(self.out_dir / name, index=False)
+        html = self.env.get_template(f"{page.kind}.html.j2").render(
+            title=page.title,
+            file=page.file,
+            root=page.root,
+            navigation=self.navigation,
+            generated=self.generated,
+            charts=page.charts,
+            chart_list=page.chart_list,
+            uses_geo=page.uses_geo,
+            map_credit=MAP_CREDIT,
+            vega_locale=VEGA_LOCALE,
+            notes=page.context.get("notes", []),
+            **self.common,
+            **{k: v for k, v in page.context.items() if k != "notes"},
+        )
+        path = self.out_dir / page.file
+        path.write_text(html, encoding="utf-8")
+        return path
+
+    def _write_assets(self) -> None:
+        import vl_convert
+
+        assets = self.out_dir / "assets"
+        assets.mkdir(parents=True, exist_ok=True)
+        (assets / "vega.js").write_text(vl_convert.javascript_bundle(), encoding="utf-8")
+        (assets / "rapport.css").write_text(
+            (TEMPLATES / "rapport.css").read_text(encoding="utf-8"), encoding="utf-8"
+        )
+        boundaries = {
+            name: json.loads((GEO_DIR / file).read_text(encoding="utf-8"))
+            for name, file in BOUNDARY_FILES.items()
+        }
+        (assets / "grenzen.js").write_text(
+            f"// {MAP_CREDIT}\nconst GRENZEN = {json.dumps(boundaries, separators=(',', ':'))};\n",
+            encoding="utf-8",
+        )

@@ -1,0 +1,383 @@
+"""The theme pages (bevolking, wonen, jeugdhulp, armoede, export, kerncijfers): per theme a few
+charts that each answer one question, and the theme's full indicator list with downloads."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from delivery.formatting import figure
+from delivery.report import charts
+from delivery.report.data import NEDERLAND, ReportData
+from delivery.report.page import Page, period_words
+from delivery.report.site import MAP_CREDIT
+from lifecycle.expectations import COUNT_UNITS
+
+THEME_INTROS = {
+    "bevolking": "Hoe groeit en vergrijst de bevolking van {focus}, naast Nederland?",
+    "wonen": "Hoeveel woningen komen erbij, hoe groot is het tekort en hoe ver is de woondeal?",
+    "jeugdhulp": "Hoeveel jongeren krijgen jeugdhulp, en welke gemeenten wijken af?",
+    "armoede": "Hoeveel huishoudens leven van een laag inkomen, en waar?",
+    "export": "Hoeveel goederen voeren de bedrijven in {focus} uit, naast de andere provincies?",
+    "kerncijfers": "Hoe verhouden de gemeenten zich tot Nederland op wonen, inkomen, auto's, "
+    "voorzieningen en dichtheid?",
+}
+# The year Trendweb compares the population pyramid with ("from pyramid to mushroom").
+PYRAMID_BASE_YEAR = "2000"
+
+
+def theme_page(data: ReportData, file: str, title: str, theme: str) -> Page:
+    page = Page(file, title, "theme")
+    THEMES[theme](data, page)
+    page.context.update(
+        intro=THEME_INTROS[theme].format(focus=data.focus_name),
+        indicators=indicator_rows(data, page, theme),
+    )
+    return page
+
+
+# --- the chart kinds a theme uses -----------------------------------------------------------
+
+
+def map_of(data: ReportData, page: Page, indicator: str, lead: str, name: str | None = None):
+    counts = data.unit(indicator) in COUNT_UNITS
+    frame = data.gemeente_counts(indicator) if counts else data.compared(indicator)
+    if frame.empty or frame["value"].notna().sum() == 0:
+        page.note(f"Nog geen cijfers per gemeente voor {data.title(indicator)}.")
+        return
+    period = frame["period"].iloc[0]
+    nederland = frame["nederland_value"].dropna()
+    reference = float(nederland.iloc[0]) if len(nederland) else None
+    unit = data.unit(indicator)
+    links = "gemeenten/{code}.html" if page.root == "" else "{code}.html"
+    chart = charts.choropleth(
+        frame,
+        f"{data.title(indicator)}, {period_words(period)}",
+        unit,
+        "gemeente_2025",
+        reference,
+        links=links,
+    )
+    page.add_chart(
+        name or f"kaart_{indicator}",
+        chart,
+        frame,
+        lead=lead,
+        caption=f"Kaart van de {len(frame)} gemeenten van {data.focus_name}, in vier "
+        + (
+            "klassen (kwartielen; een aantal hangt ook af van de grootte van de gemeente)"
+            if reference is None
+            else "klassen rond de waarde van Nederland (in de legenda)"
+        )
+        + "; grijs: geen gegevens. Klik op een gemeente voor haar pagina. Eenheid: "
+        + unit
+        + ". "
+        + MAP_CREDIT
+        + ".",
+    )
+
+
+def ranking_of(data: ReportData, page: Page, indicator: str, lead: str) -> None:
+    frame = data.compared(indicator).dropna(subset=["value"])
+    if frame.empty:
+        return
+    unit = data.unit(indicator)
+    period = frame["period"].iloc[0]
+    has_province = frame["provincie_value"].notna().any()
+    page.add_chart(
+        f"rang_{indicator}",
+        charts.ranking(frame, f"{data.title(indicator)}, {period_words(period)}", unit),
+        frame,
+        lead=lead,
+        caption="Elke gemeente met een cijfer, hoogste boven; stippellijn: Nederland"
+        + (
+            "; doorgetrokken lijn: " + data.focus_name
+            if has_province
+            else "; CBS publiceert hiervan geen provinciecijfer"
+        )
+        + f". Eenheid: {unit}.",
+    )
+
+
+def trend_of(
+    data: ReportData,
+    page: Page,
+    indicator: str,
+    regions: list[str],
+    lead: str,
+    caption: str,
+    zero: bool = False,
+) -> None:
+    frame = data.values(indicator, regions)
+    if frame.empty:
+        return
+    unit = data.unit(indicator)
+    if frame["period"].nunique() <= 2:
+        chart = charts.bars_by_period(frame, data.title(indicator), unit, "region_name")
+    else:
+        chart = charts.trend(frame, data.title(indicator), unit, zero=zero)
+    page.add_chart(
+        f"reeks_{indicator}", chart, frame, lead=lead, caption=caption + f" Eenheid: {unit}."
+    )
+
+
+def indicator_rows(data: ReportData, page: Page, theme: str) -> list[dict]:
+    """Per catalog indicator of the theme: the latest period with the focus or Nederland,
+    both values in Dutch notation, and a CSV with every row of the indicator."""
+    rows = []
+    for indicator, entry in data.theme_indicators(theme).iterrows():
+        every = data.every_value(indicator)
+        csv = f"cijfers/{indicator}.csv"
+        page.downloads[csv] = every
+        shown = every[every["region_code"].isin([data.focus, NEDERLAND]) & every["value"].notna()]
+        if shown.empty:
+            latest, focus_value, nl_value, status = "–", "geen gegevens", "geen gegevens", ""
+        else:
+            yearly = shown[shown["period_type"] == "jaar"]
+            shown = yearly if not yearly.empty else shown
+            latest = shown["period"].max()
+            at = shown[shown["period"] == latest]
+            focus_value, nl_value = (
+                _cell(at, region, entry["unit"], data.decimals(indicator))
+                for region in (data.focus, NEDERLAND)
+            )
+            status = ", ".join(sorted(set(at["status"])))
+        rows.append(
+            {
+                "title": entry["title"],
+                "definition": entry["definitie"],
+                "period": period_words(latest),
+                "focus": focus_value,
+                "nederland": nl_value,
+                "status": status,
+                "sources": entry["source_tables"],
+                "csv": csv,
+            }
+        )
+    return rows
+
+
+def _cell(rows: pd.DataFrame, region: str, unit: str, decimals: int | None) -> str:
+    """One region's figure for a table cell; an indicator per category (partner country) has
+    several, which the CSV lists."""
+    own = rows[rows["region_code"] == region]
+    if own.empty:
+        return "geen cijfer"
+    if len(own) > 1:
+        return f"{len(own)} categorieën (zie CSV)"
+    return figure(own["value"].iloc[0], unit, decimals)
+
+
+# --- the themes -----------------------------------------------------------------------------
+
+
+def _bevolking(data: ReportData, page: Page) -> None:
+    focus, name = data.focus, data.focus_name
+    trend_of(
+        data,
+        page,
+        "bevolking_index_2002",
+        [focus, NEDERLAND],
+        lead=f"Groeit {name} even snel als Nederland?",
+        caption="De bevolking op 1 januari als index van 2002 (2002 = 100), zodat regio's "
+        "van verschillende grootte op één as passen; de as begint niet bij nul.",
+    )
+    trend_of(
+        data,
+        page,
+        "bevolking_totaal",
+        [focus],
+        lead=f"Hoeveel inwoners heeft {name}?",
+        caption=f"Het aantal inwoners van {name} op 1 januari; de as begint niet bij nul.",
+    )
+    frame = data.pyramids(PYRAMID_BASE_YEAR)
+    own = frame[frame["region_code"] == focus]
+    if own.empty:
+        page.note(
+            "Geen bevolkingspiramide: noch CBS 03759ned noch het Eurostat-bestand heeft de "
+            f"bevolking naar geslacht en leeftijd voor {name}."
+        )
+    else:
+        latest = own["period"].max()
+        comparison = frame[(frame["region_code"] == NEDERLAND) & (frame["period"] == latest)]
+        page.add_chart(
+            "piramide",
+            charts.pyramid(own, PYRAMID_BASE_YEAR, comparison),
+            own,
+            lead=f"Hoe is de bevolking opgebouwd, nu en in {PYRAMID_BASE_YEAR}?",
+            caption=f"Mannen links, vrouwen rechts, per vijfjaarsgroep als % van de hele "
+            f"bevolking: {latest} als vlakken, {PYRAMID_BASE_YEAR} als zwarte omlijning, "
+            f"Nederland {latest} als grijze stippellijn.",
+        )
+    trend_of(
+        data,
+        page,
+        "grijze_druk",
+        [focus, NEDERLAND],
+        lead=f"Vergrijst {name} sneller dan Nederland?",
+        caption="Het aantal 65-plussers per 100 personen van 20 tot 65 jaar op 1 januari; "
+        "de as begint niet bij nul.",
+    )
+
+
+def _wonen(data: ReportData, page: Page) -> None:
+    trend_of(
+        data,
+        page,
+        "woningtekort_proxy_pct",
+        [data.focus, NEDERLAND],
+        lead="Hoeveel huishoudens zijn er meer dan woningen?",
+        caption="Onze CBS-proxy: huishoudens min woningen op 1 januari, als % van de "
+        "woningvoorraad. Dit is niet het statistisch woningtekort; dat staat in de grafiek "
+        "hieronder als referentie.",
+        zero=True,
+    )
+    trend_of(
+        data,
+        page,
+        "woningtekort_abf_pct",
+        [data.focus, NEDERLAND],
+        lead="Wat zegt het statistisch woningtekort van ABF Research?",
+        caption="Referentiecijfer: het statistisch woningtekort zoals ABF Research het voor "
+        "het ministerie van BZK publiceert (niet door dit warehouse berekend), met het "
+        "beleidsdoel van 2 %.",
+    )
+    deal = data.woondeal_progress()
+    if not deal.empty:
+        period = str(deal["period"].iloc[0])
+        long = pd.concat(
+            [
+                deal.assign(
+                    period=f"gerealiseerd t/m {period}", value=deal["gerealiseerd_cumulatief"]
+                ),
+                deal.assign(
+                    period=f"verwacht op het rechte pad, eind {period}",
+                    value=deal["verwacht_lineair"],
+                    status="n.v.t.",
+                ),
+            ]
+        ).assign(unit="woningen")
+        page.add_chart(
+            "woondeal",
+            charts.bars_by_period(
+                long,
+                "Woondeal: netto toegevoegde woningen sinds 2022",
+                "woningen",
+                "region_name",
+                legend_title="reeks",
+            ),
+            long.drop(columns=["gerealiseerd_cumulatief", "verwacht_lineair"]),
+            lead="Hoe ver is de woondeal van zijn pad naar het doel in 2030?",
+            caption="Per woondealregio de netto toegevoegde woningen sinds 1 januari 2022 "
+            "(CBS), naast waar een recht pad naar het doel voor 2030 zou staan.",
+        )
+    map_of(
+        data,
+        page,
+        "woondeal_gerealiseerd_cumulatief",
+        lead="Waar komen de woningen van de woondeal bij?",
+    )
+
+
+def _jeugdhulp(data: ReportData, page: Page) -> None:
+    map_of(data, page, "jeugdhulp_in_natura_pct", lead="Welke gemeenten wijken af op jeugdhulp?")
+    ranking_of(data, page, "jeugdhulp_in_natura_pct", lead="Hoe verhouden de gemeenten zich?")
+    trend_of(
+        data,
+        page,
+        "jeugdhulp_in_natura_pct",
+        [data.focus, NEDERLAND],
+        lead="Neemt de jeugdhulp toe?",
+        caption="Jongeren met jeugdhulp in natura als % van alle jongeren tot 18 jaar, per "
+        "jaar. Vanaf 2021 een nieuwe CBS-tabel met een gewijzigd woonplaatsbeginsel: de lijn "
+        "is daar onderbroken.",
+    )
+
+
+def _armoede(data: ReportData, page: Page) -> None:
+    page.note(
+        "Elke armoedemaat is een eigen indicator met een eigen definitie; ze worden nooit "
+        "tot één reeks aan elkaar gezet. De nieuwe armoedegrens (CBS 86131NED/86132NED) "
+        "ontbreekt nog."
+    )
+    map_of(
+        data,
+        page,
+        "huishoudens_rond_sociaal_minimum_pct",
+        lead="Waar leven de meeste huishoudens rond het sociaal minimum?",
+    )
+    ranking_of(
+        data, page, "huishoudens_rond_sociaal_minimum_pct", lead="Hoe verhouden de gemeenten zich?"
+    )
+    trend_of(
+        data,
+        page,
+        "laag_inkomen_huishoudens_pct",
+        [data.focus, NEDERLAND],
+        lead="Hoeveel huishoudens hebben een laag inkomen?",
+        caption="Particuliere huishoudens met een inkomen onder de lage-inkomensgrens (ten "
+        "minste een jaar), als % van alle particuliere huishoudens.",
+    )
+
+
+def _export(data: ReportData, page: Page) -> None:
+    frame = data.values("export_goederen")
+    frame = frame[frame["region_level"] == "provincie"]
+    if frame.empty:
+        return
+    latest = frame["period"].max()
+    at = frame[frame["period"] == latest].copy()
+    shown = data.provinces().merge(at, on=["region_code", "region_name"], how="left")
+    shown["unit"] = "mln euro"
+    shown["period"] = latest
+    page.add_chart(
+        "kaart_export",
+        charts.choropleth(
+            shown,
+            f"Uitvoer van goederen per provincie, {latest}",
+            "mln euro",
+            "provincie_2025",
+            None,
+            links=None,
+        ),
+        shown,
+        lead="Welke provincies voeren het meest uit?",
+        caption="Kaart van de 12 provincies in vier klassen (kwartielen); grijs: geen "
+        "gegevens (Flevoland: geheim, CBS publiceert het cijfer niet). Eenheid: mln euro. "
+        + MAP_CREDIT
+        + ".",
+    )
+    trend_of(
+        data,
+        page,
+        "export_goederen",
+        [data.focus],
+        lead=f"Hoe ontwikkelt de export van {data.focus_name} zich?",
+        caption=f"Uitvoer van goederen door vestigingen in {data.focus_name}.",
+        zero=True,
+    )
+
+
+def _kerncijfers(data: ReportData, page: Page) -> None:
+    page.note(
+        "Uit de Kerncijfers wijken en buurten (KWB) van CBS, per gemeente en voor Nederland; "
+        "het jaar is het KWB-editiejaar. KWB geeft geen provinciecijfers en het warehouse "
+        "berekent er geen: een gemiddelde van gemeenten zou elke gemeente even zwaar laten "
+        "wegen."
+    )
+    for indicator in data.theme_indicators("kerncijfers").index:
+        map_of(
+            data,
+            page,
+            indicator,
+            lead=f"{data.title(indicator)}: welke gemeenten wijken af van Nederland?",
+        )
+
+
+THEMES = {
+    "bevolking": _bevolking,
+    "wonen": _wonen,
+    "jeugdhulp": _jeugdhulp,
+    "armoede": _armoede,
+    "export": _export,
+    "kerncijfers": _kerncijfers,
+}
