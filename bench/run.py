@@ -19,7 +19,8 @@ Measurements (medians over --runs):
   live_full  SYNTHETIC full-detail 03759ned (bench/synthetic.py) through the client, with the
              Overijssel scope and with every gemeente; the naive route projected from 10 pages
   scale      cold, on the snapshot and on SYNTHETIC snapshots with ~10× and ~100× its rows in
-             scope (bench/scale.py), with rows, time and peak RSS against ×1
+             scope (bench/scale.py), with rows, time and peak RSS against ×1, and the Great
+             Expectations suites alone on each build (time and peak RSS of that process)
 Wall time is measured around a subprocess (or the in-process work for floor/live); peak
 RSS is the largest resident set of the process tree's biggest process (ru_maxrss via wait4).
 """
@@ -74,18 +75,52 @@ def _timed_run(env: dict[str, str], checkout: Path = REPO) -> tuple[float, float
     return wall, usage.ru_maxrss / 1024
 
 
-def _cold_run(checkout: Path, extra_env: dict[str, str] | None = None) -> tuple[float, float]:
+def _cold_run(
+    checkout: Path, extra_env: dict[str, str] | None = None, then=None
+) -> tuple[float, float]:
     """One cold build: an empty warehouse and Dagster home. `ontcijferd prepare` first, untimed,
     with the same settings, as `make run` does: dbt then parses this warehouse's profile once,
-    and the run is timed alone."""
+    and the run is timed alone. `then(warehouse)` is called on the published file before it is
+    removed."""
     with tempfile.TemporaryDirectory() as tmp:
+        warehouse = Path(tmp) / "ontcijferd.duckdb"
         env = {
             "DAGSTER_HOME": str(_dagster_home(Path(tmp), checkout)),
-            "ONTCIJFERD_WAREHOUSE": str(Path(tmp) / "ontcijferd.duckdb"),
+            "ONTCIJFERD_WAREHOUSE": str(warehouse),
             **(extra_env or {}),
         }
         _prepare(env, checkout)
-        return _timed_run(env, checkout)
+        result = _timed_run(env, checkout)
+        if then is not None:
+            then(warehouse)
+        return result
+
+
+def _expectations_alone(warehouse: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of a process that only runs the Great Expectations
+    suites on `warehouse` (GX imported untimed), as the run's mart checks do."""
+    script = (
+        "import sys, time, resource\n"
+        "from pathlib import Path\n"
+        "import great_expectations\n"
+        "from lifecycle.expectations import MART_SUITES, run_suite\n"
+        "start = time.perf_counter()\n"
+        "for suite in MART_SUITES.values():\n"
+        "    assert all(o.success for o in run_suite(suite, Path(sys.argv[1])))\n"
+        "print(time.perf_counter() - start)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, str(warehouse)],
+        cwd=REPO,
+        env={**os.environ, "GX_ANALYTICS_ENABLED": "false"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"the Great Expectations suites failed on {warehouse}")
+    return float(output), usage.ru_maxrss / 1024
 
 
 def _prepare(env: dict[str, str], checkout: Path = REPO) -> None:
@@ -455,17 +490,27 @@ def scale(runs: int) -> list[tuple[float, float]]:
     for factor in SCALE_FACTORS:
         # Each extra part of every gemeente adds gemeente_rows: solve for factor × base_rows.
         parts = 1 + round((factor - 1) * base_rows / gemeente_rows)
+        expectations = []
         with tempfile.TemporaryDirectory() as tmp:
             sources = write_scaled_sources(Path(tmp), parts)
             rows = _rows_in_scope(sources.snapshot_dir)[0]
-            results = cold(runs, sources.env)
+            results = [
+                _cold_run(
+                    REPO,
+                    sources.env,
+                    lambda w, kept=expectations: kept.append(_expectations_alone(w)),
+                )
+                for _ in range(runs)
+            ]
         seconds = statistics.median(r[0] for r in results)
         rss = statistics.median(r[1] for r in results)
         first = first or (seconds, rss)
         print(
             f"  {'×' + str(factor):>6} {parts * sources.focus_gemeenten:>10,} {rows:>10,} "
             f"{rows / base_rows:>7.1f} {seconds:>9.1f} {seconds / first[0]:>7.2f} "
-            f"{rss:>9,.0f} {rss / first[1]:>6.2f}  {', '.join(f'{r[0]:.1f}' for r in results)}",
+            f"{rss:>9,.0f} {rss / first[1]:>6.2f}  {', '.join(f'{r[0]:.1f}' for r in results)}"
+            f"  GX alone: {statistics.median(e[0] for e in expectations):.1f} s, "
+            f"{statistics.median(e[1] for e in expectations):,.0f} MiB",
             file=sys.stderr,
             flush=True,
         )

@@ -81,9 +81,9 @@ MART_SUITES: dict[str, MartSuite] = {
 }
 
 
-def _on(rows: str, condition) -> dict:
-    """An expectation on the rows `condition` selects (a GX Condition), described in Dutch."""
-    return {"row_condition": condition, "meta": {ROWS: rows}}
+def _rows(description: str) -> dict:
+    """The `meta` of a conditioned expectation: the rows it holds for, in Dutch."""
+    return {ROWS: description}
 
 
 def _expectations(suite_name: str) -> list:
@@ -103,7 +103,8 @@ def _expectations(suite_name: str) -> list:
                 column="value",
                 min_value=0,
                 max_value=30_000_000,
-                **_on("bevolking_totaal", indicator == "bevolking_totaal"),
+                row_condition=indicator == "bevolking_totaal",
+                meta=_rows("bevolking_totaal"),
             ),
             # Aggregates only: a gemeente's series jumps where its boundary changed
             # (mergers), e.g. Bergen (NH) stands at 44 in 1988 against its 2002 territory.
@@ -111,27 +112,24 @@ def _expectations(suite_name: str) -> list:
                 column="value",
                 min_value=50,
                 max_value=200,
-                **_on(
-                    "bevolking_index_2002 van samengestelde regio's (geen gemeenten)",
-                    (indicator == "bevolking_index_2002") & (Column("region_level") != "gemeente"),
-                ),
+                row_condition=(indicator == "bevolking_index_2002")
+                & (Column("region_level") != "gemeente"),
+                meta=_rows("bevolking_index_2002 van samengestelde regio's (geen gemeenten)"),
             ),
             e.ExpectColumnValuesToBeBetween(
                 column="value",
                 min_value=0,
-                **_on(
-                    f"aantallen ({', '.join(COUNT_UNITS)}), behalve {', '.join(SIGNED_COUNTS)}",
-                    unit.is_in(COUNT_UNITS) & indicator.is_not_in(SIGNED_COUNTS),
+                row_condition=unit.is_in(COUNT_UNITS) & indicator.is_not_in(SIGNED_COUNTS),
+                meta=_rows(
+                    f"aantallen ({', '.join(COUNT_UNITS)}), behalve {', '.join(SIGNED_COUNTS)}"
                 ),
             ),
             e.ExpectColumnValuesToBeBetween(
                 column="value",
                 min_value=0,
                 max_value=100,
-                **_on(
-                    f"percentages, behalve {', '.join(SIGNED_PCT)}",
-                    (unit == "%") & indicator.is_not_in(SIGNED_PCT),
-                ),
+                row_condition=(unit == "%") & indicator.is_not_in(SIGNED_PCT),
+                meta=_rows(f"percentages, behalve {', '.join(SIGNED_PCT)}"),
             ),
         ],
         "bevolking_leeftijdsopbouw": [

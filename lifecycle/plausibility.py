@@ -169,7 +169,7 @@ def compare(con: duckdb.DuckDBPyConnection, published: Path | None) -> ChangeRep
     """The build's marts.indicator_values (on `con`) against the publication at `published`."""
     if published is None:
         return ChangeReport([], [])
-    con.execute(f"attach '{published}' as published_before (read_only)")
+    con.execute("attach ? as published_before (read_only)", [str(published)])
     try:
         old = _values(con, "published_before")
     finally:

@@ -34,10 +34,10 @@
 
 {#- CBS Perioden.Status → our status; a missing status is 'onbekend', never assumed final. -#}
 {% macro cbs_status(column) -%}
-    case lower(trim({{ column }}))
+    case replace(lower({{ column }}), ' ', '')
         when 'definitief' then 'definitief'
         when 'voorlopig' then 'voorlopig'
-        when 'nader voorlopig' then 'nader voorlopig'
+        when 'nadervoorlopig' then 'nader voorlopig'
         else 'onbekend'
     end
 {%- endmacro %}

@@ -80,6 +80,15 @@ def test_kills_and_signals_at_each_moment_never_publish_nor_block_the_next_run(
     finally:
         analyst.close()
     assert code == EXIT_OK and "published:" in out, out
+    # The summary lists the steps and what changed since the last publication: no data.
+    lines = out.splitlines()
+    assert any(line.startswith("  done   dbt_models") for line in lines)
+    at = lines.index("changes since the last publication:")
+    assert lines[at + 1 : at + 4] == [
+        "  CBS tables loaded: 0",
+        "  values revised since the last publication: 0",
+        "  new periods: 0 values",
+    ]
     # Each killed run is marked failed by the run that starts after it.
     recovered = [
         line

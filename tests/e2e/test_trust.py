@@ -74,16 +74,3 @@ def test_a_thousands_separator_typo_is_not_published_until_accepted(
         "new value and the accept command; `--accept-change` publishes it",
         seen=blocked.strip()[:300] + "…",
     )
-
-
-def test_the_run_summary_lists_changes_and_steps(published, request):
-    code, out = run_here()
-    assert code == EXIT_OK, out
-    lines = out.splitlines()
-    assert "  done   dbt_models" in "\n".join(lines) or any(
-        line.startswith("  done   dbt_models") for line in lines
-    )
-    at = lines.index("changes since the last publication:")
-    assert lines[at + 1] == "  CBS tables loaded: 0"
-    assert lines[at + 2] == "  values revised since the last publication: 0"
-    assert lines[at + 3] == "  new periods: 0 values"

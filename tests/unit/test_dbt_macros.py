@@ -30,3 +30,23 @@ def test_period_and_region_macros(dbt_manifest, tmp_path):
     )
     assert rows.pop("region") == ("NL01", "nader voorlopig")
     assert rows == CASES
+
+
+# Perioden.Status as real CBS responses spell it (CBS OData v3 metadata: "Definitief",
+# "Voorlopig", "NaderVoorlopig"), the spaced form older exports use, and anything else.
+STATUSES = {
+    "Definitief": "definitief",
+    "Voorlopig": "voorlopig",
+    "NaderVoorlopig": "nader voorlopig",
+    " Nader voorlopig ": "nader voorlopig",
+    "Herzien": "onbekend",
+}
+
+
+def test_every_cbs_status_string_maps_to_a_project_status(dbt_manifest, tmp_path):
+    sql = " union all ".join(
+        f"select '{raw}' as raw, {{{{ cbs_status(\"'{raw}'\") }}}} as status" for raw in STATUSES
+    )
+    result = run_dbt(["compile", "--inline", sql], tmp_path, tmp_path / "statuses.duckdb")
+    rows = duckdb.sql(result.result.results[0].node.compiled_code).fetchall()
+    assert dict(rows) == STATUSES
