@@ -78,8 +78,9 @@ DISCONTINUED_STATUSES = ("gediscontinueerd", "gestopt", "discontinued", "stopped
 
 
 def lifecycle_note(table: CbsTable, info: Mapping[str, Any]) -> str | None:
-    """What to tell the data team when CBS marks a registered table as discontinued."""
-    status = str(info.get("Status") or "")
+    """What to tell the data team when CBS marks a registered table as discontinued: real
+    TableInfos say so in `OutputStatus` ("Gediscontinueerd"; regular tables "Regulier")."""
+    status = str(info.get("OutputStatus") or "")
     if status.lower() not in DISCONTINUED_STATUSES:
         return None
     follow = (
@@ -87,7 +88,9 @@ def lifecycle_note(table: CbsTable, info: Mapping[str, Any]) -> str | None:
         if table.successor
         else "no successor is registered: find it on StatLine and add it to sources/registry.py"
     )
-    return f"CBS table {table.table_id} is discontinued (TableInfos.Status '{status}'); {follow}"
+    return (
+        f"CBS table {table.table_id} is discontinued (TableInfos.OutputStatus '{status}'); {follow}"
+    )
 
 
 def selection_fingerprint(table: CbsTable, scope: RegionScope | None) -> str:

@@ -123,11 +123,12 @@ def test_changed_key_padding_and_unknown_codes_fail_the_contract(entity_sets, re
 
 class ChangedSource(SnapshotSource):
     """Live-mode stand-in serving the snapshot, optionally with extra DataProperties, a
-    TableInfos status, or a 404 for every request."""
+    TableInfos OutputStatus (real CBS: "Regulier" or "Gediscontinueerd"), or a 404 for every
+    request."""
 
     mode = "live"
 
-    def __init__(self, extra_columns=(), status=None, gone=False, modified="2025-01-01"):
+    def __init__(self, extra_columns=(), status="Regulier", gone=False, modified="2025-01-01"):
         super().__init__()
         self.extra_columns, self.status, self.gone, self.modified = (
             extra_columns,
@@ -137,7 +138,7 @@ class ChangedSource(SnapshotSource):
         )
 
     def table_info(self, table_id):
-        return {"Modified": self.modified, "Status": self.status}
+        return {"Modified": self.modified, "OutputStatus": self.status}
 
     def release_hint(self, table):
         if self.gone:
@@ -222,6 +223,11 @@ def test_a_withdrawn_table_without_successor_fails_clearly(tmp_path):
         run_with(tmp_path, ChangedSource(gone=True), table=table)
 
 
+def test_a_regular_table_gets_no_lifecycle_note(tmp_path):
+    decision = run_with(tmp_path, ChangedSource(status="Regulier"), table=get_table("84903NED"))
+    assert "discontinued" not in decision.reason
+
+
 def test_a_discontinued_status_is_reported_with_the_successor(tmp_path, request):
     decision = run_with(
         tmp_path, ChangedSource(status="Gediscontinueerd"), table=get_table("84903NED")
@@ -232,8 +238,8 @@ def test_a_discontinued_status_is_reported_with_the_successor(tmp_path, request)
     reliability_row(
         request,
         side="CBS (lifecycle)",
-        fault="a table marked discontinued (TableInfos.Status)",
-        injected="84903NED's TableInfos.Status 'Gediscontinueerd'",
+        fault="a table marked discontinued (TableInfos.OutputStatus)",
+        injected="84903NED's TableInfos.OutputStatus 'Gediscontinueerd'",
         expected="loaded (archived data stay valid); the asset metadata names the successor",
         seen=decision.reason,
     )
