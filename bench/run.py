@@ -68,11 +68,16 @@ def _timed_run(env: dict[str, str], checkout: Path = REPO) -> tuple[float, float
     """Wall seconds and peak RSS (MiB) of one `ontcijferd run` subprocess of `checkout`."""
     start = time.perf_counter()
     process = _ontcijferd(checkout, "run", env)
+    peak = _peak_rss_once_ended(process, f"ontcijferd run of {checkout} with {env}")
+    return time.perf_counter() - start, peak
+
+
+def _peak_rss_once_ended(process: subprocess.Popen, what: str) -> float:
+    """Wait for `process`; the peak RSS (MiB) of its biggest process, or stop if it failed."""
     _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"ontcijferd run of {checkout} failed (exit {status}) with {env}")
-    return wall, usage.ru_maxrss / 1024
+        raise SystemExit(f"{what} failed (exit {os.waitstatus_to_exitcode(status)})")
+    return usage.ru_maxrss / 1024
 
 
 def _cold_run(
@@ -117,10 +122,8 @@ def _expectations_alone(warehouse: Path) -> tuple[float, float]:
         stderr=subprocess.DEVNULL,
     )
     output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"the Great Expectations suites failed on {warehouse}")
-    return float(output), usage.ru_maxrss / 1024
+    peak = _peak_rss_once_ended(process, f"the Great Expectations suites on {warehouse}")
+    return float(output), peak
 
 
 def _prepare(env: dict[str, str], checkout: Path = REPO) -> None:

@@ -116,13 +116,13 @@ def wait_for(home: Path, what, seconds: float, interval: float = 0.5):
 
 
 def dbt_started(run_id: str):
-    def started(instance: dg.DagsterInstance):
+    def reached(instance: dg.DagsterInstance):
         records = instance.get_records_for_run(
             run_id, of_type=dg.DagsterEventType.STEP_START
         ).records
         return any(r.event_log_entry.dagster_event.step_key == "dbt_models" for r in records)
 
-    return started
+    return reached
 
 
 def finished(run_id: str):
