@@ -96,25 +96,34 @@ def membership_from_gebieden(rows: Iterable[Mapping[str, object]]) -> list[Gemee
     return result
 
 
-def odata_code_clause(dimension: str, codes: Iterable[str]) -> str:
-    """An OData clause matching any of the codes, whatever CBS's right-padding of the key.
+def odata_code_parts(dimension: str, codes: Iterable[str]) -> list[str]:
+    """One OData test per code, matching it whatever CBS's right-padding of the key.
 
     CBS keys are right-padded (`'PV23  '`, `'3000   '`) while totals such as `'T001038'` are
     not; an exact match without the padding silently returns nothing. `eq` catches the unpadded
     form and `startswith(key + ' ')` the padded one, without knowing the table's key width.
     """
-    parts = [
+    return [
         f"{dimension} eq '{code}' or startswith({dimension},'{code} ')" for code in sorted(codes)
     ]
-    return "(" + " or ".join(parts) + ")"
 
 
-def odata_region_clause(dimension: str, codes: Iterable[str], whole_levels: Iterable[str]) -> str:
-    """Like `odata_code_clause`, but a level kept completely (e.g. every `GM`) is one prefix test,
+def odata_code_clause(dimension: str, codes: Iterable[str]) -> str:
+    """A clause matching any of the codes (`odata_code_parts` joined by `or`)."""
+    return any_of(odata_code_parts(dimension, codes))
+
+
+def odata_region_parts(
+    dimension: str, codes: Iterable[str], whole_levels: Iterable[str]
+) -> list[str]:
+    """Like `odata_code_parts`, but a level kept completely (e.g. every `GM`) is one prefix test,
     so a national scope does not produce a URL with hundreds of gemeente codes."""
     whole = sorted(set(whole_levels))
     rest = [c for c in codes if c[:2] not in whole]
-    parts = [f"startswith({dimension},'{level}')" for level in whole]
-    if rest:
-        parts.append(odata_code_clause(dimension, rest))
+    return [f"startswith({dimension},'{level}')" for level in whole] + odata_code_parts(
+        dimension, rest
+    )
+
+
+def any_of(parts: Iterable[str]) -> str:
     return "(" + " or ".join(parts) + ")"

@@ -17,11 +17,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import quote
 
 import requests
 
 from sources.registry import CbsTable, Slice
-from sources.scope import RegionScope, odata_code_clause, odata_region_clause
+from sources.scope import RegionScope, any_of, odata_code_clause, odata_region_parts
 from sources.tabledata import (
     DATA_SET,
     CbsDataError,
@@ -39,6 +40,11 @@ LOOPBACK = ("127.0.0.1", "localhost")
 # A table of the size we register is a few hundred pages of 10,000 rows at most; more pages than
 # this means CBS's paging is broken.
 MAX_PAGES = 2_000
+# CBS's feed runs on IIS, whose default limit for a query string is 2,048 characters: a longer
+# request is refused with 404, which reads like a withdrawn table. Every URL the client builds
+# stays within MAX_URL_CHARS, with room for the `&$skip=…` CBS appends in an odata.nextLink.
+MAX_URL_CHARS = 2_000
+NEXTLINK_ROOM = 40
 
 
 class CbsUnavailableError(RuntimeError):
@@ -46,7 +52,13 @@ class CbsUnavailableError(RuntimeError):
 
 
 class CbsTableNotFoundError(CbsUnavailableError):
-    """CBS answers 404 for the table: discontinued and withdrawn, or the id is wrong."""
+    """CBS answers 404 for the table itself (its listing or TableInfos): withdrawn, or the id is
+    wrong. A discontinued table is still served; its TableInfos say so (`OutputStatus`)."""
+
+
+class CbsRequestRefusedError(CbsUnavailableError):
+    """CBS answers 404 or 400 to a request for one entity set of a table it does serve: a request
+    it cannot handle (a URL over its limit, a filter on a renamed dimension), not a withdrawal."""
 
 
 class CbsPagingError(requests.RequestException):
@@ -75,21 +87,61 @@ class LiveSettings:
     concurrent_requests: int = 4
 
 
-def slice_filter(table: CbsTable, slice_: Slice, scope: RegionScope | None) -> str | None:
-    """The OData `$filter` for one slice of a table (None: the whole table)."""
-    clauses = [odata_code_clause(dim, codes) for dim, codes in slice_.dimension_codes.items()]
+def entity_set_url(table_url: str, name: str, filters: str | None = None) -> str:
+    """The URL of one entity set of a table, as sent. The filter is percent-encoded throughout
+    (a space is `%20`, not `+`), as CBS writes it again into an `odata.nextLink`: the length
+    checked is the length of every page's URL, less the `$skip`."""
+    query = "$format=json" + (f"&$filter={quote(filters, safe='')}" if filters else "")
+    return f"{table_url}{name}?{query}"
+
+
+def slice_filters(
+    table: CbsTable, slice_: Slice, scope: RegionScope | None, table_url: str
+) -> list[str | None]:
+    """The OData `$filter`s for one slice of a table (`[None]`: the whole table).
+
+    Each makes a data-set URL of at most MAX_URL_CHARS (less room for a nextLink's `$skip`): a
+    region filter too long for one URL is split over several requests, each for some of the
+    regions — their rows are disjoint and together they are the slice. Splitting keeps one page
+    chain per request; filtering on a coarser key would instead page through every region of a
+    level (BENCHMARKS.md, "The live path").
+    """
+    dimensions = [odata_code_clause(dim, codes) for dim, codes in slice_.dimension_codes.items()]
+    periods = []
+    if table.period_dimension and table.period_kinds:
+        periods.append(
+            any_of(f"substringof('{kind}',{table.period_dimension})" for kind in table.period_kinds)
+        )
+
+    def joined(region_parts: list[str]) -> str | None:
+        regions = [any_of(region_parts)] if region_parts else []
+        return " and ".join([*dimensions, *regions, *periods]) or None
+
+    def fits(region_parts: list[str]) -> bool:
+        url = entity_set_url(table_url, DATA_SET, joined(region_parts))
+        return len(url) <= MAX_URL_CHARS - NEXTLINK_ROOM
+
     codes = slice_region_codes(table, slice_, scope)
-    if codes is not None:
+    if codes is None:
+        groups: list[list[str]] = [[]]
+    else:
         # A level the scope keeps whole is one prefix test, but only for a slice of the whole
         # scope: a slice of a few regions (the pyramid's) would otherwise get every region.
         whole = scope.whole_levels if slice_.regions == "scope" else ()
-        clauses.append(odata_region_clause(table.region_dimension, codes, whole))
-    if table.period_dimension and table.period_kinds:
-        kinds = " or ".join(
-            f"substringof('{kind}',{table.period_dimension})" for kind in table.period_kinds
-        )
-        clauses.append(f"({kinds})")
-    return " and ".join(clauses) or None
+        groups = [[]]
+        for part in odata_region_parts(table.region_dimension, codes, whole):
+            if groups[-1] and not fits([*groups[-1], part]):
+                groups.append([])
+            groups[-1].append(part)
+    for group in groups:
+        if not fits(group):
+            raise CbsDataError(
+                f"CBS table {table.table_id}, slice {slice_.name}: the filter makes a URL of "
+                f"{len(entity_set_url(table_url, DATA_SET, joined(group)))} characters even for "
+                f"one region (CBS refuses over {MAX_URL_CHARS}); shorten the slice's selection "
+                "in sources/registry.py"
+            )
+    return [joined(group) for group in groups]
 
 
 def _status_of(err: requests.RequestException) -> int | None:
@@ -121,9 +173,7 @@ class StatLineClient:
         A page URL met twice (a looping nextLink) or more than MAX_PAGES pages fail as
         CbsPagingError; an answer that is not OData JSON fails as ValueError — both retried.
         """
-        params = {"$format": "json", **({"$filter": filters} if filters else {})}
-        url: str | None = requests.Request("GET", self.table_url(table_id) + name, params=params)
-        url = url.prepare().url
+        url: str | None = entity_set_url(self.table_url(table_id), name, filters)
         rows: list[dict] = []
         seen: set[str] = set()
         with requests.Session() as session:
@@ -138,6 +188,13 @@ class StatLineClient:
                     )
                 seen.add(url)
                 response = session.get(url, timeout=self.settings.timeout_seconds)
+                if response.status_code in (400, 404) and name not in ("", "TableInfos"):
+                    raise CbsRequestRefusedError(
+                        f"CBS table {table_id}: HTTP {response.status_code} for {name} "
+                        f"({len(url)}-character URL {url[:120]}…) — a request CBS cannot serve, "
+                        "not retried; whether the table is discontinued is read from its "
+                        "TableInfos"
+                    )
                 response.raise_for_status()
                 response.encoding = "utf-8"
                 body = response.json()
@@ -155,7 +212,8 @@ class StatLineClient:
 
         Retried: HTTP 429 (honouring Retry-After), 5xx, timeouts, connections reset mid-page,
         truncated JSON, an HTML error page served with status 200, a looping nextLink and an
-        empty data set. Anything else (e.g. 404: a discontinued table) fails at once.
+        empty data set. Anything else fails at once: a 404 for the table's listing or TableInfos
+        (the table is withdrawn), a 4xx or a request refused for one of its sets.
         """
         url = self.table_url(table_id)
         last_error: Exception | None = None
@@ -166,10 +224,13 @@ class StatLineClient:
             except requests.HTTPError as err:
                 status = _status_of(err)
                 if status not in RETRYABLE_STATUS:
-                    raise (CbsTableNotFoundError if status == 404 else CbsUnavailableError)(
-                        f"CBS table {table_id}: HTTP {status} from {url}{what} — not retried"
-                        + (" (the table may be discontinued)" if status == 404 else "")
-                        + f": {err}"
+                    if status == 404:
+                        raise CbsTableNotFoundError(
+                            f"CBS table {table_id}: CBS does not serve the table (HTTP 404 from "
+                            f"{url}{what}): withdrawn, or the id is wrong"
+                        ) from err
+                    raise CbsUnavailableError(
+                        f"CBS table {table_id}: HTTP {status} from {url}{what} — not retried: {err}"
                     ) from err
                 last_error, wait = err, _retry_after(err)
             except (requests.RequestException, ValueError) as err:
@@ -258,7 +319,8 @@ class StatLineClient:
         def all_slices() -> dict[str, list[dict]]:
             # The metadata sets once, the data set once per slice (each request costs a round
             # trip to CBS: BENCHMARKS.md).
-            filters = [slice_filter(table, slice_, scope) for slice_ in slices]
+            url = self.table_url(table.table_id)
+            filters = [f for slice_ in slices for f in slice_filters(table, slice_, scope, url)]
             merged = self._download_once(table.table_id, filters)
             if DATA_SET in merged and not merged[DATA_SET]:
                 raise CbsEmptyDataSetError(

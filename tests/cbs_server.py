@@ -8,9 +8,13 @@ client sends: `eq`, `startswith`, `substringof`, `and`, `or`, parentheses), and 
 carries it on. `delay_seconds` adds a fixed latency to every request, and `bytes_sent` counts
 the bytes of every answer per table — for the live-path benchmark (bench/live.py).
 
+Like CBS's IIS, it refuses a query string over MAX_QUERY_STRING characters with 404 (IIS's
+404.15); `longest_url` is the longest request it was sent.
+
 Faults, for the reliability tests: `faults` makes the next requests (any table) fail, consumed
 in order; `broken_tables` makes every data-set request of one table fail the same way until
-removed. A fault is an HTTP status (500, 503, 429 with Retry-After, 404) or one of FAULT_KINDS.
+removed. A fault is an HTTP status (500, 503, 429 with Retry-After, 404: the table is gone), one of
+FAULT_KINDS, or "refused" (404 for the data set only, as IIS refuses an over-long URL).
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ FAULT_KINDS = {
     "not_odata": "status 200 with valid JSON that has no `value` (not an OData answer)",
 }
 
+
+# IIS's default `maxQueryString` (CBS's OData feed runs on IIS/ASP.NET).
+MAX_QUERY_STRING = 2_048
 
 _TOKENS = re.compile(r"\s*(\(|\)|,|'(?:[^']|'')*'|[A-Za-z_][A-Za-z0-9_]*)")
 
@@ -121,6 +128,7 @@ class CbsODataServer:
         self.delay_seconds = delay_seconds
         self.bytes_sent: dict[str, int] = {}
         self.requests: list[str] = []
+        self.longest_url = 0
         self.filters: dict[str, list[str]] = {}
         self.faults: list[int | str] = []  # for the next requests, consumed in order
         self.broken_tables: dict[str, int | str] = {}  # table id → fault of its data set
@@ -134,9 +142,13 @@ class CbsODataServer:
 
             def do_GET(self):  # noqa: N802 (http.server's name)
                 server.requests.append(self.path)
+                server.longest_url = max(server.longest_url, len(server.full_url(self.path)))
                 if server.delay_seconds:
                     time.sleep(server.delay_seconds)
                 fault = server.fault_for(self.path)
+                if len(urlparse(self.path).query) > MAX_QUERY_STRING or fault == "refused":
+                    self.send_json(404, b'{"error": "404.15 query string too long"}')
+                    return
                 if fault is None or fault in ("nextlink_loop", "empty"):
                     status, body = server.answer(self.path, fault)
                     self.send_json(status, json.dumps(body).encode())
@@ -194,6 +206,9 @@ class CbsODataServer:
     @property
     def catalog_url(self) -> str:
         return f"127.0.0.1:{self.httpd.server_address[1]}"
+
+    def full_url(self, raw_path: str) -> str:
+        return f"http://{self.catalog_url}{raw_path}"
 
     def __enter__(self) -> CbsODataServer:
         self.thread.start()

@@ -11,7 +11,13 @@ import pytest
 from sources.registry import REGISTRY, get_table
 from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
 from sources.snapshot import SNAPSHOT_DIR, SnapshotSource
-from sources.statline import CbsUnavailableError, LiveSettings, StatLineClient
+from sources.statline import (
+    CbsRequestRefusedError,
+    CbsTableNotFoundError,
+    CbsUnavailableError,
+    LiveSettings,
+    StatLineClient,
+)
 from tests.cbs_server import FAULT_KINDS, CbsODataServer
 from tests.conftest import reliability_row
 
@@ -57,7 +63,10 @@ def client(server, waits: list[float], on_wait=None) -> StatLineClient:
 
 
 def data_set_requests(server) -> int:
-    return sum(1 for r in server.requests if f"/{TABLE}/TypedDataSet" in r and "skip" not in r)
+    """Attempts at the data set: requests for its first page with the first of its filters (a
+    long region filter is split over several requests, sources/statline.py)."""
+    first = [r for r in server.requests if f"/{TABLE}/TypedDataSet" in r and "skip" not in r]
+    return sum(1 for r in first if r == first[0])
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
@@ -103,18 +112,48 @@ def test_fault_that_clears_is_survived_with_the_same_rows(server, scope, fault, 
     )
 
 
-def test_404_is_not_retried_and_says_the_table_may_be_discontinued(server, request):
-    with pytest.raises(CbsUnavailableError, match="HTTP 404.*may be discontinued") as err:
+def test_404_for_the_table_is_not_retried_and_says_it_is_not_served(server, request):
+    with pytest.raises(CbsTableNotFoundError, match="does not serve the table.*withdrawn") as err:
         client(server, []).table_info("99999NED")
     assert len(server.requests) == 1
     reliability_row(
         request,
         side="CBS (client)",
-        fault="HTTP 404 (table discontinued or renamed)",
+        fault="HTTP 404 for the table's TableInfos (table withdrawn or id wrong)",
         injected="local OData server, unknown table id",
-        expected="one attempt, an error naming the table and the possible discontinuation",
+        expected="one attempt, an error naming the table: CBS does not serve it",
         seen=str(err.value),
     )
+
+
+def test_a_404_for_a_data_request_is_a_refused_request_not_a_withdrawn_table(
+    server, scope, request
+):
+    # IIS answers a query string over its limit with 404: that says nothing about the table.
+    server.broken_tables[TABLE] = "refused"
+    with pytest.raises(CbsRequestRefusedError, match="HTTP 404 for TypedDataSet") as err:
+        client(server, []).fetch(get_table(TABLE), scope)
+    assert not isinstance(err.value, CbsTableNotFoundError)
+    assert "whether the table is discontinued is read from its TableInfos" in str(err.value)
+    assert data_set_requests(server) == 1  # not retried
+    reliability_row(
+        request,
+        side="CBS (client)",
+        fault="HTTP 404 for a data request (e.g. a URL over IIS's limit)",
+        injected=f"local OData server, data set of {TABLE}",
+        expected="one attempt; an error saying CBS refused the request, not that the table is "
+        "withdrawn",
+        seen=str(err.value),
+    )
+
+
+def test_a_query_string_over_2048_characters_is_refused_as_cbs_refuses_it(server):
+    import requests
+
+    url = f"http://{server.catalog_url}/ODataFeed/odata/{TABLE}/TypedDataSet?$format=json"
+    # "$format=json&$filter=" is 21 characters of the query string: 2,048 pass, 2,049 do not.
+    assert requests.get(url + "&$filter=" + "x" * 2028, timeout=5).status_code == 404
+    assert requests.get(url + "&$filter=" + "x" * 2027, timeout=5).status_code == 200
 
 
 def test_table_info_is_one_small_request(server):
