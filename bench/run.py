@@ -337,23 +337,31 @@ def live(runs: int, delay: float = LIVE_DELAY_SECONDS) -> list[tuple[float, floa
                 )
                 table.append((t.table_id, *(_measured(server, t.table_id, r) for r in routes)))
             results.append((sum(r[2][3] for r in table), sum(r[1][3] for r in table)))
+        longest = server.longest_url
     totals = tuple(tuple(sum(row[k][i] for row in table) for i in range(4)) for k in (1, 2, 3))
     _print_live_table(
-        f"live path: pages of {LIVE_PAGE_SIZE:,} rows, $filter applied, {delay} s a request "
-        "(last run)",
+        f"live path: pages of {LIVE_PAGE_SIZE:,} rows, $filter applied, {delay} s a request, "
+        f"query strings over 2,048 characters refused (last run; longest URL sent: {longest})",
         [*table, ("total", *totals)],
+        delay,
     )
     return results
 
 
-def _print_live_table(title: str, rows: list) -> None:
+def _print_live_table(title: str, rows: list, delay: float) -> None:
+    """Per table and route: requests, rows, KiB and seconds; for the project's client also the
+    latency floor, requests ÷ requests in flight × the delay of one request."""
     print(f"  {title}", file=sys.stderr)
-    header = "".join(f" | {r + ': req':>22} {'rows':>10} {'KiB':>8} {'s':>7}" for r in ROUTES)
+    header = "".join(
+        f" | {r + ': req':>22} {'rows':>10} {'KiB':>8} {'s':>7}" + (" floor" if i < 2 else "")
+        for i, r in enumerate(ROUTES)
+    )
     print(f"  {'table':<16}{header}", file=sys.stderr)
     for name, *routes in rows:
         cells = "".join(
             f" | {req:>22} {n:>10,} {size / 1024:>8,.0f} {secs:>7.1f}"
-            for req, n, size, secs in routes
+            + (f" {req / (1, LIVE_CONCURRENT)[i] * delay:>5.1f}" if i < 2 else "")
+            for i, (req, n, size, secs) in enumerate(routes)
         )
         print(f"  {name:<16}{cells}", file=sys.stderr)
 

@@ -18,6 +18,7 @@ warehouse yet or it is damaged, 5 the export selection has no data. Every failur
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import signal
 import sys
@@ -98,7 +99,9 @@ def run(args: argparse.Namespace) -> int:
     if args.accept_change:
         options["ONTCIJFERD_ACCEPT_CHANGES"] = ",".join(args.accept_change)
     # The options hold for this run only: the settings built here are the run's settings.
-    return _run(load_settings({**os.environ, **options}))
+    from lifecycle.refresh import with_periodic_check
+
+    return _run(with_periodic_check(load_settings({**os.environ, **options}), dt.date.today()))
 
 
 def _run(settings: Settings) -> int:
@@ -114,7 +117,7 @@ def _run(settings: Settings) -> int:
     if busy:
         print(f"  RUN NOT STARTED: {busy}")
         return EXIT_BUSY
-    if settings.refresh == "changed":
+    if settings.refresh != "all":
         from lifecycle.refresh import plan_refresh
 
         try:
@@ -164,6 +167,7 @@ def _summary(outcome, settings: Settings) -> int:
     published = outcome.materialized["warehouse/published"]
     if not published["published"]:
         print(f"Not republished ({published['reason']}): {settings.warehouse_path}")
+        _print_notices(outcome)
         return EXIT_OK
     print(f"published: {settings.warehouse_path}")
     loaded = sorted(
@@ -171,11 +175,19 @@ def _summary(outcome, settings: Settings) -> int:
     )
     print("changes since the last publication:")
     print(f"  CBS tables loaded: {len(loaded)}" + (f" ({', '.join(loaded)})" if loaded else ""))
+    _print_notices(outcome)
     [plausibility] = [c for c in checks if c.name == "plausible_change"]
     print("\n".join(f"  {line}" for line in plausibility.metadata["changes"]))
     print("indicators published:")
     print("\n".join(_published_summary(settings.warehouse_path)))
     return EXIT_OK
+
+
+def _print_notices(outcome) -> None:
+    """Tables CBS no longer serves or has discontinued: one line each, every run."""
+    for metadata in outcome.materialized.values():
+        if metadata.get("notice"):
+            print(f"  NOTE {metadata['notice']}")
 
 
 def prepare(_args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ import pandas as pd
 from sources.custom import CustomSource, Release
 from sources.custom import release_date as custom_release_date
 from sources.registry import CbsTable
-from sources.tabledata import CbsDataError, CbsTableData
+from sources.tabledata import CbsDataError, CbsTableData, content_fingerprint
 
 
 def _replace_raw(
@@ -133,15 +133,18 @@ create table if not exists raw.cbs_dimension_categories (
 );
 create table if not exists raw.cbs_releases (
     table_id varchar, release_id varchar, modified varchar, selection varchar,
-    source_mode varchar, location varchar, row_count bigint, loaded_at timestamp
+    source_mode varchar, location varchar, row_count bigint, loaded_at timestamp,
+    content varchar
 );
+-- Warehouses published before the content checksum was recorded.
+alter table raw.cbs_releases add column if not exists content varchar;
 create schema if not exists history;
 """
 
 
-def _data_frame(table: CbsTable, data: CbsTableData) -> pd.DataFrame:
+def _data_frame(table: CbsTable, rows: list[dict]) -> pd.DataFrame:
     columns = (*table.dimensions, *table.measures)
-    frame = pd.DataFrame(data.data, columns=list(columns))
+    frame = pd.DataFrame(rows, columns=list(columns))
     for dim in table.dimensions:
         frame[dim] = frame[dim].astype("string")
     for measure in table.measures:
@@ -155,6 +158,16 @@ def _data_frame(table: CbsTable, data: CbsTableData) -> pd.DataFrame:
                 f"CBS table {table.table_id}, column {measure}: non-numeric value ({err})"
             ) from err
     return frame
+
+
+def create_unloaded_raw_table(con: duckdb.DuckDBPyConnection, table: CbsTable) -> None:
+    """`raw.cbs_<id>` with the registered columns and no rows, for a table CBS does not serve
+    and nothing of which was ever loaded (its successor continues the series): the models that
+    read it see no figures rather than a missing table. No release is recorded."""
+    con.execute("create schema if not exists raw")
+    con.register("unloaded_rows", _data_frame(table, []))
+    con.execute(f"create table if not exists raw.{table.asset_name} as select * from unloaded_rows")
+    con.unregister("unloaded_rows")
 
 
 def _keep_in_history(table: CbsTable, frame: pd.DataFrame, release_id: str):
@@ -194,6 +207,7 @@ def load_raw_table(
     data: CbsTableData,
     release_id: str,
     selection: str,
+    content: str | None = None,
 ) -> int:
     """Replace `raw.<table>`, its metadata and add the release to its history: one transaction.
 
@@ -201,7 +215,7 @@ def load_raw_table(
     every release loaded, keyed by `release_id` (CBS's TableInfos.Modified, or a checksum where
     the source has none); `raw.cbs_releases` lists them.
     """
-    frame = _data_frame(table, data)
+    frame = _data_frame(table, data.data)
     info = data.table_info
     props = pd.DataFrame(
         [
@@ -245,6 +259,7 @@ def load_raw_table(
                 "location": data.location,
                 "row_count": len(frame),
                 "loaded_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                "content": content or content_fingerprint(data),
             }
         ]
     )
@@ -255,7 +270,7 @@ def load_raw_table(
                 info.get("Title"),
                 info.get("Modified"),
                 info.get("ReasonDelivery"),
-                info.get("Status"),
+                info.get("OutputStatus"),
                 info.get("Frequency"),
                 info.get("Period"),
                 data.source,

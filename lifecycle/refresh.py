@@ -8,22 +8,24 @@ republished. No Dagster imports: the CLI, the schedule and the assets share this
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 
 from lifecycle.build import damage, trusted_publication
-from lifecycle.raw import load_raw_table
+from lifecycle.raw import create_unloaded_raw_table, load_raw_table
 from lifecycle.releases import (
     LoadedRelease,
     code_fingerprint,
     loaded_columns,
     loaded_release,
     loaded_releases,
+    release_id_for,
     warehouse_inputs,
 )
-from sources.config import Settings, cbs_source
+from sources.config import WEEKDAYS, Settings, cbs_source
 from sources.custom import CUSTOM_SOURCES, releases
 from sources.registry import CURRENT_REGION_TABLE, REGISTRY, CbsTable
 from sources.scope import RegionScope, membership_from_gebieden, resolve_scope
@@ -31,7 +33,7 @@ from sources.snapshot import SnapshotSource
 from sources.statline import CbsTableNotFoundError, StatLineClient
 from sources.tabledata import (
     CbsSchemaChangedError,
-    content_release_id,
+    content_fingerprint,
     lifecycle_note,
     schema_changes,
     selection_fingerprint,
@@ -42,6 +44,9 @@ from sources.tabledata import (
 class Decision:
     load: bool
     reason: str
+    # Said in the run summary even when nothing is loaded: CBS no longer serves the table, or
+    # has discontinued it.
+    notice: bool = False
 
 
 def decide(
@@ -56,9 +61,75 @@ def decide(
         return Decision(True, "CBS gives no release date: downloaded to compare the content")
     if loaded.selection != selection:
         return Decision(True, "registry entry or region scope changed since the last load")
-    if loaded.release_id != offered:
+    if loaded.hint != offered:
         return Decision(True, f"new release {offered} (warehouse holds {loaded.release_id})")
+    if refresh == "check":
+        return Decision(
+            True, f"periodic full check: release {offered} downloaded to compare its content"
+        )
     return Decision(False, f"release {offered} already loaded on {loaded.loaded_at:%Y-%m-%d %H:%M}")
+
+
+def not_served(
+    table: CbsTable, loaded: LoadedRelease | None, err: CbsTableNotFoundError
+) -> Decision:
+    """A table CBS no longer serves (404 for the table itself) never stops the nightly run: its
+    last loaded release stays. Only a table with nothing loaded and no registered successor to
+    continue its series fails the run."""
+    follow = (
+        f"its successor {table.successor} continues the series"
+        if table.successor
+        else "no successor is registered: find it on StatLine and add it to sources/registry.py"
+    )
+    if loaded is not None:
+        return Decision(
+            False,
+            f"CBS no longer serves {table.table_id} (HTTP 404; last loaded "
+            f"{loaded.loaded_at:%Y-%m-%d}): its release {loaded.release_id} stays in the "
+            f"warehouse; {follow}",
+            notice=True,
+        )
+    if table.successor:
+        return Decision(
+            False,
+            f"CBS does not serve {table.table_id} (HTTP 404) and nothing of it was ever loaded; "
+            f"{follow}",
+            notice=True,
+        )
+    raise CbsTableNotFoundError(
+        f"{err} — nothing of {table.table_id} is loaded and no registered successor continues "
+        "it; find it on StatLine and update sources/registry.py"
+    ) from err
+
+
+def _decision(
+    table: CbsTable,
+    source: SnapshotSource | StatLineClient,
+    loaded: LoadedRelease | None,
+    selection: str,
+    refresh: str,
+) -> tuple[Decision, str | None]:
+    """The decision for one table (and the release CBS offers), for the plan and the run alike."""
+    try:
+        offered = source.release_hint(table)
+    except CbsTableNotFoundError as err:
+        return not_served(table, loaded, err), None
+    decision = decide(loaded, offered, selection, refresh)
+    note = lifecycle_note(table, source.table_info(table.table_id))
+    if note:
+        decision = Decision(decision.load, f"{decision.reason}; {note}", notice=True)
+    return decision, offered
+
+
+def with_periodic_check(settings: Settings, today: dt.date) -> Settings:
+    """A plain run on the configured day (`full_check_day`) downloads every table and compares
+    its content with the loaded one: CBS can correct figures without a new `Modified`, which
+    the release hint alone would never notice."""
+    day = settings.full_check_day
+    due = day == "daily" or (day in WEEKDAYS and WEEKDAYS.index(day) == today.weekday())
+    if settings.refresh == "changed" and due:
+        return replace(settings, refresh="check")
+    return settings
 
 
 def scope_for(settings: Settings, gebieden_rows: list[dict]) -> RegionScope:
@@ -93,10 +164,16 @@ class RefreshPlan:
         lines += [f"custom files changed: {s}" for s in self.custom_changed]
         if self.code_changed:
             lines.append("the dbt project changed since the last publication")
-        return lines or [
-            f"nothing new: all {len(self.tables)} CBS tables, the custom files and the code "
-            "are as published"
+        notices = [
+            f"{t}: {d.reason}" for t, d in sorted(self.tables.items()) if d.notice and not d.load
         ]
+        return (
+            lines
+            or [
+                f"nothing new: all {len(self.tables)} CBS tables, the custom files and the code "
+                "are as published"
+            ]
+        ) + notices
 
 
 def _repair(published: Path, origin: Path | None) -> str | None:
@@ -136,9 +213,10 @@ def plan_refresh(settings: Settings) -> RefreshPlan:
             repair=repair,
         )
         for table in REGISTRY.values():
-            plan.tables[table.table_id] = decide(
+            plan.tables[table.table_id], _ = _decision(
+                table,
+                source,
                 loaded.get(table.table_id),
-                source.release_hint(table),
                 selection_fingerprint(table, scope),
                 settings.refresh,
             )
@@ -168,37 +246,27 @@ def refresh_table(
     selection = selection_fingerprint(table, scope)
     loaded = loaded_release(con, table.table_id)
     previous_columns = loaded_columns(con, table.table_id, source.mode)
-    try:
-        offered = source.release_hint(table)
-    except CbsTableNotFoundError as err:
-        # A withdrawn table whose series goes on in its registered successor: keep the last
-        # loaded release and say so; without a successor (or nothing loaded) the run fails.
-        if table.successor and loaded:
-            return Decision(
-                False,
-                f"CBS no longer serves {table.table_id} (HTTP 404); its successor "
-                f"{table.successor} continues the series; the loaded release "
-                f"{loaded.release_id} stays",
-            )
-        raise CbsTableNotFoundError(
-            f"{err} — no registered successor continues {table.table_id}; "
-            "find it on StatLine and update sources/registry.py"
-        ) from err
-    decision = decide(loaded, offered, selection, settings.refresh)
-    note = lifecycle_note(table, source.table_info(table.table_id))
-    if note:
-        decision = Decision(decision.load, f"{decision.reason}; {note}")
+    decision, offered = _decision(table, source, loaded, selection, settings.refresh)
     if not decision.load:
+        if loaded is None:  # not served, never loaded: the successor continues the series
+            create_unloaded_raw_table(con, table)
         return decision
     data = source.fetch(table, scope)
-    release_id = offered or content_release_id(data)
-    same = loaded and (loaded.release_id, loaded.selection) == (release_id, selection)
-    if same and settings.refresh == "changed":
-        return Decision(False, "downloaded: same content as the loaded release")
+    content = content_fingerprint(data)
+    release_id = release_id_for(offered, loaded, content)
+    same = loaded and (loaded.release_id, loaded.selection, loaded.content) == (
+        release_id,
+        selection,
+        content,
+    )
+    if same and settings.refresh != "all":
+        return Decision(
+            False, f"downloaded: same content as the loaded release {release_id}", decision.notice
+        )
     change = previous_columns and schema_changes(
         table, previous_columns, {p["Key"] for p in data.data_properties}
     )
     if change and table.table_id not in settings.accept_schema:
         raise CbsSchemaChangedError(change)
-    load_raw_table(con, table, data, release_id, selection)
+    load_raw_table(con, table, data, release_id, selection, content)
     return decision

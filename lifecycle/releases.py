@@ -38,6 +38,29 @@ class LoadedRelease:
     modified: str | None
     source_mode: str
     row_count: int
+    # A checksum of the rows and categories loaded (sources/tabledata.py: content_fingerprint);
+    # None in a warehouse published before it was recorded.
+    content: str | None = None
+
+    @property
+    def hint(self) -> str:
+        """The release hint this release was loaded under (CBS's `Modified`, or the snapshot's
+        checksum), also when it is a correction under that hint (`release_id_for`)."""
+        return self.release_id.split(CORRECTION)[0]
+
+
+CORRECTION = " correctie "
+
+
+def release_id_for(offered: str | None, loaded: LoadedRelease | None, content: str) -> str:
+    """CBS's release (`Modified`); a checksum of the content where CBS gives none; and where CBS
+    changed figures under a release already loaded, a release of its own, so that the history
+    keeps the figures it replaces."""
+    if offered is None:
+        return f"content-{content[:16]}"
+    if loaded is not None and loaded.hint == offered and loaded.content not in (None, content):
+        return f"{offered}{CORRECTION}{content[:8]}"
+    return offered
 
 
 def metadata_table_rows(
@@ -68,9 +91,17 @@ def loaded_releases(con: duckdb.DuckDBPyConnection) -> dict[str, LoadedRelease]:
     """Per CBS table, the release `raw.cbs_<id>` holds now: the last one loaded."""
     if not has_table(con, "raw", "cbs_releases"):
         return {}
+    recorded = {
+        name
+        for (name,) in con.execute(
+            "select column_name from duckdb_columns() "
+            "where schema_name = 'raw' and table_name = 'cbs_releases'"
+        ).fetchall()
+    }
+    content = "content" if "content" in recorded else "null"
     rows = con.execute(
-        "select table_id, release_id, selection, loaded_at, modified, source_mode, row_count "
-        "from raw.cbs_releases qualify row_number() over "
+        "select table_id, release_id, selection, loaded_at, modified, source_mode, row_count, "
+        f"{content} from raw.cbs_releases qualify row_number() over "
         "(partition by table_id order by loaded_at desc) = 1"
     ).fetchall()
     return {table_id: LoadedRelease(*rest) for table_id, *rest in rows}
@@ -110,8 +141,9 @@ def code_fingerprint(settings: Settings) -> str:
 
 
 def warehouse_inputs(con: duckdb.DuckDBPyConnection) -> dict:
-    """What a warehouse was built from: CBS releases, custom files, code (for 'anything new?')."""
-    tables = {t: (r.release_id, r.selection) for t, r in loaded_releases(con).items()}
+    """What a warehouse was built from: CBS releases and their content, custom files, code (for
+    'anything new?': a table reloaded with other figures under the same release is new)."""
+    tables = {t: (r.release_id, r.selection, r.content) for t, r in loaded_releases(con).items()}
     custom = []
     if has_table(con, "raw", "custom_releases"):
         custom = con.execute(

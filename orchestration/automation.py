@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dagster as dg
 
-from lifecycle.refresh import plan_refresh
+from lifecycle.refresh import plan_refresh, with_periodic_check
 from orchestration.resources import run_config
 from orchestration.supervision import mark_dead_runs_failed
 from sources.config import load_settings
@@ -30,7 +32,8 @@ nightly_job = dg.define_asset_job(
 )
 def nightly_schedule(context: dg.ScheduleEvaluationContext):
     # The settings the plan was made with are the run's settings (its run config).
-    settings = load_settings()
+    night = context.scheduled_execution_time
+    settings = with_periodic_check(load_settings(), night.date() if night else dt.date.today())
     plan = plan_refresh(settings)
     if plan.nothing_new:
         return dg.SkipReason("; ".join(plan.summary()))

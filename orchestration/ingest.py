@@ -44,16 +44,28 @@ def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
             )
             current = loaded_release(con, table.table_id)
             contract = contract_check_result(table, con)
-        return dg.MaterializeResult(
-            data_version=dg.DataVersion(f"{current.release_id} {current.selection}"),
-            metadata={
-                "action": "loaded" if decision.load else "skipped",
-                "reason": decision.reason,
+        # None: CBS does not serve the table and nothing of it was ever loaded (its successor
+        # continues the series); raw.cbs_<id> is empty.
+        held = (
+            {
                 "release_id": current.release_id,
                 "release_date": current.modified or "onbekend (not in the source)",
                 "dagster/row_count": current.row_count,
-                "cbs_table_id": table.table_id,
                 "source": current.source_mode,
+            }
+            if current
+            else {"release_id": "none", "dagster/row_count": 0}
+        )
+        return dg.MaterializeResult(
+            data_version=dg.DataVersion(
+                f"{current.release_id} {current.selection}" if current else "not served"
+            ),
+            metadata={
+                "action": "loaded" if decision.load else "skipped",
+                "reason": decision.reason,
+                **({"notice": f"{table.table_id}: {decision.reason}"} if decision.notice else {}),
+                **held,
+                "cbs_table_id": table.table_id,
             },
             check_results=[contract],
         )

@@ -24,6 +24,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
 DEFAULT_CONFIG = REPO_ROOT / "config" / "ontcijferd.yaml"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class ConfigError(ValueError):
@@ -38,8 +39,12 @@ class Settings:
     snapshot_dir: Path = REPO_ROOT / "sources" / "snapshot"
     custom_dir: Path = REPO_ROOT / "sources" / "custom"
     live: LiveSettings = field(default_factory=LiveSettings)
-    # "changed": load only tables with a release the warehouse does not hold; "all": reload all.
+    # "changed": load only tables with a release the warehouse does not hold; "check": also
+    # download the others and load those whose content changed (the periodic full check,
+    # lifecycle/refresh.py); "all": reload all.
     refresh: str = "changed"
+    # The day a plain run is a full check ("monday" … "sunday", "daily" or "never").
+    full_check_day: str = "sunday"
     # Tables whose changed columns (new, renamed or dropped by CBS) the data team has reviewed.
     accept_schema: frozenset[str] = frozenset()
     # Indicators whose implausible changes the data team accepts for this run (lifecycle/
@@ -49,8 +54,13 @@ class Settings:
     def __post_init__(self) -> None:
         if self.source not in ("snapshot", "live"):
             raise ValueError(f"source must be 'snapshot' or 'live', got {self.source!r}")
-        if self.refresh not in ("changed", "all"):
-            raise ValueError(f"refresh must be 'changed' or 'all', got {self.refresh!r}")
+        if self.refresh not in ("changed", "check", "all"):
+            raise ValueError(f"refresh must be 'changed', 'check' or 'all', got {self.refresh!r}")
+        if self.full_check_day not in (*WEEKDAYS, "daily", "never"):
+            raise ValueError(
+                f"full_check_day must be a weekday (monday … sunday), 'daily' or 'never', "
+                f"got {self.full_check_day!r}"
+            )
         host = (
             self.live.catalog_url.split(":")[0]
             if "[" not in self.live.catalog_url
@@ -125,6 +135,9 @@ def _settings(env, raw: dict) -> Settings:
         custom_dir=_resolve(env.get("ONTCIJFERD_CUSTOM_DIR", "sources/custom")),
         live=live,
         refresh=env.get("ONTCIJFERD_REFRESH", "changed"),
+        full_check_day=env.get(
+            "ONTCIJFERD_FULL_CHECK_DAY", str(raw.get("full_check_day", "sunday"))
+        ).lower(),
         accept_schema=_names(env.get("ONTCIJFERD_ACCEPT_SCHEMA", "")),
         accept_changes=_names(env.get("ONTCIJFERD_ACCEPT_CHANGES", "")),
     )

@@ -105,10 +105,15 @@ def selection_fingerprint(table: CbsTable, scope: RegionScope | None) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def content_release_id(data: CbsTableData) -> str:
-    """A release id for data without a CBS release date: a checksum of what was delivered."""
-    payload = json.dumps([data.data, data.dimensions], sort_keys=True, default=str)
-    return "content-" + hashlib.sha256(payload.encode()).hexdigest()[:16]
+def content_fingerprint(data: CbsTableData) -> str:
+    """A checksum of what was delivered — rows and category lists, in any order: CBS can
+    correct figures without a new `Modified`, and a split request returns rows in another
+    order than a single one."""
+    digest = hashlib.sha256()
+    for row in sorted(json.dumps(r, sort_keys=True, default=str) for r in data.data):
+        digest.update(row.encode())
+    digest.update(json.dumps(data.dimensions, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
 
 
 def period_kind(period_key: str) -> str:

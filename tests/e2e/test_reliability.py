@@ -8,7 +8,11 @@ Live mode against the local CBS OData server serving a copy of the embedded snap
    the snapshot itself holds the definitive 12.5 %);
 3. CBS's next release (the real snapshot rows, "Definitief") → only 85098NED is loaded, both
    releases are kept, `marts.indicator_revisions` lists 12.2 → 12.5;
-4. nothing new → no run is started and the published file is unchanged.
+4. CBS corrects that figure (12.5 → 12.6) without a new `Modified`; `run --all` loads and
+   republishes it as a release of its own;
+5. nothing new, while CBS no longer serves 82972NED (404; its successor 85098NED is
+   registered) → no run is started, one line names the withdrawn table, exit 0, and the
+   published file is unchanged.
 """
 
 from __future__ import annotations
@@ -179,8 +183,8 @@ def live_history(warehouse_path, tmp_path_factory):
         env.setenv("DAGSTER_HOME", str(tmp / "dagster_home"))
         (tmp / "dagster_home").mkdir()
 
-        def run(label: str) -> None:
-            code, out = run_here()
+        def run(label: str, *args: str) -> None:
+            code, out = run_here(*args)
             outcome[label] = {"code": code, "out": out, "bytes": published.read_bytes()}
 
         before = published.read_bytes()
@@ -199,6 +203,9 @@ def live_history(warehouse_path, tmp_path_factory):
             for event in [instance.get_latest_materialization_event(key)]
         }
         instance.dispose()
+        set_release(served, "85098NED", NEW_RELEASE, overijssel_2023=12.6, status="Definitief")
+        run("corrected", "--all")
+        server.broken_tables["82972NED"] = 404
         run("nothing new")
     outcome["published"] = published
     return outcome
@@ -239,7 +246,7 @@ def test_cbs_revision_is_kept_and_listed_with_both_releases(live_history, reques
     try:
         # The warehouse started from the snapshot (12.5, no status, no release date), then held
         # the provisional release, then the definitive one: two revisions, in order.
-        first, revision = con.execute(
+        first, revision, correction = con.execute(
             "select old_value, new_value, old_status, new_status, old_release_date, "
             "new_release_date from marts.indicator_revisions "
             "where indicator_id = 'jeugdhulp_in_natura_pct' and region_code = 'PV23' "
@@ -248,18 +255,21 @@ def test_cbs_revision_is_kept_and_listed_with_both_releases(live_history, reques
         assert first[:5] == (12.5, 12.2, "onbekend", "voorlopig", None)
         assert revision[:4] == (12.2, 12.5, "voorlopig", "definitief")
         assert [str(d) for d in revision[4:]] == ["2024-06-27", "2025-06-26"]
+        assert correction[:2] == (12.5, 12.6)
         latest = con.execute(
             "select value, status from marts.indicator_values where indicator_id = "
             "'jeugdhulp_in_natura_pct' and region_code = 'PV23' and period = '2023'"
         ).fetchone()
-        assert latest == (12.5, "definitief")
+        assert latest == (12.6, "definitief")
         releases = con.execute(
             "select release_id, count(*) from history.cbs_85098ned group by 1 order by 1"
         ).fetchall()
-        # The snapshot's release (before live mode), the provisional and the definitive one.
+        # The provisional and the definitive release, CBS's correction under the definitive
+        # one's Modified, and the snapshot's release (before live mode).
         assert [r[0] for r in releases][:2] == [OLD_RELEASE, NEW_RELEASE]
-        assert releases[2][0].startswith("snapshot-")
-        assert releases[0][1] == releases[1][1] == releases[2][1]  # whole table per release
+        assert releases[2][0].startswith(f"{NEW_RELEASE} correctie ")
+        assert releases[3][0].startswith("snapshot-")
+        assert len({count for _, count in releases}) == 1  # the whole table each release
     finally:
         con.close()
     reliability_row(
@@ -279,11 +289,42 @@ def test_only_the_table_with_a_new_release_was_loaded(live_history):
     assert set(actions.values()) == {"skipped"}, actions
 
 
+def test_a_correction_under_the_same_modified_is_republished_by_run_all(live_history, request):
+    corrected = live_history["corrected"]
+    assert corrected["code"] == EXIT_OK, corrected["out"]
+    assert "published:" in corrected["out"] and "Not republished" not in corrected["out"]
+    assert corrected["bytes"] != live_history["revised"]["bytes"]
+    reliability_row(
+        request,
+        side="CBS (run)",
+        fault="CBS corrects a figure without a new TableInfos.Modified",
+        injected="85098NED's Overijssel 2023 share 12.5 → 12.6, Modified unchanged; run --all",
+        expected="republished; the history keeps both as releases of their own",
+        seen=next(line for line in corrected["out"].splitlines() if "revised" in line).strip(),
+    )
+
+
+def test_a_withdrawn_table_does_not_stop_the_nightly_run(live_history, request):
+    idle = live_history["nothing new"]
+    [line] = [line for line in idle["out"].splitlines() if "82972NED:" in line]
+    assert "CBS no longer serves 82972NED (HTTP 404; last loaded " in line
+    assert "its successor 85098NED continues the series" in line
+    assert idle["code"] == EXIT_OK
+    reliability_row(
+        request,
+        side="CBS (run)",
+        fault="a registered table withdrawn by CBS (404), its successor registered",
+        injected="local OData server: every request for 82972NED answers 404",
+        expected="exit 0; the last loaded release stays; one line names table, since, successor",
+        seen=line.strip(),
+    )
+
+
 def test_nothing_new_starts_no_run_and_republishes_nothing(live_history, request):
     idle = live_history["nothing new"]
     assert idle["code"] == EXIT_OK
     assert "No run started" in idle["out"] and "nothing new" in idle["out"]
-    assert idle["bytes"] == live_history["revised"]["bytes"]
+    assert idle["bytes"] == live_history["corrected"]["bytes"]
     reliability_row(
         request,
         side="CBS (run)",

@@ -3,8 +3,9 @@
 import dataclasses
 import datetime as dt
 
-from lifecycle.refresh import decide
-from lifecycle.releases import LoadedRelease
+from lifecycle.refresh import decide, with_periodic_check
+from lifecycle.releases import LoadedRelease, release_id_for
+from sources.config import Settings
 from sources.registry import get_table
 from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
 from sources.snapshot import SnapshotSource
@@ -68,3 +69,29 @@ def test_selection_fingerprint_is_stable_and_follows_entry_and_scope():
     renamed = dataclasses.replace(table, measures={"BeginstandWoningvoorraad_1": "voorraad"})
     assert selection_fingerprint(renamed, scope) != selection_fingerprint(table, scope)
     assert selection_fingerprint(table, None) != selection_fingerprint(table, scope)
+
+
+def test_the_periodic_full_check_downloads_a_loaded_release_to_compare():
+    decision = decide(LOADED, LOADED.release_id, "sel-a", "check")
+    assert decision.load and decision.reason.startswith("periodic full check")
+
+
+def test_a_correction_under_the_same_modified_is_a_release_of_its_own():
+    loaded = dataclasses.replace(LOADED, content="a" * 64)
+    assert release_id_for(LOADED.release_id, loaded, "a" * 64) == LOADED.release_id
+    corrected = release_id_for(LOADED.release_id, loaded, "b" * 64)
+    assert corrected == "2025-03-01T02:00:00 correctie bbbbbbbb"
+    # Loaded under that id, the hint is still CBS's Modified: the next night is not "new".
+    again = dataclasses.replace(loaded, release_id=corrected, content="b" * 64)
+    assert not decide(again, LOADED.release_id, "sel-a", "changed").load
+    assert release_id_for(None, None, "c" * 64) == "content-" + "c" * 16
+
+
+def test_the_full_check_day_turns_a_plain_run_into_a_check():
+    sunday, monday = dt.date(2026, 11, 29), dt.date(2026, 11, 30)
+    assert with_periodic_check(Settings(), sunday).refresh == "check"
+    assert with_periodic_check(Settings(), monday).refresh == "changed"
+    assert with_periodic_check(Settings(full_check_day="monday"), monday).refresh == "check"
+    assert with_periodic_check(Settings(full_check_day="daily"), monday).refresh == "check"
+    assert with_periodic_check(Settings(full_check_day="never"), sunday).refresh == "changed"
+    assert with_periodic_check(Settings(refresh="all"), sunday).refresh == "all"

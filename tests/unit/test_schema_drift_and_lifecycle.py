@@ -8,6 +8,7 @@ team gets, naming the table and the column.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import replace
 
 import duckdb
@@ -16,6 +17,7 @@ import pytest
 
 from lifecycle.raw import load_raw_table
 from lifecycle.refresh import refresh_table
+from lifecycle.releases import loaded_release
 from sources.config import Settings
 from sources.contracts import contract_failures
 from sources.registry import get_table
@@ -128,7 +130,9 @@ class ChangedSource(SnapshotSource):
 
     mode = "live"
 
-    def __init__(self, extra_columns=(), status="Regulier", gone=False, modified="2025-01-01"):
+    def __init__(
+        self, extra_columns=(), status="Regulier", gone=False, modified="2025-01-01", shift=0.0
+    ):
         super().__init__()
         self.extra_columns, self.status, self.gone, self.modified = (
             extra_columns,
@@ -136,6 +140,8 @@ class ChangedSource(SnapshotSource):
             gone,
             modified,
         )
+        # SYNTHETIC correction: the first figure raised by `shift` under the same `Modified`.
+        self.shift = shift
 
     def table_info(self, table_id):
         return {"Modified": self.modified, "OutputStatus": self.status}
@@ -148,6 +154,11 @@ class ChangedSource(SnapshotSource):
     def entity_sets(self, table_id):
         sets = super().entity_sets(table_id)
         sets["DataProperties"] += [{"Key": k, "Type": "Topic"} for k in self.extra_columns]
+        if self.shift:
+            sets["TypedDataSet"][0] = {
+                **sets["TypedDataSet"][0],
+                "JongerenMetJeugdhulpInNatura_1": 11.1 + self.shift,
+            }
         return sets
 
 
@@ -219,7 +230,9 @@ def test_a_withdrawn_table_with_a_successor_keeps_its_last_release(tmp_path, req
 
 def test_a_withdrawn_table_without_successor_fails_clearly(tmp_path):
     table = replace(TABLE, successor=None)
-    with pytest.raises(CbsTableNotFoundError, match="no registered successor continues 85098NED"):
+    with pytest.raises(
+        CbsTableNotFoundError, match="nothing of 85098NED is loaded and no registered successor"
+    ):
         run_with(tmp_path, ChangedSource(gone=True), table=table)
 
 
@@ -242,4 +255,83 @@ def test_a_discontinued_status_is_reported_with_the_successor(tmp_path, request)
         injected="84903NED's TableInfos.OutputStatus 'Gediscontinueerd'",
         expected="loaded (archived data stay valid); the asset metadata names the successor",
         seen=decision.reason,
+    )
+
+
+def test_a_withdrawn_table_without_successor_keeps_what_is_loaded(tmp_path, request):
+    table = replace(TABLE, successor=None)
+    assert run_with(tmp_path, ChangedSource(), table=table).load
+    decision = run_with(tmp_path, ChangedSource(gone=True), table=table)
+    assert not decision.load and decision.notice
+    assert decision.reason.startswith("CBS no longer serves 85098NED (HTTP 404; last loaded ")
+    assert "its release 2025-01-01 stays in the warehouse" in decision.reason
+    assert "no successor is registered" in decision.reason
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    assert con.execute(f"select count(*) from raw.{TABLE.asset_name}").fetchone()[0] > 0
+    reliability_row(
+        request,
+        side="CBS (lifecycle)",
+        fault="a table withdrawn (404) without a registered successor, after it was loaded",
+        injected="85098NED answers 404",
+        expected="the run goes on: the last loaded release stays, one line says so",
+        seen=decision.reason,
+    )
+
+
+def test_a_withdrawn_table_never_loaded_with_a_successor_is_an_empty_table(tmp_path):
+    predecessor = get_table("82972NED")
+    decision = run_with(tmp_path, ChangedSource(gone=True), table=predecessor)
+    assert not decision.load and "successor 85098NED continues the series" in decision.reason
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    columns = [
+        c
+        for (c,) in con.execute(
+            f"select name from pragma_table_info('raw.{predecessor.asset_name}')"
+        ).fetchall()
+    ]
+    assert columns == [*predecessor.dimensions, *predecessor.measures]
+    assert con.execute(f"select count(*) from raw.{predecessor.asset_name}").fetchone()[0] == 0
+    assert loaded_release(con, predecessor.table_id) is None  # no release recorded
+
+
+def releases(tmp_path):
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    try:
+        return con.execute(
+            "select release_id, modified from raw.cbs_releases order by loaded_at"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_figures_corrected_under_the_same_modified(tmp_path, request):
+    """CBS corrects a figure without a new TableInfos.Modified: a plain run (release hint only)
+    does not download; the periodic full check and `--all` load it as a release of its own, so
+    the history keeps the figure it replaces."""
+    assert run_with(tmp_path, ChangedSource()).load
+    corrected = ChangedSource(shift=0.5)
+    plain = run_with(tmp_path, corrected)
+    assert not plain.load and plain.reason.startswith("release 2025-01-01 already loaded")
+    same = run_with(tmp_path, ChangedSource(), refresh="check")
+    assert (
+        not same.load and same.reason == "downloaded: same content as the loaded release 2025-01-01"
+    )
+    checked = run_with(tmp_path, corrected, refresh="check")
+    assert checked.load and checked.reason.startswith("periodic full check")
+    [(first, _), (second, _)] = releases(tmp_path)
+    assert first == "2025-01-01"
+    assert re.fullmatch(r"2025-01-01 correctie [0-9a-f]{8}", second)
+    # The next plain night: the corrected release is the loaded one, nothing to do.
+    assert not run_with(tmp_path, corrected).load
+    # Back to the first figures, through --all: loaded again, under a release id of its own.
+    assert run_with(tmp_path, ChangedSource(), refresh="all").load
+    assert len({r for r, _ in releases(tmp_path)}) == 3
+    reliability_row(
+        request,
+        side="CBS (lifecycle)",
+        fault="a figure corrected without a new TableInfos.Modified",
+        injected="85098NED's first figure +0.5, Modified unchanged",
+        expected="the periodic full check loads it as a release of its own; a plain run does not "
+        "download",
+        seen=f"{checked.reason}; release {second}",
     )
