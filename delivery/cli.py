@@ -7,8 +7,10 @@
     ontcijferd report      the static report (HTML pages with charts) from the warehouse
 
     ontcijferd regions     region codes, names and levels, and how many indicators have data
+    ontcijferd check-live  compare the registry with live CBS, one line per difference
 
-Exit codes: 0 success, 1 the run failed (the last good warehouse stays published),
+Exit codes: 0 success, 1 the run failed (the last good warehouse stays published) or
+check-live found differences,
 2 usage error (unknown or ambiguous indicator, region, theme, period or format; a bad
 configuration; an --out that cannot be written), 3 another run is busy, 4 no published
 warehouse yet or it is damaged, 5 the export selection has no data. Every failure is one line;
@@ -204,6 +206,37 @@ def prepare(_args: argparse.Namespace) -> int:
     return subprocess.run(command, cwd=REPO_ROOT / "dbt_project", check=False).returncode
 
 
+def check_live(_args: argparse.Namespace) -> int:
+    """The registry against live CBS (sources/live_check.py): one line per difference, exit 1
+    if there is any; nothing is written."""
+    from lifecycle.refresh import scope_for
+    from sources.live_check import check_live as compare
+    from sources.registry import CURRENT_REGION_TABLE, REGISTRY
+    from sources.snapshot import SnapshotSource
+    from sources.statline import StatLineClient
+
+    settings = load_settings()
+    client = StatLineClient(settings.live)
+    # The scope only sizes the request URLs: the embedded region table is enough for that.
+    regions = SnapshotSource(settings.snapshot_dir).fetch(REGISTRY[CURRENT_REGION_TABLE], None)
+    scope = scope_for(settings, regions.data)
+    print(f"check-live: {len(REGISTRY)} registered tables against {client.table_url('')}")
+    reports = compare(client, list(REGISTRY.values()), scope)
+    differences = [(r.table_id, d) for r in reports for d in r.differences]
+    for table_id, difference in differences:
+        print(f"  DIFFERENT {table_id}: {difference}")
+    print("requests of a scoped download (CBS refuses URLs over 2,000 characters):")
+    for report_ in reports:
+        if report_.requests:
+            print(f"  {report_.table_id}: {report_.requests}")
+    if differences:
+        tables = len({t for t, _ in differences})
+        print(f"{len(differences)} difference(s) from the registry in {tables} table(s)")
+        return EXIT_RUN_FAILED
+    print("every registered table matches the registry")
+    return EXIT_OK
+
+
 def _published():
     from delivery.export import open_published
 
@@ -311,6 +344,11 @@ def main(argv: list[str] | None = None) -> int:
         help="generate the dbt files from the registry and parse the dbt project "
         "(done by `make run` and `make test`)",
     ).set_defaults(handler=prepare)
+    commands.add_parser(
+        "check-live",
+        help="compare the registry with live CBS (catalog, TableInfos, DataProperties, "
+        "categories; no data), one line per difference; writes nothing",
+    ).set_defaults(handler=check_live)
     listing = commands.add_parser("indicators", help="list the indicator catalog")
     listing.add_argument(
         "--theme",

@@ -167,13 +167,33 @@ class StatLineClient:
         scheme = "https" if self.settings.use_https else "http"
         return f"{scheme}://{self.settings.catalog_url}/ODataFeed/odata/{table_id}/"
 
+    def catalog_url(self, filters: str) -> str:
+        """The URL of the catalog rows (`ODataCatalog/Tables`) matching an OData `$filter`."""
+        scheme = "https" if self.settings.use_https else "http"
+        return f"{scheme}://{self.settings.catalog_url}/ODataCatalog/Tables?$format=json" + (
+            f"&$filter={quote(filters, safe='')}"
+        )
+
+    def catalog_rows(self, filters: str) -> list[dict]:
+        """Rows of CBS's table catalog (Identifier, Title, Modified, OutputStatus, …)."""
+        url = self.catalog_url(filters)
+        return self._with_retries("catalog", "", lambda: self._rows(url, "catalog", None), url=url)
+
     def _entity_set(self, table_id: str, name: str, filters: str | None = None) -> list[dict]:
-        """Every row of one entity set of a table, following `odata.nextLink` page by page.
+        """Every row of one entity set of a table. A 404 or 400 for a set other than the
+        listing and TableInfos is a request CBS refuses, not a withdrawn table."""
+        refusable = name if name not in ("", "TableInfos") else None
+        return self._rows(
+            entity_set_url(self.table_url(table_id), name, filters), table_id, refusable
+        )
+
+    def _rows(self, first_url: str, table_id: str, refusable: str | None) -> list[dict]:
+        """Every row from `first_url`, following `odata.nextLink` page by page.
 
         A page URL met twice (a looping nextLink) or more than MAX_PAGES pages fail as
         CbsPagingError; an answer that is not OData JSON fails as ValueError — both retried.
         """
-        url: str | None = entity_set_url(self.table_url(table_id), name, filters)
+        url: str | None = first_url
         rows: list[dict] = []
         seen: set[str] = set()
         with requests.Session() as session:
@@ -188,9 +208,9 @@ class StatLineClient:
                     )
                 seen.add(url)
                 response = session.get(url, timeout=self.settings.timeout_seconds)
-                if response.status_code in (400, 404) and name not in ("", "TableInfos"):
+                if response.status_code in (400, 404) and refusable:
                     raise CbsRequestRefusedError(
-                        f"CBS table {table_id}: HTTP {response.status_code} for {name} "
+                        f"CBS table {table_id}: HTTP {response.status_code} for {refusable} "
                         f"({len(url)}-character URL {url[:120]}…) — a request CBS cannot serve, "
                         "not retried; whether the table is discontinued is read from its "
                         "TableInfos"
@@ -207,7 +227,9 @@ class StatLineClient:
                 url = body.get("odata.nextLink")
         return rows
 
-    def _with_retries(self, table_id: str, what: str, call: Callable[[], T]) -> T:
+    def _with_retries(
+        self, table_id: str, what: str, call: Callable[[], T], url: str | None = None
+    ) -> T:
         """`call()` with bounded retries and backoff on the faults CBS's API is known for.
 
         Retried: HTTP 429 (honouring Retry-After), 5xx, timeouts, connections reset mid-page,
@@ -215,7 +237,7 @@ class StatLineClient:
         empty data set. Anything else fails at once: a 404 for the table's listing or TableInfos
         (the table is withdrawn), a 4xx or a request refused for one of its sets.
         """
-        url = self.table_url(table_id)
+        url = url or self.table_url(table_id)
         last_error: Exception | None = None
         for attempt in range(1, self.settings.max_attempts + 1):
             wait = None
@@ -298,15 +320,14 @@ class StatLineClient:
         modified = self.table_info(table.table_id).get("Modified")
         return str(modified) if modified else None
 
+    def metadata_set(self, table_id: str, name: str) -> list[dict]:
+        """One small entity set of a table (DataProperties, a dimension's categories), with
+        retries."""
+        return self._with_retries(table_id, name, lambda: self._entity_set(table_id, name))
+
     def _category_lists(self, table: CbsTable) -> dict[str, list[dict]]:
         """The category lists (Key, Title) of the dimensions a slice chooses by title."""
-
-        def call(dimension: str) -> Callable[[], list[dict]]:
-            return lambda: self._entity_set(table.table_id, dimension)
-
-        return {
-            d: self._with_retries(table.table_id, d, call(d)) for d in table.categories_by_title
-        }
+        return {d: self.metadata_set(table.table_id, d) for d in table.categories_by_title}
 
     def fetch(self, table: CbsTable, scope: RegionScope | None) -> CbsTableData:
         """Every slice of a registered table; a failed slice or an empty result retries them all."""

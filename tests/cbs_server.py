@@ -105,6 +105,13 @@ def compile_filter(expression: str):
     return predicate
 
 
+def read_set(path: Path) -> list[dict]:
+    """An entity set from a file: a JSON list (the snapshot's layout) or a whole recorded OData
+    answer (`{"value": [...], "odata.metadata": ...}`, tests/fixtures/cbs_recorded/)."""
+    body = json.loads(path.read_text(encoding="utf-8"))
+    return body["value"] if isinstance(body, dict) else body
+
+
 def filter_matches(expression: str, row: dict) -> bool:
     """Whether a TypedDataSet row passes an OData `$filter` as the client writes them."""
     return compile_filter(expression)(row)
@@ -118,8 +125,11 @@ class CbsODataServer:
         evaluate_filter: bool = False,
         delay_seconds: float = 0.0,
         generated_tables: dict | None = None,
+        catalog: list[dict] | None = None,
     ) -> None:
         self.root = root
+        # `ODataCatalog/Tables` lists each served table's TableInfos row, then these rows.
+        self.extra_catalog = catalog or []
         # Tables generated on request instead of read from `root` (bench/synthetic.py): their
         # `metadata` sets, `set_names()`, and `data(filter)`, a sequence pages are cut from.
         self.generated_tables = generated_tables or {}
@@ -207,6 +217,17 @@ class CbsODataServer:
     def catalog_url(self) -> str:
         return f"127.0.0.1:{self.httpd.server_address[1]}"
 
+    def catalog(self) -> list[dict]:
+        rows = {}
+        for path in sorted(self.root.glob("*/TableInfos.json")):
+            if path.parent.name in self.broken_tables:
+                continue
+            for info in read_set(path)[:1]:
+                rows[path.parent.name] = {**info, "Identifier": path.parent.name}
+        for row in self.extra_catalog:
+            rows.setdefault(row["Identifier"], row)
+        return list(rows.values())
+
     def full_url(self, raw_path: str) -> str:
         return f"http://{self.catalog_url}{raw_path}"
 
@@ -237,6 +258,12 @@ class CbsODataServer:
         url = urlparse(raw_path)
         query = parse_qs(url.query)
         parts = [p for p in url.path.split("/") if p]
+        if parts == ["ODataCatalog", "Tables"]:
+            rows = self.catalog()
+            if "$filter" in query:
+                keep = compile_filter(query["$filter"][0])
+                rows = [r for r in rows if keep(r)]
+            return 200, {"value": rows}
         if len(parts) < 3 or parts[:2] != ["ODataFeed", "odata"]:
             return 404, {"error": "not found"}
         table_id = parts[2]
@@ -266,7 +293,7 @@ class CbsODataServer:
             path = folder / f"{name}.json"
             if not path.exists():
                 return 404, {"error": f"{name} not found"}
-            rows = json.loads(path.read_text(encoding="utf-8"))
+            rows = read_set(path)
             if name != "TypedDataSet":
                 return 200, {"value": rows}
         if fault == "empty":
