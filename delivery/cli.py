@@ -211,7 +211,7 @@ def check_live(_args: argparse.Namespace) -> int:
     if there is any; nothing is written."""
     from lifecycle.refresh import scope_for
     from sources.live_check import check_live as compare
-    from sources.registry import CURRENT_REGION_TABLE, REGISTRY
+    from sources.registry import CURRENT_REGION_TABLE, DECLARED_LIVE_TABLES, REGISTRY
     from sources.snapshot import SnapshotSource
     from sources.statline import StatLineClient
 
@@ -220,8 +220,11 @@ def check_live(_args: argparse.Namespace) -> int:
     # The scope only sizes the request URLs: the embedded region table is enough for that.
     regions = SnapshotSource(settings.snapshot_dir).fetch(REGISTRY[CURRENT_REGION_TABLE], None)
     scope = scope_for(settings, regions.data)
-    print(f"check-live: {len(REGISTRY)} registered tables against {client.table_url('')}")
-    reports = compare(client, list(REGISTRY.values()), scope)
+    print(
+        f"check-live: {len(REGISTRY)} registered and {len(DECLARED_LIVE_TABLES)} declared tables "
+        f"against {client.table_url('')}"
+    )
+    reports = compare(client, list(REGISTRY.values()), scope, list(DECLARED_LIVE_TABLES.values()))
     differences = [(r.table_id, d) for r in reports for d in r.differences]
     for table_id, difference in differences:
         print(f"  DIFFERENT {table_id}: {difference}")
@@ -229,6 +232,14 @@ def check_live(_args: argparse.Namespace) -> int:
     for report_ in reports:
         if report_.requests:
             print(f"  {report_.table_id}: {report_.requests}")
+    pending = [r for r in reports if r.pending]
+    if pending:
+        print(
+            "declared for live CBS, not loaded until their keys are confirmed as an entry in "
+            "sources/registry.py (DECLARED_LIVE_TABLES):"
+        )
+        for report_ in pending:
+            print(f"  {report_.table_id}: {report_.pending}")
     if differences:
         tables = len({t for t, _ in differences})
         print(f"{len(differences)} difference(s) from the registry in {tables} table(s)")

@@ -135,11 +135,39 @@ def _check_indicators(con: duckdb.DuckDBPyConnection, indicators: Sequence[str])
         i for (i,) in con.execute("select indicator_id from marts.indicator_catalog").fetchall()
     ]
     unknown = [i for i in indicators if i not in known]
+    waiting = dict(
+        con.execute(
+            "select indicator_id, cbs_tabel from reference.wacht_op_live_cbs "
+            "where list_contains($ids, indicator_id)",
+            {"ids": unknown},
+        ).fetchall()
+        if unknown and _has_relation(con, "reference", "wacht_op_live_cbs")
+        else []
+    )
+    if waiting:
+        raise DeliveryError(
+            "; ".join(
+                f"{i!r} needs live CBS: table {t} is declared but not yet loaded, until "
+                "`ontcijferd check-live` has shown its keys and they are confirmed in "
+                "sources/registry.py"
+                for i, t in waiting.items()
+            )
+        )
     if unknown:
         raise DeliveryError(
             "; ".join(f"Unknown indicator {i!r}{_suggest(i, known)}" for i in unknown)
             + " (`ontcijferd indicators` lists them)"
         )
+
+
+def _has_relation(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    """Whether a table or view exists (a warehouse published before it was added has none)."""
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+    )
 
 
 # Names people use for a gemeente that CBS writes otherwise (CBS's name is also accepted).

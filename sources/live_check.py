@@ -15,7 +15,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from sources.registry import REGISTRY, CbsTable
+from sources.registry import DECLARED_LIVE_TABLES, REGISTRY, CbsTable, DeclaredTable
 from sources.scope import RegionScope
 from sources.statline import (
     CbsTableNotFoundError,
@@ -41,6 +41,7 @@ class TableReport:
     table_id: str
     differences: list[str] = field(default_factory=list)
     requests: str = ""  # the data requests of a scoped download
+    pending: str = ""  # a declared table: what CBS says its keys are, to be confirmed
 
 
 def _quoted(text: str) -> str:
@@ -99,7 +100,8 @@ def _categories(client: StatLineClient, table: CbsTable, report: TableReport) ->
 
 
 def _newer_editions(client: StatLineClient, table: CbsTable, report: TableReport) -> None:
-    """A yearly table with no registered successor: a later edition in the catalog."""
+    """A yearly table with no registered successor: a later edition in the catalog that is
+    neither registered nor declared."""
     edition = EDITION_TITLE.match(table.title)
     if edition is None or table.successor:
         return
@@ -111,6 +113,7 @@ def _newer_editions(client: StatLineClient, table: CbsTable, report: TableReport
             and found["series"] == edition["series"]
             and int(found["year"]) > int(edition["year"])
             and row.get("Identifier") not in REGISTRY
+            and row.get("Identifier") not in DECLARED_LIVE_TABLES  # listed as pending
         ):
             report.differences.append(
                 f"newer edition in the catalog: {row['Identifier']} '{row['Title']}' "
@@ -165,14 +168,55 @@ def check_table(client: StatLineClient, table: CbsTable, scope: RegionScope) -> 
     return report
 
 
+def check_declared(client: StatLineClient, declared: DeclaredTable) -> TableReport:
+    """A table declared for live CBS: found in the catalog under the declared title, its
+    dimensions and candidate measures listed for a developer to confirm."""
+    report = TableReport(declared.table_id)
+    rows = client.catalog_rows(f"Identifier eq {_quoted(declared.table_id)}")
+    if not rows:
+        report.differences.append("declared for live CBS, but not in CBS's catalog")
+        return report
+    title = str(rows[0].get("Title") or "").strip()
+    if not re.search(declared.title_pattern, title):
+        report.differences.append(
+            f"declared for live CBS as {declared.title_pattern!r}, but its title in CBS's "
+            f"catalog is {title!r}"
+        )
+        return report
+    properties = client.metadata_set(declared.table_id, "DataProperties")
+    dimensions = [str(p["Key"]) for p in properties if p.get("Type") in DIMENSION_TYPES]
+    words = [w.lower() for w in declared.measure_words]
+    measures = [
+        f"{p['Key']} ({p.get('Title')}, {p.get('Unit')})"
+        for p in properties
+        if p.get("Type") == "Topic"
+        and any(w in f"{p.get('Key')} {p.get('Title')}".lower() for w in words)
+    ]
+    if not measures:
+        report.differences.append(
+            f"no measure of '{title}' has {' or '.join(declared.measure_words)} in its key or title"
+        )
+    report.pending = (
+        f"'{title}' (Modified {rows[0].get('Modified')}): dimensions {', '.join(dimensions)}; "
+        f"measures for {declared.indicator_id}: {'; '.join(measures) or 'none found'}"
+    )
+    return report
+
+
 def check_live(
-    client: StatLineClient, tables: list[CbsTable], scope: RegionScope
+    client: StatLineClient,
+    tables: list[CbsTable],
+    scope: RegionScope,
+    declared: list[DeclaredTable] = (),
 ) -> list[TableReport]:
     """One report per table; a table CBS does not answer for is a difference, not a crash."""
     reports = []
-    for table in tables:
+    for table in [*tables, *declared]:
         try:
-            reports.append(check_table(client, table, scope))
+            if isinstance(table, DeclaredTable):
+                reports.append(check_declared(client, table))
+            else:
+                reports.append(check_table(client, table, scope))
         except CbsUnavailableError as err:
             reports.append(TableReport(table.table_id, [f"no answer from CBS: {err}"]))
     return reports

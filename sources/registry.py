@@ -686,6 +686,54 @@ REGISTRY: Mapping[str, CbsTable] = MappingProxyType({t.table_id: t for t in _TAB
 CURRENT_REGION_TABLE = "86059NED"
 
 
+@dataclass(frozen=True)
+class DeclaredTable:
+    """A CBS table the product is to read, whose keys nobody could verify without live CBS.
+
+    Declared by its catalog title; `ontcijferd check-live` finds it in CBS's catalog and lists
+    its dimensions and the measures whose key or title holds one of `measure_words`. It is not
+    loaded: a developer confirms the keys by replacing the declaration with a `CbsTable` entry
+    above (the reviewed commit is the record of that confirmation), and until then the report
+    and the exports say that these figures need live CBS.
+    """
+
+    table_id: str
+    title_pattern: str  # regular expression the catalog title must match
+    indicator_id: str  # the indicator it is to feed
+    indicator: str  # in Dutch, for the report and the exports
+    measure_words: tuple[str, ...]
+
+
+DECLARED_LIVE_TABLES: Mapping[str, DeclaredTable] = MappingProxyType(
+    {
+        d.table_id: d
+        for d in (
+            DeclaredTable(
+                "86131NED",
+                r"(?i)^armoede.*personen",
+                "armoede_personen_pct",
+                "Personen in armoede volgens de nieuwe armoedegrens (CBS/SCP/Nibud), %",
+                ("armoede",),
+            ),
+            DeclaredTable(
+                "86132NED",
+                r"(?i)^armoede.*kinderen",
+                "armoede_kinderen_pct",
+                "Kinderen in armoede volgens de nieuwe armoedegrens (CBS/SCP/Nibud), %",
+                ("armoede",),
+            ),
+            DeclaredTable(
+                "86165NED",
+                r"^Kerncijfers wijken en buurten 2025$",
+                "kwb_personen_in_armoede_pct",
+                "Personen in armoede per gemeente uit Kerncijfers wijken en buurten 2025, %",
+                ("PersonenInArmoede", "armoede"),
+            ),
+        )
+    }
+)
+
+
 def get_table(table_id: str) -> CbsTable:
     """Look a table up by its exact CBS id (case-sensitive); the error suggests near matches."""
     try:

@@ -1,5 +1,6 @@
 """Every query of the report, on the published warehouse (read-only) and nothing else: values
-come from the marts, descriptions of tables and columns from marts.omschrijvingen."""
+come from the marts, descriptions of tables and columns from marts.omschrijvingen, the tables
+still waiting for live CBS from reference.wacht_op_live_cbs."""
 
 from __future__ import annotations
 
@@ -41,6 +42,12 @@ class ReportData:
 
     def theme_indicators(self, theme: str) -> pd.DataFrame:
         return self.catalog[self.catalog["theme"] == theme].sort_values("title")
+
+    def waiting_for_live_cbs(self) -> list[tuple[str, str]]:
+        """(indicator in words, CBS table) declared for live CBS and not yet loaded."""
+        return self.con.execute(
+            "select indicator, cbs_tabel from reference.wacht_op_live_cbs order by cbs_tabel"
+        ).fetchall()
 
     # --- values -----------------------------------------------------------------------------
 

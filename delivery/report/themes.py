@@ -296,9 +296,17 @@ def _jeugdhulp(data: ReportData, page: Page) -> None:
 def _armoede(data: ReportData, page: Page) -> None:
     page.note(
         "Elke armoedemaat is een eigen indicator met een eigen definitie; ze worden nooit "
-        "tot één reeks aan elkaar gezet. De nieuwe armoedegrens (CBS 86131NED/86132NED) "
-        "ontbreekt nog."
+        "tot één reeks aan elkaar gezet."
     )
+    waiting = data.waiting_for_live_cbs()
+    if waiting:
+        page.note(
+            "Nog niet in dit warehouse: "
+            + "; ".join(f"{indicator} (CBS-tabel {table})" for indicator, table in waiting)
+            + ". Deze cijfers komen alleen van live CBS; ze worden pas geladen als de "
+            "sleutels van die tabellen met het commando ontcijferd check-live zijn gecontroleerd "
+            "en vastgelegd."
+        )
     map_of(
         data,
         page,

@@ -136,6 +136,17 @@ def test_unknown_indicator_or_region_is_a_usage_error_with_suggestions(published
     assert list(tmp_path.iterdir()) == []  # nothing written
 
 
+def test_an_indicator_waiting_for_live_cbs_says_so(published, tmp_path, capsys):
+    # The new poverty line is declared for live CBS (sources/registry.py) but not loaded.
+    assert main(["export", "armoede_personen_pct", "--out", str(tmp_path)]) == EXIT_USAGE
+    assert capsys.readouterr().err.strip() == (
+        "ontcijferd: 'armoede_personen_pct' needs live CBS: table 86131NED is declared but not "
+        "yet loaded, until `ontcijferd check-live` has shown its keys and they are confirmed in "
+        "sources/registry.py"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_catalog_lists_every_indicator_with_its_latest_period(published, capsys):
     assert main(["indicators", "--theme", "wonen"]) == EXIT_OK
     out = capsys.readouterr().out

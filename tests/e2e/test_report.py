@@ -120,6 +120,10 @@ def test_the_report_is_dutch_and_sourced(site):
     assert "+6.759 ten opzichte van 2024" in front  # 1,195,792 − 1,189,033
     for link in ("bevolking.html", "gemeenten.html", "warehouse.html", "datakwaliteit.html"):
         assert f'href="{link}"' in front
+    armoede = (site / "armoede.html").read_text(encoding="utf-8")
+    assert "Nog niet in dit warehouse: " in armoede
+    assert "nieuwe armoedegrens (CBS/SCP/Nibud), % (CBS-tabel 86131NED)" in armoede
+    assert "Kerncijfers wijken en buurten 2025, % (CBS-tabel 86165NED)" in armoede
 
 
 def test_theme_pages_tell_their_story_with_few_charts(site):

@@ -198,14 +198,40 @@ def live_config(tmp_path: Path, server) -> Path:
 NOT_COMPLETE_IN_THE_SNAPSHOT = {"03759ned", "86098NED", "86006NED", "85427NED"}
 
 
+def serve_declared(root: Path) -> None:
+    """SMALL SYNTHETIC FIXTURE (not CBS's answers, which nobody here could read): the declared
+    live tables with a title that matches their declaration and DataProperties in CBS's form."""
+    titles = {
+        "86131NED": "Armoede; personen, regio (indeling 2025)",
+        "86132NED": "Armoede; kinderen, regio (indeling 2025)",
+        "86165NED": "Kerncijfers wijken en buurten 2025",
+    }
+    for table_id, title in titles.items():
+        folder = root / table_id
+        folder.mkdir(parents=True)
+        info = {"Identifier": table_id, "Title": title, "Modified": "2025-11-28T02:00:00"}
+        (folder / "TableInfos.json").write_text(json.dumps([info]))
+        properties = [
+            {"Key": "RegioS", "Type": "GeoDimension", "Title": "Regio's"},
+            {"Key": "Perioden", "Type": "TimeDimension", "Title": "Perioden"},
+            {"Key": "PersonenInArmoede_1", "Type": "Topic", "Title": "In armoede", "Unit": "%"},
+            {"Key": "Inwoners_2", "Type": "Topic", "Title": "Inwoners", "Unit": "aantal"},
+        ]
+        (folder / "DataProperties.json").write_text(json.dumps(properties))
+
+
 def test_check_live_on_the_registered_tables(tmp_path, monkeypatch, capsys, request):
     """The command the data team runs, against a server of the embedded snapshot: the
     registered tables whose category lists the snapshot holds completely match (exit 0,
-    nothing written); a newer KWB edition in the catalog (SYNTHETIC catalog row for 86165NED,
-    the real 2025 edition's id) is one line and exit 1."""
+    nothing written) and the declared live tables are listed with their candidate keys; a
+    newer KWB edition in the catalog (SYNTHETIC catalog row for a 2026 edition) is one line
+    and exit 1."""
     complete = {k: t for k, t in REGISTRY.items() if k not in NOT_COMPLETE_IN_THE_SNAPSHOT}
     monkeypatch.setattr("sources.registry.REGISTRY", complete)
-    with CbsODataServer(SNAPSHOT_DIR) as server:
+    served = tmp_path / "served"
+    shutil.copytree(SNAPSHOT_DIR, served)
+    serve_declared(served)
+    with CbsODataServer(served) as server:
         monkeypatch.setenv("ONTCIJFERD_CONFIG", str(live_config(tmp_path, server)))
         before = sorted(p.name for p in tmp_path.iterdir())
         assert main(["check-live"]) == EXIT_OK, capsys.readouterr().out
@@ -215,9 +241,9 @@ def test_check_live_on_the_registered_tables(tmp_path, monkeypatch, capsys, requ
         assert sorted(p.name for p in tmp_path.iterdir()) == before
         server.extra_catalog.append(
             {
-                "Identifier": "86165NED",
-                "Title": "Kerncijfers wijken en buurten 2025",
-                "Modified": "2025-11-28T02:00:00",
+                "Identifier": "86999NED",
+                "Title": "Kerncijfers wijken en buurten 2026",
+                "Modified": "2026-11-28T02:00:00",
                 "OutputStatus": "Regulier",
             }
         )
@@ -225,15 +251,43 @@ def test_check_live_on_the_registered_tables(tmp_path, monkeypatch, capsys, requ
         out = capsys.readouterr().out
     [line] = [line for line in out.splitlines() if "DIFFERENT" in line]
     assert line == (
-        "  DIFFERENT 85984NED: newer edition in the catalog: 86165NED 'Kerncijfers wijken en "
-        "buurten 2025' (Modified 2025-11-28T02:00:00); add it to sources/registry.py"
+        "  DIFFERENT 85984NED: newer edition in the catalog: 86999NED 'Kerncijfers wijken en "
+        "buurten 2026' (Modified 2026-11-28T02:00:00); add it to sources/registry.py"
     )
     assert "1 difference(s) from the registry in 1 table(s)" in out
     reliability_row(
         request,
         side="CBS (check-live)",
         fault="a newer edition of a yearly table in the catalog",
-        injected="catalog row 86165NED 'Kerncijfers wijken en buurten 2025' (SYNTHETIC row)",
+        injected="catalog row 86999NED 'Kerncijfers wijken en buurten 2026' (SYNTHETIC row)",
         expected="exit 1; one line naming the registered edition and the new one",
         seen=line.strip(),
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (None, "declared for live CBS, but not in CBS's catalog"),
+        (
+            "Armoede; huishoudens, regio",
+            "declared for live CBS as '(?i)^armoede.*personen', but its title in CBS's catalog is "
+            "'Armoede; huishoudens, regio'",
+        ),
+    ],
+    ids=["not in the catalog", "another title"],
+)
+def test_a_declared_table_that_is_not_what_was_declared_is_a_difference(tmp_path, title, expected):
+    from sources.live_check import check_declared
+    from sources.registry import DECLARED_LIVE_TABLES
+
+    serve_declared(tmp_path)
+    if title is None:
+        shutil.rmtree(tmp_path / "86131NED")
+    else:  # SYNTHETIC: another title in the catalog
+        (tmp_path / "86131NED" / "TableInfos.json").write_text(
+            json.dumps([{"Identifier": "86131NED", "Title": title}])
+        )
+    with CbsODataServer(tmp_path) as server:
+        report = check_declared(client(server), DECLARED_LIVE_TABLES["86131NED"])
+    assert report.differences == [expected] and report.pending == ""
