@@ -26,75 +26,43 @@ import signal
 import sys
 from pathlib import Path
 
-import duckdb
-
 from sources.config import DBT_EXECUTABLE, REPO_ROOT, ConfigError, Settings, load_settings
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_NO_WAREHOUSE, EXIT_EMPTY = 0, 1, 2, 3, 4, 5
 
 
-def _published_summary(path) -> list[str]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        rows = con.execute(
-            "select v.indicator_id, count(*), min(v.period), max(v.period), "
-            "count(distinct v.region_code) from marts.indicator_values v group by 1 order by 1"
-        ).fetchall()
-        regions, first, last = con.execute(
-            "select string_agg(distinct region_code, ', ' order by region_code), min(period), "
-            "max(period) from marts.bevolking_piramide"
-        ).fetchone()
-    finally:
-        con.close()
-    width = max((len(r[0]) for r in rows), default=0)
-    lines = [f"  {i:<{width}} {n:>6} rows  {lo}–{hi}  {r} regions" for i, n, lo, hi, r in rows]
-    if regions:
-        lines.append(f"  population pyramid (marts.bevolking_piramide): {regions}, {first}–{last}")
-    else:
-        lines.append(
-            "  note: marts.bevolking_piramide is empty — neither CBS 03759ned's sex × age detail "
-            "nor the Eurostat file (sources/custom/bevolking_leeftijdsgroepen/) has a region "
-            "in scope."
-        )
-    return lines
+def _unknown_acceptances(args: argparse.Namespace) -> str | None:
+    """An --accept-schema or --accept-change naming nothing we know, with the closest names:
+    a typo must not let a run go on believing something was accepted."""
+    import csv
+    import difflib
 
+    from sources.registry import REGISTRY
 
-def _why(check, settings: Settings) -> str:
-    """A check's own message; dbt tests have none: the failing rows a singular test stored in
-    schema `audit` of the build (dbt_project/tests/), else how many rows broke it."""
-    if check.description:
-        return check.description
-    failed = check.metadata.get("dagster_dbt/failed_row_count")
-    if failed is None:
-        return "failed (details in the Dagster UI)"
-    from lifecycle.dbt_run import dbt_target_folder
-
-    rows = _stored_failures(settings.build_file, check.name)
-    if rows:
-        return f"dbt test failed for {failed} row(s), e.g. {rows}"
-    return (
-        f"dbt test failed for {failed} row(s); the test's SQL is under "
-        f"{dbt_target_folder(settings) / 'compiled'}"
-    )
-
-
-def _stored_failures(build_file: Path, test_name: str, limit: int = 5) -> list[dict] | None:
-    """The first failing rows of a dbt test that stores its failures, from the run's build."""
-    try:
-        con = duckdb.connect(str(build_file), read_only=True)
-    except duckdb.Error:
-        return None
-    try:
-        quoted = test_name.replace('"', '""')
-        frame = con.execute(f'select * from audit."{quoted}" limit ?', [limit]).df()
-    except duckdb.Error:
-        return None
-    finally:
-        con.close()
-    return frame.to_dict("records")
+    definitions = REPO_ROOT / "dbt_project" / "seeds" / "indicator_definitions.csv"
+    with definitions.open(encoding="utf-8") as file:
+        indicators = [row["indicator_id"] for row in csv.DictReader(file)]
+    problems = []
+    for option, given, known in (
+        ("--accept-schema", args.accept_schema, list(REGISTRY)),
+        ("--accept-change", args.accept_change, [*indicators, "all"]),
+    ):
+        for name in given:
+            if name not in known:
+                near = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+                problems.append(
+                    f"{option} {name!r} names no "
+                    + ("registered CBS table" if option == "--accept-schema" else "indicator")
+                    + (f"; did you mean {', '.join(near)}?" if near else "")
+                )
+    return "; ".join(problems) or None
 
 
 def run(args: argparse.Namespace) -> int:
+    unknown = _unknown_acceptances(args)
+    if unknown:
+        print(f"ontcijferd: {unknown}", file=sys.stderr)
+        return EXIT_USAGE
     options = {"ONTCIJFERD_REFRESH": "all"} if args.all else {}
     if args.accept_schema:
         options["ONTCIJFERD_ACCEPT_SCHEMA"] = ",".join(args.accept_schema)
@@ -119,14 +87,23 @@ def _run(settings: Settings) -> int:
     if busy:
         print(f"  RUN NOT STARTED: {busy}")
         return EXIT_BUSY
-    if settings.refresh != "all":
-        from lifecycle.refresh import plan_refresh
+    from lifecycle.refresh import plan_refresh, scope_for
+    from sources.config import cbs_source
+    from sources.registry import CURRENT_REGION_TABLE, REGISTRY
+    from sources.scope import UnknownRegionError
 
-        try:
-            plan = plan_refresh(settings)
-        except (OSError, ValueError, RuntimeError) as err:
-            print(f"Could not compare releases with the published warehouse: {err}")
-            return EXIT_RUN_FAILED
+    try:
+        # A focus province that is not a province is a usage error, before any run starts.
+        regions = cbs_source(settings).fetch(REGISTRY[CURRENT_REGION_TABLE], None)
+        scope_for(settings, regions.data)
+        plan = plan_refresh(settings) if settings.refresh != "all" else None
+    except UnknownRegionError as err:
+        print(f"ontcijferd: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, ValueError, RuntimeError) as err:
+        print(f"Could not compare releases with the published warehouse: {err}")
+        return EXIT_RUN_FAILED
+    if plan is not None:
         print("what is new:")
         print("\n".join(f"  {line}" for line in plan.summary()))
         if plan.nothing_new:
@@ -149,12 +126,14 @@ def _run(settings: Settings) -> int:
 
 def _summary(outcome, settings: Settings) -> int:
     """What the run materialised and checked, what failed and why, what it published."""
+    from delivery.run_summary import print_notices, published_summary, why
+
     checks = outcome.checks
     failed_checks = [c for c in checks if not c.passed]
     print(f"assets materialised: {len(outcome.materialized)}")
     print(f"checks passed: {len(checks) - len(failed_checks)} of {len(checks)}")
     for check in failed_checks:
-        print(f"  FAILED {check.asset} {check.name}: {_why(check, settings)}")
+        print(f"  FAILED {check.asset} {check.name}: {why(check, settings)}")
     for failure in outcome.failures:
         where = f"STEP FAILED {failure.step}" if failure.step else "RUN NOT STARTED"
         print(f"  {where}: {failure.message}")
@@ -169,7 +148,7 @@ def _summary(outcome, settings: Settings) -> int:
     published = outcome.materialized["warehouse/published"]
     if not published["published"]:
         print(f"Not republished ({published['reason']}): {settings.warehouse_path}")
-        _print_notices(outcome)
+        print_notices(outcome)
         return EXIT_OK
     print(f"published: {settings.warehouse_path}")
     loaded = sorted(
@@ -177,19 +156,12 @@ def _summary(outcome, settings: Settings) -> int:
     )
     print("changes since the last publication:")
     print(f"  CBS tables loaded: {len(loaded)}" + (f" ({', '.join(loaded)})" if loaded else ""))
-    _print_notices(outcome)
+    print_notices(outcome)
     [plausibility] = [c for c in checks if c.name == "plausible_change"]
     print("\n".join(f"  {line}" for line in plausibility.metadata["changes"]))
     print("indicators published:")
-    print("\n".join(_published_summary(settings.warehouse_path)))
+    print("\n".join(published_summary(settings.warehouse_path)))
     return EXIT_OK
-
-
-def _print_notices(outcome) -> None:
-    """Tables CBS no longer serves or has discontinued: one line each, every run."""
-    for metadata in outcome.materialized.values():
-        if metadata.get("notice"):
-            print(f"  NOTE {metadata['notice']}")
 
 
 def prepare(_args: argparse.Namespace) -> int:

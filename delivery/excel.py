@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from delivery.export import COLUMN_LEGEND, STATUS_LEGEND
-from delivery.formatting import unit_format
+from delivery.formatting import formula_like, unit_format
 
 PERIOD_TYPE_SHEETS = {
     "jaar": "jaren",
@@ -50,6 +50,15 @@ def _rounded(value, unit: str, decimals: int | None):
     return int(round(value)) if decimals == 0 else round(float(value), decimals)
 
 
+def _append(sheet: Worksheet, values: list) -> None:
+    """A row; text that a spreadsheet would read as a formula (`=HYPERLINK(…)` as a region
+    name) is stored as text, shown as it is and never run."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if formula_like(cell.value):
+            cell.data_type = "s"
+
+
 def _finish(sheet: Worksheet, widths: list[int], frozen: str) -> None:
     """Column widths, a frozen header and a filter on the header row."""
     for i, width in enumerate(widths, start=1):
@@ -61,13 +70,13 @@ def _finish(sheet: Worksheet, widths: list[int], frozen: str) -> None:
 def _long_sheet(book: Workbook, title: str, rows: pd.DataFrame, decimals: dict) -> None:
     sheet = book.create_sheet(title)
     columns = list(rows.columns)
-    sheet.append(columns)
+    _append(sheet, columns)
     value_column = columns.index("value") + 1
     for record in rows.itertuples(index=False):
         values = list(record)
         own = decimals.get(record.indicator_id)
         values[value_column - 1] = _rounded(record.value, record.unit, own)
-        sheet.append([None if pd.isna(v) else v for v in values])
+        _append(sheet, [None if pd.isna(v) else v for v in values])
         sheet.cell(sheet.max_row, value_column).number_format = unit_format(record.unit, own).excel
     widths = [max(len(c), *(len(str(v)) for v in rows[c].head(500))) + 2 for c in columns]
     _finish(sheet, [min(w, 60) for w in widths], "A2")
@@ -84,15 +93,16 @@ def _wide_sheet(
     }
     keys = ["indicator_id", "categorie", "region_code", "region_name", "unit"]
     header = ["indicator", "categorie", "regiocode", "regio", "eenheid"]
-    sheet.append(header + [f"{p}{marks[p]}" for p in periods])
+    _append(sheet, header + [f"{p}{marks[p]}" for p in periods])
     ordered = rows.sort_values(["indicator_id", "categorie", "region_code"], na_position="first")
     for (indicator, categorie, code, name, unit), group in ordered.groupby(
         keys, sort=False, dropna=False
     ):
         figures = dict(zip(group["period"], group["value"], strict=True))
-        sheet.append(
+        _append(
+            sheet,
             [titles.get(indicator, indicator), categorie, code, name, unit]
-            + [_rounded(figures.get(p), unit, decimals.get(indicator)) for p in periods]
+            + [_rounded(figures.get(p), unit, decimals.get(indicator)) for p in periods],
         )
         number_format = unit_format(unit, decimals.get(indicator)).excel
         for column in range(len(header) + 1, len(header) + len(periods) + 1):
@@ -165,7 +175,8 @@ def _explanation_sheet(book: Workbook, metadata: dict, wide: bool) -> None:
     if not wide:
         rows += [("kolom", column, words) for column, words in COLUMN_LEGEND.items()]
     for row in rows:
-        sheet.append(
-            [json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for v in row]
+        _append(
+            sheet,
+            [json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for v in row],
         )
     _finish(sheet, [28, 24, 120], "A2")

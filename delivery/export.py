@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from delivery.formatting import inert_text
 from lifecycle.build import damage, trusted_publication
 
 FORMATS = ("csv", "xlsx", "parquet")
@@ -367,7 +368,7 @@ def write_extract(
         raise DeliveryError(f"{data_file} exists already; add --force to replace it")
     frame = data.assign(release_date=data["release_date"].astype("string"))
     if fmt == "csv":
-        frame.to_csv(data_file, index=False, encoding="utf-8")
+        inert_text(frame).to_csv(data_file, index=False, encoding="utf-8")
     elif fmt == "parquet":
         frame.to_parquet(data_file, index=False)
     if fmt == "xlsx":

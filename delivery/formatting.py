@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import pandas as pd
+
 
 @dataclass(frozen=True)
 class UnitFormat:
@@ -97,3 +99,20 @@ def d3_format(unit: str | None, decimals: int | None = None) -> str:
 
 # Vega's number locale for Dutch: decimal comma, thousands point.
 VEGA_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def inert_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """For a CSV: text cells that a spreadsheet would run as a formula get a leading `'`, as
+    OWASP advises (a region or source name from outside never becomes a formula)."""
+    text_columns = [c for c in frame.columns if frame[c].dtype in (object, "string")]
+    return frame.assign(
+        **{c: frame[c].map(lambda v: f"'{v}" if formula_like(v) else v) for c in text_columns}
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import dagster as dg
 
 from lifecycle.refresh import plan_refresh, with_periodic_check
@@ -32,8 +30,9 @@ nightly_job = dg.define_asset_job(
 )
 def nightly_schedule(context: dg.ScheduleEvaluationContext):
     # The settings the plan was made with are the run's settings (its run config).
-    night = context.scheduled_execution_time
-    settings = with_periodic_check(load_settings(), night.date() if night else dt.date.today())
+    # On the full-check day (config: full_check_day) the night's run also compares content.
+    night = context.scheduled_execution_time.date()
+    settings = with_periodic_check(load_settings(), night)
     plan = plan_refresh(settings)
     if plan.nothing_new:
         return dg.SkipReason("; ".join(plan.summary()))

@@ -7,6 +7,7 @@ configuration file.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import os
 import sys
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sources.scope import ScopeConfig
 from sources.snapshot import SnapshotSource
@@ -97,51 +99,140 @@ def _names(listed: str) -> frozenset[str]:
     return frozenset(name.strip() for name in listed.split(",") if name.strip())
 
 
-def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    env = os.environ if environ is None else environ
-    config_path = _resolve(env.get("ONTCIJFERD_CONFIG", DEFAULT_CONFIG))
+class ConfigFile(BaseModel):
+    """What config/ontcijferd.yaml may hold: unknown keys are refused, and `region_scope` and
+    `live` are checked against the types and bounds of ScopeConfig and LiveSettings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = "snapshot"
+    warehouse: str = "warehouse/ontcijferd.duckdb"
+    full_check_day: str = "sunday"
+    region_scope: ScopeConfig = Field(default_factory=ScopeConfig)
+    live: LiveSettings = Field(default_factory=LiveSettings)
+
+
+# Each environment variable stands for one setting of the file (key path) ...
+FILE_VARIABLES = {
+    "ONTCIJFERD_SOURCE": ("source",),
+    "ONTCIJFERD_WAREHOUSE": ("warehouse",),
+    "ONTCIJFERD_FULL_CHECK_DAY": ("full_check_day",),
+    "ONTCIJFERD_FOCUS_PROVINCE": ("region_scope", "focus_province"),
+    "ONTCIJFERD_GEMEENTEN": ("region_scope", "gemeenten"),
+    "ONTCIJFERD_COROP": ("region_scope", "corop"),
+}
+# ... or is read as it is: another configuration file, folders, and what `ontcijferd run`'s
+# options set for its run; ONTCIJFERD_DBT_WAREHOUSE is read by dbt_project/profiles.yml, and
+# ONTCIJFERD_TEST_* by the kill tests' hook (tests/e2e/hooks/).
+OTHER_VARIABLES = (
+    "ONTCIJFERD_CONFIG",
+    "ONTCIJFERD_SNAPSHOT_DIR",
+    "ONTCIJFERD_CUSTOM_DIR",
+    "ONTCIJFERD_REFRESH",
+    "ONTCIJFERD_ACCEPT_SCHEMA",
+    "ONTCIJFERD_ACCEPT_CHANGES",
+    "ONTCIJFERD_DBT_WAREHOUSE",
+    "ONTCIJFERD_TEST_PAUSE",
+    "ONTCIJFERD_TEST_READY",
+)
+
+
+def _check_variables(env) -> None:
+    known = [*FILE_VARIABLES, *OTHER_VARIABLES]
+    for name in sorted(env):
+        if name.startswith("ONTCIJFERD_") and name not in known:
+            near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            raise ConfigError(
+                f"unknown environment variable {name}"
+                + (f" (did you mean {near[0]}?)" if near else "")
+                + f"; known: {', '.join(known[:-3])}"
+            )
+
+
+def _read_file(path: Path) -> dict:
     try:
-        raw = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as err:
-        raise ConfigError(f"cannot read the configuration {config_path}: {err.strerror}") from err
+        raise ConfigError(f"cannot read the configuration {path}: {err.strerror}") from err
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not a text file (UTF-8): byte {err.start}") from err
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise ConfigError(f"{config_path}{where}: invalid YAML ({problem})") from err
+        raise ConfigError(f"{path}{where}: invalid YAML ({problem})") from err
+    if raw is None:
+        raise ConfigError(f"{path}: the configuration is empty (see config/ontcijferd.yaml)")
     if not isinstance(raw, dict):
-        raise ConfigError(f"{config_path}: expected settings (key: value), got {raw!r}")
+        raise ConfigError(f"{path}: expected settings (key: value), got {raw!r}")
+    return raw
+
+
+def _known_keys(loc: tuple) -> list[str]:
+    level = {
+        (): list(ConfigFile.model_fields),
+        ("region_scope",): [f.name for f in dataclasses.fields(ScopeConfig)],
+        ("live",): [f.name for f in dataclasses.fields(LiveSettings)],
+    }
+    return level.get(tuple(loc), [])
+
+
+def _invalid(err: ValidationError, path: Path, from_env: dict[tuple, str]) -> ConfigError:
+    """The first problem pydantic found, as one line naming the setting (or variable)."""
+    first, more = err.errors()[0], len(err.errors()) - 1
+    loc = tuple(str(p) for p in first["loc"])
+    setting = ".".join(loc)
+    where = from_env.get(loc, f"{path}: {setting}")
+    if isinstance(first["input"], dict):  # a check across a section: its message names the key
+        variables = [v for key, v in from_env.items() if key[: len(loc)] == loc]
+        where = f"{path}" + (f" (or {', '.join(variables)})" if variables else "")
+    if first["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
+        near = difflib.get_close_matches(loc[-1], _known_keys(loc[:-1]), n=1, cutoff=0.5)
+        text = f"{path}: unknown setting {setting!r}" + (
+            f" (did you mean {'.'.join([*loc[:-1], near[0]])!r}?)" if near else ""
+        )
+    else:
+        message = first["msg"].removeprefix("Value error, ")
+        got = "" if isinstance(first["input"], dict) else f" (got {first['input']!r})"
+        text = f"{where}: {message}{got}"
+    return ConfigError(text + (f" (and {more} more)" if more else ""))
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """The settings of the configuration file with the ONTCIJFERD_* variables over them."""
+    env = os.environ if environ is None else environ
+    _check_variables(env)
+    config_path = _resolve(env.get("ONTCIJFERD_CONFIG", DEFAULT_CONFIG))
+    raw = _read_file(config_path)
+    from_env = {}
+    for variable, key in FILE_VARIABLES.items():
+        if variable in env:
+            target = raw
+            for part in key[:-1]:
+                target = target.setdefault(part, {}) if isinstance(target, dict) else {}
+            if isinstance(target, dict):
+                target[key[-1]] = env[variable]
+            from_env[key] = variable
     try:
-        return _settings(env, raw)
-    except (TypeError, ValueError) as err:
+        config = ConfigFile.model_validate(raw)
+        return Settings(
+            source=config.source,
+            warehouse_path=_resolve(config.warehouse),
+            scope=config.region_scope,
+            snapshot_dir=_resolve(env.get("ONTCIJFERD_SNAPSHOT_DIR", "sources/snapshot")),
+            custom_dir=_resolve(env.get("ONTCIJFERD_CUSTOM_DIR", "sources/custom")),
+            live=config.live,
+            refresh=env.get("ONTCIJFERD_REFRESH", "changed"),
+            full_check_day=config.full_check_day.lower(),
+            accept_schema=_names(env.get("ONTCIJFERD_ACCEPT_SCHEMA", "")),
+            accept_changes=_names(env.get("ONTCIJFERD_ACCEPT_CHANGES", "")),
+        )
+    except ValidationError as err:
+        raise _invalid(err, config_path, from_env) from err
+    except ValueError as err:
         raise ConfigError(
             f"{config_path} (or an ONTCIJFERD_* environment variable): {err}"
         ) from err
-
-
-def _settings(env, raw: dict) -> Settings:
-    scope_raw = dict(raw.get("region_scope") or {})
-    for key in ("focus_province", "gemeenten", "corop"):
-        if f"ONTCIJFERD_{key.upper()}" in env:
-            scope_raw[key] = env[f"ONTCIJFERD_{key.upper()}"]
-    live = LiveSettings(**(raw.get("live") or {}))
-    settings = Settings(
-        source=env.get("ONTCIJFERD_SOURCE", raw.get("source", "snapshot")),
-        warehouse_path=_resolve(
-            env.get("ONTCIJFERD_WAREHOUSE", raw.get("warehouse", "warehouse/ontcijferd.duckdb"))
-        ),
-        scope=ScopeConfig(**scope_raw),
-        snapshot_dir=_resolve(env.get("ONTCIJFERD_SNAPSHOT_DIR", "sources/snapshot")),
-        custom_dir=_resolve(env.get("ONTCIJFERD_CUSTOM_DIR", "sources/custom")),
-        live=live,
-        refresh=env.get("ONTCIJFERD_REFRESH", "changed"),
-        full_check_day=env.get(
-            "ONTCIJFERD_FULL_CHECK_DAY", str(raw.get("full_check_day", "sunday"))
-        ).lower(),
-        accept_schema=_names(env.get("ONTCIJFERD_ACCEPT_SCHEMA", "")),
-        accept_changes=_names(env.get("ONTCIJFERD_ACCEPT_CHANGES", "")),
-    )
-    return settings
 
 
 def settings_to_json(settings: Settings) -> str:

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from pydantic import ConfigDict
+
 Coverage = Literal["focus_province", "all"]
 
 NEDERLAND = "NL01"
@@ -18,6 +20,8 @@ NEDERLAND = "NL01"
 
 @dataclass(frozen=True)
 class ScopeConfig:
+    __pydantic_config__ = ConfigDict(extra="forbid")  # config/ontcijferd.yaml: no unknown keys
+
     focus_province: str = "PV23"
     corop: Coverage = "focus_province"
     gemeenten: Coverage = "focus_province"
@@ -63,11 +67,15 @@ class RegionScope:
         return code.strip() in self.codes
 
 
+class UnknownRegionError(ValueError):
+    """The configured focus province is not a province of today's region table."""
+
+
 def resolve_scope(config: ScopeConfig, membership: Iterable[GemeenteMembership]) -> RegionScope:
     members = list(membership)
     provinces = {m.provincie for m in members}
     if config.focus_province not in provinces:
-        raise ValueError(
+        raise UnknownRegionError(
             f"Focus province {config.focus_province!r} does not occur in the region table "
             f"(known: {', '.join(sorted(provinces))})"
         )

@@ -16,10 +16,11 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Annotated, TypeVar
 from urllib.parse import quote
 
 import requests
+from pydantic import ConfigDict, Field
 
 from sources.registry import CbsTable, Slice
 from sources.scope import RegionScope, any_of, odata_code_clause, odata_region_parts
@@ -75,16 +76,21 @@ class CbsNotODataError(ValueError):
 
 @dataclass(frozen=True)
 class LiveSettings:
+    """The `live:` settings; config/ontcijferd.yaml is validated against these types and bounds
+    (sources/config.py): an unknown key or a value out of range is refused, naming it."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
     catalog_url: str = "opendata.cbs.nl"
     use_https: bool = True
-    timeout_seconds: float = 60.0
-    max_attempts: int = 4
-    backoff_seconds: float = 2.0
-    max_backoff_seconds: float = 60.0
+    timeout_seconds: Annotated[float, Field(gt=0)] = 60.0
+    max_attempts: Annotated[int, Field(ge=1)] = 4
+    backoff_seconds: Annotated[float, Field(ge=0)] = 2.0
+    max_backoff_seconds: Annotated[float, Field(ge=0)] = 60.0
     # Requests in flight at once for one table (its metadata sets and slices). Assumed within
     # what CBS tolerates from one client: fewer than the 6 a browser opens to one host, and a
     # 429 is retried after its Retry-After. 1 sends them one by one.
-    concurrent_requests: int = 4
+    concurrent_requests: Annotated[int, Field(ge=1, le=6)] = 4
 
 
 def entity_set_url(table_url: str, name: str, filters: str | None = None) -> str:

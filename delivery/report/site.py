@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 
 from delivery.export import DeliveryError
-from delivery.formatting import VEGA_LOCALE
+from delivery.formatting import VEGA_LOCALE, inert_text
 from delivery.report.page import Page
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -62,7 +62,7 @@ class Site:
 
     def render(self, page: Page) -> Path:
         for name, frame in page.downloads.items():
-            frame.to_csv(self.out_dir / name, index=False)
+            inert_text(frame).to_csv(self.out_dir / name, index=False)
         html = self.env.get_template(f"{page.kind}.html.j2").render(
             title=page.title,
             file=page.file,

@@ -32,6 +32,86 @@ CASES = [
         ["bad.yaml line 2, column 1: invalid YAML"],
     ),
     (
+        "a misspelled key in the configuration",
+        ["run"],
+        {"ONTCIJFERD_CONFIG": "{tmp}/typo.yaml"},
+        EXIT_USAGE,
+        ["typo.yaml: unknown setting 'sourc' (did you mean 'source'?)"],
+    ),
+    (
+        "a misspelled key inside a section",
+        ["indicators"],
+        {"ONTCIJFERD_CONFIG": "{tmp}/typo_live.yaml"},
+        EXIT_USAGE,
+        ["unknown setting 'live.timeout_second' (did you mean 'live.timeout_seconds'?)"],
+    ),
+    (
+        "an empty configuration file",
+        ["run"],
+        {"ONTCIJFERD_CONFIG": "{tmp}/empty.yaml"},
+        EXIT_USAGE,
+        ["empty.yaml: the configuration is empty"],
+    ),
+    (
+        "a binary configuration file",
+        ["run"],
+        {"ONTCIJFERD_CONFIG": "{tmp}/binary.yaml"},
+        EXIT_USAGE,
+        ["binary.yaml: not a text file (UTF-8)"],
+    ),
+    (
+        "a setting of the wrong type",
+        ["run"],
+        {"ONTCIJFERD_CONFIG": "{tmp}/abc.yaml"},
+        EXIT_USAGE,
+        ["abc.yaml: live.timeout_seconds: Input should be a valid number", "(got 'abc')"],
+    ),
+    (
+        "a setting out of range",
+        ["run"],
+        {"ONTCIJFERD_CONFIG": "{tmp}/zero.yaml"},
+        EXIT_USAGE,
+        ["zero.yaml: live.max_attempts: Input should be greater than or equal to 1 (got 0)"],
+    ),
+    (
+        "a misspelled environment variable",
+        ["run"],
+        {"ONTCIJFERD_SOURSE": "live"},
+        EXIT_USAGE,
+        ["unknown environment variable ONTCIJFERD_SOURSE (did you mean ONTCIJFERD_SOURCE?)"],
+    ),
+    (
+        "a focus province that does not exist",
+        ["run"],
+        {"ONTCIJFERD_FOCUS_PROVINCE": "PV99"},
+        EXIT_USAGE,
+        ["Focus province 'PV99' does not occur in the region table (known: PV20"],
+    ),
+    (
+        "a focus province that is not a province code",
+        ["run"],
+        {"ONTCIJFERD_FOCUS_PROVINCE": "Overijssel"},
+        EXIT_USAGE,
+        ["(or ONTCIJFERD_FOCUS_PROVINCE): region_scope.focus_province must be a CBS province code"],
+    ),
+    (
+        "an --accept-schema naming no table",
+        ["run", "--accept-schema", "85098NDE"],
+        {},
+        EXIT_USAGE,
+        ["--accept-schema '85098NDE' names no registered CBS table; did you mean 85098NED"],
+    ),
+    (
+        "an --accept-change naming no indicator",
+        ["run", "--accept-change", "jeugdhulp_in_natura"],
+        {},
+        EXIT_USAGE,
+        [
+            "--accept-change 'jeugdhulp_in_natura' names no indicator; did you mean "
+            "jeugdhulp_in_natura_pct"
+        ],
+    ),
+    (
         "an ambiguous region name",
         ["export", "bevolking_totaal", "--regions", "twente", "--out", "{tmp}/x"],
         {},
@@ -86,11 +166,18 @@ CASES = [
 @pytest.mark.parametrize(("what", "argv", "env", "code", "words"), CASES, ids=[c[0] for c in CASES])
 def test_one_clear_line(what, argv, env, code, words, tmp_path, monkeypatch, request):
     (tmp_path / "bad.yaml").write_text("source: [snapshot\n")
+    (tmp_path / "typo.yaml").write_text("sourc: live\n")
+    (tmp_path / "typo_live.yaml").write_text("live:\n  timeout_second: 5\n")
+    (tmp_path / "empty.yaml").write_text("")
+    (tmp_path / "binary.yaml").write_bytes(bytes(range(128, 256)))
+    (tmp_path / "abc.yaml").write_text("live:\n  timeout_seconds: abc\n")
+    (tmp_path / "zero.yaml").write_text("live:\n  max_attempts: 0\n")
     (tmp_path / "file").write_text("not a folder")
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "notes.txt").write_text("someone's notes")
     for name, value in env.items():
-        monkeypatch.setenv(name, value.replace("{bad}", str(tmp_path / "bad.yaml")))
+        value = value.replace("{bad}", str(tmp_path / "bad.yaml"))
+        monkeypatch.setenv(name, value.replace("{tmp}", str(tmp_path)))
     got, message = delivery(*[a.replace("{tmp}", str(tmp_path)) for a in argv])
     assert got == code, message
     assert len(message.splitlines()) == 1 and "Traceback" not in message

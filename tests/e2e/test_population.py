@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from delivery.cli import _published_summary
+from delivery.run_summary import published_summary
 from sources.custom import CUSTOM_DIR
 from sources.snapshot import SNAPSHOT_DIR
 from tests.e2e.conftest import dbt_test_rows, failures, value
@@ -228,7 +228,7 @@ def test_catalog_has_every_new_indicator(warehouse):
 
 
 def test_run_summary_names_the_pyramid(warehouse_path):
-    lines = _published_summary(warehouse_path)
+    lines = published_summary(warehouse_path)
     assert "  population pyramid (marts.bevolking_piramide): NL01, PV23, 1990–2024" in lines
     assert not any("empty" in line for line in lines)
 

