@@ -8,7 +8,11 @@ typed `25.119` for 25,119 passes every range and identity, yet Overijssel's expo
 - a **revision** of a published value (same indicator, region, category and period) beyond what
   CBS revisions do;
 - a **new period** whose change from the period before is far outside the series' own history
-  of changes.
+  of changes;
+- a published value **gone** from the build, unless CBS withdrew the indicator's whole period or
+  whole region (then it is listed, not blocked);
+- a **systematic shift**: most of an indicator's values revised in one direction by more than
+  CBS's revisions move a whole indicator, even when each revision alone is within bounds.
 
 An implausible change blocks publication (a blocking Dagster check on marts.indicator_values)
 until the data team accepts it for that run: `ontcijferd run --accept-change <indicator>`.
@@ -18,8 +22,9 @@ No Dagster imports.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -43,6 +48,16 @@ COUNT_FLOOR = 100.0
 # this many earlier changes before its history says anything.
 JUMP_FACTOR = 3.0
 MIN_HISTORY = 3
+# Systematic shifts. CBS's revisions of a whole indicator (provisional → definitive) move it by
+# tenths of a point (youth-care shares: 12.2 → 12.5) or well under 1 % (population): at least
+# SHIFT_MIN_VALUES revisions, covering at least SHIFT_SHARE of the indicator's values, nearly all
+# (SHIFT_SAME_DIRECTION) one way, with a median step beyond a point or 2 %, is a changed method,
+# base or unit — or an error — that someone must look at.
+SHIFT_MIN_VALUES = 20
+SHIFT_SHARE = 0.5
+SHIFT_SAME_DIRECTION = 0.9
+SHIFT_POINTS = 1.0
+SHIFT_RELATIVE = 0.02
 
 KEY = ["indicator_id", "region_code", "categorie", "period_type"]
 SHOWN = 10  # implausible changes named in a message; the rest are counted
@@ -75,12 +90,13 @@ class Change:
 class ChangeReport:
     revisions: list[Change]
     new_periods: list[Change]
+    gone: list[Change] = field(default_factory=list)
 
     def implausible(self, accepted: Iterable[str] = ()) -> list[Change]:
         accepted = set(accepted)
         return [
             c
-            for c in [*self.revisions, *self.new_periods]
+            for c in [*self.revisions, *self.gone, *self.new_periods]
             if c.implausible and c.indicator_id not in accepted and "all" not in accepted
         ]
 
@@ -102,6 +118,9 @@ class ChangeReport:
         lines = [f"values revised since the last publication: {len(self.revisions)}"]
         ranked = sorted(self.revisions, key=_size, reverse=True)
         lines += [f"  {c.describe()}" for c in ranked[:largest]]
+        if self.gone:
+            lines.append(f"published values gone from the warehouse: {len(self.gone)}")
+            lines += [f"  {c.describe()} ({c.why or 'withdrawn'})" for c in self.gone[:largest]]
         periods = sorted({c.period for c in self.new_periods})
         indicators = sorted({c.indicator_id for c in self.new_periods})
         lines.append(
@@ -197,6 +216,9 @@ def compare(con: duckdb.DuckDBPyConnection, published: Path | None) -> ChangeRep
             else _beyond_threshold(row.unit, old_value, new_value)
         )
         revisions.append(_as_change("revision", row, old_value, new_value, why))
+    compared = joined[(joined["_merge"] == "both") & joined["value_old"].notna()]
+    revisions = _shifted(revisions, compared.groupby("indicator_id").size().to_dict())
+    gone = _gone(old, new)
     held_periods = old.groupby(KEY)["period"].agg(set).to_dict()
     new_periods = []
     for key, series in new.sort_values("period").groupby(KEY, sort=False):
@@ -226,7 +248,57 @@ def compare(con: duckdb.DuckDBPyConnection, published: Path | None) -> ChangeRep
             elif step is not None:
                 history.append(step)
             previous = row.value
-    return ChangeReport(revisions, new_periods)
+    return ChangeReport(revisions, new_periods, gone)
+
+
+def _shifted(revisions: list[Change], compared: dict[str, int]) -> list[Change]:
+    """The revisions, those of an indicator shifted as a whole marked implausible."""
+    steps: dict[str, list[float]] = {}
+    for c in revisions:
+        if c.old_value is not None and c.new_value is not None:
+            step = _change(c.unit, c.old_value, c.new_value)
+            if step is not None:
+                steps.setdefault(c.indicator_id, []).append(step)
+    why: dict[str, str] = {}
+    for indicator, moves in steps.items():
+        if len(moves) < max(SHIFT_MIN_VALUES, SHIFT_SHARE * compared.get(indicator, 0)):
+            continue
+        up, down = sum(m > 0 for m in moves), sum(m < 0 for m in moves)
+        median = statistics.median(abs(m) for m in moves)
+        unit = next(c.unit for c in revisions if c.indicator_id == indicator)
+        limit = SHIFT_POINTS if unit == "%" else SHIFT_RELATIVE
+        if max(up, down) >= SHIFT_SAME_DIRECTION * len(moves) and median > limit:
+            direction = "up" if up > down else "down"
+            why[indicator] = (
+                f"systematic shift: {max(up, down)} of {compared[indicator]} values {direction}, "
+                f"median {_step_text(unit, median if up > down else -median)}"
+            )
+    return [
+        replace(c, implausible=True, why=why[c.indicator_id])
+        if c.indicator_id in why and not c.implausible
+        else c
+        for c in revisions
+    ]
+
+
+def _gone(old: pd.DataFrame, new: pd.DataFrame) -> list[Change]:
+    """Published values (not empty) that the build no longer has. Blocked unless the indicator
+    has no figure at all left for that period or that region: then CBS withdrew the period or
+    the region as a whole (or the scope changed), which is listed and published."""
+    keys = [*KEY, "period"]
+    missing = old[old["value"].notna()].merge(new[keys], on=keys, how="left", indicator=True)
+    missing = missing[missing["_merge"] == "left_only"]
+    periods_left = set(zip(new["indicator_id"], new["period"], strict=True))
+    regions_left = set(zip(new["indicator_id"], new["region_code"], strict=True))
+    changes = []
+    for row in missing.itertuples():
+        whole = (row.indicator_id, row.period) not in periods_left or (
+            row.indicator_id,
+            row.region_code,
+        ) not in regions_left
+        why = None if whole else "a published value is missing from the new build"
+        changes.append(_as_change("gone", row, row.value, None, why))
+    return changes
 
 
 def _step_text(unit: str, step: float) -> str:
