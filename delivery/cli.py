@@ -113,15 +113,30 @@ def _run(settings: Settings) -> int:
             return EXIT_OK
     from orchestration.launcher import launch
 
+    before = _publication(settings.warehouse_path)
     outcome = launch(settings, lambda line: print(line, flush=True))
     if outcome.stopped_by:
+        published = (
+            f"it had just published, so the new warehouse is published at {settings.warehouse_path}"
+            if _publication(settings.warehouse_path) != before
+            else f"the last good warehouse stays published at {settings.warehouse_path}"
+        )
         print(
             f"Run {outcome.run_id} stopped ({outcome.stopped_by}): marked canceled in Dagster; "
-            f"the last good warehouse stays published at {settings.warehouse_path}."
+            f"{published}."
         )
         signum = signal.SIGINT if outcome.stopped_by == "SIGINT" else signal.SIGTERM
         return 128 + signum
     return _summary(outcome, settings)
+
+
+def _publication(path: Path) -> tuple[int, int] | None:
+    """Which file is published (inode, modification time): a publication replaces it."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
 
 
 def _summary(outcome, settings: Settings) -> int:

@@ -60,7 +60,12 @@ def damage(warehouse: Path) -> str | None:
         return None
     recorded = checksum_file(warehouse)
     if recorded.is_file():
-        if _sha256(warehouse) != recorded.read_text(encoding="utf-8").split()[0]:
+        actual = _sha256(warehouse)
+        # A run stopped between its rename and its checksum published this very file: its copy
+        # in .last_good/ was recorded, with the same checksum, before the rename.
+        kept = checksum_file(last_good_path(warehouse))
+        renamed = kept.is_file() and actual == kept.read_text(encoding="utf-8").split()[0]
+        if actual != recorded.read_text(encoding="utf-8").split()[0] and not renamed:
             return (
                 f"its contents differ from the checksum recorded at publication ({recorded.name})"
                 ": truncated, overwritten or changed outside a run"
@@ -194,8 +199,9 @@ class WarehouseBuild:
         """Checkpoint the build, keep a copy as the last good publication, then atomically
         replace the published warehouse with it and record its checksum.
 
-        A kill between the rename and the checksum leaves a file whose checksum does not match:
-        the next run then starts from the last good copy, which is already this build.
+        A kill between the rename and the checksum leaves a file whose own checksum is the old
+        one, but whose last good copy, recorded first, has its checksum: it is trusted
+        (`damage`), and the next publication writes both again.
         """
         with self.connect() as con:
             con.execute("checkpoint")
