@@ -92,6 +92,22 @@ def trusted_publication(published: Path) -> Path | None:
     return None
 
 
+def safety_net_damage(published: Path) -> str | None:
+    """What is wrong with the safety net of a sound published warehouse — its checksum file,
+    its last good copy — else None (a damaged published file is a repair of its own)."""
+    if not published.exists() or damage(published) is not None:
+        return None
+    problems = []
+    if not checksum_file(published).is_file():
+        problems.append(f"the checksum file {checksum_file(published).name} is missing")
+    last_good = last_good_path(published)
+    if not last_good.exists():
+        problems.append(f"the last good copy {last_good} is missing")
+    elif not checksum_file(last_good).is_file() or damage(last_good) is not None:
+        problems.append(f"the last good copy {last_good} is damaged")
+    return "; ".join(problems) or None
+
+
 def _write_checksum(warehouse: Path, digest: str, run_id: str) -> None:
     pending = checksum_file(warehouse).with_suffix(".pending")
     pending.write_text(f"{digest}  {warehouse.name}  run {run_id}\n", encoding="utf-8")
@@ -221,11 +237,11 @@ class WarehouseBuild:
     def discard(self) -> None:
         """Drop the build (nothing to publish); the published warehouse is left as it is.
 
-        A sound publication from before checksums were recorded gets its checksum and last
-        good copy now.
+        A sound publication whose checksum or last good copy is missing or damaged (or that
+        was published before they were recorded) gets both again now.
         """
         self.close_database()
-        if not checksum_file(self.published).exists() and trusted_publication(self.published):
+        if safety_net_damage(self.published):
             digest = _sha256(self.published)
             _keep_as_last_good(self.published, self.published, digest, self.run_id)
             _write_checksum(self.published, digest, self.run_id)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from lifecycle.build import damage, trusted_publication
+from lifecycle.build import damage, safety_net_damage, trusted_publication
 from lifecycle.raw import create_unloaded_raw_table, load_raw_table
 from lifecycle.releases import (
     LoadedRelease,
@@ -145,12 +145,15 @@ class RefreshPlan:
     code_changed: bool = False
     # Why the published file itself must be replaced (damaged or missing), if it must.
     repair: str | None = None
+    # What is missing or damaged beside a sound published file (checksum, last good copy).
+    safety_net: str | None = None
 
     @property
     def nothing_new(self) -> bool:
         return (
             self.published
             and self.repair is None
+            and self.safety_net is None
             and not self.code_changed
             and not self.custom_changed
             and not any(d.load for d in self.tables.values())
@@ -160,6 +163,8 @@ class RefreshPlan:
         if not self.published:
             return [self.repair or "no published warehouse yet: everything is loaded"]
         lines = [self.repair] if self.repair else []
+        if self.safety_net:
+            lines.append(f"safety net: {self.safety_net}; this run makes it again")
         lines += [f"{t}: {d.reason}" for t, d in sorted(self.tables.items()) if d.load]
         lines += [f"custom files changed: {s}" for s in self.custom_changed]
         if self.code_changed:
@@ -211,6 +216,7 @@ def plan_refresh(settings: Settings) -> RefreshPlan:
             published=True,
             code_changed=held["code"] != code_fingerprint(settings),
             repair=repair,
+            safety_net=safety_net_damage(published),
         )
         for table in REGISTRY.values():
             plan.tables[table.table_id], _ = _decision(

@@ -159,3 +159,39 @@ def test_export_into_a_read_only_folder_is_one_line(warehouse_path, tmp_path, mo
         expected="one line naming the file and the reason, exit 2",
         seen=message.replace(str(tmp_path), "<tmp>"),
     )
+
+
+def test_a_missing_or_damaged_safety_net_is_said_and_made_again(published, request):
+    """.last_good/ deleted and the checksum file gone beside a sound published warehouse: the
+    plan says so in one line and is not "nothing new"; the run's build, with nothing to
+    publish, makes both again (what `discard` does at the end of such a run)."""
+    from lifecycle.build import WarehouseBuild, checksum_file, last_good_path, safety_net_damage
+    from lifecycle.refresh import plan_refresh
+    from sources.config import load_settings
+
+    settings = load_settings()
+    first = WarehouseBuild.begin(published, settings.build_file, "first")
+    first.discard()  # the fixture's copy gets its safety net: a sound start
+    first.release()
+    assert safety_net_damage(published) is None
+    shutil.rmtree(last_good_path(published).parent)
+    checksum_file(published).unlink()
+    plan = plan_refresh(settings)
+    [line] = [line for line in plan.summary() if line.startswith("safety net: ")]
+    assert "the checksum file ontcijferd.duckdb.sha256 is missing" in line
+    assert "the last good copy" in line and "is missing; this run makes it again" in line
+    assert not plan.nothing_new
+    before = published.read_bytes()
+    build = WarehouseBuild.begin(published, settings.build_file, "repair")
+    build.discard()
+    build.release()
+    assert safety_net_damage(published) is None and published.read_bytes() == before
+    assert last_good_path(published).read_bytes() == before
+    reliability_row(
+        request,
+        side="ours (files)",
+        fault="the last good copy and the checksum file deleted",
+        injected="rm -r warehouse/.last_good; rm ontcijferd.duckdb.sha256",
+        expected="the next run says so in one line and makes both again; published file unchanged",
+        seen=line.replace(str(published.parent), "<warehouse>"),
+    )

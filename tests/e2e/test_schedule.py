@@ -2,6 +2,7 @@
 
 import datetime as dt
 import shutil
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
@@ -19,9 +20,15 @@ def evaluate(monkeypatch, published, night=THURSDAY_NIGHT):
     return nightly_schedule(dg.build_schedule_context(scheduled_execution_time=night))
 
 
+def copy_publication(warehouse_path, folder):
+    """The published file with its safety net (checksum, last good copy), as a run leaves it."""
+    source = Path(warehouse_path).parent
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns(".build", "*.wal", "*.lock"))
+    return folder / Path(warehouse_path).name
+
+
 def test_nothing_new_skips_and_new_code_starts_a_run(warehouse_path, tmp_path, monkeypatch):
-    published = tmp_path / "ontcijferd.duckdb"
-    shutil.copyfile(warehouse_path, published)
+    published = copy_publication(warehouse_path, tmp_path / "warehouse")
     skipped = evaluate(monkeypatch, published)
     assert isinstance(skipped, dg.SkipReason)
     assert "nothing new" in skipped.skip_message
@@ -34,6 +41,9 @@ def test_nothing_new_skips_and_new_code_starts_a_run(warehouse_path, tmp_path, m
     assert '"refresh": "check"' in str(checked.run_config)
     monkeypatch.setenv("ONTCIJFERD_FULL_CHECK_DAY", "never")
 
+    # Published by older code, before checksums and last good copies were kept.
+    shutil.rmtree(published.parent / ".last_good")
+    (published.parent / f"{published.name}.sha256").unlink()
     con = duckdb.connect(str(published))
     con.execute("update meta.publication set code_fingerprint = 'older-code'")
     con.close()
