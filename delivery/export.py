@@ -20,6 +20,7 @@ import pandas as pd
 
 from delivery.formatting import inert_text
 from lifecycle.build import damage, trusted_publication
+from lifecycle.releases import has_table
 
 FORMATS = ("csv", "xlsx", "parquet")
 LICENCE = "Bron: CBS (CC BY 4.0); bewerking Overijssel Ontcijferd"
@@ -142,7 +143,7 @@ def _check_indicators(con: duckdb.DuckDBPyConnection, indicators: Sequence[str])
             "where list_contains($ids, indicator_id)",
             {"ids": unknown},
         ).fetchall()
-        if unknown and _has_relation(con, "reference", "wacht_op_live_cbs")
+        if unknown and has_table(con, "reference", "wacht_op_live_cbs")
         else []
     )
     if waiting:
@@ -159,16 +160,6 @@ def _check_indicators(con: duckdb.DuckDBPyConnection, indicators: Sequence[str])
             "; ".join(f"Unknown indicator {i!r}{_suggest(i, known)}" for i in unknown)
             + " (`ontcijferd indicators` lists them)"
         )
-
-
-def _has_relation(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    """Whether a table or view exists (a warehouse published before it was added has none)."""
-    return bool(
-        con.execute(
-            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-            [schema, name],
-        ).fetchone()[0]
-    )
 
 
 # Names people use for a gemeente that CBS writes otherwise (CBS's name is also accepted).
