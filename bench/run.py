@@ -21,6 +21,9 @@ Measurements (medians over --runs):
   scale      cold, on the snapshot and on SYNTHETIC snapshots with ~10× and ~100× its rows in
              scope (bench/scale.py), with rows, time and peak RSS against ×1, and the Great
              Expectations suites alone on each build (time and peak RSS of that process)
+  verify     trusting the published warehouse of this checkout (`make run` first): against its
+             recorded SHA-256 (`damage`), and by reading every block of every table where the
+             checksum file is gone (`unreadable_blocks`); first figure the block read
 Wall time is measured around a subprocess (or the in-process work for floor/live); peak
 RSS is the largest resident set of the process tree's biggest process (ru_maxrss via wait4).
 """
@@ -528,6 +531,28 @@ def scale(runs: int) -> list[tuple[float, float]]:
     return results
 
 
+def verify(runs: int) -> list[tuple[float, float]]:
+    from lifecycle.build import checksum_file, damage, unreadable_blocks
+    from sources.config import load_settings
+
+    published = load_settings().warehouse_path
+    if not checksum_file(published).is_file():
+        raise SystemExit(f"bench verify: no published warehouse with a checksum at {published}")
+    print(
+        f"verify: {published} ({published.stat().st_size / 2**20:.1f} MiB); second figure: s "
+        "for the SHA-256 check"
+    )
+    results = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        assert unreadable_blocks(published) is None
+        blocks = time.perf_counter() - start
+        start = time.perf_counter()
+        assert damage(published) is None
+        results.append((blocks, time.perf_counter() - start))
+    return results
+
+
 MEASUREMENTS = {
     "cold": cold,
     "before": cold_against_baseline,
@@ -537,6 +562,7 @@ MEASUREMENTS = {
     "live": live,
     "live_full": live_full,
     "scale": scale,
+    "verify": verify,
 }
 
 
@@ -553,7 +579,12 @@ def main() -> None:
         first = [r[0] for r in results]
         second = [r[1] for r in results]
         medians[name] = statistics.median(first)
-        unit = {"live": "s serial", "live_full": "s serial", "before": "s after"}.get(name, "MiB")
+        unit = {
+            "live": "s serial",
+            "live_full": "s serial",
+            "before": "s after",
+            "verify": "s SHA-256",
+        }.get(name, "MiB")
         print(
             f"{name:<12} {medians[name]:>9.1f}s {', '.join(f'{x:.1f}' for x in first):>30}  "
             f"{statistics.median(second):.1f} {unit}",

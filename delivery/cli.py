@@ -29,6 +29,8 @@ from pathlib import Path
 from sources.config import DBT_EXECUTABLE, REPO_ROOT, ConfigError, Settings, load_settings
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_NO_WAREHOUSE, EXIT_EMPTY = 0, 1, 2, 3, 4, 5
+# How an out-of-space error (ENOSPC) reads in a failure, ours or dbt's log.
+NO_SPACE = "[Errno 28]"
 
 
 def _unknown_acceptances(args: argparse.Namespace) -> str | None:
@@ -68,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
         options["ONTCIJFERD_ACCEPT_SCHEMA"] = ",".join(args.accept_schema)
     if args.accept_change:
         options["ONTCIJFERD_ACCEPT_CHANGES"] = ",".join(args.accept_change)
+    if args.accept_fresh_history:
+        options["ONTCIJFERD_ACCEPT_FRESH_HISTORY"] = "yes"
     # The options hold for this run only: the settings built here are the run's settings.
     from lifecycle.refresh import with_periodic_check
 
@@ -93,10 +97,14 @@ def _run(settings: Settings) -> int:
     from sources.scope import UnknownRegionError
 
     try:
-        # A focus province that is not a province is a usage error, before any run starts.
-        regions = cbs_source(settings).fetch(REGISTRY[CURRENT_REGION_TABLE], None)
-        scope_for(settings, regions.data)
-        plan = plan_refresh(settings) if settings.refresh != "all" else None
+        # A focus province that is not a province is a usage error, before any run starts: the
+        # plan resolves the scope first; `--all` has no plan, so it resolves it here.
+        if settings.refresh == "all":
+            regions = cbs_source(settings).fetch(REGISTRY[CURRENT_REGION_TABLE], None)
+            scope_for(settings, regions.data)
+            plan = None
+        else:
+            plan = plan_refresh(settings)
     except UnknownRegionError as err:
         print(f"ontcijferd: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -142,14 +150,21 @@ def _publication(path: Path) -> tuple[int, int] | None:
 def _summary(outcome, settings: Settings) -> int:
     """What the run materialised and checked, what failed and why, what it published."""
     from delivery.run_summary import print_notices, published_summary, why
+    from lifecycle.build import disk_space_message, room_needed
 
     checks = outcome.checks
     failed_checks = [c for c in checks if not c.passed]
     print(f"assets materialised: {len(outcome.materialized)}")
     print(f"checks passed: {len(checks) - len(failed_checks)} of {len(checks)}")
-    for check in failed_checks:
+    disk_full = [f for f in outcome.failures if NO_SPACE in f.message]
+    if disk_full:
+        # Checks failing on half-written tables and dbt's log are noise beside this one line.
+        step = disk_full[0].step or "the start"
+        room = disk_space_message(settings.build_dir.parent, room_needed(settings.warehouse_path))
+        print(f"  DISK FULL during {step}: {room}")
+    for check in [] if disk_full else failed_checks:
         print(f"  FAILED {check.asset} {check.name}: {why(check, settings)}")
-    for failure in outcome.failures:
+    for failure in [] if disk_full else outcome.failures:
         where = f"STEP FAILED {failure.step}" if failure.step else "RUN NOT STARTED"
         print(f"  {where}: {failure.message}")
     if any(f.busy for f in outcome.failures):
@@ -335,6 +350,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="INDICATOR",
         help="publish these indicators' implausible changes (after checking the source), "
         "for this run only; `all` accepts every one",
+    )
+    running.add_argument(
+        "--accept-fresh-history",
+        action="store_true",
+        help="where neither the published warehouse nor its last good copy can be trusted, "
+        "start a new value history (the run stops and says so otherwise)",
     )
     running.set_defaults(handler=run)
     commands.add_parser(

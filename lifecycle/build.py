@@ -11,14 +11,16 @@ frees it when the run's process dies, so a killed run never blocks the next one.
 
 Each publication records its SHA-256 beside the file (`ontcijferd.duckdb.sha256`) and keeps a
 copy as the last good publication (`.last_good/`). A published file that no longer matches its
-checksum (truncated, overwritten, changed outside a run) is never trusted: the next run starts
-from the last good copy — so the value history survives — and publishes again.
+checksum (truncated, overwritten, changed outside a run), or that has no checksum and a block
+DuckDB cannot read, is never trusted: the next run starts from the last good copy — so the
+value history survives — and publishes again.
 No Dagster imports: the CLI, the tests and Dagster assets share this module.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import os
@@ -28,9 +30,38 @@ from pathlib import Path
 
 import duckdb
 
+from lifecycle.releases import history_loss, quoted_name
+
 
 class WarehouseBusyError(RuntimeError):
     """Another run holds the warehouse build lock."""
+
+
+class DiskSpaceError(OSError):
+    """Too little free space beside the warehouse for a run to build and publish."""
+
+
+def room_needed(origin: Path | None) -> int:
+    """Bytes a run needs beside the published warehouse: its copy to build in, room for that
+    copy to grow while dbt rebuilds tables, and the last good copy made at publication — three
+    times the warehouse, at least 64 MiB each (a first build starts from nothing)."""
+    size = origin.stat().st_size if origin is not None and origin.exists() else 0
+    return 3 * max(size, 64 << 20)
+
+
+def disk_space_message(folder: Path, needed: int) -> str:
+    """One line on a full disk: where, how much is free, how much a run needs."""
+    free = shutil.disk_usage(folder).free
+    return (
+        f"not enough disk space in {folder}: {free / 2**20:,.0f} MiB free, a run needs about "
+        f"{needed / 2**20:,.0f} MiB (its copy of the warehouse, room to grow, the last good "
+        "copy); nothing was published"
+    )
+
+
+class HistoryNotCarriedError(RuntimeError):
+    """No trustworthy publication to carry the value history over from, and the data team has
+    not accepted a new one."""
 
 
 def checksum_file(warehouse: Path) -> Path:
@@ -53,29 +84,46 @@ def _sha256(path: Path) -> str:
 def damage(warehouse: Path) -> str | None:
     """Why the warehouse file at `warehouse` cannot be trusted; None if it is sound (or absent).
 
-    The checksum recorded at publication decides; a file published before checksums were
-    recorded must at least open and answer for its main tables.
+    The checksum recorded at publication decides. Without one (deleted, or a file published
+    before checksums were recorded) every block the file uses is read (`unreadable_blocks`).
     """
     if not warehouse.exists():
         return None
     recorded = checksum_file(warehouse)
-    if recorded.is_file():
-        actual = _sha256(warehouse)
-        # A run stopped between its rename and its checksum published this very file: its copy
-        # in .last_good/ was recorded, with the same checksum, before the rename.
-        kept = checksum_file(last_good_path(warehouse))
-        renamed = kept.is_file() and actual == kept.read_text(encoding="utf-8").split()[0]
-        if actual != recorded.read_text(encoding="utf-8").split()[0] and not renamed:
-            return (
-                f"its contents differ from the checksum recorded at publication ({recorded.name})"
-                ": truncated, overwritten or changed outside a run"
-            )
-        return None
+    if not recorded.is_file():
+        return unreadable_blocks(warehouse)
+    actual = _sha256(warehouse)
+    # A run stopped between its rename and its checksum published this very file: its copy in
+    # .last_good/ was recorded, with the same checksum, before the rename.
+    kept = checksum_file(last_good_path(warehouse))
+    renamed = kept.is_file() and actual == kept.read_text(encoding="utf-8").split()[0]
+    if actual != recorded.read_text(encoding="utf-8").split()[0] and not renamed:
+        return (
+            f"its contents differ from the checksum recorded at publication ({recorded.name})"
+            ": truncated, overwritten or changed outside a run"
+        )
+    return None
+
+
+def unreadable_blocks(warehouse: Path) -> str | None:
+    """Why DuckDB cannot read every block of every table in `warehouse`, else None.
+
+    DuckDB checksums each block and verifies it when the block is read, so reading every column
+    of every row (hashing each value) is a complete check of the data in use; blocks on the free
+    list are not read, and damage there harms nothing. About 0.3 s for the 29 MiB snapshot
+    warehouse (BENCHMARKS.md, `bench.run --only verify`); needed only where no recorded
+    checksum can decide.
+    """
     try:
         con = duckdb.connect(str(warehouse), read_only=True)
         try:
-            for table in ("marts.indicator_values", "raw.cbs_releases"):
-                con.execute(f"select count(*) from {table}").fetchone()
+            tables = con.execute(
+                "select schema_name, table_name from duckdb_tables() "
+                "where database_name = current_database()"
+            ).fetchall()
+            for schema, table in tables:
+                name = quoted_name(schema, table)  # a tampered file's names never become SQL
+                con.execute(f"select bit_xor(hash(columns(*))) from {name}").fetchone()
         finally:
             con.close()
     except duckdb.Error as err:
@@ -83,11 +131,24 @@ def damage(warehouse: Path) -> str | None:
     return None
 
 
+def distrust(warehouse: Path) -> str | None:
+    """Why a run must not start from the publication at `warehouse`: the file is damaged, or
+    its value history lost rows since it was published; None if it can be trusted."""
+    broken = damage(warehouse)
+    if broken or not warehouse.exists():
+        return broken
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return history_loss(con)
+    finally:
+        con.close()
+
+
 def trusted_publication(published: Path) -> Path | None:
-    """What a run starts from and compares with: the published warehouse if it is sound, else
-    the last good publication kept beside it, else nothing."""
+    """What a run starts from and compares with: the published warehouse if it can be trusted,
+    else the last good publication kept beside it, else nothing."""
     for candidate in (published, last_good_path(published)):
-        if candidate.exists() and damage(candidate) is None:
+        if candidate.exists() and distrust(candidate) is None:
             return candidate
     return None
 
@@ -124,8 +185,11 @@ def _keep_as_last_good(source: Path, published: Path, digest: str, run_id: str) 
 
 
 class WarehouseBuild:
-    def __init__(self, published: Path, build_file: Path, run_id: str) -> None:
+    def __init__(
+        self, published: Path, build_file: Path, run_id: str, fresh_history: bool = False
+    ) -> None:
         self.published = published
+        self.fresh_history = fresh_history
         self.build_dir = build_file.parent
         self.run_id = run_id
         self.path = build_file
@@ -134,9 +198,15 @@ class WarehouseBuild:
         self._database: duckdb.DuckDBPyConnection | None = None
 
     @classmethod
-    def begin(cls, published: Path, build_file: Path, run_id: str) -> WarehouseBuild:
-        """Take the single-writer lock and, for a new run, start from the published warehouse."""
-        build = cls(published, build_file, run_id)
+    def begin(
+        cls, published: Path, build_file: Path, run_id: str, fresh_history: bool = False
+    ) -> WarehouseBuild:
+        """Take the single-writer lock and, for a new run, start from the published warehouse.
+
+        `fresh_history`: the data team accepts a new value history where no publication can be
+        trusted to carry it over; without it such a run stops (HistoryNotCarriedError).
+        """
+        build = cls(published, build_file, run_id, fresh_history)
         build_dir = build.build_dir
         try:
             build_dir.mkdir(parents=True, exist_ok=True)
@@ -148,13 +218,23 @@ class WarehouseBuild:
         except BlockingIOError:
             build._lock_file.close()
             raise WarehouseBusyError(build._busy_message()) from None
+        # The holder's run id in the lock file itself, the moment it holds the lock: a run
+        # refused right after can name it (the marker is written only after the copy).
+        build._lock_file.truncate(0)
+        build._lock_file.write(run_id)
+        build._lock_file.flush()
         marker = build._marker.read_text().strip() if build._marker.exists() else None
         if marker != run_id:  # a new run (or the leftovers of a crashed one): start afresh
-            build._reset()
+            try:
+                build._reset()
+            except BaseException:
+                build.release()
+                raise
         return build
 
     def _busy_message(self) -> str:
-        holder = self._marker.read_text().strip() if self._marker.exists() else "unknown"
+        lock = self.build_dir / "lock"
+        holder = (lock.read_text().strip() if lock.exists() else "") or "just starting"
         return (
             f"Another run (run id {holder}) is building the warehouse in {self.build_dir}; "
             "this run did not start. Try again when it has finished."
@@ -181,6 +261,11 @@ class WarehouseBuild:
         for leftover in (self.path, self.path.with_suffix(".duckdb.wal")):
             leftover.unlink(missing_ok=True)
         origin = trusted_publication(self.published)
+        if origin is None and not self.fresh_history:
+            self._refuse_fresh_history()
+        needed = room_needed(origin)
+        if shutil.disk_usage(self.build_dir).free < needed:
+            raise DiskSpaceError(errno.ENOSPC, disk_space_message(self.build_dir.parent, needed))
         try:
             if origin is not None:
                 shutil.copyfile(origin, self.path)
@@ -190,6 +275,21 @@ class WarehouseBuild:
                 f"Cannot prepare the warehouse build {self.path} (disk full or not writable?): "
                 f"{err}"
             ) from err
+
+    def _refuse_fresh_history(self) -> None:
+        """Stop where the value history would silently start again: a publication exists, but
+        neither it nor its last good copy can be trusted."""
+        candidates = (self.published, last_good_path(self.published))
+        if not any(path.exists() for path in candidates):
+            return  # never published: a first history starts
+        reasons = [f"{path} ({distrust(path) or 'missing'})" for path in candidates]
+        raise HistoryNotCarriedError(
+            "The value history cannot be carried over: neither the published warehouse nor its "
+            f"last good copy can be trusted — {'; '.join(reasons)}. Nothing was published and "
+            "both files are left as they are. To start a new history (every CBS table loaded "
+            "anew, earlier revisions no longer listed), run "
+            "`ontcijferd run --accept-fresh-history`."
+        )
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

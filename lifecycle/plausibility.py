@@ -12,7 +12,10 @@ typed `25.119` for 25,119 passes every range and identity, yet Overijssel's expo
 - a published value **gone** from the build, unless CBS withdrew the indicator's whole period or
   whole region (then it is listed, not blocked);
 - a **systematic shift**: most of an indicator's values revised in one direction by more than
-  CBS's revisions move a whole indicator, even when each revision alone is within bounds.
+  CBS's revisions move a whole indicator, even when each revision alone is within bounds;
+- **drift**: revisions that each stay within bounds but together move a value beyond them,
+  counted from its baseline — the value first published, or the value published when the data
+  team last accepted a change of that indicator (`meta.publication.accepted_changes`).
 
 An implausible change blocks publication (a blocking Dagster check on marts.indicator_values)
 until the data team accepts it for that run: `ontcijferd run --accept-change <indicator>`.
@@ -31,6 +34,7 @@ import duckdb
 import pandas as pd
 
 from lifecycle.expectations import COUNT_UNITS
+from lifecycle.releases import has_column, has_table
 
 # Revisions. CBS revises provisional figures by a few per cent at most (population well under
 # 1 %, the housing stock and export a few per cent; StatLine's largest regular revisions are of
@@ -191,6 +195,7 @@ def compare(con: duckdb.DuckDBPyConnection, published: Path | None) -> ChangeRep
     con.execute("attach ? as published_before (read_only)", [str(published)])
     try:
         old = _values(con, "published_before")
+        baselines = _baselines(con, "published_before")
     finally:
         con.execute("detach published_before")
     new = _values(con)
@@ -214,6 +219,7 @@ def compare(con: duckdb.DuckDBPyConnection, published: Path | None) -> ChangeRep
             else None
             if pd.isna(old_value)
             else _beyond_threshold(row.unit, old_value, new_value)
+            or _drift(row.unit, baselines.get(_key(row)), new_value)
         )
         revisions.append(_as_change("revision", row, old_value, new_value, why))
     compared = joined[(joined["_merge"] == "both") & joined["value_old"].notna()]
@@ -249,6 +255,49 @@ def compare(con: duckdb.DuckDBPyConnection, published: Path | None) -> ChangeRep
                 history.append(step)
             previous = row.value
     return ChangeReport(revisions, new_periods, gone)
+
+
+def _key(row) -> tuple:
+    return (row.indicator_id, row.region_code, row.categorie, row.period_type, row.period)
+
+
+def _baselines(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[tuple, float]:
+    """Per published value, the value drift is measured from: the value as published when the
+    data team last accepted a change of its indicator, else the first value published."""
+    if not has_table(con, "marts", "indicator_value_history", database=catalog):
+        return {}
+    accepted: dict[str, pd.Timestamp] = {}
+    if has_column(con, "meta", "publication", "accepted_changes", database=catalog):
+        for names, published_at in con.execute(
+            f"select accepted_changes, published_at from {catalog}.meta.publication "
+            "where accepted_changes <> ''"
+        ).fetchall():
+            for name in names.split(","):
+                accepted[name] = max(accepted.get(name, published_at), published_at)
+    history = con.execute(
+        "select indicator_id, region_code, coalesce(categorie, '') as categorie, period_type, "
+        f"period, value, recorded_at from {catalog}.marts.indicator_value_history "
+        "where value is not null order by recorded_at"
+    ).df()
+    accepted_at = history["indicator_id"].map(
+        lambda i: max((accepted[k] for k in (i, "all") if k in accepted), default=pd.NaT)
+    )
+    up_to_acceptance = history[accepted_at.notna() & (history["recorded_at"] <= accepted_at)]
+    keys = [*KEY, "period"]
+    return {
+        **history.groupby(keys)["value"].first().to_dict(),
+        **up_to_acceptance.groupby(keys)["value"].last().to_dict(),
+    }
+
+
+def _drift(unit: str, baseline: float | None, new: float) -> str | None:
+    """Why `new` has drifted beyond what revisions can do from its `baseline`, else None."""
+    if baseline is None or pd.isna(baseline):
+        return None
+    beyond = _beyond_threshold(unit, baseline, new)
+    if beyond is None:
+        return None
+    return f"drift: {_number(baseline)} when first published or last accepted; {beyond}"
 
 
 def _shifted(revisions: list[Change], compared: dict[str, int]) -> list[Change]:

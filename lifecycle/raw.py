@@ -13,6 +13,7 @@ from collections.abc import Callable
 import duckdb
 import pandas as pd
 
+from lifecycle.releases import quoted_name
 from sources.custom import CustomSource, Release
 from sources.custom import release_date as custom_release_date
 from sources.registry import CbsTable
@@ -181,15 +182,11 @@ def _keep_in_history(table: CbsTable, frame: pd.DataFrame, release_id: str):
             "select ''::varchar as release_id, * from incoming_history where false"
         )
         # A measure added to the registry later: older releases simply have no value for it.
-        present = {
-            name
-            for (name,) in con.execute(
-                f"select name from pragma_table_info('{history}')"
-            ).fetchall()
-        }
+        info = con.execute("select name from pragma_table_info(?)", [history]).fetchall()
+        present = {name for (name,) in info}
         for column, dtype, *_ in con.execute("describe incoming_history").fetchall():
             if column not in present:
-                con.execute(f'alter table {history} add column "{column}" {dtype}')
+                con.execute(f"alter table {history} add column {quoted_name(column)} {dtype}")
         con.execute(f"delete from {history} where release_id = ?", [release_id])
         con.execute(
             f"insert into {history} by name "

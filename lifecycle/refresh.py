@@ -14,7 +14,13 @@ from pathlib import Path
 
 import duckdb
 
-from lifecycle.build import damage, safety_net_damage, trusted_publication
+from lifecycle.build import (
+    damage,
+    distrust,
+    last_good_path,
+    safety_net_damage,
+    trusted_publication,
+)
 from lifecycle.raw import create_unloaded_raw_table, load_raw_table
 from lifecycle.releases import (
     LoadedRelease,
@@ -181,20 +187,24 @@ class RefreshPlan:
         ) + notices
 
 
-def _repair(published: Path, origin: Path | None) -> str | None:
+def _repair(published: Path, origin: Path | None, fresh_history: bool) -> str | None:
     """Why the published file must be replaced although nothing else may be new."""
     if origin == published:
         return None
-    broken = damage(published)
+    distrusted = distrust(published)
     what = (
-        f"the published warehouse {published} is damaged ({broken})"
-        if broken
+        f"the published warehouse {published} is damaged ({distrusted})"
+        if distrusted and damage(published)
+        else f"the published warehouse {published} cannot be trusted: {distrusted}"
+        if distrusted
         else f"the published warehouse {published} is missing"
     )
     if origin is None:
-        return (
-            f"{what} and no last good copy is left: everything is loaded anew, and the value "
-            "history starts again"
+        return f"{what} and no last good copy can be trusted: " + (
+            "everything is loaded anew and a new value history starts (accepted for this run)"
+            if fresh_history
+            else "the value history cannot be carried over, and the run stops unless a new "
+            "history is accepted (--accept-fresh-history)"
         )
     return f"{what}: it is rebuilt from the last good publication ({origin}), history included"
 
@@ -202,12 +212,14 @@ def _repair(published: Path, origin: Path | None) -> str | None:
 def plan_refresh(settings: Settings) -> RefreshPlan:
     """Compare what the source offers now with what the published warehouse holds."""
     published: Path = settings.warehouse_path
+    source = cbs_source(settings)
+    # First: a focus province that is no province (UnknownRegionError) stops every run.
+    scope = scope_for(settings, source.fetch(REGISTRY[CURRENT_REGION_TABLE], None).data)
     origin = trusted_publication(published)
-    repair = _repair(published, origin) if published.exists() or origin else None
+    ever_published = published.exists() or last_good_path(published).exists()
+    repair = _repair(published, origin, settings.accept_fresh_history) if ever_published else None
     if origin is None:
         return RefreshPlan(published=False, repair=repair)
-    source = cbs_source(settings)
-    scope = scope_for(settings, source.fetch(REGISTRY[CURRENT_REGION_TABLE], None).data)
     con = duckdb.connect(str(origin), read_only=True)
     try:
         held = warehouse_inputs(con)

@@ -27,7 +27,15 @@ create schema if not exists meta;
 create table if not exists meta.publication (
     published_at timestamp, run_id varchar, code_fingerprint varchar
 );
+-- The rows of marts.indicator_value_history at publication, so that the next run can tell a
+-- history that lost rows (lifecycle/build.py); empty for publications before it was recorded.
+alter table meta.publication add column if not exists history_rows bigint;
+-- The indicators whose implausible changes the run's starter accepted ('all': every one),
+-- comma-separated: their values as published then are the new baseline for drift
+-- (lifecycle/plausibility.py).
+alter table meta.publication add column if not exists accepted_changes varchar;
 """
+HISTORY = ("marts", "indicator_value_history")
 
 
 @dataclass(frozen=True)
@@ -78,11 +86,32 @@ def metadata_table_rows(
     return counts
 
 
-def has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+def quoted_name(*parts: str) -> str:
+    """A (schema-qualified) SQL identifier, quoted: a name never becomes SQL of its own."""
+    return ".".join('"' + part.replace('"', '""') + '"' for part in parts)
+
+
+def has_column(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str, database: str = ""
+) -> bool:
+    """Whether `schema.table` has `column`, in the current database or the attached `database`."""
     return bool(
         con.execute(
-            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-            [schema, name],
+            "select count(*) from duckdb_columns() where database_name = "
+            "coalesce(nullif(?, ''), current_database()) "
+            "and schema_name = ? and table_name = ? and column_name = ?",
+            [database, schema, table, column],
+        ).fetchone()[0]
+    )
+
+
+def has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str, database: str = "") -> bool:
+    """Whether `schema.name` exists, in the current database or the attached `database`."""
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where database_name = "
+            "coalesce(nullif(?, ''), current_database()) and schema_name = ? and table_name = ?",
+            [database, schema, name],
         ).fetchone()[0]
     )
 
@@ -91,14 +120,7 @@ def loaded_releases(con: duckdb.DuckDBPyConnection) -> dict[str, LoadedRelease]:
     """Per CBS table, the release `raw.cbs_<id>` holds now: the last one loaded."""
     if not has_table(con, "raw", "cbs_releases"):
         return {}
-    recorded = {
-        name
-        for (name,) in con.execute(
-            "select column_name from duckdb_columns() "
-            "where schema_name = 'raw' and table_name = 'cbs_releases'"
-        ).fetchall()
-    }
-    content = "content" if "content" in recorded else "null"
+    content = "content" if has_column(con, "raw", "cbs_releases", "content") else "null"
     rows = con.execute(
         "select table_id, release_id, selection, loaded_at, modified, source_mode, row_count, "
         f"{content} from raw.cbs_releases qualify row_number() over "
@@ -160,7 +182,45 @@ def warehouse_inputs(con: duckdb.DuckDBPyConnection) -> dict:
 
 def record_publication(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str) -> None:
     con.execute(PUBLICATION_DDL)
+    history = con.execute("select count(*) from marts.indicator_value_history").fetchone()[0]
     con.execute(
-        "insert into meta.publication values (?, ?, ?)",
-        [dt.datetime.now(dt.UTC).replace(tzinfo=None), run_id, code_fingerprint(settings)],
+        "insert into meta.publication "
+        "(published_at, run_id, code_fingerprint, history_rows, accepted_changes) "
+        "values (?, ?, ?, ?, ?)",
+        [
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            run_id,
+            code_fingerprint(settings),
+            history,
+            ",".join(sorted(settings.accept_changes)),
+        ],
     )
+
+
+def history_loss(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Why the value history of the published warehouse on `con` cannot be carried over (rows
+    or tables removed since it was published: an edit outside a run, or a bug), else None."""
+    if not has_table(con, "marts", "indicator_values"):
+        return None  # not a publication of ours
+    if not has_table(con, "meta", "publication"):
+        return "its record of publications (meta.publication) is missing"
+    # `history_rows` is absent from publications made before it was recorded.
+    recorded_column = (
+        "history_rows" if has_column(con, "meta", "publication", "history_rows") else "null"
+    )
+    last = con.execute(
+        f"select {recorded_column}, published_at from meta.publication "
+        "order by published_at desc limit 1"
+    ).fetchone()
+    if last is None:
+        return "its record of publications (meta.publication) is empty"
+    if not has_table(con, *HISTORY):
+        return "its value history (marts.indicator_value_history) is missing"
+    recorded, published_at = last
+    held = con.execute("select count(*) from marts.indicator_value_history").fetchone()[0]
+    if recorded is not None and held < recorded:
+        return (
+            f"its value history (marts.indicator_value_history) holds {held} rows where "
+            f"{recorded} were published on {published_at:%Y-%m-%d %H:%M} UTC"
+        )
+    return None

@@ -112,11 +112,22 @@ def run_log(run_id: str) -> Path:
     return path
 
 
-def _point_last_run_log(path: Path) -> None:
-    """`.dagster_home/last_run.log` → the log of the run that started last (atomic swap)."""
+def _point_last_run_log(path: Path) -> str | None:
+    """`.dagster_home/last_run.log` → the log of the run that started last. Returns where it
+    pointed before, for a run refused because another holds the build lock (it got past the
+    CLI's check in the instant before the other took the lock): that one points back."""
+    home = path.parent.parent
+    last = home / "last_run.log"
+    before = os.readlink(last) if last.is_symlink() else None
+    _swap_last_run_log(path, str(path.relative_to(home)))
+    return before
+
+
+def _swap_last_run_log(path: Path, target: str) -> None:
+    """Point `last_run.log` beside `path`'s logs folder at `target`, atomically."""
     home = path.parent.parent
     pointer = home / f".last_run.{path.stem}"
-    pointer.symlink_to(path.relative_to(home))
+    pointer.symlink_to(target)
     os.replace(pointer, home / "last_run.log")
 
 
@@ -150,7 +161,7 @@ def launch(settings: Settings, say: Callable[[str], None]) -> RunOutcome:
             log_path = run_log(run_id)
             outcome = RunOutcome(run_id, "CANCELED", log_path)
             if stop.signum is None:
-                _point_last_run_log(log_path)
+                last_log = _point_last_run_log(log_path)
                 say(f"run {run_id}: step output in {log_path}")
                 with open(log_path, "w", encoding="utf-8") as log:
                     stop.worker = subprocess.Popen(
@@ -164,7 +175,10 @@ def launch(settings: Settings, say: Callable[[str], None]) -> RunOutcome:
                 _watch(instance, stop, run_id, say)
             if stop.signum is not None:
                 return _canceled(instance, outcome, signal.Signals(stop.signum).name)
-            return _outcome(instance, outcome, stop.worker.returncode)
+            outcome = _outcome(instance, outcome, stop.worker.returncode)
+            if any(f.busy for f in outcome.failures) and last_log is not None:
+                _swap_last_run_log(log_path, last_log)
+            return outcome
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

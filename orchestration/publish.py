@@ -7,7 +7,7 @@ check failed; otherwise the last good warehouse stays published.
 import dagster as dg
 import duckdb
 
-from lifecycle.build import damage
+from lifecycle.build import distrust
 from lifecycle.releases import record_publication, warehouse_inputs
 from orchestration.resources import OntcijferdRun
 from orchestration.transform import mart_names
@@ -34,15 +34,15 @@ def publish(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun, marts:
 
     A build made from exactly what the published warehouse already holds (same CBS releases,
     custom files and code) is not republished: analysts' file and its checksum stay as they are.
-    A damaged published warehouse is always replaced.
+    A damaged published warehouse, or one whose history lost rows, is always replaced.
     """
     settings = ontcijferd.settings
     with ontcijferd.build.connect() as con:
         record_publication(con, settings, context.run.run_id)
         built_from = warehouse_inputs(con)
-    broken = damage(settings.warehouse_path)
+    broken = distrust(settings.warehouse_path)
     if broken:
-        context.log.warning("The published warehouse is damaged (%s): publishing anew", broken)
+        context.log.warning("The published warehouse is not trusted (%s): publishing anew", broken)
     elif settings.warehouse_path.exists():
         published = duckdb.connect(str(settings.warehouse_path), read_only=True)
         try:

@@ -49,6 +49,7 @@ class OntcijferdRun(dg.ConfigurableResource):
             self._settings.warehouse_path,
             self._settings.build_file,
             context.run.run_id if context.run else "adhoc",
+            fresh_history=self._settings.accept_fresh_history,
         )
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:

@@ -52,6 +52,9 @@ class Settings:
     # Indicators whose implausible changes the data team accepts for this run (lifecycle/
     # plausibility.py); "all" accepts every one.
     accept_changes: frozenset[str] = frozenset()
+    # The data team accepts that this run starts a new value history, where the published one
+    # cannot be carried over (lifecycle/build.py: HistoryNotCarriedError).
+    accept_fresh_history: bool = False
 
     def __post_init__(self) -> None:
         if self.source not in ("snapshot", "live"):
@@ -131,6 +134,7 @@ OTHER_VARIABLES = (
     "ONTCIJFERD_REFRESH",
     "ONTCIJFERD_ACCEPT_SCHEMA",
     "ONTCIJFERD_ACCEPT_CHANGES",
+    "ONTCIJFERD_ACCEPT_FRESH_HISTORY",
     "ONTCIJFERD_DBT_WAREHOUSE",
     "ONTCIJFERD_TEST_PAUSE",
     "ONTCIJFERD_TEST_READY",
@@ -217,7 +221,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         config = ConfigFile.model_validate(raw)
         return Settings(
             source=config.source,
-            warehouse_path=_resolve(config.warehouse),
+            # A symlink is followed: the build, checksum and last good copy go beside the real
+            # file, and publishing replaces it there (never the link by a regular file).
+            warehouse_path=Path(os.path.realpath(_resolve(config.warehouse))),
             scope=config.region_scope,
             snapshot_dir=_resolve(env.get("ONTCIJFERD_SNAPSHOT_DIR", "sources/snapshot")),
             custom_dir=_resolve(env.get("ONTCIJFERD_CUSTOM_DIR", "sources/custom")),
@@ -226,6 +232,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             full_check_day=config.full_check_day.lower(),
             accept_schema=_names(env.get("ONTCIJFERD_ACCEPT_SCHEMA", "")),
             accept_changes=_names(env.get("ONTCIJFERD_ACCEPT_CHANGES", "")),
+            accept_fresh_history=env.get("ONTCIJFERD_ACCEPT_FRESH_HISTORY", "") == "yes",
         )
     except ValidationError as err:
         raise _invalid(err, config_path, from_env) from err

@@ -101,6 +101,22 @@ def synthetic_03759ned_sets(
     }
 
 
+def overwrite_block_in_use(path: Path, table: str, column: str) -> None:
+    """Overwrite 64 KiB inside the last block holding `table.column` of the DuckDB file at
+    `path`, as a bad disk or a stray write would; its checksum file is not touched."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    [block] = con.execute(
+        "select max(block_id) from pragma_storage_info(?) where column_name = ?", [table, column]
+    ).fetchone()
+    con.close()
+    # The file starts with three 4 KiB headers; blocks of 256 KiB follow.
+    with open(path, "r+b") as file:
+        file.seek(3 * 4096 + block * 262144 + 4096)
+        file.write(b"\xff" * 65536)
+
+
 # --- RELIABILITY.md: the table of faults tried, written from the tests that try them ---------
 # A fault test calls `reliability_row(request, ...)` for each fault it injects, with what it
 # observed (the error message, exit code). After a full, unfiltered run in which every test

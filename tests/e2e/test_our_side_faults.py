@@ -14,7 +14,8 @@ import duckdb
 import pytest
 
 from delivery.cli import EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE
-from tests.conftest import reliability_row
+from lifecycle.build import checksum_file
+from tests.conftest import overwrite_block_in_use, reliability_row
 from tests.e2e.conftest import delivery, run_here
 
 
@@ -44,17 +45,45 @@ def test_full_disk_is_a_clear_error(published, tmp_path, monkeypatch, request):
         monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(target))
         code, out = run_here("--all")
         assert code == EXIT_RUN_FAILED
-        [line] = [line for line in out.splitlines() if "disk full or not writable" in line]
-        assert "No space left on device" in line
+        [line] = [line for line in out.splitlines() if "DISK FULL" in line]
+        assert line.startswith(f"  DISK FULL during the start: not enough disk space in {disk}: ")
+        assert "MiB free, a run needs about 192 MiB" in line and "nothing was published" in line
+        assert "Traceback" not in out and "FAILED" not in out.replace("DISK FULL", "")
         assert target.read_bytes() == before
     reliability_row(
         request,
         side="ours",
         fault="disk full",
         injected="the warehouse on a tmpfs with 64 KiB free",
-        expected="exit 1 with a clear message; the published warehouse unchanged",
+        expected="exit 1, one line: where, free and needed space, nothing published; the "
+        "published warehouse unchanged",
         seen=line.strip(),
     )
+
+
+def test_a_disk_filling_up_during_the_build_is_one_line(tmp_path, capsys):
+    """The disk fills up while dbt writes (another process took the space after the run's
+    check): dbt's errors and the checks failing on half-written tables collapse into one line.
+    SYNTHETIC outcome, as the launcher reads it from Dagster's event log."""
+    from delivery.cli import _summary
+    from orchestration.launcher import CheckOutcome, Failure, RunOutcome
+    from sources.config import load_settings
+
+    settings = load_settings({"ONTCIJFERD_WAREHOUSE": str(tmp_path / "ontcijferd.duckdb")})
+    dbt_error = (
+        "dagster_dbt.errors.DagsterDbtCliRuntimeError: The dbt CLI process failed with exit code "
+        "`2`.\n\nUnhandled error while executing\n[Errno 28] No space left on device\n"
+    )
+    outcome = RunOutcome("run", "FAILURE", tmp_path / "log")
+    outcome.checks = [
+        CheckOutcome("marts/huishoudens_per_jaar", f"check_{i}", False, None, {}) for i in range(7)
+    ]
+    outcome.failures = [Failure("dbt_models", dbt_error, False)]
+    assert _summary(outcome, settings) == EXIT_RUN_FAILED
+    out = capsys.readouterr().out.splitlines()
+    [line] = [line for line in out if line.startswith("  ")]
+    assert line.startswith(f"  DISK FULL during dbt_models: not enough disk space in {tmp_path}")
+    assert out[-1].startswith("Run run failed; the last good warehouse stays published")
 
 
 def test_read_only_warehouse_folder_is_a_clear_error(published, tmp_path, monkeypatch, request):
@@ -116,12 +145,25 @@ def test_a_damaged_or_deleted_warehouse_is_rebuilt_with_its_history(published, t
     assert history_rows(published)[1] >= history
     assert delivery("indicators")[0] == EXIT_OK
 
+    # A block in use overwritten and the checksum file gone: DuckDB still opens the file and
+    # counts its rows, so only reading every block tells (lifecycle/build.py: unreadable_blocks).
+    overwrite_block_in_use(published, "marts.indicator_values", "region_name")
+    checksum_file(published).unlink()
+    code, blocked = delivery("indicators")
+    assert code == 4 and "DuckDB cannot read it: Corrupt database file" in blocked, blocked
+    code, out = run_here()
+    assert code == EXIT_OK, out
+    [corrupt] = [line for line in out.splitlines() if "is damaged" in line]
+    assert "rebuilt from the last good publication" in corrupt
+    assert history_rows(published)[0] == publications + 2
+    assert delivery("indicators")[0] == EXIT_OK
+
     # Deleted: the last good copy beside it brings the history back.
     published.unlink()
     code, out = run_here()
     assert code == EXIT_OK, out
     assert any("is missing: it is rebuilt from the last good" in line for line in out.splitlines())
-    assert history_rows(published)[0] == publications + 2
+    assert history_rows(published)[0] == publications + 3
     reliability_row(
         request,
         side="ours",
@@ -137,7 +179,17 @@ def test_a_damaged_or_deleted_warehouse_is_rebuilt_with_its_history(published, t
         fault="published warehouse deleted",
         injected="the published file removed",
         expected="`run` rebuilds from the last good publication; history kept",
-        seen=f"publications recorded: {publications} before, {publications + 2} after two rebuilds",
+        seen=f"publications recorded: {publications} before, {publications + 3} after 3 rebuilds",
+    )
+    reliability_row(
+        request,
+        side="ours",
+        fault="a block in use overwritten, checksum file deleted",
+        injected="64 KiB of marts.indicator_values overwritten in the published file; its .sha256 "
+        "removed",
+        expected="every block read: readers exit 4; `run` rebuilds from the last good "
+        "publication, history kept",
+        seen=f"{blocked} | run: {corrupt.strip()}",
     )
 
 
@@ -165,7 +217,7 @@ def test_a_missing_or_damaged_safety_net_is_said_and_made_again(published, reque
     """.last_good/ deleted and the checksum file gone beside a sound published warehouse: the
     plan says so in one line and is not "nothing new"; the run's build, with nothing to
     publish, makes both again (what `discard` does at the end of such a run)."""
-    from lifecycle.build import WarehouseBuild, checksum_file, last_good_path, safety_net_damage
+    from lifecycle.build import WarehouseBuild, last_good_path, safety_net_damage
     from lifecycle.refresh import plan_refresh
     from sources.config import load_settings
 
@@ -194,4 +246,48 @@ def test_a_missing_or_damaged_safety_net_is_said_and_made_again(published, reque
         injected="rm -r warehouse/.last_good; rm ontcijferd.duckdb.sha256",
         expected="the next run says so in one line and makes both again; published file unchanged",
         seen=line.replace(str(published.parent), "<warehouse>"),
+    )
+
+
+def test_history_is_never_restarted_silently(published, request):
+    """Rows deleted from the value history of a publication that was then re-signed (an edit
+    outside a run, or a bug), no last good copy: the run stops, names what is lost and what to
+    run, and changes nothing; with --accept-fresh-history it starts a new history. A truncated
+    publication without a last good copy stops the same way."""
+    from lifecycle.build import _sha256, _write_checksum
+
+    con = duckdb.connect(str(published))
+    con.execute("delete from marts.indicator_value_history where period < '2010'")
+    con.close()
+    _write_checksum(published, _sha256(published), "an admin's edit")
+    before = published.read_bytes()
+    code, out = run_here()
+    assert code == EXIT_RUN_FAILED, out
+    [plan] = [line for line in out.splitlines() if "cannot be trusted: its value hist" in line]
+    assert "the run stops unless a new history is accepted (--accept-fresh-history)" in plan
+    [stop] = [line for line in out.splitlines() if line.startswith("  RUN NOT STARTED")]
+    assert "The value history cannot be carried over" in stop
+    assert "marts.indicator_value_history) holds" in stop
+    assert "run `ontcijferd run --accept-fresh-history`" in stop
+    assert "Traceback" not in out
+    assert published.read_bytes() == before
+
+    truncated = published.read_bytes()[: len(before) // 2]
+    published.write_bytes(truncated)
+    code, out = run_here()
+    assert code == EXIT_RUN_FAILED and "cannot be carried over" in out, out
+    assert published.read_bytes() == truncated
+
+    code, out = run_here("--accept-fresh-history")
+    assert code == EXIT_OK, out
+    assert "a new value history starts (accepted for this run)" in out
+    assert history_rows(published)[0] == 1  # a new record of publications
+    reliability_row(
+        request,
+        side="ours",
+        fault="value history rows deleted in a re-signed publication, no last good copy",
+        injected="delete from marts.indicator_value_history where period < '2010'; new .sha256",
+        expected="the run stops (exit 1) naming the loss and `--accept-fresh-history`; files "
+        "unchanged; with the option a new history starts",
+        seen=stop.strip(),
     )

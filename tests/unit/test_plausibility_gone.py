@@ -118,3 +118,60 @@ def test_a_whole_indicator_shifted_one_way_is_blocked(tmp_path, shift, blocked, 
             expected="blocked as a systematic shift until accepted",
             seen=why,
         )
+
+
+def _published_with_history(path, accepted: str) -> None:
+    """A SYNTHETIC publication of one youth-care share: first published as 10.0, revised to
+    14.5 by a later release (4.5 points, within bounds), that release's run accepting
+    `accepted` ('' for none)."""
+    _shares(path, 4.5, regions=1)  # 14.5 in every year
+    con = duckdb.connect(str(path))
+    con.execute(
+        "create table marts.indicator_value_history as select indicator_id, region_code, "
+        "categorie, period, period_type, value, timestamp '2025-01-01' as recorded_at "
+        "from marts.indicator_values"
+    )
+    con.execute(
+        "insert into marts.indicator_value_history select indicator_id, region_code, categorie, "
+        "period, period_type, value - 4.5, timestamp '2024-01-01' from marts.indicator_values"
+    )
+    con.execute("create schema meta")
+    con.execute(
+        "create table meta.publication as select * from (values "
+        "(timestamp '2024-01-02', ''), (timestamp '2025-01-02', ?)) p(published_at, "
+        "accepted_changes)",
+        [accepted],
+    )
+    con.close()
+
+
+@pytest.mark.parametrize(
+    ("accepted", "blocked"), [("", True), ("jeugdhulp_in_natura_pct", False), ("all", False)]
+)
+def test_steps_that_add_up_beyond_the_bound_are_blocked(tmp_path, accepted, blocked, request):
+    # 10.0 → 14.5 → 19.0: each step 4.5 points, under the 5-point bound; 9 points since the
+    # value first published, unless the data team accepted 14.5 (then 4.5 points since).
+    _published_with_history(tmp_path / "published.duckdb", accepted)
+    _shares(tmp_path / "build.duckdb", 9.0, regions=1)
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    try:
+        report = compare(con, tmp_path / "published.duckdb")
+    finally:
+        con.close()
+    assert len(report.revisions) == 3
+    assert len(report.implausible()) == (3 if blocked else 0)
+    if blocked:
+        why = report.implausible()[0].why
+        assert why == (
+            "drift: 10 when first published or last accepted; 9.0 points; more than 5 is "
+            "implausible"
+        )
+        reliability_row(
+            request,
+            side="ours (data)",
+            fault="two successive revisions of +4.5 points (each under the 5-point bound)",
+            injected="SYNTHETIC share published as 10.0, revised to 14.5, then to 19.0",
+            expected="blocked as drift since the first or last accepted value; not blocked "
+            "when 14.5 was accepted",
+            seen=why,
+        )

@@ -6,6 +6,7 @@ import os
 import duckdb
 
 from lifecycle.build import _keep_as_last_good, _sha256, _write_checksum, damage
+from tests.conftest import overwrite_block_in_use
 
 
 def _file(path, value: int) -> None:
@@ -31,3 +32,66 @@ def test_a_publication_stopped_before_its_checksum_is_trusted(tmp_path):
         file.seek(0)
         file.write(b"garbage!")
     assert "differ from the checksum recorded at publication" in damage(published)
+
+
+def test_without_a_checksum_every_block_in_use_is_read(tmp_path):
+    """A block in use overwritten in a file whose checksum file is gone: opening the file and
+    counting rows still works (DuckDB reads counts from metadata), so only reading every block
+    can tell; a damaged block on the free list harms nothing and is not reported."""
+    published = tmp_path / "ontcijferd.duckdb"
+    con = duckdb.connect(str(published))
+    # SYNTHETIC: enough rows for several blocks of 256 KiB.
+    con.execute("create table t as select range as v, md5(range::varchar) as s from range(200000)")
+    con.execute("checkpoint")
+    con.close()
+    assert damage(published) is None
+    overwrite_block_in_use(published, "t", "s")
+    opened = duckdb.connect(str(published), read_only=True)
+    assert opened.execute("select count(*) from t").fetchone() == (200000,)
+    opened.close()
+    assert damage(published).startswith("DuckDB cannot read it: Corrupt database file")
+
+
+def test_a_symlinked_published_file_is_followed(tmp_path):
+    """`warehouse:` naming a symlink (to a larger disk, say): the run builds and publishes beside
+    the file it points to, and the link stays a link to the new publication."""
+    from lifecycle.build import WarehouseBuild, last_good_path
+    from sources.config import load_settings
+
+    real = tmp_path / "disk" / "ontcijferd.duckdb"
+    real.parent.mkdir()
+    _file(real, 1)
+    link = tmp_path / "warehouse" / "ontcijferd.duckdb"
+    link.parent.mkdir()
+    link.symlink_to(real)
+    settings = load_settings({"ONTCIJFERD_WAREHOUSE": str(link)})
+    assert settings.warehouse_path == real
+    build = WarehouseBuild.begin(settings.warehouse_path, settings.build_file, "run")
+    with build.connect() as con:
+        con.execute("update t set v = 2")
+    build.publish()
+    build.release()
+    assert link.is_symlink() and link.resolve() == real
+    con = duckdb.connect(str(link), read_only=True)
+    assert con.execute("select v from t").fetchone() == (2,)
+    con.close()
+    assert last_good_path(real).exists() and not (link.parent / ".last_good").exists()
+    assert damage(link) is None
+
+
+def test_a_refused_run_names_the_run_holding_the_lock_from_its_first_moment(tmp_path):
+    """The holder's run id is in the lock file as soon as it holds the lock, before its copy of
+    the warehouse (and the marker written after it) exists."""
+    from lifecycle.build import WarehouseBuild
+
+    published = tmp_path / "ontcijferd.duckdb"
+    build_file = tmp_path / ".build" / "next.duckdb"
+    first = WarehouseBuild.begin(published, build_file, "first-run-id")
+    (build_file.parent / "next.run_id").unlink()
+    try:
+        assert WarehouseBuild.busy(published, build_file).startswith(
+            "Another run (run id first-run-id) is building the warehouse"
+        )
+    finally:
+        first.release()
+    assert WarehouseBuild.busy(published, build_file) is None
