@@ -159,8 +159,14 @@ def safety_net_damage(published: Path) -> str | None:
     if not published.exists() or damage(published) is not None:
         return None
     problems = []
-    if not checksum_file(published).is_file():
-        problems.append(f"the checksum file {checksum_file(published).name} is missing")
+    recorded = checksum_file(published)
+    if not recorded.is_file():
+        problems.append(f"the checksum file {recorded.name} is missing")
+    elif recorded.read_text(encoding="utf-8").split()[0] != _sha256(published):
+        problems.append(
+            f"the checksum file {recorded.name} is of the previous publication (a run was "
+            "stopped between publishing and recording it)"
+        )
     last_good = last_good_path(published)
     if not last_good.exists():
         problems.append(f"the last good copy {last_good} is missing")

@@ -3,9 +3,9 @@ the marts they query.
 
 Each suite validates a mart of the warehouse build, in DuckDB (a GX SQL data source on the
 build file, read-only): value sets and ranges, some on the rows of certain indicators only
-(GX `Condition` objects). Rules that are SQL identities or relations between tables (parts
-summing to wholes, a gemeente missing, undeclared source changes) are dbt tests in
-`dbt_project/tests/`; plausible *change* (year on year, against the publication) is
+(`RowSet`: a query asset selecting those rows). Rules that are SQL identities or relations
+between tables (parts summing to wholes, a gemeente missing, undeclared source changes) are
+dbt tests in `dbt_project/tests/`; plausible *change* (year on year, against the publication) is
 lifecycle/plausibility.py's; what CBS delivered is pandera's (`sources/contracts.py`). GX 1.x
 is called directly (dagster-ge requires GX < 1); `run_suite` turns the result into messages
 that name the mart, the column and the offending rows, and into `Outcome` records for the
@@ -56,8 +56,6 @@ SIGNED_COUNTS = ("netto_toevoeging", "woningtekort_proxy")
 SIGNED_PCT = ("woningtekort_proxy_pct", "export_goederen_groei_pct")
 STATUSES = ("definitief", "voorlopig", "nader voorlopig", "onbekend", "n.v.t.", "geheim")
 PERIOD_TYPES = ("jaar", "halfjaar", "kwartaal", "maand")
-# The expectation's `meta` key for the rows a rule holds for, in Dutch.
-ROWS = "voor_rijen"
 
 
 MART_SUITES: dict[str, MartSuite] = {
@@ -81,66 +79,78 @@ MART_SUITES: dict[str, MartSuite] = {
 }
 
 
-def _rows(description: str) -> dict:
-    """The `meta` of a conditioned expectation: the rows it holds for, in Dutch."""
-    return {ROWS: description}
+@dataclass(frozen=True)
+class RowSet:
+    """Expectations that hold for some rows of a mart: GX validates them on a query asset that
+    selects those rows (`where`), in DuckDB. Rules for some rows only are written this way,
+    not as GX row conditions on the whole table."""
+
+    description: str | None  # the rows, in Dutch, for messages and the Datakwaliteit page
+    where: str | None  # SQL over the mart's columns, built here from the constants above
+    expectations: list
 
 
-def _expectations(suite_name: str) -> list:
+def _listed(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+
+
+def _row_sets(suite_name: str) -> list[RowSet]:
     """A suite's expectations, built on demand because GX takes seconds to import."""
     import great_expectations as gx
-    from great_expectations.expectations.row_conditions import Column
 
     e = gx.expectations
-    indicator, unit = Column("indicator_id"), Column("unit")
+    # The age marts: shares of the population between 0 and 100, counts never negative.
+    shares_and_counts = [
+        e.ExpectColumnValuesToBeBetween(column="aandeel_pct", min_value=0, max_value=100),
+        e.ExpectColumnValuesToBeBetween(column="personen", min_value=0),
+    ]
     suites = {
         "indicator_values": [
-            e.ExpectColumnValuesToBeInSet(column="status", value_set=list(STATUSES)),
-            e.ExpectColumnValuesToBeInSet(column="period_type", value_set=list(PERIOD_TYPES)),
-            e.ExpectColumnValuesToNotBeNull(column="region_name"),
+            RowSet(
+                None,
+                None,
+                [
+                    e.ExpectColumnValuesToBeInSet(column="status", value_set=list(STATUSES)),
+                    e.ExpectColumnValuesToBeInSet(
+                        column="period_type", value_set=list(PERIOD_TYPES)
+                    ),
+                    e.ExpectColumnValuesToNotBeNull(column="region_name"),
+                ],
+            ),
             # Never null: a dbt test (bevolking_per_jaar.bevolking), not repeated here.
-            e.ExpectColumnValuesToBeBetween(
-                column="value",
-                min_value=0,
-                max_value=30_000_000,
-                row_condition=indicator == "bevolking_totaal",
-                meta=_rows("bevolking_totaal"),
+            RowSet(
+                "bevolking_totaal",
+                "indicator_id = 'bevolking_totaal'",
+                [
+                    e.ExpectColumnValuesToBeBetween(
+                        column="value", min_value=0, max_value=30_000_000
+                    )
+                ],
             ),
             # Aggregates only: a gemeente's series jumps where its boundary changed
             # (mergers), e.g. Bergen (NH) stands at 44 in 1988 against its 2002 territory.
-            e.ExpectColumnValuesToBeBetween(
-                column="value",
-                min_value=50,
-                max_value=200,
-                row_condition=(indicator == "bevolking_index_2002")
-                & (Column("region_level") != "gemeente"),
-                meta=_rows("bevolking_index_2002 van samengestelde regio's (geen gemeenten)"),
+            RowSet(
+                "bevolking_index_2002 van samengestelde regio's (geen gemeenten)",
+                "indicator_id = 'bevolking_index_2002' and region_level <> 'gemeente'",
+                [e.ExpectColumnValuesToBeBetween(column="value", min_value=50, max_value=200)],
             ),
-            e.ExpectColumnValuesToBeBetween(
-                column="value",
-                min_value=0,
-                row_condition=unit.is_in(COUNT_UNITS) & indicator.is_not_in(SIGNED_COUNTS),
-                meta=_rows(
-                    f"aantallen ({', '.join(COUNT_UNITS)}), behalve {', '.join(SIGNED_COUNTS)}"
-                ),
+            RowSet(
+                f"aantallen ({', '.join(COUNT_UNITS)}), behalve {', '.join(SIGNED_COUNTS)}",
+                f"unit in {_listed(COUNT_UNITS)} and indicator_id not in {_listed(SIGNED_COUNTS)}",
+                [e.ExpectColumnValuesToBeBetween(column="value", min_value=0)],
             ),
-            e.ExpectColumnValuesToBeBetween(
-                column="value",
-                min_value=0,
-                max_value=100,
-                row_condition=(unit == "%") & indicator.is_not_in(SIGNED_PCT),
-                meta=_rows(f"percentages, behalve {', '.join(SIGNED_PCT)}"),
+            RowSet(
+                f"percentages, behalve {', '.join(SIGNED_PCT)}",
+                f"unit = '%' and indicator_id not in {_listed(SIGNED_PCT)}",
+                [e.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=100)],
             ),
         ],
-        "bevolking_leeftijdsopbouw": [
-            e.ExpectColumnValuesToBeBetween(column="aandeel_pct", min_value=0, max_value=100),
-            e.ExpectColumnValuesToBeBetween(column="personen", min_value=0),
-        ],
+        "bevolking_leeftijdsopbouw": [RowSet(None, None, shares_and_counts)],
         # Only mannen and vrouwen: dbt's accepted_values on the model (_marts.yml).
         "bevolking_piramide": [
-            e.ExpectColumnValuesToBeBetween(column="aandeel_pct", min_value=0, max_value=100),
-            e.ExpectColumnValuesToBeBetween(column="personen", min_value=0),
-            e.ExpectColumnValuesToNotBeNull(column="personen"),
+            RowSet(
+                None, None, [*shares_and_counts, e.ExpectColumnValuesToNotBeNull(column="personen")]
+            )
         ],
     }
     return suites[suite_name]
@@ -192,7 +202,7 @@ def _connection_string(database: Path) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def _outcome(suite: str, result) -> Outcome:
+def _outcome(suite: str, condition: str | None, result) -> Outcome:
     config = result.expectation_config
     kwargs = config.kwargs
     column = kwargs.get("column")
@@ -214,7 +224,7 @@ def _outcome(suite: str, result) -> Outcome:
         suite=suite,
         expectation=config.type,
         column=column,
-        condition=(config.meta or {}).get(ROWS),
+        condition=condition,
         bounds=bounds,
         success=bool(result.success),
         unexpected_count=details.get("unexpected_count"),
@@ -243,21 +253,29 @@ def run_suite(suite: MartSuite, database: Path) -> list[Outcome]:
     datasource = context.data_sources.add_or_update_sql(
         "warehouse_build", connection_string=_connection_string(database)
     )
+    outcomes = []
     try:
-        asset = datasource.add_query_asset(suite.name, query=f"select * from marts.{suite.name}")
-        result = (
-            asset.add_batch_definition_whole_table("whole")
-            .get_batch()
-            .validate(
-                gx.ExpectationSuite(name=suite.name, expectations=_expectations(suite.name)),
-                result_format={
-                    "result_format": "SUMMARY",
-                    "partial_unexpected_count": 5,
-                    "unexpected_index_column_names": list(suite.row_names),
-                },
+        for number, rows in enumerate(_row_sets(suite.name)):
+            query = f"select * from marts.{suite.name}" + (
+                f" where {rows.where}" if rows.where else ""
             )
-        )
-        return [_outcome(suite.name, r) for r in result.results]
+            asset = datasource.add_query_asset(f"{suite.name}_{number}", query=query)
+            result = (
+                asset.add_batch_definition_whole_table("whole")
+                .get_batch()
+                .validate(
+                    gx.ExpectationSuite(
+                        name=f"{suite.name}_{number}", expectations=rows.expectations
+                    ),
+                    result_format={
+                        "result_format": "SUMMARY",
+                        "partial_unexpected_count": 5,
+                        "unexpected_index_column_names": list(suite.row_names),
+                    },
+                )
+            )
+            outcomes += [_outcome(suite.name, rows.description, r) for r in result.results]
+        return outcomes
     finally:
         # Close the file again (the run goes on with it): the data source's engine and the one
         # its execution engine made from the same connection string.

@@ -182,7 +182,12 @@ def _gebieden(table_id: str, year: int, predecessor: str | None, successor: str 
                 "BRP count, provisional; the 2023 and 2024 editions' Overijssel sums equal "
                 "03759ned (1,184,333 and 1,189,033)",
             )
-            for earlier in ("03759ned", *(edition[0] for edition in _KWB_EDITIONS))
+            for earlier in (
+                "03759ned",
+                "84910NED",
+                "85644NED",
+                *(edition[0] for edition in _KWB_EDITIONS),
+            )
         ),
         notes="Gemeente classification of 1 January of the edition year, with each gemeente's "
         "provisional number of inhabitants on that date.",
@@ -395,6 +400,79 @@ _TABLES: tuple[CbsTable, ...] = (
             ),
         ),
         notes="Statistical population (not the legal population used for elections).",
+    ),
+    # The population on 1 January of every gemeente, complete where the snapshot's 03759ned is
+    # cut off (gemeenten after "Ga…"): 84910NED for 2010–2022, 85644NED for 2023 on. Only their
+    # totals are read (every sex, age, origin or nationality), chosen by title: the category
+    # keys of these tables could not be verified offline (the collected exports carry titles).
+    CbsTable(
+        table_id="84910NED",
+        theme="bevolking",
+        title="Bevolking; migratieachtergrond, generatie, leeftijd, regio, 1 januari",
+        dimensions=(
+            "Geslacht",
+            "Leeftijd",
+            "Migratieachtergrond",
+            "Generatie",
+            "RegioS",
+            "Perioden",
+        ),
+        measures=_measures(BevolkingOp1Januari_1="bevolking_1_januari"),
+        staging_model="stg_cbs__bevolking_migratieachtergrond",
+        slices=(
+            Slice(
+                "totals",
+                category_titles=_frozen(
+                    {
+                        "Geslacht": ("Totaal mannen en vrouwen",),
+                        "Leeftijd": ("Totaal",),
+                        "Migratieachtergrond": ("Totaal",),
+                        "Generatie": ("Totaal",),
+                    }
+                ),
+            ),
+        ),
+        continues=(
+            SeriesLink(
+                from_table="03759ned",
+                same_definition=True,
+                note="The same BRP count of the population on 1 January: every region and year "
+                "both tables hold is equal (2,086 cells, 2010–2022)",
+            ),
+        ),
+        notes="Population on 1 January, every gemeente, 2010–2022 (CBS ended the table with "
+        "2022); only the totals of sex, age, migration background and generation.",
+    ),
+    CbsTable(
+        table_id="85644NED",
+        theme="bevolking",
+        title="Bevolking; geslacht, leeftijd, nationaliteit en regio, 1 januari",
+        dimensions=("Geslacht", "Leeftijd", "Nationaliteit", "RegioS", "Perioden"),
+        measures=_measures(Bevolking_1="bevolking_1_januari"),
+        staging_model="stg_cbs__bevolking_nationaliteit",
+        slices=(
+            Slice(
+                "totals",
+                category_titles=_frozen(
+                    {
+                        "Geslacht": ("Totaal mannen en vrouwen",),
+                        "Leeftijd": ("Totaal",),
+                        "Nationaliteit": ("Totaal",),
+                    }
+                ),
+            ),
+        ),
+        continues=(
+            SeriesLink(
+                from_table="84910NED",
+                same_definition=True,
+                note="The same BRP count of the population on 1 January: equal for every "
+                "Overijssel gemeente 2015–2022; in 2014 18 cells differ by 1–6 persons (another "
+                "vintage of the boundaries), so 2014 comes from 84910NED",
+            ),
+        ),
+        notes="Population on 1 January, every gemeente, 2014 on; only the totals of sex, age "
+        "and nationality.",
     ),
     CbsTable(
         table_id="37230ned",

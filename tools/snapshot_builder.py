@@ -71,6 +71,22 @@ TOTAL_CATEGORY_KEYS = {
 
 # (table id, raw folder, gaps) of label-resolved S1 exports with one file per table.
 LABEL_RESOLVED_FILES = (
+    (
+        "84910NED",
+        "bevolking",
+        [
+            "Only the totals of sex, age, migration background and generation (the raw export "
+            "is truncated in the other categories); 2010–2022"
+        ],
+    ),
+    (
+        "85644NED",
+        "bevolking",
+        [
+            "Only the totals of sex, age and nationality (the raw export is truncated in the "
+            "other categories); 2014–2024"
+        ],
+    ),
     ("84903NED", "woningvoorraad", []),
     (
         "86054NED",

@@ -27,7 +27,9 @@ def test_csv_export_reads_back_equal_to_the_warehouse(published, warehouse, tmp_
         "select region_code, period, value from marts.indicator_values "
         "where indicator_id = 'bevolking_totaal' order by region_code, period"
     ).df()
-    assert len(exported) == len(expected) == 1097 + 47  # + 1 January 2025, every region
+    # + 1 January 2025 for every region, + 2010–2020 for the 19 gemeenten the snapshot's
+    # 03759ned lacks (84910NED)
+    assert len(exported) == len(expected) == 1097 + 47 + 19 * 11
     assert exported[["region_code", "period", "value"]].equals(expected)
     pv23 = exported[(exported.region_code == "PV23") & (exported.period == "2024")]
     assert pv23["value"].item() == 1_189_033
@@ -165,3 +167,16 @@ def test_reads_are_read_only(warehouse_path):
         pytest.raises(duckdb.InvalidInputException, match="read-only"),
     ):
         con.execute("create table marts.x (a int)")
+
+
+def test_zwolle_from_2010_has_every_year(published, tmp_path):
+    """`ontcijferd export bevolking_totaal --regions Zwolle --from 2010`: every year 2010–2025,
+    nothing listed as not available."""
+    args = ["export", "bevolking_totaal", "--regions", "Zwolle", "--from", "2010"]
+    assert main([*args, "--format", "csv", "--out", str(tmp_path)]) == EXIT_OK
+    [data] = tmp_path.glob("bevolking_totaal_*.csv")
+    exported = pd.read_csv(data, dtype={"period": str})
+    assert list(exported["period"]) == [str(year) for year in range(2010, 2026)]
+    assert exported.loc[exported.period == "2010", "value"].item() == 119_030
+    [sidecar] = tmp_path.glob("*.metadata.json")
+    assert json.loads(sidecar.read_text())["not_available"] == []

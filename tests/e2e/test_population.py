@@ -250,3 +250,34 @@ def test_a_negative_or_missing_pyramid_count_is_blocked(tampered):
     )
     [message] = failures(tampered, "bevolking_piramide")
     assert "personen" in message and "-5" in message
+
+
+def test_every_overijssel_gemeente_has_its_population_every_year_from_2010(warehouse):
+    """The snapshot's 03759ned stops at gemeenten after "Ga…": 84910NED (2010–2022) and 85644NED
+    (2023–2024) give the others, each row naming its table; 2025 is the provisional count."""
+    rows = warehouse.execute("""
+        select v.region_code, v.period, v.value, v.source_table
+        from marts.indicator_values v join marts.dim_region r using (region_code)
+        where v.indicator_id = 'bevolking_totaal' and r.region_level = 'gemeente'
+          and r.provincie_code = 'PV23' and v.period_type = 'jaar' and v.period >= '2010'
+        order by 1, 2""").fetchall()
+    years = {}
+    for region, period, _, _ in rows:
+        years.setdefault(region, []).append(period)
+    assert len(years) == 25
+    assert all(y == [str(year) for year in range(2010, 2026)] for y in years.values()), years
+    zwolle = {period: (value, table) for region, period, value, table in rows if region == "GM0193"}
+    assert zwolle["2010"] == (119_030, "84910NED")
+    assert zwolle["2020"] == (128_840, "84910NED")
+    assert zwolle["2023"] == (132_411, "85644NED")
+    assert zwolle["2024"] == (133_141, "85644NED")
+    # The 25 gemeenten sum to the province in every year.
+    sums = warehouse.execute("""
+        select v.period, sum(v.value) = any_value(p.value)
+        from marts.indicator_values v join marts.dim_region r using (region_code)
+        join marts.indicator_values p on p.indicator_id = v.indicator_id
+            and p.period = v.period and p.region_code = 'PV23' and p.period_type = 'jaar'
+        where v.indicator_id = 'bevolking_totaal' and r.region_level = 'gemeente'
+          and r.provincie_code = 'PV23' and v.period_type = 'jaar' and v.period >= '2010'
+        group by 1""").fetchall()
+    assert len(sums) == 16 and all(equal for _, equal in sums)

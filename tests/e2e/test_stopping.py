@@ -18,7 +18,7 @@ import duckdb
 
 from delivery.cli import EXIT_BUSY, EXIT_OK
 from tests.conftest import reliability_row
-from tests.e2e.conftest import readable, run_here, runs_by_status
+from tests.e2e.conftest import delivery, readable, run_here, runs_by_status
 from tests.e2e.runs import MOMENTS, assert_nothing_left, run_id_of, start_run
 
 WHEN = {"load": "while loading", "dbt": "during dbt", "publish": "just before publishing"}
@@ -144,3 +144,41 @@ def test_kills_and_signals_at_each_moment_never_publish_nor_block_the_next_run(
             "nothing published afterwards, no process left; the next run publishes",
             seen="; ".join(outcomes) + f"; {said[signum]}",
         )
+
+
+def test_sigterm_after_the_rename_says_the_new_warehouse_is_published(published, tmp_path, request):
+    """SIGTERM between the rename and the checksum: the new warehouse is already published, and
+    the line says so (not "the last good warehouse stays"); readers trust the file (its last
+    good copy has its checksum); the next run repairs the checksum file and changes nothing."""
+    from lifecycle.build import damage, safety_net_damage
+
+    before = published.read_bytes()
+    child, output = start_run("renamed", tmp_path, "SIGTERM-renamed")
+    child.send_signal(signal.SIGTERM)
+    try:
+        code = child.wait(timeout=20)
+    finally:
+        child.kill()
+    text = output.read_text()
+    assert code == 128 + signal.SIGTERM, text
+    [line] = [line for line in text.splitlines() if " stopped (" in line]
+    assert "it had just published, so the new warehouse is published at" in line
+    assert "stays published" not in line
+    assert published.read_bytes() != before
+    assert damage(published) is None
+    assert delivery("indicators")[0] == EXIT_OK
+    after = published.read_bytes()
+    code, out = run_here()
+    assert code == EXIT_OK, out
+    assert "is of the previous publication (a run was stopped between publishing" in out
+    assert published.read_bytes() == after
+    assert safety_net_damage(published) is None
+    reliability_row(
+        request,
+        side="ours",
+        fault="SIGTERM between the rename and the checksum",
+        injected="`ontcijferd run --all` paused right after the rename, then SIGTERM",
+        expected="exit 143, one line saying the new warehouse is published; readers trust it; "
+        "the next run changes nothing",
+        seen=line.strip(),
+    )

@@ -74,3 +74,52 @@ def test_a_thousands_separator_typo_is_not_published_until_accepted(
         "new value and the accept command; `--accept-change` publishes it",
         seen=blocked.strip()[:300] + "…",
     )
+
+
+def test_a_value_gone_from_the_build_is_kept_in_the_history_as_verdwenen(warehouse_path, tmp_path):
+    """dbt's incremental history on a copy of the published warehouse whose build lost one value
+    (Zwolle's dwelling stock 2015, deleted from marts.indicator_values as a release without that
+    row leaves it): the history gets a row with status 'verdwenen' and no value, and
+    marts.indicator_revisions lists it with the value it had."""
+    import duckdb
+
+    from tests.conftest import run_dbt
+
+    warehouse = tmp_path / "ontcijferd.duckdb"
+    shutil.copyfile(warehouse_path, warehouse)
+    gone = ("woningvoorraad", "GM0193", "2015")
+    con = duckdb.connect(str(warehouse))
+    [(published,)] = con.execute(
+        "select value from marts.indicator_values where indicator_id = ? and region_code = ? "
+        "and period = ? and period_type = 'jaar' and categorie is null",
+        list(gone),
+    ).fetchall()
+    con.execute(
+        "delete from marts.indicator_values where indicator_id = ? and region_code = ? "
+        "and period = ? and period_type = 'jaar' and categorie is null",
+        list(gone),
+    )
+    con.close()
+    run_dbt(
+        ["run", "--select", "indicator_value_history", "indicator_revisions"], tmp_path, warehouse
+    )
+    con = duckdb.connect(str(warehouse))  # as dbt, in this process, opened it
+    try:
+        history = con.execute(
+            "select value, status from marts.indicator_value_history where indicator_id = ? "
+            "and region_code = ? and period = ? order by recorded_at",
+            list(gone),
+        ).fetchall()
+        revisions = con.execute(
+            "select old_value, new_value, new_status from marts.indicator_revisions "
+            "where indicator_id = ? and region_code = ? and period = ?",
+            list(gone),
+        ).fetchall()
+        others = con.execute(
+            "select count(*) from marts.indicator_value_history where status = 'verdwenen'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert history[-1] == (None, "verdwenen") and history[-2][0] == published
+    assert revisions == [(published, None, "verdwenen")]
+    assert others == 1

@@ -53,10 +53,13 @@ def test_the_series_transitions_seed_lists_every_registry_link():
     # 1 January of a year not yet in 03759ned: 37230ned's start of January, and each Gebieden
     # edition's inhabitants for the gemeenten (after 03759ned or a KWB edition).
     assert rows[("03759ned", "37230ned")]["zelfde_definitie"] == "true"
-    for earlier in ("03759ned", *KWB_IDS):
+    for earlier in ("03759ned", "84910NED", "85644NED", *KWB_IDS):
         assert rows[(earlier, "86059NED")]["zelfde_definitie"] == "true"
+    # The gemeenten's population 2010 on: 84910NED beside 03759ned, then 85644NED.
+    assert rows[("03759ned", "84910NED")]["zelfde_definitie"] == "true"
+    assert rows[("84910NED", "85644NED")]["zelfde_definitie"] == "true"
     links = sum(len(t.series_links) for t in REGISTRY.values())
-    assert links == 14 + 1 + 3 * 5
+    assert links == 14 + 1 + 3 * 7 + 2
     # A series that skips an empty edition goes on from an older one with the same definition;
     # a method break (82972NED → 85098NED) is never bridged.
     assert rows[("85039NED", "85984NED")]["zelfde_definitie"] == "true"

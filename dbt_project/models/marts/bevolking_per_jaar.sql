@@ -1,10 +1,13 @@
 -- Population on 1 January per region and year, with the growth index 2002 = 100.
 -- One figure per region and year, from the first source that has it (`priority`):
 --   1. CBS 03759ned, the population on 1 January;
---   2. KWB, for the gemeenten (and years) the snapshot's truncated 03759ned lacks (kwb_fill);
---   3. 37230ned, the population at the start of January, for a year CBS has not yet published
+--   2. CBS 84910NED (2010–2022) and then 85644NED (2014 on), the same count for every gemeente
+--      (the snapshot's 03759ned stops at gemeenten after "Ga…"; in 2014 the two differ by a
+--      few persons in some regions, and 84910NED agrees with 03759ned);
+--   3. KWB, for the gemeenten (and years) none of these have (kwb_fill);
+--   4. 37230ned, the population at the start of January, for a year CBS has not yet published
 --      in 03759ned (1 January 2025): the same BRP count, provisional;
---   4. Gebieden in Nederland, each gemeente's provisional inhabitants on 1 January of the
+--   5. Gebieden in Nederland, each gemeente's provisional inhabitants on 1 January of the
 --      edition year, for gemeenten the warehouse holds a population series for.
 -- `source_table` and `method` say which one was used; nothing is interpolated.
 with cbs_totals as (
@@ -13,6 +16,18 @@ with cbs_totals as (
     from {{ ref('stg_cbs__bevolking') }}
     where in_totals and period_type = 'jaar'
       and bevolking_1_januari is not null
+),
+every_gemeente as (
+    select region_code, period, bevolking_1_januari as bevolking, status, source_table,
+        release_date, 'CBS-cijfer' as method,
+        case source_table when '84910NED' then 1 else 2 end as table_order
+    from {{ ref('stg_cbs__bevolking_migratieachtergrond') }}
+    where period_type = 'jaar' and bevolking_1_januari is not null
+    union all
+    select region_code, period, bevolking_1_januari, status, source_table, release_date,
+        'CBS-cijfer', 2
+    from {{ ref('stg_cbs__bevolking_nationaliteit') }}
+    where period_type = 'jaar' and bevolking_1_januari is not null
 ),
 kwb_fill as (
     {{ kwb_fill('cbs_totals', ['bevolking_totaal']) }}
@@ -24,7 +39,9 @@ start_of_january as (
     where period_type = 'maand' and period like '%M01' and bevolking_begin is not null
 ),
 held as (
-    select region_code from cbs_totals union select region_code from kwb_fill
+    select region_code from cbs_totals
+    union select region_code from every_gemeente
+    union select region_code from kwb_fill
 ),
 gebieden as (
     select g.gemeente_code as region_code, cast(g.edition_year as varchar) as period,
@@ -35,9 +52,10 @@ gebieden as (
 ),
 candidates as (
     select *, 1 as priority from cbs_totals
-    union all select *, 2 from kwb_fill
-    union all select *, 3 from start_of_january
-    union all select *, 4 from gebieden
+    union all select * exclude (table_order), 1 + table_order from every_gemeente
+    union all select *, 4 from kwb_fill
+    union all select *, 5 from start_of_january
+    union all select *, 6 from gebieden
 ),
 base as (
     select * exclude (priority) from candidates

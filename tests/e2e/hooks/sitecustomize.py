@@ -5,7 +5,8 @@ so it reaches the run worker that `ontcijferd run` or Dagster's code server star
 ONTCIJFERD_TEST_PAUSE set, the run pauses at that moment and writes the moment's name to the
 file ONTCIJFERD_TEST_READY, so the test can kill or signal it exactly there:
 - `load`: just after the first CBS table was loaded into the build;
-- `publish`: after the build's checkpoint, just before the atomic rename over the published file.
+- `publish`: after the build's checkpoint, just before the atomic rename over the published file;
+- `renamed`: just after that rename, before the published file's checksum is written.
 (The third moment, during dbt, needs no pause: dbt takes seconds.)
 """
 
@@ -44,9 +45,21 @@ def _pause_before_rename(build) -> None:
     build.WarehouseBuild.publish = paused
 
 
+def _pause_after_rename(build) -> None:
+    write_checksum = build._write_checksum
+
+    def paused(warehouse, digest, run_id):
+        if warehouse.parent.name != ".last_good":  # the published file's, after the rename
+            _pause("renamed")
+        write_checksum(warehouse, digest, run_id)
+
+    build._write_checksum = paused
+
+
 PATCHES = {
     "load": ("lifecycle.refresh", _pause_after_first_load),
     "publish": ("lifecycle.build", _pause_before_rename),
+    "renamed": ("lifecycle.build", _pause_after_rename),
 }
 
 
