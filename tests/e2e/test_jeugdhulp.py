@@ -111,3 +111,22 @@ def test_a_gemeente_missing_from_a_period_is_blocked(tampered, dbt_singular_test
         expected="the blocking dbt test fails, naming gemeente and period",
         seen=message,
     )
+
+
+def test_a_region_without_any_figure_in_a_table_has_no_rows(warehouse):
+    """The COROP regions in 82972NED: CBS publishes youth care per gemeente, province and
+    Nederland, so no rows of nulls only; a single suppressed share (Hengelo 2024H1) stays null."""
+    null_only = warehouse.execute("""
+        select indicator_id, region_code, source_table from marts.indicator_values
+        where indicator_id like 'jeugd%' and region_level <> 'gemeente'
+        group by all having count(value) = 0""").fetchall()
+    assert null_only == []
+    corop = warehouse.execute("""
+        select count(*) from marts.indicator_values
+        where indicator_id = 'jeugdhulp_in_natura_pct' and region_code in ('CR10', 'CR11', 'CR12')
+        """).fetchone()[0]
+    assert corop == 0
+    hengelo = warehouse.execute("""
+        select value from marts.indicator_values where indicator_id = 'jeugdhulp_in_natura_pct'
+        and region_code = 'GM0164' and period = '2024H1'""").fetchall()
+    assert hengelo == [(None,)]

@@ -150,8 +150,9 @@ def test_sigterm_after_the_rename_says_the_new_warehouse_is_published(published,
     """SIGTERM between the rename and the checksum: the new warehouse is already published, and
     the line says so (not "the last good warehouse stays"); readers trust the file (its last
     good copy has its checksum); the next run repairs the checksum file and changes nothing."""
-    from lifecycle.build import damage, safety_net_damage
+    from lifecycle.build import _sha256, _write_checksum, damage, safety_net_damage
 
+    _write_checksum(published, _sha256(published), "the previous run")  # as published before
     before = published.read_bytes()
     child, output = start_run("renamed", tmp_path, "SIGTERM-renamed")
     child.send_signal(signal.SIGTERM)
