@@ -323,8 +323,16 @@ def _delivery_errors(handler):
     return wrapped
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """A usage error is one line saying what is wrong (exit 2), not argparse's usage block;
+    `--help` still shows the usage."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"ontcijferd: {message} (`{self.prog} --help` shows the usage)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ontcijferd", description=__doc__.splitlines()[0])
+    parser = _OneLineParser(prog="ontcijferd", description=__doc__.splitlines()[0])
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     commands = parser.add_subparsers(dest="command", required=True)
     running = commands.add_parser(
@@ -411,7 +419,10 @@ def main(argv: list[str] | None = None) -> int:
     finding.add_argument("search", nargs="?", help="part of a code, name or alias, e.g. twente")
     finding.add_argument("--level", help="gemeente, corop, woondeal, provincie, landsdeel, land")
     finding.set_defaults(handler=_delivery_errors(regions))
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, or a usage error already said in one line
+        return EXIT_USAGE if stop.code else EXIT_OK
     try:
         return args.handler(args)
     except ConfigError as err:

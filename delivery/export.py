@@ -76,8 +76,21 @@ def _check_periods(period_from: str | None, period_to: str | None) -> None:
                 f"{name} {value!r} is not a period: use a year (2015), half year (2015H1), "
                 "quarter (2015K2) or month (2015M03)"
             )
-    if period_from and period_to and period_from[:4] > period_to[:4]:
+    if period_from and period_to and _months(period_from)[0] > _months(period_to)[1]:
         raise DeliveryError(f"--from {period_from} is after --to {period_to}")
+
+
+def _months(period: str) -> tuple[int, int]:
+    """The first and last month a period covers, as year * 12 + month (2020H2: July–December)."""
+    year, part = int(period[:4]), period[4:]
+    first, last = {
+        "": (1, 12),
+        "H1": (1, 6),
+        "H2": (7, 12),
+        **{f"K{q}": (3 * q - 2, 3 * q) for q in range(1, 5)},
+        **{f"M{m:02d}": (m, m) for m in range(1, 13)},
+    }[part]
+    return year * 12 + first, year * 12 + last
 
 
 @dataclass(frozen=True)
@@ -285,7 +298,8 @@ def extract(
         "select table_id, title, modified, source_mode from raw.cbs_table_infos order by 1"
     ).df()
     not_available = [
-        f"{indicator} has no data for {code}"
+        f"{indicator} has no data"
+        + (f" for {code}" if code else "")
         + (f" in {period_from or '…'}–{period_to or '…'}" if period_from or period_to else "")
         for indicator in indicators
         for code in (codes or [None])
