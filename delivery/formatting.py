@@ -1,4 +1,5 @@
-"""Numbers as Dutch readers write them: 1.189.033; 10,5 %; € 355.000 — the one place.
+"""Numbers as Dutch readers write them: 1.189.033; 10,5 %; € 355.000 — the one place for units
+and precision (the notation itself: sources/notation.py).
 
 Every figure a researcher reads (report pages, chart axes and tooltips, Excel cells) is
 formatted from the indicator's unit by the rules below, so a page and its Excel file never
@@ -13,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import pandas as pd
+
+from sources.notation import missing, number
 
 
 @dataclass(frozen=True)
@@ -54,36 +57,20 @@ def unit_format(unit: str | None, decimals: int | None = None) -> UnitFormat:
     """The format of a unit, with an indicator's own precision where the catalog gives one; an
     unknown unit shows one decimal rather than guessing."""
     fmt = UNIT_FORMATS.get(unit or "", ONE_DECIMAL)
-    return fmt if _missing(decimals) else replace(fmt, decimals=int(decimals))
-
-
-def _missing(value) -> bool:
-    """None, NaN or pandas' NA (whose comparison cannot be made true or false)."""
-    try:
-        return value is None or bool(value != value)
-    except TypeError:
-        return True
-
-
-def number(value: float | None, decimals: int = 0) -> str:
-    """1189033 → '1.189.033'; 10.49 with 1 decimal → '10,5'; missing → '–'."""
-    if _missing(value):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return fmt if missing(decimals) else replace(fmt, decimals=int(decimals))
 
 
 def figure(value: float | None, unit: str | None, decimals: int | None = None) -> str:
     """A value with its unit as a Dutch reader expects: '10,5 %', '€ 355.000', '1.189.033'."""
     fmt = unit_format(unit, decimals)
-    if _missing(value):
+    if missing(value):
         return "geen gegevens"
     return f"{fmt.prefix}{number(value * fmt.factor, fmt.decimals)}{fmt.suffix}"
 
 
 def change(value: float | None, unit: str | None, decimals: int | None = None) -> str:
     """A difference with its sign: '+6.759', '−0,4 procentpunt'."""
-    if _missing(value):
+    if missing(value):
         return "–"
     fmt = unit_format(unit, decimals)
     sign = "+" if value > 0 else "−" if value < 0 else "±"

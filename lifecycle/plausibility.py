@@ -35,6 +35,7 @@ import pandas as pd
 
 from lifecycle.expectations import COUNT_UNITS
 from lifecycle.releases import has_column, has_table
+from sources.notation import missing, number
 
 # Revisions. CBS revises provisional figures by a few per cent at most (population well under
 # 1 %, the housing stock and export a few per cent; StatLine's largest regular revisions are of
@@ -140,9 +141,17 @@ class ChangeReport:
 
 
 def _number(value: float | None) -> str:
-    if value is None or pd.isna(value):
+    """A value in Dutch notation, as researchers read it (25.119; 25,12); empty: 'leeg'."""
+    if missing(value):
         return "leeg"
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+    if abs(value) >= 1000:
+        return number(value)
+    text = number(value, 2)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def _signed(value: float, decimals: int) -> str:
+    return ("+" if value > 0 else "-" if value < 0 else "±") + number(abs(value), decimals)
 
 
 def _size(change: Change) -> float:
@@ -159,7 +168,7 @@ def _beyond_threshold(unit: str, old: float, new: float) -> str | None:
     if unit == "%":
         points = abs(new - old)
         return (
-            f"{points:.1f} points; more than {REVISION_POINTS:g} is implausible"
+            f"{number(points, 1)} points; more than {number(REVISION_POINTS)} is implausible"
             if (points > REVISION_POINTS)
             else None
         )
@@ -169,7 +178,10 @@ def _beyond_threshold(unit: str, old: float, new: float) -> str | None:
         return None if new == 0 else "from zero"
     relative = (new - old) / abs(old)
     if abs(relative) > REVISION_RELATIVE:
-        return f"{relative:+.1%}; more than ±{REVISION_RELATIVE:.0%} is implausible"
+        return (
+            f"{_signed(100 * relative, 1)} %; more than ±{number(100 * REVISION_RELATIVE)} % is "
+            "implausible"
+        )
     return None
 
 
@@ -351,7 +363,7 @@ def _gone(old: pd.DataFrame, new: pd.DataFrame) -> list[Change]:
 
 
 def _step_text(unit: str, step: float) -> str:
-    return f"{step:+.1f} points" if unit == "%" else f"{step:+.1%}"
+    return f"{_signed(step, 1)} points" if unit == "%" else f"{_signed(100 * step, 1)} %"
 
 
 def _as_change(kind: str, row, old_value, new_value, why: str | None) -> Change:

@@ -44,8 +44,8 @@ def test_a_thousands_separator_typo_is_not_published_until_accepted(
     code, out = run_here()
     assert code == EXIT_RUN_FAILED, out
     [blocked] = [line for line in out.splitlines() if "plausible_change: " in line]
-    assert "revision export_goederen PV23 (Overijssel) 2021: 25,119 → 25.12 mln euro" in blocked
-    assert "-99.9%" in blocked
+    assert "revision export_goederen PV23 (Overijssel) 2021: 25.119 → 25,12 mln euro" in blocked
+    assert "-99,9 %" in blocked
     assert "--accept-change export_goederen export_goederen_aandeel_pct" in blocked
     assert not any(line.startswith("  STEP FAILED") for line in out.splitlines())
     assert published.read_bytes() == before
@@ -63,7 +63,7 @@ def test_a_thousands_separator_typo_is_not_published_until_accepted(
     summary = lines[at : at + 9]
     assert summary[1] == "  CBS tables loaded: 0"
     assert summary[2].startswith("  values revised since the last publication: ")
-    assert any("export_goederen PV23 (Overijssel) 2021: 25,119 → 25.12" in s for s in summary)
+    assert any("export_goederen PV23 (Overijssel) 2021: 25.119 → 25,12" in s for s in summary)
     reliability_row(
         request,
         side="bad values",

@@ -64,7 +64,7 @@ def test_a_gone_value_is_listed_and_blocked_unless_its_period_or_region_went(
     if blocked:
         assert message.startswith(
             "1 implausible change(s) not published: gone woningvoorraad GM0193 (Zwolle) 2015: "
-            "56,000 → leeg woningen (a published value is missing from the new build)"
+            "56.000 → leeg woningen (a published value is missing from the new build)"
         )
         assert report.blocking_message(["woningvoorraad"]) is None
         reliability_row(
@@ -109,7 +109,7 @@ def test_a_whole_indicator_shifted_one_way_is_blocked(tmp_path, shift, blocked, 
     assert len(report.implausible()) == (120 if blocked else 0)
     if blocked:
         why = report.implausible()[0].why
-        assert why == "systematic shift: 120 of 120 values up, median +4.0 points"
+        assert why == "systematic shift: 120 of 120 values up, median +4,0 points"
         reliability_row(
             request,
             side="ours (data)",
@@ -163,7 +163,7 @@ def test_steps_that_add_up_beyond_the_bound_are_blocked(tmp_path, accepted, bloc
     if blocked:
         why = report.implausible()[0].why
         assert why == (
-            "drift: 10 when first published or last accepted; 9.0 points; more than 5 is "
+            "drift: 10 when first published or last accepted; 9,0 points; more than 5 is "
             "implausible"
         )
         reliability_row(
