@@ -135,6 +135,13 @@ def _frozen(mapping: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, .
     return MappingProxyType(dict(mapping))
 
 
+def _population_totals(*breakdowns: str) -> Slice:
+    """The total of a population table: every sex, age and the `breakdowns`' "Totaal", chosen
+    by title (the category keys of 84910NED and 85644NED are not known offline)."""
+    titles = {"Geslacht": ("Totaal mannen en vrouwen",), "Leeftijd": ("Totaal",)}
+    return Slice("totals", category_titles=_frozen(titles | {d: ("Totaal",) for d in breakdowns}))
+
+
 def _measures(**names: str) -> Mapping[str, str]:
     """Measure keys (keyword names) → staging names, in the table's column order."""
     return MappingProxyType(names)
@@ -419,19 +426,7 @@ _TABLES: tuple[CbsTable, ...] = (
         ),
         measures=_measures(BevolkingOp1Januari_1="bevolking_1_januari"),
         staging_model="stg_cbs__bevolking_migratieachtergrond",
-        slices=(
-            Slice(
-                "totals",
-                category_titles=_frozen(
-                    {
-                        "Geslacht": ("Totaal mannen en vrouwen",),
-                        "Leeftijd": ("Totaal",),
-                        "Migratieachtergrond": ("Totaal",),
-                        "Generatie": ("Totaal",),
-                    }
-                ),
-            ),
-        ),
+        slices=(_population_totals("Migratieachtergrond", "Generatie"),),
         continues=(
             SeriesLink(
                 from_table="03759ned",
@@ -450,18 +445,7 @@ _TABLES: tuple[CbsTable, ...] = (
         dimensions=("Geslacht", "Leeftijd", "Nationaliteit", "RegioS", "Perioden"),
         measures=_measures(Bevolking_1="bevolking_1_januari"),
         staging_model="stg_cbs__bevolking_nationaliteit",
-        slices=(
-            Slice(
-                "totals",
-                category_titles=_frozen(
-                    {
-                        "Geslacht": ("Totaal mannen en vrouwen",),
-                        "Leeftijd": ("Totaal",),
-                        "Nationaliteit": ("Totaal",),
-                    }
-                ),
-            ),
-        ),
+        slices=(_population_totals("Nationaliteit"),),
         continues=(
             SeriesLink(
                 from_table="84910NED",
