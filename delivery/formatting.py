@@ -50,6 +50,7 @@ UNIT_FORMATS: dict[str, UnitFormat] = {
     "km": UnitFormat(1, suffix=" km"),
     "x 1.000 euro": UnitFormat(0, prefix="€ ", factor=1000),
     "mln euro": UnitFormat(0, prefix="€ ", suffix=" mln"),
+    "euro": UnitFormat(0, prefix="€ "),
 }
 
 

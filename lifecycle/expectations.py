@@ -53,7 +53,7 @@ class Outcome:
 COUNT_UNITS = ("personen", "woningen", "huishoudens")
 SIGNED_COUNTS = ("netto_toevoeging", "woningtekort_proxy")
 # Percentages that are changes or a proxy, not shares of a whole.
-SIGNED_PCT = ("woningtekort_proxy_pct", "export_goederen_groei_pct")
+SIGNED_PCT = ("woningtekort_proxy_pct", "export_goederen_groei_pct", "economische_groei_pct")
 STATUSES = ("definitief", "voorlopig", "nader voorlopig", "onbekend", "n.v.t.", "geheim")
 PERIOD_TYPES = ("jaar", "halfjaar", "kwartaal", "maand")
 

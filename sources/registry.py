@@ -513,6 +513,65 @@ _TABLES: tuple[CbsTable, ...] = (
         notes="Wide table (~300 measures); only population by sex and age band is used.",
     ),
     *_kwb_editions(_KWB_EDITIONS),
+    # Regional accounts (nationale rekeningen): GDP, its volume growth and employment per
+    # province and COROP region. CBS revises them every year (the snapshot holds the vintage
+    # after the December 2024 revision); the latest two years are provisional.
+    CbsTable(
+        table_id="85924NED",
+        theme="economie",
+        title="Regionale kerncijfers; nationale rekeningen",
+        dimensions=("RegioS", "Perioden"),
+        measures=_measures(
+            BbpMarktprijzen_1="bbp_mln_euro",
+            BbpPerInwoner_2="bbp_per_inwoner",
+            BbpVolumemutaties_3="bbp_volumegroei_pct",
+            WerkzamePersonenTotaal_10="werkzame_personen_x1000",
+        ),
+        staging_model="stg_cbs__regionale_rekeningen",
+        notes="GDP at market prices (mln euro), GDP per inhabitant (euro), GDP volume change "
+        "on the previous year (%, the economic growth) and persons in work (× 1,000), per "
+        "province and COROP region; no gemeenten.",
+    ),
+    CbsTable(
+        table_id="85927NED",
+        theme="economie",
+        title="Inkomensrekening sector huishoudens naar regio; nationale rekeningen",
+        dimensions=("RegioS", "Perioden"),
+        measures=_measures(
+            BeschikbaarInkomenNetto_12="beschikbaar_inkomen_mln_euro",
+            BeschikbaarInkomenNetto_24="beschikbaar_inkomen_per_inwoner",
+        ),
+        staging_model="stg_cbs__inkomensrekening_huishoudens",
+        notes="Net disposable income of the household sector (mln euro and euro per "
+        "inhabitant) per province; no COROP regions or gemeenten.",
+    ),
+    # The labour force survey (EBB) per region. Only the total of every person: the key of
+    # that category is not known offline (the collected export has titles), so it is chosen by
+    # title. Gemeente figures are survey estimates, rounded by CBS to thousands.
+    CbsTable(
+        table_id="86088NED",
+        theme="arbeid",
+        title="Arbeidsdeelname; regionale indeling 2024",
+        dimensions=("Persoonskenmerken", "RegioS", "Perioden"),
+        measures=_measures(
+            Beroepsbevolking_2="beroepsbevolking_x1000",
+            WerkzameBeroepsbevolking_3="werkzame_beroepsbevolking_x1000",
+            WerklozeBeroepsbevolking_12="werkloze_beroepsbevolking_x1000",
+            Werkloosheidspercentage_13="werkloosheid_pct",
+            NettoArbeidsparticipatie_16="netto_arbeidsparticipatie_pct",
+        ),
+        staging_model="stg_cbs__arbeidsdeelname",
+        slices=(
+            Slice(
+                "totaal_personen",
+                category_titles=_frozen({"Persoonskenmerken": ("Totaal personen",)}),
+            ),
+        ),
+        notes="Labour force, unemployment (% of the labour force) and net participation (% of "
+        "the population aged 15–75 in work), per gemeente, COROP region, province and "
+        "Nederland, from CBS's labour force survey (EBB): estimates from a sample, rounded to "
+        "thousands; small gemeenten have wide margins.",
+    ),
     # Dwelling stock mutations per calendar year. 84903NED (2012–2022, archived) and its
     # successor 86054NED (2020 on) overlap in 2020–2022; marts.woningvoorraad_mutaties stitches
     # them into one series, taking the successor wherever it has the year. The successor

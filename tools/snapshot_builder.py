@@ -130,6 +130,23 @@ LABEL_RESOLVED_FILES = (
         ],
     ),
     (
+        "85924NED",
+        "economie",
+        [
+            "1995–2023 (the vintage after CBS's December 2024 revision; CBS added 2024 later); "
+            "the file carries no per-period status (CBS calls the latest years provisional)"
+        ],
+    ),
+    ("85927NED", "economie", ["2015–2022; provinces, landsdelen and Nederland only"]),
+    (
+        "86088NED",
+        "arbeid",
+        [
+            "Only Persoonskenmerken = 'Totaal personen' (the raw export is truncated in the "
+            "other person groups); 2013–2024; the labour market regions (AM) are left out"
+        ],
+    ),
+    (
         "85099NED",
         "jeugdhulp",
         [

@@ -47,7 +47,7 @@
 {#- Themes whose gemeenten are compared with the province and Nederland period by period
     (marts.gemeente_vergelijking; the test that no focus gemeente is missing a period). -#}
 {% macro compared_themes() -%}
-    {{ return(['jeugdhulp', 'armoede', 'kerncijfers']) }}
+    {{ return(['jeugdhulp', 'armoede', 'kerncijfers', 'arbeid']) }}
 {%- endmacro %}
 
 {#- Units of counts: a count says more about a gemeente's size than about the gemeente, so

@@ -21,6 +21,8 @@ PAGES = {
     "jeugdhulp.html": ("Jeugdhulp", "theme", "jeugdhulp"),
     "armoede.html": ("Armoede", "theme", "armoede"),
     "export.html": ("Export", "theme", "export"),
+    "economie.html": ("Economie", "theme", "economie"),
+    "arbeid.html": ("Arbeid", "theme", "arbeid"),
     "kerncijfers.html": ("Kerncijfers per gemeente", "theme", "kerncijfers"),
     "gemeenten.html": ("Gemeenten", "gemeenten", None),
     "warehouse.html": ("Het warehouse", "warehouse", None),

@@ -1,5 +1,6 @@
-"""The theme pages (bevolking, wonen, jeugdhulp, armoede, export, kerncijfers): per theme a few
-charts that each answer one question, and the theme's full indicator list with downloads."""
+"""The theme pages (bevolking, wonen, jeugdhulp, armoede, export, economie, arbeid,
+kerncijfers): per theme a few charts that each answer one question, and the theme's full
+indicator list with downloads."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import pandas as pd
 
 from delivery.formatting import figure
 from delivery.report import charts
+from delivery.report.chart_kinds import map_of, ranking_of, trend_of
 from delivery.report.data import NEDERLAND, ReportData
 from delivery.report.page import Page, period_words
 from delivery.report.site import MAP_CREDIT
-from lifecycle.expectations import COUNT_UNITS
 
 THEME_INTROS = {
     "bevolking": "Hoe groeit en vergrijst de bevolking van {focus}, naast Nederland?",
@@ -18,6 +19,8 @@ THEME_INTROS = {
     "jeugdhulp": "Hoeveel jongeren krijgen jeugdhulp, en welke gemeenten wijken af?",
     "armoede": "Hoeveel huishoudens leven van een laag inkomen, en waar?",
     "export": "Hoeveel goederen voeren de bedrijven in {focus} uit, naast de andere provincies?",
+    "economie": "Hoe hard groeit de economie van {focus}, naast Nederland?",
+    "arbeid": "Hoeveel mensen werken er, hoeveel zoeken werk, en in welke gemeenten?",
     "kerncijfers": "Hoe verhouden de gemeenten zich tot Nederland op wonen, inkomen, auto's, "
     "voorzieningen en dichtheid?",
 }
@@ -33,91 +36,6 @@ def theme_page(data: ReportData, file: str, title: str, theme: str) -> Page:
         indicators=indicator_rows(data, page, theme),
     )
     return page
-
-
-# --- the chart kinds a theme uses -----------------------------------------------------------
-
-
-def map_of(data: ReportData, page: Page, indicator: str, lead: str, name: str | None = None):
-    counts = data.unit(indicator) in COUNT_UNITS
-    frame = data.gemeente_counts(indicator) if counts else data.compared(indicator)
-    if frame.empty or frame["value"].notna().sum() == 0:
-        page.note(f"Nog geen cijfers per gemeente voor {data.title(indicator)}.")
-        return
-    period = frame["period"].iloc[0]
-    nederland = frame["nederland_value"].dropna()
-    reference = float(nederland.iloc[0]) if len(nederland) else None
-    unit = data.unit(indicator)
-    links = "gemeenten/{code}.html" if page.root == "" else "{code}.html"
-    chart = charts.choropleth(
-        frame,
-        f"{data.title(indicator)}, {period_words(period)}",
-        unit,
-        "gemeente_2025",
-        reference,
-        links=links,
-    )
-    page.add_chart(
-        name or f"kaart_{indicator}",
-        chart,
-        frame,
-        lead=lead,
-        caption=f"Kaart van de {len(frame)} gemeenten van {data.focus_name}, in vier "
-        + (
-            "klassen (kwartielen; een aantal hangt ook af van de grootte van de gemeente)"
-            if reference is None
-            else "klassen rond de waarde van Nederland (in de legenda)"
-        )
-        + "; grijs: geen gegevens. Klik op een gemeente voor haar pagina. Eenheid: "
-        + unit
-        + ". "
-        + MAP_CREDIT
-        + ".",
-    )
-
-
-def ranking_of(data: ReportData, page: Page, indicator: str, lead: str) -> None:
-    frame = data.compared(indicator).dropna(subset=["value"])
-    if frame.empty:
-        return
-    unit = data.unit(indicator)
-    period = frame["period"].iloc[0]
-    has_province = frame["provincie_value"].notna().any()
-    page.add_chart(
-        f"rang_{indicator}",
-        charts.ranking(frame, f"{data.title(indicator)}, {period_words(period)}", unit),
-        frame,
-        lead=lead,
-        caption="Elke gemeente met een cijfer, hoogste boven; stippellijn: Nederland"
-        + (
-            "; doorgetrokken lijn: " + data.focus_name
-            if has_province
-            else "; CBS publiceert hiervan geen provinciecijfer"
-        )
-        + f". Eenheid: {unit}.",
-    )
-
-
-def trend_of(
-    data: ReportData,
-    page: Page,
-    indicator: str,
-    regions: list[str],
-    lead: str,
-    caption: str,
-    zero: bool = False,
-) -> None:
-    frame = data.values(indicator, regions)
-    if frame.empty:
-        return
-    unit = data.unit(indicator)
-    if frame["period"].nunique() <= 2:
-        chart = charts.bars_by_period(frame, data.title(indicator), unit, "region_name")
-    else:
-        chart = charts.trend(frame, data.title(indicator), unit, zero=zero)
-    page.add_chart(
-        f"reeks_{indicator}", chart, frame, lead=lead, caption=caption + f" Eenheid: {unit}."
-    )
 
 
 def indicator_rows(data: ReportData, page: Page, theme: str) -> list[dict]:
@@ -365,6 +283,62 @@ def _export(data: ReportData, page: Page) -> None:
     )
 
 
+def _economie(data: ReportData, page: Page) -> None:
+    page.note(
+        "Uit de regionale rekeningen van CBS (tabellen 85924NED en 85927NED): per provincie en "
+        "COROP-gebied, niet per gemeente. CBS herziet deze cijfers elk jaar; de laatste jaren "
+        "zijn voorlopig."
+    )
+    trend_of(
+        data,
+        page,
+        "economische_groei_pct",
+        [data.focus, NEDERLAND],
+        lead=f"Groeit de economie van {data.focus_name} even hard als die van Nederland?",
+        caption="De volumegroei van het bruto binnenlands product ten opzichte van het jaar "
+        "ervoor: de groei zonder prijsveranderingen. Onder nul krimpt de economie.",
+        zero=True,
+    )
+    trend_of(
+        data,
+        page,
+        "bbp_per_inwoner",
+        [data.focus, NEDERLAND],
+        lead="Hoeveel wordt er per inwoner verdiend?",
+        caption="Het bruto binnenlands product per inwoner in lopende prijzen (niet gecorrigeerd "
+        "voor inflatie); pendel verhoogt het waar veel mensen werken die elders wonen.",
+        zero=True,
+    )
+
+
+def _arbeid(data: ReportData, page: Page) -> None:
+    page.note(
+        "Uit de Enquête beroepsbevolking van CBS (tabel 86088NED): schattingen uit een "
+        "steekproef. Cijfers van kleine gemeenten hebben een ruime marge en schommelen van jaar "
+        "tot jaar door toeval; vergelijk gemeenten daarom liever over meer jaren."
+    )
+    map_of(data, page, "werkloosheid_pct", lead="In welke gemeenten is de werkloosheid hoger?")
+    ranking_of(data, page, "werkloosheid_pct", lead="Hoe verhouden de gemeenten zich?")
+    trend_of(
+        data,
+        page,
+        "werkloosheid_pct",
+        [data.focus, NEDERLAND],
+        lead="Daalt de werkloosheid?",
+        caption="Werklozen als % van de beroepsbevolking (15 tot 75 jaar), jaargemiddelde.",
+        zero=True,
+    )
+    trend_of(
+        data,
+        page,
+        "netto_arbeidsparticipatie_pct",
+        [data.focus, NEDERLAND],
+        lead="Werken er meer mensen?",
+        caption="De werkzame beroepsbevolking als % van alle inwoners van 15 tot 75 jaar; de "
+        "as begint niet bij nul.",
+    )
+
+
 def _kerncijfers(data: ReportData, page: Page) -> None:
     page.note(
         "Uit de Kerncijfers wijken en buurten (KWB) van CBS, per gemeente en voor Nederland; "
@@ -387,5 +361,7 @@ THEMES = {
     "jeugdhulp": _jeugdhulp,
     "armoede": _armoede,
     "export": _export,
+    "economie": _economie,
+    "arbeid": _arbeid,
     "kerncijfers": _kerncijfers,
 }

@@ -137,6 +137,12 @@ def test_theme_pages_tell_their_story_with_few_charts(site):
         "jeugdhulp.html": ["kaart_jeugdhulp_in_natura_pct", "rang_jeugdhulp_in_natura_pct"],
         "armoede.html": ["kaart_huishoudens_rond_sociaal_minimum_pct"],
         "export.html": ["kaart_export"],
+        "economie.html": ["reeks_economische_groei_pct", "reeks_bbp_per_inwoner"],
+        "arbeid.html": [
+            "kaart_werkloosheid_pct",
+            "rang_werkloosheid_pct",
+            "reeks_werkloosheid_pct",
+        ],
         "kerncijfers.html": ["kaart_woz_waarde_gemiddeld", "kaart_inkomen_per_inwoner"],
     }
     for page_file, names in expected.items():

@@ -56,6 +56,14 @@
     {'id': 'export_aandeel_partner_pct', 'model': 'export_partnerlanden', 'value': 'aandeel_pct', 'categorie': 'partnerland'},
     {'id': 'export_aandeel_partner_referentie_pct', 'model': 'export_partners_referentie', 'value': 'aandeel_pct',
      'categorie': 'partnerland', 'status': "'n.v.t.'", 'source': 'bron', 'release_date': 'null'},
+    {'id': 'bbp_mln_euro', 'model': 'economie_per_jaar', 'value': 'bbp_mln_euro'},
+    {'id': 'bbp_per_inwoner', 'model': 'economie_per_jaar', 'value': 'bbp_per_inwoner'},
+    {'id': 'economische_groei_pct', 'model': 'economie_per_jaar', 'value': 'bbp_volumegroei_pct'},
+    {'id': 'werkzame_personen', 'model': 'economie_per_jaar', 'value': 'werkzame_personen'},
+    {'id': 'beschikbaar_inkomen_per_inwoner', 'model': 'economie_inkomen_huishoudens', 'value': 'beschikbaar_inkomen_per_inwoner'},
+    {'id': 'beroepsbevolking', 'model': 'arbeid_per_jaar', 'value': 'beroepsbevolking'},
+    {'id': 'werkloosheid_pct', 'model': 'arbeid_per_jaar', 'value': 'werkloosheid_pct'},
+    {'id': 'netto_arbeidsparticipatie_pct', 'model': 'arbeid_per_jaar', 'value': 'netto_arbeidsparticipatie_pct'},
 ] %}
 {#- The KWB gemeente themes: one row kind each in kerncijfers_gemeenten. -#}
 {% for kenmerk in kwb_themes() %}

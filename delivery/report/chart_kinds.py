@@ -1,0 +1,93 @@
+"""The chart kinds a theme page is made of: a map of the focus province's gemeenten, a
+ranking of them, and a series over time for a few regions — each with its Dutch lead question,
+caption and CSV."""
+
+from __future__ import annotations
+
+from delivery.report import charts
+from delivery.report.data import ReportData
+from delivery.report.page import Page, period_words
+from delivery.report.site import MAP_CREDIT
+from lifecycle.expectations import COUNT_UNITS
+
+
+def map_of(data: ReportData, page: Page, indicator: str, lead: str, name: str | None = None):
+    counts = data.unit(indicator) in COUNT_UNITS
+    frame = data.gemeente_counts(indicator) if counts else data.compared(indicator)
+    if frame.empty or frame["value"].notna().sum() == 0:
+        page.note(f"Nog geen cijfers per gemeente voor {data.title(indicator)}.")
+        return
+    period = frame["period"].iloc[0]
+    nederland = frame["nederland_value"].dropna()
+    reference = float(nederland.iloc[0]) if len(nederland) else None
+    unit = data.unit(indicator)
+    links = "gemeenten/{code}.html" if page.root == "" else "{code}.html"
+    chart = charts.choropleth(
+        frame,
+        f"{data.title(indicator)}, {period_words(period)}",
+        unit,
+        "gemeente_2025",
+        reference,
+        links=links,
+    )
+    page.add_chart(
+        name or f"kaart_{indicator}",
+        chart,
+        frame,
+        lead=lead,
+        caption=f"Kaart van de {len(frame)} gemeenten van {data.focus_name}, in vier "
+        + (
+            "klassen (kwartielen; een aantal hangt ook af van de grootte van de gemeente)"
+            if reference is None
+            else "klassen rond de waarde van Nederland (in de legenda)"
+        )
+        + "; grijs: geen gegevens. Klik op een gemeente voor haar pagina. Eenheid: "
+        + unit
+        + ". "
+        + MAP_CREDIT
+        + ".",
+    )
+
+
+def ranking_of(data: ReportData, page: Page, indicator: str, lead: str) -> None:
+    frame = data.compared(indicator).dropna(subset=["value"])
+    if frame.empty:
+        return
+    unit = data.unit(indicator)
+    period = frame["period"].iloc[0]
+    has_province = frame["provincie_value"].notna().any()
+    page.add_chart(
+        f"rang_{indicator}",
+        charts.ranking(frame, f"{data.title(indicator)}, {period_words(period)}", unit),
+        frame,
+        lead=lead,
+        caption="Elke gemeente met een cijfer, hoogste boven; stippellijn: Nederland"
+        + (
+            "; doorgetrokken lijn: " + data.focus_name
+            if has_province
+            else "; CBS publiceert hiervan geen provinciecijfer"
+        )
+        + f". Eenheid: {unit}.",
+    )
+
+
+def trend_of(
+    data: ReportData,
+    page: Page,
+    indicator: str,
+    regions: list[str],
+    lead: str,
+    caption: str,
+    zero: bool = False,
+) -> None:
+    frame = data.values(indicator, regions)
+    if frame.empty:
+        return
+    unit = data.unit(indicator)
+    if frame["period"].nunique() <= 2:
+        chart = charts.bars_by_period(frame, data.title(indicator), unit, "region_name")
+    else:
+        chart = charts.trend(frame, data.title(indicator), unit, zero=zero)
+    page.add_chart(
+        f"reeks_{indicator}", chart, frame, lead=lead, caption=caption + f" Eenheid: {unit}."
+    )
