@@ -44,6 +44,8 @@ UNIT_FORMATS: dict[str, UnitFormat] = {
     "woningen per jaar": COUNT,
     "%": UnitFormat(1, suffix=" %"),
     "index (2002=100)": ONE_DECIMAL,
+    "index (2020=100)": ONE_DECIMAL,
+    "kinderen per vrouw": UnitFormat(2),
     "personen per huishouden": UnitFormat(2),
     "per 100 personen van 20-64 jaar": ONE_DECIMAL,
     "auto's per huishouden": ONE_DECIMAL,

@@ -49,11 +49,18 @@ class Outcome:
     allowed: list | None = None
 
 
-# Units of counts that can never be negative (the net change and the shortage proxy can).
-COUNT_UNITS = ("personen", "woningen", "huishoudens")
+# Units of counts and totals that can never be negative (the net change and the shortage
+# proxy can); a total in mln euro, like a count, says more about a region's size than about it.
+COUNT_UNITS = ("personen", "woningen", "huishoudens", "mln euro")
 SIGNED_COUNTS = ("netto_toevoeging", "woningtekort_proxy")
-# Percentages that are changes or a proxy, not shares of a whole.
-SIGNED_PCT = ("woningtekort_proxy_pct", "export_goederen_groei_pct", "economische_groei_pct")
+# Percentages that are changes or a proxy, not shares of a whole: they can be negative.
+SIGNED_PCT = (
+    "woningtekort_proxy_pct",
+    "export_goederen_groei_pct",
+    "economische_groei_pct",
+    "prijsontwikkeling_koopwoningen_pct",
+    "huurverhoging_pct",  # the 2021 rent freeze: Friesland −0,1 %
+)
 STATUSES = ("definitief", "voorlopig", "nader voorlopig", "onbekend", "n.v.t.", "geheim")
 PERIOD_TYPES = ("jaar", "halfjaar", "kwartaal", "maand")
 

@@ -223,7 +223,6 @@ _KWB_HOUSEHOLDS_2023 = dict(
 # and again in 2024, so each edition lists its keys under the same staging names.
 _KWB_THEMES_2021 = dict(
     Bevolkingsdichtheid_33="bevolkingsdichtheid",
-    GemiddeldeWOZWaardeVanWoningen_35="woz_waarde_gemiddeld",
     Koopwoningen_40="koopwoningen_pct",
     HuurwoningenTotaal_41="huurwoningen_pct",
     GemiddeldInkomenPerInkomensontvanger_71="inkomen_per_ontvanger",
@@ -233,7 +232,6 @@ _KWB_THEMES_2021 = dict(
 )
 _KWB_THEMES_2023 = dict(
     Bevolkingsdichtheid_34="bevolkingsdichtheid",
-    GemiddeldeWOZWaardeVanWoningen_36="woz_waarde_gemiddeld",
     Koopwoningen_41="koopwoningen_pct",
     HuurwoningenTotaal_42="huurwoningen_pct",
     GemiddeldInkomenPerInkomensontvanger_77="inkomen_per_ontvanger",
@@ -243,7 +241,6 @@ _KWB_THEMES_2023 = dict(
 )
 _KWB_THEMES_2024 = dict(
     Bevolkingsdichtheid_34="bevolkingsdichtheid",
-    GemiddeldeWOZWaardeVanWoningen_39="woz_waarde_gemiddeld",
     Koopwoningen_47="koopwoningen_pct",
     HuurwoningenTotaal_48="huurwoningen_pct",
     GemiddeldInkomenPerInkomensontvanger_82="inkomen_per_ontvanger",
@@ -513,6 +510,146 @@ _TABLES: tuple[CbsTable, ...] = (
         notes="Wide table (~300 measures); only population by sex and age band is used.",
     ),
     *_kwb_editions(_KWB_EDITIONS),
+    # Births and fertility per year (NL, provinces, COROP regions and gemeenten).
+    CbsTable(
+        table_id="37201",
+        theme="bevolking",
+        title="Geboorte; kerncijfers vruchtbaarheid, leeftijd moeder, regio",
+        dimensions=("RegioS", "Perioden"),
+        measures=_measures(
+            TotaalLevendGeborenKinderen_1="levend_geborenen",
+            GemiddeldKindertalPerVrouw_7="kindertal_per_vrouw",
+        ),
+        staging_model="stg_cbs__geboorte",
+        notes="Live births in the calendar year and the total fertility rate (average number "
+        "of children per woman, from the year's age-specific fertility).",
+    ),
+    # The CBS/PBL regional population forecast 2023–2050 (regions of 2021): the forecast for
+    # every region, and its 67 % forecast interval from a second table. Not the province's own
+    # forecast (Primos). In thousands, as CBS publishes it.
+    CbsTable(
+        table_id="85171NED",
+        theme="bevolking",
+        title="Regionale prognose 2023-2050; bevolking, regio-indeling 2021",
+        dimensions=("RegioIndeling2021", "Leeftijd", "Geslacht", "Perioden"),
+        measures=_measures(TotaleBevolking_1="bevolking_x1000"),
+        staging_model="stg_cbs__bevolkingsprognose",
+        slices=(
+            Slice(
+                "totals",
+                category_titles=_frozen(
+                    {"Leeftijd": ("Totaal",), "Geslacht": ("Totaal mannen en vrouwen",)}
+                ),
+            ),
+        ),
+        region_dimension="RegioIndeling2021",
+        notes="Forecast population on 1 January, × 1,000, by CBS and PBL; gemeenten only the "
+        "larger ones (regions as in 2021).",
+    ),
+    CbsTable(
+        table_id="85173NED",
+        theme="bevolking",
+        title="Regionale prognose 2023-2050; bevolking, intervallen, regio-indeling 2021",
+        dimensions=("RegioIndeling2021", "PrognoseInterval", "Leeftijd", "Perioden"),
+        measures=_measures(TotaleBevolking_1="bevolking_x1000"),
+        staging_model="stg_cbs__bevolkingsprognose_interval",
+        slices=tuple(
+            Slice(
+                bound,
+                category_titles=_frozen(
+                    {
+                        "PrognoseInterval": (f"{bound.capitalize()} 67%-prognose-interval",),
+                        "Leeftijd": ("Totaal",),
+                    }
+                ),
+            )
+            for bound in ("ondergrens", "bovengrens")
+        ),
+        region_dimension="RegioIndeling2021",
+        notes="The 67 % forecast interval of 85171NED's forecast (lower and upper bound), "
+        "× 1,000.",
+    ),
+    # Existing owner-occupied dwellings sold: average price, price index (2020 = 100) and
+    # number sold — per province (85792NED, years and quarters) and per COROP region (85819NED,
+    # quarters); one staging view, the two tables' regions never overlap.
+    CbsTable(
+        table_id="85792NED",
+        theme="wonen",
+        title="Bestaande koopwoningen; verkoopprijzen, prijsindex 2020=100, regio",
+        dimensions=("RegioS", "Perioden"),
+        measures=_measures(
+            PrijsindexVerkoopprijzen_1="prijsindex",
+            OntwikkelingTOVEenJaarEerder_3="prijsontwikkeling_jaar_pct",
+            VerkochteWoningen_4="verkochte_woningen",
+            GemiddeldeVerkoopprijs_7="gemiddelde_verkoopprijs",
+        ),
+        staging_model="stg_cbs__verkoopprijzen",
+        period_kinds=("JJ", "KW"),
+        notes="Existing owner-occupied dwellings sold (Kadaster registrations): price index "
+        "2020 = 100, change on a year earlier, number sold and average price (euro).",
+    ),
+    CbsTable(
+        table_id="85819NED",
+        theme="wonen",
+        title="Bestaande koopwoningen; verkoopprijzen prijsindex 2020=100, regio (COROP)",
+        dimensions=("RegioS", "Perioden"),
+        measures=_measures(
+            PrijsindexVerkoopprijzen_1="prijsindex",
+            OntwikkelingTOVEenJaarEerder_5="prijsontwikkeling_jaar_pct",
+            VerkochteWoningen_6="verkochte_woningen",
+            GemiddeldeVerkoopprijs_9="gemiddelde_verkoopprijs",
+        ),
+        staging_model="stg_cbs__verkoopprijzen",
+        period_kinds=("KW",),
+        notes="The same figures per COROP region, quarters only.",
+    ),
+    CbsTable(
+        table_id="85036NED",
+        theme="wonen",
+        title="Gemiddelde WOZ-waarde van woningen; eigendom, regio",
+        dimensions=("RegioS", "Eigendom", "Perioden"),
+        measures=_measures(GemiddeldeWOZWaardeVanWoningen_1="woz_waarde_gemiddeld"),
+        staging_model="stg_cbs__woz_waarde",
+        # Every dwelling, whoever owns it; the key is not known offline (the export has titles).
+        slices=(Slice("alle_woningen", category_titles=_frozen({"Eigendom": ("Totaal",)})),),
+        notes="Average WOZ value of dwellings (× 1,000 euro) per WOZ year, every region level; "
+        "preferred over the KWB editions' WOZ column, which is not loaded.",
+    ),
+    CbsTable(
+        table_id="83162NED",
+        theme="wonen",
+        title="Huurverhoging woningen; regio",
+        dimensions=("RegioS", "Perioden"),
+        measures=_measures(
+            HuurverhogingInclusiefHuurharmonisatie_1="huurverhoging_pct",
+            HuurverhogingExclusiefHuurharmonisatie_2="huurverhoging_zonder_harmonisatie_pct",
+        ),
+        staging_model="stg_cbs__huurverhoging",
+        notes="Average rent increase on 1 July (%), with and without rent harmonisation (a new "
+        "rent for a new tenant); Nederland, landsdelen and provinces.",
+    ),
+    # What gemeenten spend on youth care (Jeugdwet): budgeted and realised, per gemeente only
+    # (CBS has no province rows). Total youth care, chosen by title (key unknown offline).
+    CbsTable(
+        table_id="83454NED",
+        theme="jeugdhulp",
+        title="Gemeentelijke kosten; jeugdzorg, regio",
+        dimensions=("VormenVanJeugdzorg", "Regio", "Perioden"),
+        measures=_measures(
+            GerealiseerdeKosten_2="gerealiseerde_kosten_x1000_euro",
+            GerealiseerdeKostenPer1000Inwoners_4="gerealiseerde_kosten_per_inwoner",
+        ),
+        staging_model="stg_cbs__jeugdzorg_kosten",
+        slices=(
+            Slice(
+                "totaal_jeugdzorg",
+                category_titles=_frozen({"VormenVanJeugdzorg": ("JZ Totaal jeugdzorg",)}),
+            ),
+        ),
+        region_dimension="Regio",
+        notes="Realised youth-care costs of each gemeente (× 1,000 euro) and per inhabitant "
+        "(CBS's figure per 1,000 inhabitants in × 1,000 euro, i.e. euro per inhabitant).",
+    ),
     # Regional accounts (nationale rekeningen): GDP, its volume growth and employment per
     # province and COROP region. CBS revises them every year (the snapshot holds the vintage
     # after the December 2024 revision); the latest two years are provisional.

@@ -130,6 +130,44 @@ LABEL_RESOLVED_FILES = (
         ],
     ),
     (
+        "37201",
+        "bevolking",
+        [
+            "Truncated export: Nederland, landsdelen, provinces and COROP regions complete, "
+            "gemeenten only alphabetically up to 'Geleen' (6 of the 25 Overijssel gemeenten)"
+        ],
+    ),
+    (
+        "85171NED",
+        "bevolking",
+        ["Only the totals of age and sex; gemeenten: the 88 larger ones CBS forecasts"],
+    ),
+    (
+        "85173NED",
+        "bevolking",
+        [
+            "Truncated export: Nederland, provinces and COROP regions complete, gemeenten only "
+            "alphabetically up to 'Delft' (3 of the 25 Overijssel gemeenten); only the interval "
+            "bounds are kept (the forecast itself is 85171NED)"
+        ],
+    ),
+    ("85792NED", "woningmarkt", ["1995 Q1 – 2025 Q1"]),
+    ("85819NED", "woningmarkt", ["1995 Q1 – 2025 Q1, quarters only"]),
+    (
+        "85036NED",
+        "woningmarkt",
+        ["Only Eigendom = 'Totaal' (every dwelling); 2019–2024"],
+    ),
+    ("83162NED", "woningmarkt", []),
+    (
+        "83454NED",
+        "jeugdhulp",
+        [
+            "Only VormenVanJeugdzorg = 'JZ Totaal jeugdzorg' (the raw export is truncated in "
+            "the other forms of youth care); gemeenten only, no province or Nederland rows"
+        ],
+    ),
+    (
         "85924NED",
         "economie",
         [

@@ -1,11 +1,12 @@
 -- Parts sum to their whole where every part is present: gemeenten to their COROP region,
--- woondeal region and province, COROP regions to the province (focus province). Flows from
+-- woondeal region and province, COROP regions to the province (focus province; dwellings sold
+-- per quarter too). Flows from
 -- 84903NED/86054NED are rounded by CBS to multiples of 5 (≤ 2.5 off per figure), the woondeal
 -- cumulations add that up per year since 2022. Rows: the whole, the period and the difference.
 {{ config(store_failures=true, meta={'dagster': {'ref': {'name': 'indicator_values'}}}) }}
 {% set additive = ['bevolking_totaal', 'woningvoorraad', 'huishoudens_totaal', 'nieuwbouw',
     'netto_toevoeging', 'sloop', 'woondeal_gerealiseerd_cumulatief',
-    'woondeal_nieuwbouw_cumulatief'] %}
+    'woondeal_nieuwbouw_cumulatief', 'verkochte_woningen'] %}
 {% set rounded_flows = ['nieuwbouw', 'netto_toevoeging', 'sloop'] %}
 with links as (
     select r.region_code, r.region_level as part_level, parent.code as whole_code

@@ -135,6 +135,51 @@ def _bevolking(data: ReportData, page: Page) -> None:
         caption="Het aantal 65-plussers per 100 personen van 20 tot 65 jaar op 1 januari; "
         "de as begint niet bij nul.",
     )
+    trend_of(
+        data,
+        page,
+        "kindertal_per_vrouw",
+        [focus, NEDERLAND],
+        lead="Krijgen vrouwen minder kinderen?",
+        caption="Het gemiddeld aantal kinderen per vrouw bij de vruchtbaarheid naar leeftijd "
+        "van het jaar (CBS 37201); de as begint niet bij nul.",
+    )
+    _forecast(data, page)
+
+
+def _forecast(data: ReportData, page: Page) -> None:
+    """The population counted so far and the CBS/PBL forecast with its 67 % interval, as lines
+    named for what they are."""
+    series = {
+        "bevolking_totaal": "geteld (CBS)",
+        "bevolkingsprognose": "prognose CBS/PBL",
+        "bevolkingsprognose_ondergrens": "ondergrens 67%-interval",
+        "bevolkingsprognose_bovengrens": "bovengrens 67%-interval",
+    }
+    frames = [
+        data.values(indicator, [data.focus]).assign(reeks=label)
+        for indicator, label in series.items()
+    ]
+    if frames[1].empty:
+        page.note(f"Geen bevolkingsprognose van CBS/PBL voor {data.focus_name}.")
+        return
+    counted = frames[0][frames[0]["period"] >= "2010"]
+    frame = pd.concat([counted, *frames[1:]], ignore_index=True).drop(columns="method_break")
+    page.add_chart(
+        "prognose",
+        charts.trend(
+            frame,
+            f"Bevolking van {data.focus_name}: geteld en voorspeld",
+            "personen",
+            series="reeks",
+        ),
+        frame,
+        lead=f"Hoeveel inwoners krijgt {data.focus_name} tot 2050?",
+        caption="De regionale bevolkingsprognose 2023–2050 van CBS en PBL (85171NED), met "
+        "het interval waarbinnen de bevolking met een kans van twee op drie valt (85173NED), "
+        "naast de bevolking die op 1 januari is geteld. Dit is niet de prognose van de provincie "
+        "zelf; ook 2023 is in de prognose een voorspelling. De as begint niet bij nul.",
+    )
 
 
 def _wonen(data: ReportData, page: Page) -> None:
@@ -194,11 +239,29 @@ def _wonen(data: ReportData, page: Page) -> None:
         "woondeal_gerealiseerd_cumulatief",
         lead="Waar komen de woningen van de woondeal bij?",
     )
+    trend_of(
+        data,
+        page,
+        "verkoopprijs_gemiddeld",
+        [data.focus, NEDERLAND],
+        lead="Hoe duur is een koophuis geworden?",
+        caption="De gemiddelde prijs van de verkochte bestaande koopwoningen per jaar (CBS "
+        "85792NED, uit de registratie van het Kadaster); per kwartaal en per COROP-gebied in de "
+        "CSV. Een gemiddelde beweegt mee met wat er verkocht is; de prijsindex corrigeert "
+        "daarvoor.",
+        zero=True,
+    )
 
 
 def _jeugdhulp(data: ReportData, page: Page) -> None:
     map_of(data, page, "jeugdhulp_in_natura_pct", lead="Welke gemeenten wijken af op jeugdhulp?")
     ranking_of(data, page, "jeugdhulp_in_natura_pct", lead="Hoe verhouden de gemeenten zich?")
+    map_of(
+        data,
+        page,
+        "jeugdzorg_kosten_per_inwoner",
+        lead="Wat geven de gemeenten per inwoner uit aan jeugdzorg?",
+    )
     trend_of(
         data,
         page,
@@ -344,7 +407,7 @@ def _kerncijfers(data: ReportData, page: Page) -> None:
         "Uit de Kerncijfers wijken en buurten (KWB) van CBS, per gemeente en voor Nederland; "
         "het jaar is het KWB-editiejaar. KWB geeft geen provinciecijfers en het warehouse "
         "berekent er geen: een gemiddelde van gemeenten zou elke gemeente even zwaar laten "
-        "wegen."
+        "wegen. De WOZ-waarde komt uit CBS-tabel 85036NED, die ook de provincie geeft."
     )
     for indicator in data.theme_indicators("kerncijfers").index:
         map_of(

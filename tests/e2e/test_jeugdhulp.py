@@ -130,3 +130,29 @@ def test_a_region_without_any_figure_in_a_table_has_no_rows(warehouse):
         select value from marts.indicator_values where indicator_id = 'jeugdhulp_in_natura_pct'
         and region_code = 'GM0164' and period = '2024H1'""").fetchall()
     assert hengelo == [(None,)]
+
+
+def test_youth_care_costs_per_gemeente_and_inhabitant(warehouse):
+    """83454NED's realised costs (× 1,000 euro, shown in mln euro) and per inhabitant, 2023."""
+    for code, total, per_inhabitant in (
+        ("GM0153", 89.373, 554),  # Enschede
+        ("GM0141", 39.226, 530),  # Almelo
+        ("GM0193", 52.824, 398),  # Zwolle
+        ("GM0150", 33.691, 327),  # Deventer
+        ("GM0164", 34.904, 424),  # Hengelo (O.)
+    ):
+        assert value(warehouse, "jeugdzorg_kosten", code, "2023") == pytest.approx(total)
+        assert value(warehouse, "jeugdzorg_kosten_per_inwoner", code, "2023") == per_inhabitant
+    # Gemeenten only, no figure summed for the province; years CBS left empty stay null.
+    levels = warehouse.execute(
+        "select distinct region_level from marts.indicator_values "
+        "where indicator_id like 'jeugdzorg_kosten%'"
+    ).fetchall()
+    assert levels == [("gemeente",)]
+    filled = dict(
+        warehouse.execute(
+            "select period, count(value) from marts.indicator_values "
+            "where indicator_id = 'jeugdzorg_kosten' group by period"
+        ).fetchall()
+    )
+    assert [filled[str(y)] for y in range(2015, 2024)] == [1, 6, 12, 19, 23, 25, 25, 25, 25]

@@ -147,7 +147,6 @@ def test_1_january_2025_is_published_provisional(warehouse):
 @pytest.mark.parametrize(
     ("indicator", "table_id", "key"),
     [
-        ("woz_waarde_gemiddeld", "85984NED", "GemiddeldeWOZWaardeVanWoningen_39"),
         ("koopwoningen_pct", "85984NED", "Koopwoningen_47"),
         ("personenautos_per_huishouden", "85984NED", "PersonenautoSPerHuishouden_114"),
         ("bevolkingsdichtheid", "85618NED", "Bevolkingsdichtheid_34"),
@@ -177,10 +176,20 @@ def test_kwb_themes_equal_the_raw_figures(warehouse, indicator, table_id, key):
 
 
 def test_zwolle_and_enschede_woz_value(warehouse):
-    # KWB 2024 (85984NED): Zwolle 355, Enschede 296 thousand euros; Nederland 379.
+    # 85036NED 2024 (the same as KWB 2024): Zwolle 355, Enschede 296 thousand euros; Nederland
+    # 379, and now Overijssel too (343), which KWB does not give.
     assert value(warehouse, "woz_waarde_gemiddeld", "GM0193", "2024") == 355
     assert value(warehouse, "woz_waarde_gemiddeld", "GM0153", "2024") == 296
     assert value(warehouse, "woz_waarde_gemiddeld", "NL01", "2024") == 379
+    assert value(warehouse, "woz_waarde_gemiddeld", "PV23", "2024") == 343
+    # Where KWB 2023 differs (272, 284), 85036NED's later figure is the one published.
+    assert value(warehouse, "woz_waarde_gemiddeld", "GM0141", "2023") == 271
+    assert value(warehouse, "woz_waarde_gemiddeld", "GM0153", "2023") == 283
+    sources = warehouse.execute(
+        "select distinct source_table from marts.indicator_values "
+        "where indicator_id = 'woz_waarde_gemiddeld'"
+    ).fetchall()
+    assert sources == [("85036NED",)]
 
 
 def test_an_edition_cbs_has_not_filled_gives_no_rows(warehouse):
@@ -194,12 +203,14 @@ def test_an_edition_cbs_has_not_filled_gives_no_rows(warehouse):
     assert periods == {
         "inkomen_per_inwoner": ["2021", "2022", "2023"],
         "afstand_grote_supermarkt": ["2021", "2022", "2023"],
-        "woz_waarde_gemiddeld": ["2021", "2022", "2023", "2024"],
+        "woz_waarde_gemiddeld": ["2019", "2020", "2021", "2022", "2023", "2024"],
     }
+    # KWB gives gemeenten and Nederland only, and no province figure is made up from them.
     provinces = warehouse.execute(
         "select count(*) from marts.indicator_values v join marts.indicator_catalog c "
         "using (indicator_id) where c.theme = 'kerncijfers' and v.region_level <> 'gemeente' "
-        "and v.region_code <> 'NL01'"
+        "and v.region_code <> 'NL01' and v.source_table in "
+        "('85039NED', '85318NED', '85618NED', '85984NED')"
     ).fetchone()
     assert provinces == (0,)
 

@@ -128,13 +128,24 @@ def test_the_report_is_dutch_and_sourced(site):
 
 def test_theme_pages_tell_their_story_with_few_charts(site):
     expected = {
-        "bevolking.html": ["reeks_bevolking_index_2002", "piramide", "reeks_grijze_druk"],
+        "bevolking.html": [
+            "reeks_bevolking_index_2002",
+            "piramide",
+            "reeks_grijze_druk",
+            "reeks_kindertal_per_vrouw",
+            "prognose",
+        ],
         "wonen.html": [
             "reeks_woningtekort_proxy_pct",
             "woondeal",
             "kaart_woondeal_gerealiseerd_cumulatief",
+            "reeks_verkoopprijs_gemiddeld",
         ],
-        "jeugdhulp.html": ["kaart_jeugdhulp_in_natura_pct", "rang_jeugdhulp_in_natura_pct"],
+        "jeugdhulp.html": [
+            "kaart_jeugdhulp_in_natura_pct",
+            "rang_jeugdhulp_in_natura_pct",
+            "kaart_jeugdzorg_kosten_per_inwoner",
+        ],
         "armoede.html": ["kaart_huishoudens_rond_sociaal_minimum_pct"],
         "export.html": ["kaart_export"],
         "economie.html": ["reeks_economische_groei_pct", "reeks_bbp_per_inwoner"],
@@ -160,6 +171,14 @@ def test_theme_pages_tell_their_story_with_few_charts(site):
     # The index chart does not start at zero.
     bevolking = (site / "bevolking.html").read_text(encoding="utf-8")
     assert '"scale": {"zero": false}' in bevolking
+    # The forecast is named for what it is, beside what was counted.
+    for words in (
+        "prognose CBS/PBL",
+        "geteld (CBS)",
+        "ondergrens 67%-interval",
+        "niet de prognose van de provincie",
+    ):
+        assert words in bevolking, words
 
 
 def _specs(site, page_file) -> dict:

@@ -83,7 +83,6 @@ def test_tables_of_one_view_that_disagree_on_a_name_are_refused():
 def test_renumbered_measures_are_derived_from_the_staging_names():
     assert measure_renames(get_table("85618NED"), get_table("85984NED")) == {
         "HuishOnderOfRondSociaalMinimum_85": "HuishOnderOfRondSociaalMinimum_90",
-        "GemiddeldeWOZWaardeVanWoningen_36": "GemiddeldeWOZWaardeVanWoningen_39",
         "Koopwoningen_41": "Koopwoningen_47",
         "HuurwoningenTotaal_42": "HuurwoningenTotaal_48",
         "GemiddeldInkomenPerInkomensontvanger_77": "GemiddeldInkomenPerInkomensontvanger_82",

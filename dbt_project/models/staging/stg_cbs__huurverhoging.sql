@@ -1,0 +1,2 @@
+-- 83162NED: the average rent increase of 1 July, with and without rent harmonisation, %.
+{{ cbs_staged() }}
