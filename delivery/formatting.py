@@ -50,6 +50,8 @@ UNIT_FORMATS: dict[str, UnitFormat] = {
     "per 100 personen van 20-64 jaar": ONE_DECIMAL,
     "auto's per huishouden": ONE_DECIMAL,
     "km": UnitFormat(1, suffix=" km"),
+    "km per persoon per dag": UnitFormat(1, suffix=" km"),
+    "auto's per 1.000 inwoners": COUNT,
     "x 1.000 euro": UnitFormat(0, prefix="€ ", factor=1000),
     "mln euro": UnitFormat(0, prefix="€ ", suffix=" mln"),
     "euro": UnitFormat(0, prefix="€ "),

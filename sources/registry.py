@@ -650,6 +650,77 @@ _TABLES: tuple[CbsTable, ...] = (
         notes="Realised youth-care costs of each gemeente (× 1,000 euro) and per inhabitant "
         "(CBS's figure per 1,000 inhabitants in × 1,000 euro, i.e. euro per inhabitant).",
     ),
+    # Nearness of services: the average road distance from inhabitants' homes to the nearest
+    # facility, per region and year. The table has two hospital measures and four school
+    # measures under the same name; as in CBS's other nearness tables (public clients' column
+    # maps), the first hospital measure is without outpatient clinics and the first school
+    # measure is primary schools — `ontcijferd check-live` lists their titles to confirm.
+    CbsTable(
+        table_id="80305ned",
+        theme="bereikbaarheid",
+        title="Nabijheid voorzieningen; afstand locatie, regionale cijfers",
+        dimensions=("RegioS", "Perioden"),
+        measures=_measures(
+            AfstandTotHuisartsenpraktijk_1="afstand_huisartsenpraktijk",
+            AfstandTotZiekenhuis_7="afstand_ziekenhuis",
+            AfstandTotSchool_56="afstand_basisschool",
+            AfstandTotOpritHoofdverkeersweg_100="afstand_oprit_hoofdverkeersweg",
+            AfstandTotTreinstationsTotaal_101="afstand_treinstation",
+        ),
+        staging_model="stg_cbs__nabijheid_voorzieningen",
+        notes="Average distance by road (km) from inhabitants' homes to the nearest GP "
+        "practice, hospital, primary school, motorway access and railway station.",
+    ),
+    # Travel per person per day (ODiN survey), per province: every trip, trips as car driver,
+    # and commuting; inhabitants aged 6 or older, the estimate itself (not its margins).
+    CbsTable(
+        table_id="84710NED",
+        theme="bereikbaarheid",
+        title="Mobiliteit; per persoon, vervoerwijzen, motieven, regio's",
+        dimensions=(
+            "Reismotieven",
+            "Populatie",
+            "Vervoerwijzen",
+            "Marges",
+            "RegioS",
+            "Perioden",
+        ),
+        measures=_measures(Verplaatsingen_1="verplaatsingen_per_dag", Afstand_2="km_per_dag"),
+        staging_model="stg_cbs__mobiliteit",
+        slices=tuple(
+            Slice(
+                name,
+                category_titles=_frozen(
+                    {
+                        "Reismotieven": (motive,),
+                        "Populatie": ("Populatie: 6 jaar of ouder",),
+                        "Vervoerwijzen": (mode,),
+                        "Marges": ("Waarde",),
+                    }
+                ),
+            )
+            for name, motive, mode in (
+                ("alle_verplaatsingen", "Totaal", "Totaal"),
+                ("als_autobestuurder", "Totaal", "Personenauto (bestuurder)"),
+                ("woon_werk", "Van en naar het werk", "Totaal"),
+            )
+        ),
+        notes="Trips and distance travelled per person per day (inhabitants aged 6 or older, "
+        "Onderweg in Nederland survey): all trips, trips as car driver, commuting.",
+    ),
+    CbsTable(
+        table_id="85235NED",
+        theme="bereikbaarheid",
+        title="Motorvoertuigenpark actief; inwoners, type, regio, 1 januari",
+        dimensions=("RegioS", "Perioden"),
+        measures=_measures(
+            TotaalPersonenautoS_3="personenautos",
+            PersonenautoSRelatief_4="personenautos_per_1000_inwoners",
+        ),
+        staging_model="stg_cbs__voertuigenpark",
+        notes="Active passenger cars on 1 January, and per 1,000 inhabitants; Nederland, "
+        "landsdelen and provinces.",
+    ),
     # Regional accounts (nationale rekeningen): GDP, its volume growth and employment per
     # province and COROP region. CBS revises them every year (the snapshot holds the vintage
     # after the December 2024 revision); the latest two years are provisional.
@@ -765,6 +836,17 @@ _TABLES: tuple[CbsTable, ...] = (
         # Totals only: T001100 = alle woningtypen, T001018 = alle bouwjaarklassen.
         slices=(
             Slice("totals", _frozen({"Woningtype": ("T001100",), "Bouwjaarklasse": ("T001018",)})),
+        ),
+        # The woondeal's net addition of a year 86054NED does not have yet is the change of
+        # this table's stock between two 1 Januaries (marts.woondeal_voortgang).
+        continues=(
+            SeriesLink(
+                from_table="86054NED",
+                same_definition=False,
+                note="A year's net addition as the change of the dwelling stock between two 1 "
+                "Januaries instead of CBS's SaldoVoorraad: equal but for CBS's stock corrections "
+                "(voorraadverschil) and the rounding of the flows",
+            ),
         ),
         notes="Dwelling stock on 1 January of the period year (not rounded).",
     ),

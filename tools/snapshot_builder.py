@@ -168,6 +168,24 @@ LABEL_RESOLVED_FILES = (
         ],
     ),
     (
+        "80305ned",
+        "mobiliteit",
+        [
+            "Truncated export: Nederland, landsdelen, provinces and COROP regions complete, "
+            "gemeenten alphabetically up to 'Zwartewaterland': Zwolle is missing (24 of the 25 "
+            "Overijssel gemeenten)"
+        ],
+    ),
+    (
+        "84710NED",
+        "mobiliteit",
+        [
+            "Truncated export: only the motives 'Totaal' and 'Van en naar het werk' survive; "
+            "Nederland, landsdelen, provinces (no COROP regions or gemeenten); 2018–2023"
+        ],
+    ),
+    ("85235NED", "mobiliteit", []),
+    (
         "85924NED",
         "economie",
         [
@@ -591,8 +609,12 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
         snap = SnapshotTable(table, [path], SOURCE_S1, S1_RETRIEVED)
         frame = read_semicolon_csv(path)
         # A dimension the registry chooses by title has no key known offline: the title
-        # stands in for it here; live mode loads CBS's own key, chosen by the same title.
-        stand_ins = {d: {t: t for t in titles} for d, titles in table.categories_by_title.items()}
+        # stands in for it here, padded to one width as CBS pads a dimension's keys; live mode
+        # loads CBS's own key, chosen by the same title.
+        stand_ins = {
+            d: {t: t.ljust(max(map(len, titles))) for t in titles}
+            for d, titles in table.categories_by_title.items()
+        }
         codes = {
             d: TOTAL_CATEGORY_KEYS[d]
             for d in table.dimensions

@@ -12,8 +12,12 @@ from lifecycle.expectations import COUNT_UNITS
 
 
 def map_of(data: ReportData, page: Page, indicator: str, lead: str, name: str | None = None):
+    # Counts are never compared between gemeenten, and a theme that is not compared
+    # (bereikbaarheid) has no comparison: both map each gemeente's own value.
     counts = data.unit(indicator) in COUNT_UNITS
-    frame = data.gemeente_counts(indicator) if counts else data.compared(indicator)
+    frame = data.gemeente_values(indicator) if counts else data.compared(indicator)
+    if frame.empty and not counts:
+        frame = data.gemeente_values(indicator)
     if frame.empty or frame["value"].notna().sum() == 0:
         page.note(f"Nog geen cijfers per gemeente voor {data.title(indicator)}.")
         return
@@ -37,9 +41,11 @@ def map_of(data: ReportData, page: Page, indicator: str, lead: str, name: str | 
         lead=lead,
         caption=f"Kaart van de {len(frame)} gemeenten van {data.focus_name}, in vier "
         + (
-            "klassen (kwartielen; een aantal hangt ook af van de grootte van de gemeente)"
-            if reference is None
-            else "klassen rond de waarde van Nederland (in de legenda)"
+            "klassen rond de waarde van Nederland (in de legenda)"
+            if reference is not None
+            else "klassen (kwartielen; een aantal hangt ook af van de grootte van de gemeente)"
+            if counts
+            else "klassen (kwartielen)"
         )
         + "; grijs: geen gegevens. Klik op een gemeente voor haar pagina. Eenheid: "
         + unit

@@ -85,10 +85,10 @@ class ReportData:
             {"i": indicator},
         ).df()
 
-    def gemeente_counts(self, indicator: str) -> pd.DataFrame:
-        """A count per focus gemeente in the latest year with values (not in
-        gemeente_vergelijking, which compares shares and averages only): every gemeente, null
-        where it has no figure, no Nederland reference."""
+    def gemeente_values(self, indicator: str) -> pd.DataFrame:
+        """Each focus gemeente's own value in the latest year with values, for what
+        gemeente_vergelijking does not compare (counts, themes not compared): every gemeente,
+        null where it has no figure, no Nederland reference."""
         return self.con.execute(
             "select r.region_code, r.region_name, v.indicator_id, coalesce(v.period, l.period) "
             "as period, v.value, c.unit, v.status, v.source_table, c.decimalen, "

@@ -23,6 +23,7 @@ PAGES = {
     "export.html": ("Export", "theme", "export"),
     "economie.html": ("Economie", "theme", "economie"),
     "arbeid.html": ("Arbeid", "theme", "arbeid"),
+    "bereikbaarheid.html": ("Bereikbaarheid", "theme", "bereikbaarheid"),
     "kerncijfers.html": ("Kerncijfers per gemeente", "theme", "kerncijfers"),
     "gemeenten.html": ("Gemeenten", "gemeenten", None),
     "warehouse.html": ("Het warehouse", "warehouse", None),

@@ -83,6 +83,57 @@ def test_woondeal_cumulative_is_the_sum_of_net_additions_since_2022(warehouse):
     assert value(warehouse, "woondeal_nieuwbouw_cumulatief", "PV23", "2023") == 3_920 + 4_465
 
 
+def test_woondeal_reaches_2024_through_the_stock_of_1_january_2025(warehouse):
+    """86054NED stops at 2023 in the snapshot; 2024's net addition is the change of 82550NED's
+    stock (531,840 on 1-1-2025 − 527,085 on 1-1-2024), flagged as a method break."""
+    assert (
+        value(warehouse, "woningvoorraad", "PV23", "2025")
+        - value(warehouse, "woningvoorraad", "PV23", "2024")
+        == 4_755
+    )
+    assert value(warehouse, "woondeal_gerealiseerd_cumulatief", "PV23", "2024") == 8_530 + 4_755
+    rows = warehouse.execute(
+        "select period, source_table, method_break from marts.indicator_values "
+        "where indicator_id = 'woondeal_gerealiseerd_cumulatief' and region_code = 'PV23' "
+        "order by period"
+    ).fetchall()
+    assert rows == [
+        ("2022", "86054NED", False),
+        ("2023", "86054NED", False),
+        ("2024", "82550NED", True),
+    ]
+    methods = warehouse.execute(
+        "select jaar, methode from marts.woondeal_voortgang where region_code = 'PV23' "
+        "and jaar <= 2024 order by jaar"
+    ).fetchall()
+    assert methods == [
+        (2022, "saldo (86054NED)"),
+        (2023, "saldo (86054NED)"),
+        (2024, "voorraadverschil (82550NED)"),
+    ]
+    # Every region of the deal reaches 2024 and the parts still add up.
+    assert value(warehouse, "woondeal_gerealiseerd_cumulatief", "WD01", "2024") + value(
+        warehouse, "woondeal_gerealiseerd_cumulatief", "WD02", "2024"
+    ) == value(warehouse, "woondeal_gerealiseerd_cumulatief", "PV23", "2024")
+
+
+def test_the_monitors_gross_count_is_beside_the_net_figure_never_under_its_name(warehouse):
+    # 2023: new build 4,465 + transformation 545 + splitting 115 (86054NED, Overijssel).
+    assert value(warehouse, "woondeal_bruto_toevoeging", "PV23", "2023") == 5_125
+    assert value(warehouse, "woondeal_bruto_toevoeging_cumulatief", "PV23", "2023") == 4_570 + 5_125
+    assert value(warehouse, "woondeal_gerealiseerd_cumulatief", "PV23", "2023") == 8_530
+    titles = dict(
+        warehouse.execute(
+            "select indicator_id, title || ' | ' || toelichting from marts.indicator_catalog "
+            "where indicator_id like 'woondeal_bruto%' or indicator_id = "
+            "'woondeal_gerealiseerd_cumulatief'"
+        ).fetchall()
+    )
+    assert "telling van de monitor, CBS-cijfers" in titles["woondeal_bruto_toevoeging"]
+    assert "nooit met dit cijfer" in titles["woondeal_bruto_toevoeging"]
+    assert "5.318" in titles["woondeal_gerealiseerd_cumulatief"]
+
+
 def test_woondeal_regions_add_up_to_overijssel(warehouse):
     for indicator in ("netto_toevoeging", "woondeal_gerealiseerd_cumulatief", "woningvoorraad"):
         for year in ("2022", "2023"):
@@ -113,7 +164,7 @@ def test_woondeal_target_path_and_pace(warehouse):
     assert [r[0] for r in chart] == list(range(2022, 2031))
     assert chart[-1][2] == pytest.approx(19_100)
     assert {r[3] for r in chart} == {19_100} and {r[4] for r in chart} == {14_100}
-    assert [r[1] for r in chart][2:] == [None] * 7  # no CBS figures after 2023 in the snapshot
+    assert [r[1] for r in chart][3:] == [None] * 6  # no CBS figures after 2024 in the snapshot
     gemeenten = warehouse.execute(
         "select count(distinct region_code), count(doel) from marts.woondeal_voortgang "
         "where region_level = 'gemeente' and woondeal_code = 'WD02'"
@@ -150,7 +201,7 @@ def test_every_housing_indicator_is_catalogued_with_definition_and_sources(wareh
         "select indicator_id, definition, source_tables, method_notes, peildatum "
         "from marts.indicator_catalog where theme = 'wonen'"
     ).fetchall()
-    assert len(rows) == 25  # 20 + sale prices (4) and the rent increase
+    assert len(rows) == 27  # 20 + sale prices (4), the rent increase, gross woondeal (2)
     assert all(all(field and len(field) > 5 for field in row[1:]) for row in rows)
     published = {
         i

@@ -154,6 +154,7 @@ def test_theme_pages_tell_their_story_with_few_charts(site):
             "rang_werkloosheid_pct",
             "reeks_werkloosheid_pct",
         ],
+        "bereikbaarheid.html": ["kaart_afstand_ziekenhuis", "reeks_afstand_huisartsenpraktijk"],
         "kerncijfers.html": ["kaart_woz_waarde_gemiddeld", "kaart_inkomen_per_inwoner"],
     }
     for page_file, names in expected.items():
@@ -171,6 +172,12 @@ def test_theme_pages_tell_their_story_with_few_charts(site):
     # The index chart does not start at zero.
     bevolking = (site / "bevolking.html").read_text(encoding="utf-8")
     assert '"scale": {"zero": false}' in bevolking
+    # A gemeente missing from the source is named, not drawn as if it had a figure; a distance
+    # map is in quartiles without the note that belongs to counts.
+    bereikbaarheid = (site / "bereikbaarheid.html").read_text(encoding="utf-8")
+    assert "Geen afstanden in de ingebouwde gegevens voor Zwolle" in bereikbaarheid
+    assert "klassen (kwartielen)" in bereikbaarheid
+    assert "hangt ook af van de grootte" not in bereikbaarheid
     # The forecast is named for what it is, beside what was counted.
     for words in (
         "prognose CBS/PBL",

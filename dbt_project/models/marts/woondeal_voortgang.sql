@@ -2,8 +2,13 @@
 -- additions per region against the straight path to the target) is one query on this table.
 -- Regions: the gemeenten of the woondeal regions, WD01/WD02 and the province of the deal.
 -- Counting starts 1 January 2022; the province counts net additions (CBS SaldoVoorraad), new
--- build is shown apart. Targets are the latest version of seed woondeal_doelen; the original
--- 2022 target stays beside it. Years without CBS figures keep only the target and the path.
+-- build is shown apart. A year 86054NED does not have yet takes the net addition as the change
+-- of the dwelling stock between two 1 Januaries (82550NED: 2024 from the stock of 1 January
+-- 2025); `methode` says which, and the registry declares the change of table as a method
+-- break. Beside the net figure, the gross additions as the province's woondeal monitor counts
+-- them (new build, transformation and splitting, before demolition), from CBS's figures.
+-- Targets are the latest version of seed woondeal_doelen; the original 2022 target stays
+-- beside it. Years without CBS figures keep only the target and the path.
 with doelen as (
     select region_code, doel, year(cast(telt_vanaf as date)) as eerste_jaar,
         year(cast(telt_tot_en_met as date)) as laatste_jaar, omschrijving
@@ -27,27 +32,45 @@ grid as (
     cross join looptijd l
     cross join range(l.eerste_jaar, l.laatste_jaar + 1) as t(jaar)
 ),
-realised as (
+per_jaar as (
     select
         g.*,
-        m.saldo as netto_toevoeging,
+        coalesce(m.saldo, nu.woningvoorraad - vorig.woningvoorraad) as netto_toevoeging,
+        case when m.saldo is not null then 'saldo (' || m.source_table || ')'
+             when nu.woningvoorraad - vorig.woningvoorraad is not null
+             then 'voorraadverschil (' || nu.source_table || ')' end as methode,
         m.nieuwbouw,
-        m.status,
-        m.source_table,
-        m.release_date,
-        -- a cumulative total only when every year since the start has a figure
-        case when count(m.saldo) over w = g.jaar - l.eerste_jaar + 1
-             then sum(m.saldo) over w end as gerealiseerd_cumulatief,
-        case when count(m.nieuwbouw) over w = g.jaar - l.eerste_jaar + 1
-             then sum(m.nieuwbouw) over w end as nieuwbouw_cumulatief,
-        {{ cbs_status_from_rank('min(' ~ cbs_status_rank('m.status') ~ ') over w') }}
-            as status_cumulatief
+        m.nieuwbouw + m.transformatie + m.woningsplitsing as bruto_toevoeging,
+        case when m.saldo is not null then m.status else nu.status end as status,
+        case when m.saldo is not null then m.source_table else nu.source_table end
+            as source_table,
+        case when m.saldo is not null then m.release_date else nu.release_date end
+            as release_date
     from grid g
-    cross join looptijd l
     left join {{ ref('woningvoorraad_mutaties') }} m
         on m.region_code = g.region_code and m.period = cast(g.jaar as varchar)
-    window w as (partition by g.region_code order by g.jaar)
+    left join {{ ref('woningvoorraad_per_jaar') }} vorig
+        on vorig.region_code = g.region_code and vorig.period = cast(g.jaar as varchar)
+    left join {{ ref('woningvoorraad_per_jaar') }} nu
+        on nu.region_code = g.region_code and nu.period = cast(g.jaar + 1 as varchar)
+),
+realised as (
+    select
+        j.*,
+        -- a cumulative total only when every year since the start has a figure
+        case when count(j.netto_toevoeging) over w = j.jaar - l.eerste_jaar + 1
+             then sum(j.netto_toevoeging) over w end as gerealiseerd_cumulatief,
+        case when count(j.nieuwbouw) over w = j.jaar - l.eerste_jaar + 1
+             then sum(j.nieuwbouw) over w end as nieuwbouw_cumulatief,
+        case when count(j.bruto_toevoeging) over w = j.jaar - l.eerste_jaar + 1
+             then sum(j.bruto_toevoeging) over w end as bruto_toevoeging_cumulatief,
+        {{ cbs_status_from_rank('min(' ~ cbs_status_rank('j.status') ~ ') over w') }}
+            as status_cumulatief
+    from per_jaar j
+    cross join looptijd l
+    window w as (partition by j.region_code order by j.jaar)
 )
+
 select
     r.region_code,
     r.region_name,
@@ -55,9 +78,12 @@ select
     r.woondeal_code,
     r.jaar,
     r.netto_toevoeging,
+    r.methode,
     r.nieuwbouw,
+    r.bruto_toevoeging,
     r.gerealiseerd_cumulatief,
     r.nieuwbouw_cumulatief,
+    r.bruto_toevoeging_cumulatief,
     d.doel,
     o.doel as doel_oorspronkelijk,
     d.omschrijving as doel_versie,
