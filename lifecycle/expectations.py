@@ -58,6 +58,7 @@ SIGNED_PCT = (
     "woningtekort_proxy_pct",
     "export_goederen_groei_pct",
     "economische_groei_pct",
+    "toegevoegde_waarde_groei_pct",
     "prijsontwikkeling_koopwoningen_pct",
     "huurverhoging_pct",  # the 2021 rent freeze: Friesland −0,1 %
 )

@@ -39,9 +39,9 @@ def raw_contract(
         elif dim == table.period_dimension:
             pattern = PERIOD_KEY
         elif dim in titled:
-            # Chosen by title: the snapshot's stand-in key is the title itself (the key is
-            # not known offline); live mode delivers CBS's key.
-            pattern = "|".join([CATEGORY_KEY, *(f"^{re.escape(t)}$" for t in titled[dim])])
+            # Chosen by title: the snapshot's stand-in key is the title itself, padded to one
+            # width as CBS pads keys (the key is not known offline); live mode delivers CBS's key.
+            pattern = "|".join([CATEGORY_KEY, *(f"^{re.escape(t)}\\s*$" for t in titled[dim])])
         else:
             pattern = CATEGORY_KEY
         checks = [

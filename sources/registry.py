@@ -566,8 +566,7 @@ _TABLES: tuple[CbsTable, ...] = (
             for bound in ("ondergrens", "bovengrens")
         ),
         region_dimension="RegioIndeling2021",
-        notes="The 67 % forecast interval of 85171NED's forecast (lower and upper bound), "
-        "× 1,000.",
+        notes="The 67 % forecast interval of 85171NED's forecast (lower and upper bound), × 1,000.",
     ),
     # Existing owner-occupied dwellings sold: average price, price index (2020 = 100) and
     # number sold — per province (85792NED, years and quarters) and per COROP region (85819NED,
@@ -739,6 +738,29 @@ _TABLES: tuple[CbsTable, ...] = (
         notes="GDP at market prices (mln euro), GDP per inhabitant (euro), GDP volume change "
         "on the previous year (%, the economic growth) and persons in work (× 1,000), per "
         "province and COROP region; no gemeenten.",
+    ),
+    # Growth by sector (regional accounts): gross value added, volume change on the previous
+    # year, per sector of industry. One slice per sector, chosen by its title (keys unknown
+    # offline), so that marts name sectors by meaning.
+    CbsTable(
+        table_id="85926NED",
+        theme="economie",
+        title="Economische groei; bedrijfstak en regio, nationale rekeningen",
+        dimensions=("BedrijfstakkenBranchesSBI2008", "RegioS", "Perioden"),
+        measures=_measures(BrutoToegevoegdeWaardeVolumemutaties_2="toegevoegde_waarde_groei_pct"),
+        staging_model="stg_cbs__groei_per_bedrijfstak",
+        slices=tuple(
+            Slice(name, category_titles=_frozen({"BedrijfstakkenBranchesSBI2008": (title,)}))
+            for name, title in (
+                ("alle_activiteiten", "A-U Alle economische activiteiten"),
+                ("landbouw", "A Landbouw, bosbouw en visserij"),
+                ("delfstoffenwinning", "B Delfstoffenwinning"),
+                ("nijverheid_en_energie", "B-E Nijverheid (geen bouw) en energie"),
+                ("industrie", "C Industrie"),
+            )
+        ),
+        notes="Volume change of gross value added on the previous year (%), per sector, per "
+        "province and COROP region.",
     ),
     CbsTable(
         table_id="85927NED",

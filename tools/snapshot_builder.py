@@ -193,6 +193,16 @@ LABEL_RESOLVED_FILES = (
             "the file carries no per-period status (CBS calls the latest years provisional)"
         ],
     ),
+    (
+        "85926NED",
+        "economie",
+        [
+            "Truncated export (sector is the leading dimension): all economic activities, "
+            "agriculture, mining and industry-and-energy (B-E) complete; manufacturing (C) only "
+            "for the regions before 'Overig Zeeland (CR)' in CBS's order (every Overijssel "
+            "region included); the other sectors (F-U) are missing"
+        ],
+    ),
     ("85927NED", "economie", ["2015–2022; provinces, landsdelen and Nederland only"]),
     (
         "86088NED",

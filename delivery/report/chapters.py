@@ -292,6 +292,26 @@ def _economie(data: ReportData, page: Page) -> None:
         "ervoor: de groei zonder prijsveranderingen. Onder nul krimpt de economie.",
         zero=True,
     )
+    sectors = data.values("toegevoegde_waarde_groei_pct", [data.focus, NEDERLAND])
+    if not sectors.empty:
+        latest = sectors["period"].max()
+        shown = sectors[sectors["period"] == latest].assign(period=lambda f: f["region_name"])
+        page.add_chart(
+            "groei_bedrijfstakken",
+            charts.bars_by_period(
+                shown,
+                f"Groei van de toegevoegde waarde per bedrijfstak, {latest} (%)",
+                "%",
+                "categorie",
+                legend_title="regio",
+            ),
+            shown,
+            lead="Welke bedrijfstakken groeiden, en welke krompen?",
+            caption="De volumegroei van de bruto toegevoegde waarde per bedrijfstak ten "
+            "opzichte van het jaar ervoor (CBS 85926NED). Alleen de bedrijfstakken die in de "
+            "ingebouwde gegevens compleet zijn; bouw en diensten ontbreken, dus ze tellen niet "
+            "op tot het geheel.",
+        )
     trend_of(
         data,
         page,

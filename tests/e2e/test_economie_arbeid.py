@@ -75,6 +75,29 @@ def test_figures_are_the_cbs_figures(warehouse, indicator, region, period, expec
     assert value(warehouse, indicator, region, period) == expected
 
 
+def test_growth_by_sector(warehouse):
+    rows = dict(
+        ((region, period, sector), growth)
+        for region, period, sector, growth in warehouse.execute(
+            "select region_code, period, categorie, value from marts.indicator_values "
+            "where indicator_id = 'toegevoegde_waarde_groei_pct'"
+        ).fetchall()
+    )
+    assert rows["PV23", "2023", "Nijverheid (geen bouw) en energie"] == -4.0
+    assert rows["PV23", "2023", "Industrie"] == -3.6
+    assert rows["CR12", "2023", "Industrie"] == -1.4
+    assert rows["PV23", "2022", "Alle economische activiteiten"] == 5.6
+    assert rows["PV23", "2023", "Alle economische activiteiten"] == -0.6
+    assert rows["PV23", "2023", "Landbouw, bosbouw en visserij"] == -1.2
+    assert {sector for _, _, sector in rows} == {
+        "Alle economische activiteiten",
+        "Landbouw, bosbouw en visserij",
+        "Delfstoffenwinning",
+        "Nijverheid (geen bouw) en energie",
+        "Industrie",
+    }
+
+
 def test_corop_gdp_adds_up_to_the_province_within_cbs_rounding(warehouse):
     """CBS rounds each region's GDP to whole millions: three COROP regions differ from the
     province by at most 1.5 + 0.5; in 2022 and 2023 they add up exactly."""
@@ -130,6 +153,7 @@ def test_the_catalog_says_what_the_figures_are(warehouse):
         "beschikbaar_inkomen_per_inwoner",
         "economische_groei_pct",
         "netto_arbeidsparticipatie_pct",
+        "toegevoegde_waarde_groei_pct",
         "werkloosheid_pct",
         "werkzame_personen",
     ]

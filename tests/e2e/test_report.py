@@ -148,7 +148,11 @@ def test_theme_pages_tell_their_story_with_few_charts(site):
         ],
         "armoede.html": ["kaart_huishoudens_rond_sociaal_minimum_pct"],
         "export.html": ["kaart_export"],
-        "economie.html": ["reeks_economische_groei_pct", "reeks_bbp_per_inwoner"],
+        "economie.html": [
+            "reeks_economische_groei_pct",
+            "groei_bedrijfstakken",
+            "reeks_bbp_per_inwoner",
+        ],
         "arbeid.html": [
             "kaart_werkloosheid_pct",
             "rang_werkloosheid_pct",

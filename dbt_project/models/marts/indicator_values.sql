@@ -92,6 +92,7 @@
     {'id': 'bbp_per_inwoner', 'model': 'economie_per_jaar', 'value': 'bbp_per_inwoner'},
     {'id': 'economische_groei_pct', 'model': 'economie_per_jaar', 'value': 'bbp_volumegroei_pct'},
     {'id': 'werkzame_personen', 'model': 'economie_per_jaar', 'value': 'werkzame_personen'},
+    {'id': 'toegevoegde_waarde_groei_pct', 'model': 'economie_groei_per_bedrijfstak', 'value': 'toegevoegde_waarde_groei_pct', 'categorie': 'bedrijfstak'},
     {'id': 'beschikbaar_inkomen_per_inwoner', 'model': 'economie_inkomen_huishoudens', 'value': 'beschikbaar_inkomen_per_inwoner'},
     {'id': 'beroepsbevolking', 'model': 'arbeid_per_jaar', 'value': 'beroepsbevolking'},
     {'id': 'werkloosheid_pct', 'model': 'arbeid_per_jaar', 'value': 'werkloosheid_pct'},
