@@ -124,10 +124,12 @@ def _run(settings: Settings) -> int:
     before = _publication(settings.warehouse_path)
     outcome = launch(settings, lambda line: print(line, flush=True))
     if outcome.stopped_by:
+        from delivery.run_summary import what_stays_published
+
         published = (
             f"it had just published, so the new warehouse is published at {settings.warehouse_path}"
             if _publication(settings.warehouse_path) != before
-            else f"the last good warehouse stays published at {settings.warehouse_path}"
+            else what_stays_published(settings.warehouse_path)
         )
         print(
             f"Run {outcome.run_id} stopped ({outcome.stopped_by}): marked canceled in Dagster; "
@@ -149,7 +151,7 @@ def _publication(path: Path) -> tuple[int, int] | None:
 
 def _summary(outcome, settings: Settings) -> int:
     """What the run materialised and checked, what failed and why, what it published."""
-    from delivery.run_summary import print_notices, published_summary, why
+    from delivery.run_summary import print_notices, published_summary, what_stays_published, why
     from lifecycle.build import disk_space_message, room_needed
 
     checks = outcome.checks
@@ -170,10 +172,7 @@ def _summary(outcome, settings: Settings) -> int:
     if any(f.busy for f in outcome.failures):
         return EXIT_BUSY
     if not outcome.success:
-        print(
-            f"Run {outcome.run_id} failed; the last good warehouse stays published at "
-            f"{settings.warehouse_path}."
-        )
+        print(f"Run {outcome.run_id} failed; {what_stays_published(settings.warehouse_path)}.")
         return EXIT_RUN_FAILED
     published = outcome.materialized["warehouse/published"]
     if not published["published"]:

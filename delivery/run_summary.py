@@ -10,6 +10,14 @@ import duckdb
 from sources.config import Settings
 
 
+def what_stays_published(path: Path) -> str:
+    """What a run that did not publish leaves: the last good warehouse, or — before any run
+    has published there — nothing (never a claim about a file that does not exist)."""
+    if path.exists():
+        return f"the last good warehouse stays published at {path}"
+    return f"nothing is published at {path}: no run has published a warehouse there yet"
+
+
 def published_summary(path) -> list[str]:
     con = duckdb.connect(str(path), read_only=True)
     try:

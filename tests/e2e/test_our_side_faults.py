@@ -83,7 +83,16 @@ def test_a_disk_filling_up_during_the_build_is_one_line(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     [line] = [line for line in out if line.startswith("  ")]
     assert line.startswith(f"  DISK FULL during dbt_models: not enough disk space in {tmp_path}")
-    assert out[-1].startswith("Run run failed; the last good warehouse stays published")
+    # No warehouse was ever published there: the line does not claim one stays.
+    assert out[-1] == (
+        f"Run run failed; nothing is published at {settings.warehouse_path}: no run has "
+        "published a warehouse there yet."
+    )
+    settings.warehouse_path.write_bytes(b"")  # SYNTHETIC: a published file exists
+    assert _summary(outcome, settings) == EXIT_RUN_FAILED
+    last = capsys.readouterr().out.splitlines()[-1]
+    path = settings.warehouse_path
+    assert last == f"Run run failed; the last good warehouse stays published at {path}."
 
 
 def test_read_only_warehouse_folder_is_a_clear_error(published, tmp_path, monkeypatch, request):
