@@ -304,7 +304,7 @@ def _kwb(
         ),
         notes="Population and private households on 1 January of the edition year, the share "
         "of households at or around the social minimum (income over the edition year), and the "
-        "gemeente themes: density, average WOZ value, owner-occupied and rented dwellings, "
+        "gemeente themes: density, owner-occupied and rented dwellings, "
         "income per inhabitant and per income recipient, cars per household, distance to a "
         "large supermarket, per gemeente and Nederland (KWB).",
     )
