@@ -6,7 +6,7 @@ export DAGSTER_HOME := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup prepare run test reliability dev lint snapshot bench browser
+.PHONY: setup prepare run test reliability dev lint snapshot bench browser duckdb-lts
 
 # Python environment from the lock file (uv.lock), in .venv, compiled to bytecode once: without
 # it every process compiles dagster, dbt and GX again wherever PYTHONDONTWRITEBYTECODE is set
@@ -28,6 +28,16 @@ prepare: setup
 run: prepare
 	$(BIN)/ontcijferd run
 
+# DuckDB 1.4, the long-term release most SQL tools ship, in an environment of its own: a test
+# opens the published warehouse with it (tests/e2e/test_analysts.py).
+LTS := .venv-duckdb-lts
+$(LTS)/.synced: tests/duckdb_lts/requirements.txt | $(VENV)/.synced
+	$(PYTHON) -m venv $(LTS)
+	$(BIN)/uv pip install --quiet --python $(LTS)/bin/python --require-hashes -r $<
+	touch $@
+
+duckdb-lts: $(LTS)/.synced
+
 # Debian's Chromium for the report's browser test (root on the build machines).
 browser:
 	@[ -x /usr/bin/chromium ] || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
@@ -35,7 +45,7 @@ browser:
 # All tests: unit, integration (local CBS OData server), end to end, the report in Chromium.
 # Two workers (pytest-xdist), a test file each at a time: most of the time goes to runs that
 # use one core. A full passing run writes test-output/RELIABILITY.md.
-test: prepare browser
+test: prepare browser duckdb-lts
 	$(BIN)/pytest -n 2 --dist loadfile
 
 # The tracked RELIABILITY.md from the faults a full passing test run tried.

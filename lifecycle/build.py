@@ -14,6 +14,10 @@ copy as the last good publication (`.last_good/`). A published file that no long
 checksum (truncated, overwritten, changed outside a run), or that has no checksum and a block
 DuckDB cannot read, is never trusted: the next run starts from the last good copy — so the
 value history survives — and publishes again.
+The file is written in DuckDB 1.4's storage format (`STORAGE_VERSION`): analysts open it with
+their own tools, which ship DuckDB 1.4 (the long-term release) far more often than 2.x, and
+1.4 cannot read 2.x's format. A file keeps the format it was created with, so only a build that
+starts from nothing or from an older publication in another format sets it.
 No Dagster imports: the CLI, the tests and Dagster assets share this module.
 """
 
@@ -31,6 +35,11 @@ from pathlib import Path
 import duckdb
 
 from lifecycle.releases import history_loss, quoted_name
+
+
+# The oldest DuckDB that must open the published file (tests/e2e/test_analysts.py opens it with
+# DuckDB 1.4 in an environment of its own).
+STORAGE_VERSION = "v1.4.0"
 
 
 class WarehouseBusyError(RuntimeError):
@@ -62,6 +71,33 @@ def disk_space_message(folder: Path, needed: int) -> str:
 class HistoryNotCarriedError(RuntimeError):
     """No trustworthy publication to carry the value history over from, and the data team has
     not accepted a new one."""
+
+
+def storage_version(warehouse: Path) -> str:
+    """The storage format DuckDB wrote `warehouse` in, e.g. "v1.4.0"."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tags = con.execute(
+            "select tags from duckdb_databases() where database_name = current_database()"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    return tags.get("storage_version", "").rstrip("+")
+
+
+def create_in_storage_version(path: Path, origin: Path | None) -> None:
+    """A new DuckDB file at `path` in `STORAGE_VERSION`, holding a copy of every schema, table,
+    view and comment of `origin` (a publication in another format) if given."""
+    con = duckdb.connect()
+    try:
+        # ATTACH takes no parameters: the paths are quoted as SQL string literals.
+        literal = lambda p: "'" + str(p).replace("'", "''") + "'"  # noqa: E731
+        con.execute(f"attach {literal(path)} as build (storage_version '{STORAGE_VERSION}')")
+        if origin is not None:
+            con.execute(f"attach {literal(origin)} as origin (read_only)")
+            con.execute("copy from database origin to build")
+    finally:
+        con.close()
 
 
 def checksum_file(warehouse: Path) -> Path:
@@ -273,8 +309,10 @@ class WarehouseBuild:
         if shutil.disk_usage(self.build_dir).free < needed:
             raise DiskSpaceError(errno.ENOSPC, disk_space_message(self.build_dir.parent, needed))
         try:
-            if origin is not None:
+            if origin is not None and storage_version(origin) == STORAGE_VERSION:
                 shutil.copyfile(origin, self.path)
+            else:
+                create_in_storage_version(self.path, origin)
             self._marker.write_text(self.run_id)
         except OSError as err:
             raise OSError(

@@ -1,5 +1,5 @@
 """Every query of the report, on the published warehouse (read-only) and nothing else: values
-come from the marts, descriptions of tables and columns from marts.omschrijvingen, the tables
+come from the marts, descriptions of tables and columns from marts.meta, the tables
 still waiting for live CBS from reference.wacht_op_live_cbs."""
 
 from __future__ import annotations
@@ -161,15 +161,16 @@ class ReportData:
 
     def documented_columns(self) -> pd.DataFrame:
         """Every column of the public schemas (marts, reference) with its type, the Dutch
-        description of its table and its own."""
+        description of its table and its own, and the unit of the indicators it feeds."""
         return self.con.execute(
             "select c.table_schema, c.table_name, c.column_name, c.data_type, "
             "coalesce(t.omschrijving, '') as table_description, "
-            "coalesce(k.omschrijving, '') as column_description "
+            "coalesce(k.omschrijving, '') as column_description, "
+            "coalesce(k.eenheid, '') as unit "
             "from information_schema.columns c "
-            "left join marts.omschrijvingen t on t.schema_naam = c.table_schema "
+            "left join marts.meta t on t.schema_naam = c.table_schema "
             "and t.tabel = c.table_name and t.kolom is null "
-            "left join marts.omschrijvingen k on k.schema_naam = c.table_schema "
+            "left join marts.meta k on k.schema_naam = c.table_schema "
             "and k.tabel = c.table_name and k.kolom = c.column_name "
             "where c.table_schema in ('marts', 'reference') "
             "order by c.table_schema, c.table_name, c.ordinal_position"

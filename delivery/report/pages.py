@@ -97,7 +97,7 @@ def front(data: ReportData) -> Page:
 
 def warehouse(data: ReportData) -> Page:
     """Every public table (marts, reference) and column, described in Dutch as the warehouse
-    itself describes them (marts.omschrijvingen)."""
+    itself describes them (marts.meta)."""
     page = Page("warehouse.html", "Het warehouse: tabellen en kolommen", "warehouse")
     columns = data.documented_columns()
     tables = [
@@ -106,8 +106,10 @@ def warehouse(data: ReportData) -> Page:
             "title": f"{schema}.{table}",
             "description": cols["table_description"].iloc[0],
             "note": "",
-            "header": ["kolom", "type", "betekenis"],
-            "rows": cols[["column_name", "data_type", "column_description"]].values.tolist(),
+            "header": ["kolom", "type", "betekenis", "eenheid"],
+            "rows": cols[
+                ["column_name", "data_type", "column_description", "unit"]
+            ].values.tolist(),
         }
         for (schema, table), cols in columns.groupby(["table_schema", "table_name"], sort=True)
     ]
