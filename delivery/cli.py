@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 
 from sources.config import DBT_EXECUTABLE, REPO_ROOT, ConfigError, Settings, load_settings
+from sources.notation import number
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_NO_WAREHOUSE, EXIT_EMPTY = 0, 1, 2, 3, 4, 5
 # How an out-of-space error (ENOSPC) reads in a failure, ours or dbt's log.
@@ -272,7 +273,7 @@ def export(args: argparse.Namespace) -> int:
     written = write_extract(data, metadata, args.format, args.out, force=args.force, wide=args.wide)
     for missing in metadata["not_available"]:
         print(f"ontcijferd: warning: {missing}", file=sys.stderr)
-    print(f"{written.rows} rows → {written.data_file}")
+    print(f"{number(written.rows)} rows → {written.data_file}")
     if written.metadata_file:
         print(f"metadata → {written.metadata_file}")
     return EXIT_OK

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from sources.config import Settings
+from sources.notation import number
 
 
 def what_stays_published(path: Path) -> str:
@@ -32,7 +33,9 @@ def published_summary(path) -> list[str]:
     finally:
         con.close()
     width = max((len(r[0]) for r in rows), default=0)
-    lines = [f"  {i:<{width}} {n:>6} rows  {lo}–{hi}  {r} regions" for i, n, lo, hi, r in rows]
+    lines = [
+        f"  {i:<{width}} {number(n):>7} rows  {lo}–{hi}  {r} regions" for i, n, lo, hi, r in rows
+    ]
     if regions:
         lines.append(f"  population pyramid (marts.bevolking_piramide): {regions}, {first}–{last}")
     else:

@@ -35,7 +35,7 @@ from pathlib import Path
 import duckdb
 
 from lifecycle.releases import history_loss, quoted_name
-
+from sources.notation import number
 
 # The oldest DuckDB that must open the published file (tests/e2e/test_analysts.py opens it with
 # DuckDB 1.4 in an environment of its own).
@@ -62,8 +62,8 @@ def disk_space_message(folder: Path, needed: int) -> str:
     """One line on a full disk: where, how much is free, how much a run needs."""
     free = shutil.disk_usage(folder).free
     return (
-        f"not enough disk space in {folder}: {free / 2**20:,.0f} MiB free, a run needs about "
-        f"{needed / 2**20:,.0f} MiB (its copy of the warehouse, room to grow, the last good "
+        f"not enough disk space in {folder}: {number(free / 2**20)} MiB free, a run needs about "
+        f"{number(needed / 2**20)} MiB (its copy of the warehouse, room to grow, the last good "
         "copy); nothing was published"
     )
 

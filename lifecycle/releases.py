@@ -35,12 +35,17 @@ alter table meta.publication add column if not exists history_rows bigint;
 -- (lifecycle/plausibility.py).
 alter table meta.publication add column if not exists accepted_changes varchar;
 -- Described in Dutch in the file itself, like the dbt tables (dbt_project/macros/persist_docs.sql).
-comment on table meta.publication is 'Elke publicatie van dit warehouse: wanneer, door welke run, met welke code.';
+comment on table meta.publication is
+    'Elke publicatie van dit warehouse: wanneer, door welke run, met welke code.';
 comment on column meta.publication.published_at is 'Tijdstip van publicatie (UTC).';
 comment on column meta.publication.run_id is 'Dagster-run die publiceerde.';
-comment on column meta.publication.code_fingerprint is 'Vingerafdruk van de code (dbt-project, registry) waarmee gebouwd is.';
-comment on column meta.publication.history_rows is 'Aantal rijen van marts.indicator_value_history bij publicatie.';
-comment on column meta.publication.accepted_changes is 'Indicatoren waarvan de starter van de run een onwaarschijnlijke verandering accepteerde (all: alle), met komma''s gescheiden.';
+comment on column meta.publication.code_fingerprint is
+    'Vingerafdruk van de code (dbt-project, registry) waarmee gebouwd is.';
+comment on column meta.publication.history_rows is
+    'Aantal rijen van marts.indicator_value_history bij publicatie.';
+comment on column meta.publication.accepted_changes is
+    'Indicatoren waarvan de starter van de run een onwaarschijnlijke verandering accepteerde '
+    '(all: alle), met komma''s gescheiden.';
 """
 HISTORY = ("marts", "indicator_value_history")
 

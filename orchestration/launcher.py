@@ -40,6 +40,7 @@ from orchestration.supervision import (
     owner_of_this_process,
 )
 from sources.config import REPO_ROOT, Settings, settings_from_json, settings_to_json
+from sources.notation import number
 
 # A step still running after this long gets a line of its own before it finishes.
 ANNOUNCE_AFTER_SECONDS = 2.0
@@ -206,7 +207,7 @@ def _watch(instance: dg.DagsterInstance, stop: _Stop, run_id: str, say) -> None:
                     continue
                 took = at - started.pop(step, at)
                 word = "done  " if event.is_step_success else "FAILED"
-                say(f"  {word} {step} ({took:.1f} s)")
+                say(f"  {word} {step} ({number(took, 1)} s)")
         for step, at in started.items():
             if step not in announced and time.time() - at > ANNOUNCE_AFTER_SECONDS:
                 announced.add(step)

@@ -746,8 +746,9 @@ def build_laag_inkomen(raw_dir: Path, regions: RegionTitles, custom_dir: Path = 
         "publisher": "CBS",
         "source_url": "https://opendata.cbs.nl/statline/ (StatLine web export; the table id is "
         "not stated in the export)",
-        "published": "downloaded from StatLine on 2025-06-03 (the table's release date is not "
-        "stated in the export)",
+        # Shown to researchers in every source line: Dutch.
+        "published": "gedownload van StatLine op 3-6-2025 (de publicatiedatum van de tabel staat "
+        "niet in de export)",
         "notes": (
             f"Built by tools/snapshot_builder.py from {', '.join(p.name for p in files)} "
             "(github.com/FidellC/Armoede-in-Nederland, commit ffb48593). Regions are CBS codes "

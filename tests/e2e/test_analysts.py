@@ -81,11 +81,15 @@ def test_meta_gives_the_units_of_the_columns_indicators_come_from(warehouse):
         "dim_region.region_name": None,
     }
     tables = warehouse.execute("select count(*) from marts.meta where kolom is null").fetchone()[0]
-    assert tables == warehouse.execute(
-        "select count(*) from duckdb_tables() where schema_name in ('marts', 'reference')"
-    ).fetchone()[0] + warehouse.execute(
-        "select count(*) from duckdb_views() where schema_name in ('marts', 'reference')"
-    ).fetchone()[0]
+    assert (
+        tables
+        == warehouse.execute(
+            "select count(*) from duckdb_tables() where schema_name in ('marts', 'reference')"
+        ).fetchone()[0]
+        + warehouse.execute(
+            "select count(*) from duckdb_views() where schema_name in ('marts', 'reference')"
+        ).fetchone()[0]
+    )
 
 
 def test_the_published_file_is_in_duckdb_14s_storage_format(warehouse_path):
