@@ -397,7 +397,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     exporting.add_argument("--from", dest="period_from", metavar="PERIOD", help="e.g. 2015")
     exporting.add_argument("--to", metavar="PERIOD", help="e.g. 2023 (includes 2023H1/H2)")
-    exporting.add_argument("--format", choices=("csv", "xlsx", "parquet"), default="csv")
+    exporting.add_argument(
+        "--format",
+        default="csv",
+        help="csv: full precision for tools (default); csv-nl: for Dutch Excel (; and decimal "
+        "comma, Dutch headers, rounded as CBS publishes); xlsx; parquet",
+    )
     exporting.add_argument("--out", type=Path, required=True, help="folder to write into")
     exporting.add_argument("--force", action="store_true", help="replace an existing file")
     exporting.add_argument(

@@ -1,11 +1,13 @@
 """Excel workbooks for researchers: figures as CBS publishes them, laid out to be read.
 
-Years and half-years never share a sheet. Each value is rounded as CBS publishes it and given
-its unit's number format (`delivery/formatting.py`), so counts show without decimals and
-percentages with one; columns get widths, the header row is frozen and filterable. The long
-layout keeps the tidy columns of `marts.indicator_values`; the wide layout puts regions in rows
-and periods in columns, with StatLine's marks on the period headers (* voorlopig,
-** nader voorlopig). The `toelichting` sheet explains everything in Dutch.
+Years and half-years never share a sheet. Each value is rounded as CBS publishes it, in the
+unit shown (a WOZ value in euros, not thousands: a number format cannot multiply) and given
+that unit's number format (`delivery/formatting.py`), so counts show without decimals and
+percentages with one; columns get widths, the header row is frozen and filterable, and every
+sheet prints on A4 landscape, one page wide, with the header row on each page. The long layout
+keeps the tidy columns of `marts.indicator_values` under Dutch headers; the wide layout puts
+regions in rows and periods in columns, with StatLine's marks on the period headers
+(* voorlopig, ** nader voorlopig). The `toelichting` sheet explains everything in Dutch.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from delivery.export import COLUMN_LEGEND, STATUS_LEGEND
-from delivery.formatting import formula_like, unit_format
+from delivery.export import DUTCH_COLUMN_LEGEND, STATUS_LEGEND, for_readers
+from delivery.formatting import formula_like, shown_unit, shown_value, unit_format
 
 PERIOD_TYPE_SHEETS = {
     "jaar": "jaren",
@@ -41,15 +43,6 @@ DEFINITION_WORDS = {
 }
 
 
-def _rounded(value, unit: str, decimals: int | None):
-    """The value as CBS publishes it: rounded to the indicator's decimals, a whole number as
-    int."""
-    if value is None or pd.isna(value):
-        return None
-    decimals = unit_format(unit, decimals).decimals
-    return int(round(value)) if decimals == 0 else round(float(value), decimals)
-
-
 def _append(sheet: Worksheet, values: list) -> None:
     """A row; text that a spreadsheet would read as a formula (`=HYPERLINK(…)` as a region
     name) is stored as text, shown as it is and never run."""
@@ -60,31 +53,49 @@ def _append(sheet: Worksheet, values: list) -> None:
 
 
 def _finish(sheet: Worksheet, widths: list[int], frozen: str) -> None:
-    """Column widths, a frozen header and a filter on the header row."""
+    """Column widths, a frozen header, a filter on the header row, and a print setup: A4
+    landscape, one page wide, the header row repeated, the sheet's name and page numbers."""
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = frozen
     sheet.auto_filter.ref = sheet.dimensions
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.print_title_rows = "1:1"
+    sheet.oddHeader.center.text = f"Overijssel Ontcijferd — {sheet.title}"
+    sheet.oddFooter.center.text = "pagina &P van &N — Bron: CBS (CC BY 4.0)"
 
 
-def _long_sheet(book: Workbook, title: str, rows: pd.DataFrame, decimals: dict) -> None:
+def _long_sheet(book: Workbook, title: str, rows: pd.DataFrame, metadata: dict) -> None:
     sheet = book.create_sheet(title)
-    columns = list(rows.columns)
+    readable = for_readers(rows, metadata)
+    columns = list(readable.columns)
     _append(sheet, columns)
-    value_column = columns.index("value") + 1
-    for record in rows.itertuples(index=False):
-        values = list(record)
-        own = decimals.get(record.indicator_id)
-        values[value_column - 1] = _rounded(record.value, record.unit, own)
+    value_column = list(rows.columns).index("value") + 1
+    decimals = _decimals(metadata)
+    for values, indicator, unit in zip(
+        readable.itertuples(index=False), rows["indicator_id"], rows["unit"], strict=True
+    ):
         _append(sheet, [None if pd.isna(v) else v for v in values])
-        sheet.cell(sheet.max_row, value_column).number_format = unit_format(record.unit, own).excel
-    widths = [max(len(c), *(len(str(v)) for v in rows[c].head(500))) + 2 for c in columns]
+        cell = sheet.cell(sheet.max_row, value_column)
+        cell.number_format = unit_format(unit, decimals.get(indicator)).excel
+    widths = [max(len(c), *(len(str(v)) for v in readable[c].head(500))) + 2 for c in columns]
     _finish(sheet, [min(w, 60) for w in widths], "A2")
 
 
-def _wide_sheet(
-    book: Workbook, title: str, rows: pd.DataFrame, titles: dict[str, str], decimals: dict
-) -> None:
+def _decimals(metadata: dict) -> dict[str, int | None]:
+    """Each indicator's own precision (catalog `decimalen`), where it has one."""
+    return {
+        d["indicator_id"]: None if pd.isna(d["decimalen"]) else int(d["decimalen"])
+        for d in metadata["indicators"]
+    }
+
+
+def _wide_sheet(book: Workbook, title: str, rows: pd.DataFrame, metadata: dict) -> None:
+    titles = {d["indicator_id"]: d["title"] for d in metadata["indicators"]}
+    decimals = _decimals(metadata)
     sheet = book.create_sheet(title)
     periods = sorted(rows["period"].unique())
     marks = {
@@ -101,8 +112,8 @@ def _wide_sheet(
         figures = dict(zip(group["period"], group["value"], strict=True))
         _append(
             sheet,
-            [titles.get(indicator, indicator), categorie, code, name, unit]
-            + [_rounded(figures.get(p), unit, decimals.get(indicator)) for p in periods],
+            [titles.get(indicator, indicator), categorie, code, name, shown_unit(unit)]
+            + [shown_value(figures.get(p), unit, decimals.get(indicator)) for p in periods],
         )
         number_format = unit_format(unit, decimals.get(indicator)).excel
         for column in range(len(header) + 1, len(header) + len(periods) + 1):
@@ -116,19 +127,14 @@ def write_workbook(data: pd.DataFrame, metadata: dict, path: Path, wide: bool) -
     """The figures (one sheet per kind of period) and the `toelichting` sheet."""
     book = Workbook()
     book.remove(book.active)
-    titles = {d["indicator_id"]: d["title"] for d in metadata["indicators"]}
-    decimals = {
-        d["indicator_id"]: None if pd.isna(d["decimalen"]) else int(d["decimalen"])
-        for d in metadata["indicators"]
-    }
     data = data.assign(categorie=data["categorie"].where(data["categorie"].notna(), None))
     for period_type, rows in data.groupby("period_type", sort=False):
         name = PERIOD_TYPE_SHEETS.get(period_type, period_type)
         if wide:
-            _wide_sheet(book, name, rows, titles, decimals)
+            _wide_sheet(book, name, rows, metadata)
         else:
             rows = rows.sort_values(["indicator_id", "region_code", "period"])
-            _long_sheet(book, name, rows, decimals)
+            _long_sheet(book, name, rows, metadata)
     _explanation_sheet(book, metadata, wide)
     book.save(path)
 
@@ -159,7 +165,8 @@ def _explanation_sheet(book: Workbook, metadata: dict, wide: bool) -> None:
             "afronding",
             "",
             "cijfers zijn afgerond zoals CBS ze publiceert: aantallen in hele "
-            "getallen, percentages en verhoudingen met één decimaal",
+            "getallen, percentages en verhoudingen met één decimaal; bedragen die CBS in "
+            "duizenden euro's publiceert (WOZ-waarde) staan hier in euro's",
         ),
     ]
     for missing in metadata["not_available"]:
@@ -173,7 +180,7 @@ def _explanation_sheet(book: Workbook, metadata: dict, wide: bool) -> None:
     rows += [("status", status, words) for status, words in STATUS_LEGEND.items()]
     rows += [("CBS-publicatiedatum", t, d) for t, d in metadata["cbs_release_dates"].items()]
     if not wide:
-        rows += [("kolom", column, words) for column, words in COLUMN_LEGEND.items()]
+        rows += [("kolom", column, words) for column, words in DUTCH_COLUMN_LEGEND.items()]
     for row in rows:
         _append(
             sheet,

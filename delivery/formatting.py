@@ -24,6 +24,7 @@ class UnitFormat:
     prefix: str = ""  # e.g. "€ "
     suffix: str = ""  # e.g. " %" or " km"
     factor: float = 1  # the unit's multiple: "x 1.000 euro" is shown in euros
+    shown_unit: str | None = None  # the unit of the value as shown, where `factor` changes it
 
     @property
     def excel(self) -> str:
@@ -52,7 +53,7 @@ UNIT_FORMATS: dict[str, UnitFormat] = {
     "km": UnitFormat(1, suffix=" km"),
     "km per persoon per dag": UnitFormat(1, suffix=" km"),
     "auto's per 1.000 inwoners": COUNT,
-    "x 1.000 euro": UnitFormat(0, prefix="€ ", factor=1000),
+    "x 1.000 euro": UnitFormat(0, prefix="€ ", factor=1000, shown_unit="euro"),
     "mln euro": UnitFormat(0, prefix="€ ", suffix=" mln"),
     "euro": UnitFormat(0, prefix="€ "),
 }
@@ -63,6 +64,21 @@ def unit_format(unit: str | None, decimals: int | None = None) -> UnitFormat:
     unknown unit shows one decimal rather than guessing."""
     fmt = UNIT_FORMATS.get(unit or "", ONE_DECIMAL)
     return fmt if missing(decimals) else replace(fmt, decimals=int(decimals))
+
+
+def shown_value(value: float | None, unit: str | None, decimals: int | None = None):
+    """The value as a reader gets it in a file: in the unit shown (a WOZ value of 210 thousand
+    euro as 210000), rounded as CBS publishes it, a whole number as int; missing → None."""
+    if missing(value):
+        return None
+    fmt = unit_format(unit, decimals)
+    value = float(value) * fmt.factor
+    return int(round(value)) if fmt.decimals == 0 else round(value, fmt.decimals)
+
+
+def shown_unit(unit: str | None) -> str | None:
+    """The unit of `shown_value`: "euro" for "x 1.000 euro", else the unit itself."""
+    return unit_format(unit).shown_unit or unit
 
 
 def figure(value: float | None, unit: str | None, decimals: int | None = None) -> str:

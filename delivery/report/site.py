@@ -1,6 +1,6 @@
 """Rendering: a page specification (delivery/report/page.py) becomes an HTML file from the
 Jinja2 templates in `delivery/templates/` (one base layout, one template per page kind), its
-downloads CSV files; the Vega library, the style sheet and the boundaries are written into the
+downloads CSV files for Dutch Excel (`;`, decimal comma, BOM); the Vega library, the style sheet and the boundaries are written into the
 site (`assets/`), so the pages need no network."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import jinja2
 
-from delivery.export import DeliveryError
-from delivery.formatting import VEGA_LOCALE, inert_text
+from delivery.export import DeliveryError, write_csv_nl
+from delivery.formatting import VEGA_LOCALE
 from delivery.report.page import Page
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -62,7 +62,7 @@ class Site:
 
     def render(self, page: Page) -> Path:
         for name, frame in page.downloads.items():
-            inert_text(frame).to_csv(self.out_dir / name, index=False)
+            write_csv_nl(frame, self.out_dir / name)
         html = self.env.get_template(f"{page.kind}.html.j2").render(
             title=page.title,
             file=page.file,

@@ -83,8 +83,8 @@ def test_excel_is_laid_out_for_researchers(published, tmp_path):
     main(["export", "export_goederen", "--format", "xlsx", "--out", str(tmp_path)])
     sheets = pd.read_excel(tmp_path / "export_goederen.xlsx", sheet_name=None)
     assert list(sheets) == ["jaren", "toelichting"]
-    flevoland = sheets["jaren"].query("region_code == 'PV24'")
-    assert flevoland["value"].isna().all() and set(flevoland["status"]) == {"geheim"}
+    flevoland = sheets["jaren"].query("regiocode == 'PV24'")  # Dutch headers
+    assert flevoland["waarde"].isna().all() and set(flevoland["status"]) == {"geheim"}
     assert {"licentie", "status", "kolom"} <= set(sheets["toelichting"]["onderwerp"])
     book = load_workbook(tmp_path / "export_goederen.xlsx")
     data = book["jaren"]
@@ -92,6 +92,59 @@ def test_excel_is_laid_out_for_researchers(published, tmp_path):
     assert data.column_dimensions["A"].width >= len("export_goederen")
     value = next(c for c in data["H"][1:] if c.value is not None)
     assert isinstance(value.value, int) and value.number_format == '"€ "#,##0" mln"'
+
+
+def test_excel_shows_amounts_in_thousands_in_euros_and_prints_on_a4(published, tmp_path):
+    """KWB/85036NED publish WOZ in thousands of euros: Excel gets euros (a number format cannot
+    multiply, and "€ 271" would read as 271 euros), its unit says so; every sheet prints."""
+    from openpyxl import load_workbook
+
+    args = ["export", "woz_waarde_gemiddeld", "--regions", "Almelo", "--format", "xlsx"]
+    for wide in ([], ["--wide"]):
+        assert main([*args, *wide, "--out", str(tmp_path)]) == EXIT_OK
+    long = load_workbook(tmp_path / "woz_waarde_gemiddeld_GM0141.xlsx")
+    header = [c.value for c in long["jaren"][1]]
+    row = next(
+        r for r in long["jaren"].iter_rows(min_row=2) if r[header.index("periode")].value == "2023"
+    )
+    value = row[header.index("waarde")]
+    assert value.value == 271_000 and value.number_format == '"€ "#,##0'
+    assert row[header.index("eenheid")].value == "euro"
+    wide = load_workbook(tmp_path / "woz_waarde_gemiddeld_GM0141_breed.xlsx")
+    years = wide["jaren"]
+    wide_header = [c.value for c in years[1]]
+    assert years[2][wide_header.index("2023")].value == 271_000 and years[2][4].value == "euro"
+    for book in (long, wide):
+        for sheet in book.worksheets:
+            setup = sheet.page_setup
+            assert (int(setup.paperSize), setup.orientation) == (9, "landscape")  # 9: A4
+            assert setup.fitToWidth == 1 and sheet.print_title_rows == "$1:$1", sheet.title
+
+
+def test_csv_for_dutch_excel(published, warehouse, tmp_path):
+    """--format csv-nl: BOM, `;`, Dutch headers, decimal comma, figures rounded as CBS
+    publishes them (no float noise), WOZ in euros; the default CSV keeps full precision."""
+    args = ["export", "jeugdhulp_in_natura_pct", "woz_waarde_gemiddeld", "--regions", "Almelo"]
+    assert main([*args, "--format", "csv-nl", "--out", str(tmp_path)]) == EXIT_OK
+    raw = (tmp_path / "jeugdhulp_in_natura_pct_en_1_meer_GM0141_excel-nl.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    assert header[:3] == ["indicator", "regiocode", "regio"] and "waarde" in header
+    rows = [dict(zip(header, line.split(";"), strict=True)) for line in lines[1:]]
+    share = next(
+        r for r in rows if r["indicator"] == "jeugdhulp_in_natura_pct" and r["periode"] == "2023"
+    )
+    expected = warehouse.execute(
+        "select value from marts.indicator_values where indicator_id = 'jeugdhulp_in_natura_pct' "
+        "and region_code = 'GM0141' and period = '2023'"
+    ).fetchone()[0]
+    assert share["waarde"] == f"{expected:.1f}".replace(".", ",")
+    woz = next(
+        r for r in rows if r["indicator"] == "woz_waarde_gemiddeld" and r["periode"] == "2023"
+    )
+    assert (woz["waarde"], woz["eenheid"]) == ("271000", "euro")
+    assert all(re.fullmatch(r"-?\d+(,\d)?|", r["waarde"]) for r in rows)
 
 
 def test_excel_wide_keeps_years_and_half_years_apart_rounded_as_cbs(published, tmp_path):

