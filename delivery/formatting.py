@@ -81,12 +81,18 @@ def shown_unit(unit: str | None) -> str | None:
     return unit_format(unit).shown_unit or unit
 
 
+# Between a number and its unit: a line never breaks inside "20,7 %" or "€ 355.000".
+NO_BREAK = "\u00a0"
+
+
 def figure(value: float | None, unit: str | None, decimals: int | None = None) -> str:
-    """A value with its unit as a Dutch reader expects: '10,5 %', '€ 355.000', '1.189.033'."""
+    """A value with its unit as a Dutch reader expects: '10,5 %', '€ 355.000', '1.189.033' (the
+    space inside is a no-break space)."""
     fmt = unit_format(unit, decimals)
     if missing(value):
         return "geen gegevens"
-    return f"{fmt.prefix}{number(value * fmt.factor, fmt.decimals)}{fmt.suffix}"
+    text = f"{fmt.prefix}{number(value * fmt.factor, fmt.decimals)}{fmt.suffix}"
+    return text.replace(" ", NO_BREAK)
 
 
 def change(value: float | None, unit: str | None, decimals: int | None = None) -> str:
@@ -97,7 +103,7 @@ def change(value: float | None, unit: str | None, decimals: int | None = None) -
     sign = "+" if value > 0 else "−" if value < 0 else "±"
     shown = number(abs(value) * fmt.factor, fmt.decimals)
     suffix = " procentpunt" if unit == "%" else fmt.suffix
-    return f"{sign}{fmt.prefix}{shown}{suffix}"
+    return f"{sign}{fmt.prefix}{shown}{suffix}".replace(" ", NO_BREAK)
 
 
 def d3_format(unit: str | None, decimals: int | None = None) -> str:

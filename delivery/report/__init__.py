@@ -34,7 +34,11 @@ def build_report(
     site = Site(
         out_dir,
         navigation=[{"file": f, "title": t} for f, (t, _, _) in PAGES.items()],
-        common={"focus_name": data.focus_name, "n_gemeenten": len(data.gemeenten)},
+        common={
+            "focus_name": data.focus_name,
+            "n_gemeenten": len(data.gemeenten),
+            "status_sentence": data.status_sentence(),
+        },
     )
     pages = [front(data)]
     pages += [

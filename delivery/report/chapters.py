@@ -144,6 +144,7 @@ def _wonen(data: ReportData, page: Page) -> None:
                     value=deal["verwacht_lineair"],
                     status="n.v.t.",
                 ),
+                deal.assign(period="doel voor 2030", value=deal["doel"], status="n.v.t."),
             ]
         ).assign(unit="woningen")
         page.add_chart(
@@ -155,13 +156,13 @@ def _wonen(data: ReportData, page: Page) -> None:
                 "region_name",
                 legend_title="reeks",
             ),
-            long.drop(columns=["gerealiseerd_cumulatief", "verwacht_lineair"]),
+            long.drop(columns=["gerealiseerd_cumulatief", "verwacht_lineair", "doel"]),
             lead="Hoe ver is de woondeal van zijn pad naar het doel in 2030?",
             caption="Per woondealregio de netto toegevoegde woningen sinds 1 januari 2022 "
             "(CBS: het saldo van 86054NED; een jaar dat die tabel nog niet heeft, het verschil "
             "van de woningvoorraad op 1 januari uit 82550NED), naast waar een recht pad naar het "
-            "doel voor 2030 zou staan. De woondealmonitor van de provincie telt bruto (vóór "
-            "sloop); die telling met CBS-cijfers staat in de tabel hieronder.",
+            "doel voor 2030 zou staan en dat doel zelf. De woondealmonitor van de provincie telt "
+            "bruto (vóór sloop); die telling met CBS-cijfers staat in de tabel hieronder.",
         )
     map_of(
         data,

@@ -2,7 +2,11 @@
 
 Every chart reads Dutch: titles, axes, legends and tooltips in Dutch, numbers through
 `delivery/formatting.py` (axis and tooltip formats from the unit; the page passes Vega the Dutch
-number locale). Figures that are not final are drawn open or lighter, with a legend saying so.
+number locale). Provisional figures (voorlopig, nader voorlopig) are drawn open or lighter, with
+a legend saying so; a figure whose status the source does not give (onbekend, nearly all of the
+embedded snapshot) is drawn like a definitive one, its status in the tooltip. Charts take the
+width of their container (delivery/report/page.py), so they fit a phone as well as a desktop;
+legends go below the chart.
 """
 
 from __future__ import annotations
@@ -12,9 +16,8 @@ import pandas as pd
 
 from delivery.formatting import d3_format, figure
 
-NOT_FINAL = ("voorlopig", "nader voorlopig", "onbekend")
-FINAL_WORDS = {True: "definitief", False: "niet definitief"}
-WIDTH = 640
+NOT_FINAL = ("voorlopig", "nader voorlopig")
+FINAL_WORDS = {True: "definitief of status onbekend", False: "(nader) voorlopig"}
 BOUNDARIES = "grenzen:"  # a map's data names the boundaries the page loads (assets/grenzen.js)
 
 
@@ -36,21 +39,35 @@ def with_status(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _status_fill() -> alt.FillOpacity:
+def _status_legend(frame: pd.DataFrame, **style) -> alt.Legend | None:
+    """The legend of the figures' status, only where some are provisional (else it says
+    nothing the tooltip does not)."""
+    if not frame["status"].isin(NOT_FINAL).any():
+        return None
+    return alt.Legend(title="cijfer", orient="bottom", direction="vertical", labelLimit=0, **style)
+
+
+def _status_fill(frame: pd.DataFrame) -> alt.FillOpacity:
     return alt.FillOpacity(
         "cijferstatus:O",
         scale=alt.Scale(domain=list(FINAL_WORDS.values()), range=[1, 0]),
-        legend=alt.Legend(title="cijfer", symbolStrokeWidth=1.5),
+        legend=_status_legend(frame, symbolStrokeWidth=1.5),
     )
 
 
-def _status_opacity() -> alt.Opacity:
+def _status_opacity(frame: pd.DataFrame) -> alt.Opacity:
     return alt.Opacity(
         "cijferstatus:O",
         scale=alt.Scale(domain=list(FINAL_WORDS.values()), range=[1, 0.45]),
-        legend=alt.Legend(title="cijfer"),
+        legend=_status_legend(frame),
     )
 
+
+# The height of one bar. Charts of bars get a height in pixels from it: a chart as wide as its
+# container cannot also take its height from a step (Vega-Lite then drops the fit, with a warning).
+BAR_STEP = 20
+# The part of a bar chart's value range kept free beside the bars for their written values.
+LABEL_ROOM = 0.35
 
 TOOLTIP = [
     alt.Tooltip("region_name:N", title="regio"),
@@ -79,38 +96,52 @@ def trend(
             axis=alt.Axis(format=d3_format(unit, decimals_of(frame))),
         ),
         color=alt.Color(
-            f"{series}:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=0)
+            f"{series}:N",
+            title=None,
+            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),
         ),
         tooltip=TOOLTIP,
     )
     lines = base.mark_line().encode(detail=alt.Detail("reeksdeel:N"))
     points = base.mark_point(size=45, filled=False, strokeWidth=1.5).encode(
-        fill=alt.Fill(f"{series}:N", legend=None), fillOpacity=_status_fill()
+        fill=alt.Fill(f"{series}:N", legend=None), fillOpacity=_status_fill(frame)
     )
-    return (lines + points).properties(title=title, width=WIDTH, height=260)
+    return (lines + points).properties(title=title, height=260)
 
 
 def bars_by_period(
     frame: pd.DataFrame, title: str, unit: str, series: str, legend_title: str = "periode"
 ) -> alt.Chart:
-    """A series with few periods: one bar per period and series, the value written on it.
+    """A series with few periods: one bar per period and series, the value written beside it
+    (right of a positive bar, left of a negative one, with room kept for it on the axis).
     (`period` may also hold another grouping, named by `legend_title`.)"""
     frame = with_status(frame)
+    low, high = min(0.0, frame["value"].min()), max(0.0, frame["value"].max())
+    room = LABEL_ROOM * (high - low)
+    domain = [low - room if low < 0 else 0, high + room if high > 0 else 0]
     bars = alt.Chart(frame).encode(
         y=alt.Y(f"{series}:N", title=None, axis=alt.Axis(labelLimit=0)),
-        x=alt.X("value:Q", title=unit, axis=alt.Axis(format=d3_format(unit, decimals_of(frame)))),
+        x=alt.X(
+            "value:Q",
+            title=unit,
+            scale=alt.Scale(domain=domain, nice=False),
+            axis=alt.Axis(format=d3_format(unit, decimals_of(frame))),
+        ),
         yOffset=alt.YOffset("period:N"),
         color=alt.Color(
-            "period:N", title=legend_title, legend=alt.Legend(orient="bottom", labelLimit=0)
+            "period:N",
+            title=legend_title,
+            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),
         ),
         tooltip=TOOLTIP,
     )
-    labels = bars.mark_text(align="left", dx=4).encode(
-        text="waarde_tekst:N", color=alt.value("#222")
-    )
-    return (bars.mark_bar().encode(opacity=_status_opacity()) + labels).properties(
-        title=title, width=WIDTH - 140
-    )
+    text = {"text": "waarde_tekst:N", "color": alt.value("#222")}
+    right = bars.transform_filter("datum.value >= 0").mark_text(align="left", dx=4).encode(**text)
+    left = bars.transform_filter("datum.value < 0").mark_text(align="right", dx=-4).encode(**text)
+    height = BAR_STEP * frame[series].nunique() * frame["period"].nunique()
+    return alt.layer(
+        bars.mark_bar().encode(opacity=_status_opacity(frame)), right, left
+    ).properties(title=title, height=height)
 
 
 def ranking(frame: pd.DataFrame, title: str, unit: str, links: bool = True) -> alt.LayerChart:
@@ -133,7 +164,7 @@ def ranking(frame: pd.DataFrame, title: str, unit: str, links: bool = True) -> a
                 title=unit,
                 axis=alt.Axis(format=d3_format(unit, decimals_of(frame)), tickCount=6),
             ),
-            opacity=_status_opacity(),
+            opacity=_status_opacity(frame),
             tooltip=[*TOOLTIP, alt.Tooltip("rang:Q", title="plaats")],
             href="pagina:N",
         )
@@ -151,7 +182,7 @@ def ranking(frame: pd.DataFrame, title: str, unit: str, links: bool = True) -> a
         layers.append(
             alt.Chart(reference).mark_rule(color="#000", size=1.5).encode(x="provincie_value:Q")
         )
-    return alt.layer(*layers).properties(title=title, width=WIDTH - 160)
+    return alt.layer(*layers).properties(title=title, height=BAR_STEP * len(frame))
 
 
 def choropleth(
@@ -190,13 +221,19 @@ def choropleth(
             color=alt.Color(
                 "klasse:N",
                 scale=alt.Scale(domain=classes.domain, range=classes.colours),
-                legend=alt.Legend(title=classes.title, orient="right", labelLimit=0, titleLimit=0),
+                legend=alt.Legend(
+                    title=classes.title,
+                    orient="bottom",
+                    direction="vertical",
+                    labelLimit=0,
+                    titleLimit=0,
+                ),
             ),
             tooltip=TOOLTIP,
             href="pagina:N",
         )
     )
-    return shapes.project(type="mercator").properties(title=title, width=420, height=380)
+    return shapes.project(type="mercator").properties(title=title, height=380)
 
 
 class _Classes:
@@ -304,7 +341,6 @@ def pyramid(frame: pd.DataFrame, base_year: str, comparison: pd.DataFrame) -> al
     note = f"zwarte omlijning: {base_year}; grijze stippellijn: {region} {latest}"
     return (bars + outline + shape).properties(
         title=alt.TitleParams(f"Bevolkingsopbouw {frame['region_name'].iloc[0]}", subtitle=note),
-        width=WIDTH - 100,
         height=420,
     )
 
@@ -343,5 +379,5 @@ def locator(gemeenten: pd.DataFrame, code: str, boundaries: str, links: str) -> 
             href="pagina:N",
         )
         .project(type="mercator")
-        .properties(width=300, height=280)
+        .properties(height=280)
     )

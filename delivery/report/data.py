@@ -7,6 +7,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from sources.notation import number
+
 NEDERLAND = "NL01"
 
 
@@ -103,6 +105,23 @@ class ReportData:
             {"i": indicator, "f": self.focus},
         ).df()
 
+    def status_sentence(self) -> str:
+        """One sentence, on every page, on how final the figures are: how many the source gives
+        no status for (nearly all of the embedded snapshot) and how they are drawn."""
+        total, unknown, provisional = self.con.execute(
+            "select count(*), count(*) filter (status = 'onbekend'), "
+            "count(*) filter (status in ('voorlopig', 'nader voorlopig')) "
+            "from marts.indicator_values where value is not null"
+        ).fetchone()
+        share = number(100 * unknown / total, 1) if total else "0"
+        return (
+            f"Over de status: bij {number(unknown)} van de {number(total)} cijfers "
+            f"({share}\u00a0%) "
+            "zegt de bron niet of CBS ze al definitief heeft vastgesteld (status onbekend, zoals "
+            "bij de ingebouwde CBS-gegevens); die zijn getekend als definitieve cijfers, "
+            f"{number(provisional)} voorlopige cijfers lichter of open."
+        )
+
     def latest_focus_period(self) -> str | None:
         return self._one(
             "select max(period) from marts.indicator_values where period_type = 'jaar' "
@@ -121,10 +140,11 @@ class ReportData:
         ).df()
 
     def woondeal_progress(self) -> pd.DataFrame:
-        """Per woondeal region and above, the latest year's realised and straight-path homes."""
+        """Per woondeal region and above, the latest year's realised and straight-path homes
+        and the target for 2030."""
         return self.con.execute(
             "select region_code, region_name, jaar as period, gerealiseerd_cumulatief, "
-            "verwacht_lineair, status, source_table from marts.woondeal_voortgang "
+            "verwacht_lineair, doel, status, source_table from marts.woondeal_voortgang "
             "where region_level <> 'gemeente' and gerealiseerd_cumulatief is not null "
             "qualify jaar = max(jaar) over () order by region_name"
         ).df()
@@ -166,7 +186,7 @@ class ReportData:
             "select c.table_schema, c.table_name, c.column_name, c.data_type, "
             "coalesce(t.omschrijving, '') as table_description, "
             "coalesce(k.omschrijving, '') as column_description, "
-            "coalesce(k.eenheid, '') as unit "
+            "coalesce(k.eenheid, '–') as unit "
             "from information_schema.columns c "
             "left join marts.meta t on t.schema_naam = c.table_schema "
             "and t.tabel = c.table_name and t.kolom is null "

@@ -6,12 +6,31 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from dataclasses import dataclass, field
 
 import altair as alt
 import pandas as pd
 
+from delivery.formatting import figure
 from delivery.report import charts
+
+# The columns a chart's table view shows, in this order, with their Dutch headers.
+TABLE_COLUMNS = {
+    "region_name": "regio",
+    "categorie": "categorie",
+    "geslacht": "geslacht",
+    "leeftijdsgroep": "leeftijd",
+    "period": "periode",
+    "value": "waarde",
+    "personen": "personen",
+    "aandeel_pct": "aandeel (%)",
+    "status": "status",
+}
+# A chart title longer than this is set on several lines, so it fits a phone's width.
+TITLE_LINE = 42
+# Above this many regions a chart's description names the highest and lowest, not each.
+DESCRIBED_REGIONS = 3
 
 
 @dataclass
@@ -35,9 +54,19 @@ class Page:
     def add_chart(
         self, name: str, chart: alt.TopLevelMixin, frame: pd.DataFrame, *, lead: str, caption: str
     ) -> None:
-        """A chart with its lead question, a caption saying what is drawn, the sources and a
-        CSV of exactly the figures drawn."""
-        self.charts[name] = chart.to_dict()
+        """A chart with its lead question, a caption saying what is drawn, the sources, a CSV of
+        exactly the figures drawn and the same figures as a table to read instead; its
+        accessible name is its title and latest figures in Dutch (Vega's own ARIA texts are
+        English and name internal fields, so they are switched off)."""
+        spec = chart.to_dict()
+        # As wide as the page allows: a phone and a desktop get the same chart, fitted.
+        spec["width"] = "container"
+        _wrap_title(spec)
+        spec.setdefault("config", {})["aria"] = False
+        # Titles start at the chart's left edge, not centred over the plot: a plot beside long
+        # axis labels would push a centred title off a phone's screen.
+        spec["config"]["title"] = {"anchor": "start", "frame": "bounds"}
+        self.charts[name] = spec
         csv = f"cijfers/{name}.csv"
         self.downloads[csv] = frame
         statuses = sorted({s for s in frame.get("status", pd.Series()).dropna()})
@@ -55,6 +84,8 @@ class Page:
                     else ""
                 ),
                 "csv": self.root + csv,
+                "description": describe(spec, frame),
+                "table": table_view(frame, self.root),
             }
         )
 
@@ -78,3 +109,73 @@ def period_words(period: str) -> str:
     if m:
         return f"{m.group(2)}e halfjaar {m.group(1)}"
     return period
+
+
+def _wrap_title(spec: dict) -> None:
+    title = spec.get("title")
+    if isinstance(title, dict):
+        for part in ("text", "subtitle"):
+            if isinstance(title.get(part), str):
+                title[part] = textwrap.wrap(title[part], TITLE_LINE)
+    elif isinstance(title, str):
+        spec["title"] = textwrap.wrap(title, TITLE_LINE)
+
+
+def _title(spec: dict) -> str:
+    title = spec.get("title", "")
+    text = title.get("text", "") if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else str(text)
+
+
+def describe(spec: dict, frame: pd.DataFrame) -> str:
+    """A chart in a sentence, for those who cannot see it: its title and the latest figures —
+    of each region where there are a few, else the highest and the lowest."""
+    text = _title(spec) or "Grafiek"
+    if not {"value", "unit", "period"} <= set(frame.columns) or frame["value"].isna().all():
+        return f"{text}. De cijfers staan in de tabel onder de grafiek."
+    shown = frame.dropna(subset=["value"])
+    periods = shown["period"].astype(str)
+    # A chart whose "period" holds series names (woondeal: realised, straight path, target)
+    # is described by its first series.
+    chosen = periods.max() if periods.str.match(r"\d{4}").all() else periods.iloc[0]
+    latest = shown[periods == chosen]
+    decimals = charts.decimals_of(frame)
+    name = "region_name" if "region_name" in latest else None
+    said = lambda r: (  # noqa: E731
+        f"{r[name] + ' ' if name else ''}{figure(r['value'], r['unit'], decimals)}"
+    )
+    rows = latest.to_dict("records")
+    if name and latest[name].nunique() > DESCRIBED_REGIONS:
+        ordered = sorted(rows, key=lambda r: r["value"])
+        figures = f"hoogste {said(ordered[-1])}, laagste {said(ordered[0])}"
+    else:
+        figures = "; ".join(said(r) for r in rows[: 2 * DESCRIBED_REGIONS])
+    return f"{text}. {period_words(str(latest['period'].iloc[0]))}: {figures}."
+
+
+def table_view(frame: pd.DataFrame, root: str) -> dict:
+    """The figures of a chart as a table (header, rows of cells; a gemeente's name links to its
+    page), so they can be read without the chart and reached by keyboard."""
+    columns = [c for c in TABLE_COLUMNS if c in frame.columns]
+    decimals = charts.decimals_of(frame)
+    rows = []
+    for record in frame[columns + [c for c in ("unit", "region_code") if c in frame]].to_dict(
+        "records"
+    ):
+        cells = []
+        for column in columns:
+            value = record[column]
+            if column == "value":
+                value = figure(value, record.get("unit"), decimals)
+            elif column == "personen":
+                value = figure(value, "personen")
+            elif column == "aandeel_pct":
+                value = figure(value, "%")
+            elif column == "period":
+                value = period_words(str(value))
+            cells.append({"text": "" if pd.isna(value) else str(value), "link": None})
+        code = str(record.get("region_code", ""))
+        if code.startswith("GM") and "region_name" in columns:
+            cells[0]["link"] = f"{root}gemeenten/{code}.html"
+        rows.append(cells)
+    return {"header": [TABLE_COLUMNS[c] for c in columns], "rows": rows}

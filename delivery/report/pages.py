@@ -42,8 +42,8 @@ STATUS_WORDS = {
     "definitief": "",
     "voorlopig": "Voorlopig cijfer: CBS kan het nog herzien.",
     "nader voorlopig": "Nader voorlopig cijfer: CBS kan het nog herzien.",
-    "onbekend": "Status onbekend: de bron zegt niet of CBS dit cijfer al definitief heeft "
-    "vastgesteld.",
+    # Said once on every page (ReportData.status_sentence), not on each card.
+    "onbekend": "",
     "n.v.t.": "",
     "geheim": "Geheim: CBS publiceert dit cijfer niet.",
 }

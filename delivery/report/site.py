@@ -1,7 +1,7 @@
 """Rendering: a page specification (delivery/report/page.py) becomes an HTML file from the
 Jinja2 templates in `delivery/templates/` (one base layout, one template per page kind), its
-downloads CSV files for Dutch Excel (`;`, decimal comma, BOM); the Vega library, the style sheet and the boundaries are written into the
-site (`assets/`), so the pages need no network."""
+downloads CSV files for Dutch Excel (`;`, decimal comma, BOM); the Vega library, the style sheet
+and the boundaries are written into the site (`assets/`), so the pages need no network."""
 
 from __future__ import annotations
 

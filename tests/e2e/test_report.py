@@ -241,11 +241,13 @@ def test_every_gemeente_has_a_page_linked_from_the_maps(site):
     assert len(pages) == OVERIJSSEL_GEMEENTEN
     zwolle = (site / "gemeenten" / "GM0193.html").read_text(encoding="utf-8")
     assert "<h1>Zwolle</h1>" in zwolle and "133.830" in zwolle  # 1 January 2025
-    assert "€ 355.000" in zwolle and "€ 379.000" in zwolle  # WOZ 2024, Zwolle and Nederland
-    assert ">53 %<" in zwolle and ">57 %<" in zwolle  # KWB's whole percentages, as published
+    # WOZ 2024, Zwolle and Nederland; no-break spaces between a number and its unit
+    assert "€\u00a0355.000" in zwolle and "€\u00a0379.000" in zwolle
+    assert ">53\u00a0%<" in zwolle and ">57\u00a0%<" in zwolle  # KWB's whole percentages
     assert "Waar Zwolle het meest afwijkt van Nederland" in zwolle
     index = (site / "gemeenten.html").read_text(encoding="utf-8")
-    assert index.count('href="gemeenten/GM') == OVERIJSSEL_GEMEENTEN
+    linked = set(re.findall(r'href="gemeenten/(GM\d{4})\.html"', index))
+    assert len(linked) == OVERIJSSEL_GEMEENTEN  # from the list and the map's table view
 
 
 def test_the_warehouse_page_documents_every_public_table_and_column(site, warehouse):
@@ -270,3 +272,106 @@ def test_the_datakwaliteit_page_shows_the_last_runs_expectations(site):
     # The rows a rule holds for, in Dutch rather than as code.
     assert "bevolking_index_2002 van samengestelde regio&#39;s (geen gemeenten)" in text
     assert "binnen de grenzen (van 0 tot en met 30.000.000)" in text  # limits in Dutch
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("page_file", [*PAGES, *GEMEENTE_PAGES])
+def test_every_page_fits_a_phone(site, browser, page_file):
+    """At 390 px no page is wider than the screen, every chart, map and legend lies inside it
+    (nothing cut off or shortened), wide tables scroll inside the page, no console message."""
+    page = browser.new_page(viewport=PHONE)
+    messages = []
+    page.on("console", lambda m: messages.append(m.text) if m.type in ("error", "warning") else 0)
+    page.goto((site / page_file).as_uri())
+    charts = page.locator("div.chart")
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        chart.locator("svg path, svg rect").first.wait_for(timeout=10_000)
+        box = chart.locator("svg").first.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (page_file, i)
+        assert chart.evaluate(CUT_OFF_TEXT) == [], f"{page_file}: chart {i}"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    shot = SCREENSHOTS / "390px" / f"{page_file.replace('/', '_')}.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot), full_page=True)
+    page.close()
+    assert width <= PHONE["width"], f"{page_file} is {width} px wide on a 390 px screen"
+    assert messages == []
+
+
+@pytest.mark.parametrize("page_file", [f for f, (_, kind, _) in PAGES.items() if kind == "theme"])
+def test_theme_pages_print_on_a4_without_navigation(site, browser, page_file):
+    page = browser.new_page()
+    page.goto((site / page_file).as_uri())
+    charts = page.locator("div.chart svg")
+    if charts.count():
+        charts.first.wait_for(timeout=10_000)
+    page.emulate_media(media="print")
+    assert not page.locator("nav").is_visible()
+    assert not page.locator("details.tabelweergave").first.is_visible()
+    pdf = page.pdf(prefer_css_page_size=True)
+    page.close()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    # A4 (595 × 842 points), a few pages a theme: not one page per chart, not dozens.
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 59[45]\.\d* 84[12]", pdf), page_file
+    assert 1 <= pages <= 14, f"{page_file}: {pages} printed pages"
+
+
+def test_charts_have_dutch_accessible_names_and_table_views(site, browser):
+    page = browser.new_page(viewport={"width": 1050, "height": 900})
+    page.goto((site / "bevolking.html").as_uri())
+    page.locator("div.chart svg").first.wait_for(timeout=10_000)
+    # The accessible name is the Dutch description (title and latest figures), not Vega's
+    # "Vega visualization".
+    named = page.get_by_role("img", name=re.compile(r"^Bevolking op 1 januari\. 2025: "))
+    assert named.count() == 1
+    assert "Overijssel 1.195.792" in named.get_attribute("aria-label")
+    assert page.get_by_role("img", name="Vega visualization").count() == 0
+    labels = page.locator(".chart-naam").evaluate_all(
+        "els => els.map(e => e.getAttribute('aria-label'))"
+    )
+    assert labels and all(label and "Vega" not in label for label in labels)
+    page.goto((site / "jeugdhulp.html").as_uri())
+    # Every gemeente of the map is in its table view, a link reachable by keyboard.
+    view = page.locator("#kaart_jeugdhulp_in_natura_pct").locator(
+        "xpath=ancestor::figure//details[contains(@class, 'tabelweergave')]"
+    )
+    view.locator("summary").click()
+    links = view.locator("a[href^='gemeenten/GM']")
+    assert links.count() == OVERIJSSEL_GEMEENTEN
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") in ("A", "SUMMARY")
+    header = view.locator("th").all_inner_texts()
+    assert header == ["regio", "periode", "waarde", "status"]
+    page.close()
+
+
+def test_the_chart_library_loads_only_where_there_are_charts(site):
+    for page_file in ("warehouse.html", "datakwaliteit.html", "index.html"):
+        assert "vega.js" not in (site / page_file).read_text(encoding="utf-8"), page_file
+    assert '<script src="assets/vega.js">' in (site / "bevolking.html").read_text("utf-8")
+    assert '<script src="../assets/vega.js">' in (site / GEMEENTE_PAGES[0]).read_text("utf-8")
+
+
+def test_status_onbekend_is_drawn_like_definitive_and_said_once_per_page(site):
+    woondeal = _specs(site, "wonen.html")["woondeal"]
+    rows = [r for v in woondeal["datasets"].values() for r in v]
+    assert {r["period"] for r in rows} == {
+        "gerealiseerd t/m 2024",
+        "verwacht op het rechte pad, eind 2024",
+        "doel voor 2030",
+    }
+    realised = [r for r in rows if r["period"].startswith("gerealiseerd")]
+    assert {r["status"] for r in realised} == {"onbekend"}
+    assert {r["cijferstatus"] for r in realised} == {"definitief of status onbekend"}
+    overijssel = next(
+        r for r in rows if r["period"] == "doel voor 2030" and r["region_code"] == "PV23"
+    )
+    assert overijssel["value"] == 47_300
+    for page_file in PAGES:
+        text = (site / page_file).read_text(encoding="utf-8")
+        assert text.count("Over de status: bij ") == 1, page_file
+    front = (site / "index.html").read_text(encoding="utf-8")
+    assert "Status onbekend: de bron zegt niet" not in front  # no longer on every card

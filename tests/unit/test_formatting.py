@@ -25,23 +25,26 @@ from delivery.formatting import change, d3_format, figure, number
     ],
 )
 def test_figures_read_as_dutch(value, unit, text):
-    assert figure(value, unit) == text
+    # The space between a number and its unit is a no-break space: "20,7 %" never wraps.
+    assert figure(value, unit) == (
+        text if value is None or value != value else text.replace(" ", "\u00a0")
+    )
 
 
 def test_numbers_changes_and_chart_formats():
     assert number(1234567.891, 2) == "1.234.567,89"
     assert change(6_759, "personen") == "+6.759"
-    assert change(-0.4, "%") == "−0,4 procentpunt"
-    assert change(0, "%") == "±0,0 procentpunt"
+    assert change(-0.4, "%") == "−0,4\u00a0procentpunt"
+    assert change(0, "%") == "±0,0\u00a0procentpunt"
     assert d3_format("personen") == ",.0f" and d3_format("%") == ",.1f"
 
 
 def test_an_indicators_own_precision_overrides_its_units():
     import pandas as pd
 
-    assert figure(47.0, "%", 0) == "47 %"  # KWB publishes whole percentages
-    assert figure(47.0, "%", None) == figure(47.0, "%", float("nan")) == "47,0 %"
-    assert figure(47.0, "%", pd.NA) == "47,0 %" and figure(pd.NA, "%") == "geen gegevens"
+    assert figure(47.0, "%", 0) == "47\u00a0%"  # KWB publishes whole percentages
+    assert figure(47.0, "%", None) == figure(47.0, "%", float("nan")) == "47,0\u00a0%"
+    assert figure(47.0, "%", pd.NA) == "47,0\u00a0%" and figure(pd.NA, "%") == "geen gegevens"
     assert d3_format("%", 0) == ",.0f"
 
 
