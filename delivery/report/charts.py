@@ -116,6 +116,7 @@ def bars_by_period(
     (right of a positive bar, left of a negative one, with room kept for it on the axis).
     (`period` may also hold another grouping, named by `legend_title`.)"""
     frame = with_status(frame)
+    order = list(frame["period"].unique())
     low, high = min(0.0, frame["value"].min()), max(0.0, frame["value"].max())
     room = LABEL_ROOM * (high - low)
     domain = [low - room if low < 0 else 0, high + room if high > 0 else 0]
@@ -127,9 +128,11 @@ def bars_by_period(
             scale=alt.Scale(domain=domain, nice=False),
             axis=alt.Axis(format=d3_format(unit, decimals_of(frame))),
         ),
-        yOffset=alt.YOffset("period:N"),
+        # Periods (or series) in the order given: realised, straight path, target.
+        yOffset=alt.YOffset("period:N", sort=order),
         color=alt.Color(
             "period:N",
+            sort=order,
             title=legend_title,
             legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),
         ),
