@@ -42,7 +42,24 @@ def mart_names() -> list[str]:
 
 
 class OntcijferdTranslator(DagsterDbtTranslator):
-    """dbt models and seeds are keyed `[schema, name]` (e.g. `marts/indicator_values`)."""
+    """dbt models and seeds are keyed `[schema, name]` (e.g. `marts/indicator_values`); every
+    dbt test's check says what it guards (dagster-dbt reads only `meta.description`, which
+    no test here has)."""
+
+    def get_asset_check_spec(
+        self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str, project
+    ) -> dg.AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return dg.AssetCheckSpec(
+            name=spec.name,
+            asset=spec.asset_key,
+            description=test_description(manifest["nodes"][unique_id]),
+            additional_deps=spec.additional_deps,
+            metadata=spec.metadata,
+            blocking=spec.blocking,
+        )
 
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
@@ -52,6 +69,35 @@ class OntcijferdTranslator(DagsterDbtTranslator):
                 key=dg.AssetKey([props["schema"], props["name"]]), group_name=props["schema"]
             )
         return spec
+
+
+def test_description(test: Mapping[str, Any]) -> str:
+    """What a dbt test guards, in a sentence: a generic test from its name and arguments, a
+    singular test (dbt_project/tests/) from its own description or its leading SQL comment."""
+    generic = test.get("test_metadata") or {}
+    args = generic.get("kwargs", {})
+    column = args.get("column_name")
+    model = test.get("attached_node", "").rsplit(".", 1)[-1]
+    match generic.get("name"):
+        case "unique_combination":
+            return f"Every combination of {', '.join(args['columns'])} occurs once in {model}."
+        case "unique":
+            return f"Every {column} occurs once in {model}."
+        case "not_null":
+            return f"{model}.{column} is never empty."
+        case "accepted_values":
+            return f"{model}.{column} holds only {', '.join(map(str, args['values']))}."
+        case "relationships":
+            target = args["to"].removeprefix("ref('").removesuffix("')")
+            return f"Every {model}.{column} exists in {target}.{args['field']}."
+    if test.get("description"):
+        return test["description"]
+    comment = []
+    for line in test.get("raw_code", "").splitlines():
+        if not line.startswith("--"):
+            break
+        comment.append(line.removeprefix("--").strip())
+    return " ".join(comment) or f"dbt test {test['name']}."
 
 
 @functools.cache
