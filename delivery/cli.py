@@ -152,33 +152,30 @@ def _publication(path: Path) -> tuple[int, int] | None:
 
 def _summary(outcome, settings: Settings) -> int:
     """What the run materialised and checked, what failed and why, what it published."""
-    from delivery.run_summary import print_notices, published_summary, what_stays_published, why
+    from delivery import run_summary as said
     from lifecycle.build import disk_space_message, room_needed
 
     checks = outcome.checks
-    failed_checks = [c for c in checks if not c.passed]
     print(f"assets materialised: {len(outcome.materialized)}")
-    print(f"checks passed: {len(checks) - len(failed_checks)} of {len(checks)}")
     disk_full = [f for f in outcome.failures if NO_SPACE in f.message]
     if disk_full:
         # Checks failing on half-written tables and dbt's log are noise beside this one line.
         step = disk_full[0].step or "the start"
         room = disk_space_message(settings.build_dir.parent, room_needed(settings.warehouse_path))
         print(f"  DISK FULL during {step}: {room}")
-    for check in [] if disk_full else failed_checks:
-        print(f"  FAILED {check.asset} {check.name}: {why(check, settings)}")
+    said.print_checks(outcome, settings, failures_shown=not disk_full)
     for failure in [] if disk_full else outcome.failures:
         where = f"STEP FAILED {failure.step}" if failure.step else "RUN NOT STARTED"
         print(f"  {where}: {failure.message}")
     if any(f.busy for f in outcome.failures):
         return EXIT_BUSY
     if not outcome.success:
-        print(f"Run {outcome.run_id} failed; {what_stays_published(settings.warehouse_path)}.")
+        print(f"Run {outcome.run_id} failed; {said.what_stays_published(settings.warehouse_path)}.")
         return EXIT_RUN_FAILED
     published = outcome.materialized["warehouse/published"]
     if not published["published"]:
         print(f"Not republished ({published['reason']}): {settings.warehouse_path}")
-        print_notices(outcome)
+        said.print_notices(outcome)
         return EXIT_OK
     print(f"published: {settings.warehouse_path}")
     loaded = sorted(
@@ -186,11 +183,11 @@ def _summary(outcome, settings: Settings) -> int:
     )
     print("changes since the last publication:")
     print(f"  CBS tables loaded: {len(loaded)}" + (f" ({', '.join(loaded)})" if loaded else ""))
-    print_notices(outcome)
+    said.print_notices(outcome)
     [plausibility] = [c for c in checks if c.name == "plausible_change"]
     print("\n".join(f"  {line}" for line in plausibility.metadata["changes"]))
     print("indicators published:")
-    print("\n".join(published_summary(settings.warehouse_path)))
+    print("\n".join(said.published_summary(settings.warehouse_path)))
     return EXIT_OK
 
 

@@ -47,6 +47,29 @@ def published_summary(path) -> list[str]:
     return lines
 
 
+# The checks that did not run named in a failed run's summary (the rest counted).
+NOT_RUN_SHOWN = 5
+
+
+def print_checks(outcome, settings: Settings, failures_shown: bool = True) -> None:
+    """How many checks passed of those that ran, and how many planned did not run; each
+    failed check with why, and the first of those that did not run."""
+    failed = [c for c in outcome.checks if not c.passed]
+    evaluated = {f"{c.asset} {c.name}" for c in outcome.checks}
+    not_run = [c for c in outcome.planned_checks if c not in evaluated]
+    print(
+        f"checks passed: {len(outcome.checks) - len(failed)} of {len(outcome.checks)} run"
+        + (f"; {len(not_run)} planned did not run (a step before them failed)" if not_run else "")
+    )
+    if not failures_shown:
+        return
+    for check in failed:
+        print(f"  FAILED {check.asset} {check.name}: {why(check, settings)}")
+    if not_run:
+        more = f" and {len(not_run) - NOT_RUN_SHOWN} more" if len(not_run) > NOT_RUN_SHOWN else ""
+        print(f"  NOT RUN: {', '.join(not_run[:NOT_RUN_SHOWN])}{more}")
+
+
 def why(check, settings: Settings) -> str:
     """A check's own message; dbt tests have none: the failing rows a singular test stored in
     schema `audit` of the build (dbt_project/tests/), else how many rows broke it."""

@@ -78,6 +78,7 @@ class RunOutcome:
     stopped_by: str | None = None  # SIGINT or SIGTERM
     materialized: dict[str, dict] = field(default_factory=dict)  # asset key → metadata
     checks: list[CheckOutcome] = field(default_factory=list)
+    planned_checks: list[str] = field(default_factory=list)  # "asset check" of each planned
     failures: list[Failure] = field(default_factory=list)
 
     @property
@@ -251,6 +252,8 @@ def _outcome(instance: dg.DagsterInstance, outcome: RunOutcome, exit_code: int) 
             outcome.materialized[event.asset_key.to_user_string()] = {
                 key: value.value for key, value in metadata.items()
             }
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED:
+            outcome.planned_checks.append(f"{data.asset_key.to_user_string()} {data.check_name}")
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             outcome.checks.append(
                 CheckOutcome(

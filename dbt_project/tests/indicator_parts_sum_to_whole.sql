@@ -2,7 +2,9 @@
 -- woondeal region and province, COROP regions to the province (focus province; dwellings sold
 -- per quarter too). Flows from
 -- 84903NED/86054NED are rounded by CBS to multiples of 5 (≤ 2.5 off per figure), the woondeal
--- cumulations add that up per year since 2022. Rows: the whole, the period and the difference.
+-- cumulations add that up per year since 2022. Rows: the whole, the period, the difference,
+-- and the parts to look at first: those whose change since their previous period is largest
+-- (a part typed wrong or moved to another region jumps; the others change as usual).
 {{ config(store_failures=true, meta={'dagster': {'ref': {'name': 'indicator_values'}}}) }}
 {% set additive = ['bevolking_totaal', 'woningvoorraad', 'huishoudens_totaal', 'nieuwbouw',
     'netto_toevoeging', 'sloop', 'woondeal_gerealiseerd_cumulatief',
@@ -39,5 +41,38 @@ compared as (
     join {{ ref('indicator_values') }} w on w.indicator_id = s.indicator_id
         and w.region_code = s.whole_code and w.period = s.period
     where s.n_parts = e.n_expected
+),
+failing as (
+    select * from compared where abs(difference) > rounding
+),
+previous as (
+    select indicator_id, region_code, region_name, period, value,
+        lag(period) over series as previous_period,
+        lag(value) over series as previous_value
+    from {{ ref('indicator_values') }}
+    where indicator_id in {{ sql_list(additive) }}
+    window series as (partition by indicator_id, region_code, categorie, period_type
+        order by period)
+),
+parts as (
+    select f.indicator_id, f.region_code, f.period, f.part_level,
+        array_to_string(list(
+            p.region_code || ' ' || p.region_name || ': '
+            || coalesce(
+                (case when p.value >= p.previous_value then '+' else '' end)
+                || cast(round(p.value - p.previous_value) as bigint) || ' since '
+                || p.previous_period,
+                'no previous period')
+            order by abs(p.value - p.previous_value) / nullif(abs(p.previous_value), 0)
+                desc nulls last)[1:3], '; ') as largest_changes_among_parts
+    from failing f
+    join links l on l.whole_code = f.region_code and l.part_level = f.part_level
+    join previous p on p.indicator_id = f.indicator_id and p.region_code = l.region_code
+        and p.period = f.period
+    group by all
 )
-select * from compared where abs(difference) > rounding
+select f.*, p.largest_changes_among_parts,
+    'check these parts in their CBS table (raw.cbs_<id>); a change of boundaries is declared '
+    || 'in reference.grenswijzigingen' as what_to_do
+from failing f
+left join parts p using (indicator_id, region_code, period, part_level)

@@ -262,6 +262,24 @@ def test_gemeente_not_adding_up_to_its_regions_is_blocked(tampered, dbt_singular
     }
 
 
+def test_a_whole_not_adding_up_names_the_part_that_jumped(tampered, dbt_singular_tests):
+    """SYNTHETIC fault as the data team met it: Zwolle's population typed 550,683 too high.
+    The three wholes it belongs to fail by that much, and each names Zwolle first among its
+    parts (the largest change since the previous period), with what to do."""
+    tampered.execute(
+        "update marts.indicator_values set value = value + 550683 "
+        "where indicator_id = 'bevolking_totaal' and region_code = 'GM0193' and period = '2024'"
+    )
+    rows = dbt_test_rows(tampered, dbt_singular_tests, "indicator_parts_sum_to_whole")
+    assert {(r["region_code"], r["difference"]) for r in rows} == {
+        (whole, 550683) for whole in ("CR10", "WD01", "PV23")
+    }
+    for row in rows:
+        first = row["largest_changes_among_parts"].split("; ")[0]
+        assert first.startswith("GM0193 Zwolle: +55") and first.endswith(" since 2023"), row
+        assert "reference.grenswijzigingen" in row["what_to_do"]
+
+
 def test_negative_count_and_share_above_100_are_blocked(tampered, request):
     tampered.execute(
         "update marts.indicator_values set value = -5 "

@@ -4,6 +4,7 @@ Asserts real CBS figures from the snapshot flowing through to the published mart
 """
 
 import json
+import re
 import shutil
 
 import pytest
@@ -204,6 +205,10 @@ def test_a_failed_dbt_identity_names_its_rows_in_the_run_summary(
     assert code == EXIT_RUN_FAILED
     assert "FAILED marts/woningvoorraad_mutaties woningvoorraad_stock_identity" in line
     assert "'region_code': 'PV23'" in line and "'period': '2023'" in line
+    # The checks after the failed dbt step did not run: counted and named, never left out.
+    [checks] = [ln for ln in summary if ln.startswith("checks passed: ")]
+    assert re.search(r"; \d+ planned did not run \(a step before them failed\)$", checks), checks
+    assert any(ln.startswith("  NOT RUN: ") and "great_expectations" in ln for ln in summary)
     assert published.read_bytes() == before
     reliability_row(
         request,
