@@ -23,6 +23,8 @@ import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import duckdb
+
 
 @dataclass(frozen=True)
 class MartSuite:
@@ -292,16 +294,51 @@ def run_suite(suite: MartSuite, database: Path) -> list[Outcome]:
         context.data_sources.delete("warehouse_build")
 
 
-def record_outcomes(path: Path, suite: MartSuite, outcomes: list[Outcome], run_id: str) -> None:
-    """Keep a suite's results of this run in `path` (JSON, one entry per suite), written
-    atomically; the report's Datakwaliteit page shows them."""
-    recorded = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    recorded[suite.name] = {
+# The results of the run that built a warehouse travel inside it, so the report's Datakwaliteit
+# page shows those of the published run; the file beside it (`record_outcomes`) has the last
+# run's, published or not.
+RESULTS_DDL = """
+create schema if not exists meta;
+create table if not exists meta.datakwaliteit (suite varchar, results json);
+comment on table meta.datakwaliteit is
+    'De Great Expectations-resultaten van de run die dit warehouse bouwde, per suite.';
+comment on column meta.datakwaliteit.suite is 'De suite: de mart die ze controleert.';
+comment on column meta.datakwaliteit.results is
+    'Omschrijving, run, tijdstip en de uitkomst van elke verwachting (JSON).';
+"""
+
+
+def suite_results(suite: MartSuite, outcomes: list[Outcome], run_id: str) -> dict:
+    """A suite's results of one run, as the build and the results file keep them."""
+    return {
         "description": suite.description,
         "run_id": run_id,
         "checked_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "outcomes": [asdict(o) for o in outcomes],
     }
+
+
+def record_in_build(con, suite: MartSuite, results: dict) -> None:
+    """Keep a suite's results in the warehouse build (meta.datakwaliteit)."""
+    con.execute(RESULTS_DDL)
+    con.execute("delete from meta.datakwaliteit where suite = ?", [suite.name])
+    con.execute("insert into meta.datakwaliteit values (?, ?)", [suite.name, json.dumps(results)])
+
+
+def published_results(con) -> dict:
+    """The results of the run that built the warehouse `con` reads, by suite."""
+    try:
+        rows = con.execute("select suite, results from meta.datakwaliteit").fetchall()
+    except duckdb.CatalogException:  # published before the results travelled with it
+        return {}
+    return {suite: json.loads(results) for suite, results in rows}
+
+
+def record_outcomes(path: Path, suite: MartSuite, results: dict) -> None:
+    """Keep a suite's results of this run in `path` (JSON, one entry per suite), written
+    atomically: the last run's, whether it published or not."""
+    recorded = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    recorded[suite.name] = results
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".tmp")
     partial.write_text(json.dumps(recorded, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -15,7 +15,14 @@
 import dagster as dg
 
 from lifecycle.build import trusted_publication
-from lifecycle.expectations import MART_SUITES, failure_message, record_outcomes, run_suite
+from lifecycle.expectations import (
+    MART_SUITES,
+    failure_message,
+    record_in_build,
+    record_outcomes,
+    run_suite,
+    suite_results,
+)
 from lifecycle.plausibility import compare
 from orchestration.resources import OntcijferdRun
 from sources.contracts import contract_failures
@@ -67,7 +74,10 @@ def mart_expectations_check(mart: str) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext, ontcijferd: OntcijferdRun):
         ontcijferd.build.close_database()  # GX opens the build file read-only
         outcomes = run_suite(suite, ontcijferd.build.path)
-        record_outcomes(ontcijferd.settings.quality_file, suite, outcomes, context.run.run_id)
+        results = suite_results(suite, outcomes, context.run.run_id)
+        record_outcomes(ontcijferd.settings.quality_file, suite, results)
+        with ontcijferd.build.connect() as con:
+            record_in_build(con, suite, results)
         failures = [failure_message(o) for o in outcomes if not o.success]
         return dg.AssetCheckResult(
             passed=not failures,

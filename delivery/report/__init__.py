@@ -13,6 +13,7 @@ notation from `delivery/formatting.py`.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -29,6 +30,7 @@ def build_report(
     from delivery.report.pages import PAGES, datakwaliteit, front, warehouse
     from delivery.report.site import Site
     from delivery.report.themes import theme_page
+    from lifecycle.expectations import published_results
 
     data = ReportData(con, focus)
     site = Site(
@@ -44,6 +46,15 @@ def build_report(
     pages += [
         theme_page(data, f, t, theme) for f, (t, kind, theme) in PAGES.items() if kind == "theme"
     ]
-    pages += [gemeenten_index(data), warehouse(data), datakwaliteit(quality_file)]
+    last_run = (
+        json.loads(quality_file.read_text(encoding="utf-8"))
+        if quality_file is not None and quality_file.is_file()
+        else {}
+    )
+    pages += [
+        gemeenten_index(data),
+        warehouse(data),
+        datakwaliteit(published_results(con), last_run),
+    ]
     pages += [gemeente(data, code) for code in data.gemeenten["region_code"]]
     return [site.render(page) for page in pages]

@@ -5,8 +5,6 @@ delivery/report/themes.py, gemeente pages in delivery/report/gemeenten.py."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 
 from delivery.formatting import change, figure, number
 from delivery.report.data import ReportData
@@ -117,38 +115,48 @@ def warehouse(data: ReportData) -> Page:
     return page
 
 
-def datakwaliteit(quality_file: Path | None) -> Page:
-    """The Great Expectations results of the last run (sources/config.py: quality_file)."""
+def datakwaliteit(published: dict, last_run: dict) -> Page:
+    """The Great Expectations results of the published warehouse's run (carried in it:
+    meta.datakwaliteit) and, beside them, those of a later run that did not publish (the
+    results file of the last run, sources/config.py: quality_file), labelled as such."""
     page = Page("datakwaliteit.html", "Datakwaliteit", "datakwaliteit")
-    tables = []
-    if quality_file is not None and quality_file.is_file():
-        recorded = json.loads(quality_file.read_text(encoding="utf-8"))
-        for suite, result in sorted(recorded.items()):
-            outcomes = result["outcomes"]
-            met = sum(o["success"] for o in outcomes)
-            tables.append(
-                {
-                    "id": suite,
-                    "title": f"marts.{suite}",
-                    "description": f"{result['description']}.",
-                    "note": f"{met} van {len(outcomes)} verwachtingen voldaan; gecontroleerd "
-                    f"{_checked_at(result['checked_at'])} (run {result['run_id']}).",
-                    "header": ["kolom", "regel", "voor rijen", "resultaat", "afwijkende waarden"],
-                    "rows": [
-                        [
-                            o["column"] or "",
-                            EXPECTATION_WORDS.get(o["expectation"], o["expectation"])
-                            + _limits_in_words(o),
-                            o["condition"] or "alle rijen",
-                            "voldaan" if o["success"] else "NIET voldaan",
-                            o["examples"],
-                        ]
-                        for o in outcomes
-                    ],
-                }
-            )
-    page.context.update(tables=tables)
+    published_runs = {result["run_id"] for result in published.values()}
+    unpublished = {
+        suite: result
+        for suite, result in last_run.items()
+        if result["run_id"] not in published_runs
+    }
+    page.context.update(
+        tables=[_suite_table(suite, result) for suite, result in sorted(published.items())],
+        unpublished=[
+            _suite_table(suite, result, "niet-gepubliceerd-")
+            for suite, result in sorted(unpublished.items())
+        ],
+    )
     return page
+
+
+def _suite_table(suite: str, result: dict, prefix: str = "") -> dict:
+    outcomes = result["outcomes"]
+    met = sum(o["success"] for o in outcomes)
+    return {
+        "id": prefix + suite,
+        "title": f"marts.{suite}",
+        "description": f"{result['description']}.",
+        "note": f"{met} van {len(outcomes)} verwachtingen voldaan; gecontroleerd "
+        f"{_checked_at(result['checked_at'])} (run {result['run_id']}).",
+        "header": ["kolom", "regel", "voor rijen", "resultaat", "afwijkende waarden"],
+        "rows": [
+            [
+                o["column"] or "",
+                EXPECTATION_WORDS.get(o["expectation"], o["expectation"]) + _limits_in_words(o),
+                o["condition"] or "alle rijen",
+                "voldaan" if o["success"] else "NIET voldaan",
+                o["examples"],
+            ]
+            for o in outcomes
+        ],
+    }
 
 
 def _limits_in_words(outcome: dict) -> str:

@@ -375,3 +375,40 @@ def test_status_onbekend_is_drawn_like_definitive_and_said_once_per_page(site):
         assert text.count("Over de status: bij ") == 1, page_file
     front = (site / "index.html").read_text(encoding="utf-8")
     assert "Status onbekend: de bron zegt niet" not in front  # no longer on every card
+
+
+def test_the_datakwaliteit_page_after_a_failed_run(warehouse, warehouse_path, tmp_path, browser):
+    """A run after the publication failed a Great Expectations rule: the page still shows the
+    published run's results (they travel in the warehouse), and the failed run's beside them,
+    labelled as not published. SYNTHETIC failed result: one outcome of the real suite flipped."""
+    import shutil
+
+    from lifecycle.expectations import published_results
+
+    folder = tmp_path / "warehouse"
+    folder.mkdir()
+    shutil.copyfile(warehouse_path, folder / "ontcijferd.duckdb")
+    published = published_results(warehouse)
+    failed = json.loads(json.dumps(published["indicator_values"]))
+    failed["run_id"] = "mislukte-run"
+    failed["outcomes"][0].update(success=False, examples="GM0193 (Zwolle): 101,0")
+    (folder / "datakwaliteit.json").write_text(
+        json.dumps({**published, "indicator_values": failed}), encoding="utf-8"
+    )
+    out = tmp_path / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ONTCIJFERD_WAREHOUSE", str(folder / "ontcijferd.duckdb"))
+        assert main(["report", "--out", str(out)]) == EXIT_OK
+    page = browser.new_page(viewport=PHONE)
+    page.goto((out / "datakwaliteit.html").as_uri())
+    published_part = page.locator("main > div.scroll, main > h2").all_inner_texts()
+    section = page.locator("section.niet-gepubliceerd")
+    assert section.is_visible()
+    text = section.inner_text()
+    assert "Een latere run, niet gepubliceerd" in text and "run mislukte-run" in text
+    assert "NIET voldaan" in text and "GM0193 (Zwolle): 101,0" in text
+    assert "marts.bevolking_piramide" not in text  # only the suites whose run differs
+    before = page.locator("main").inner_text().split("Een latere run, niet gepubliceerd")[0]
+    assert "NIET voldaan" not in before and "7 van 7 verwachtingen voldaan" in before
+    assert published_part
+    page.close()
