@@ -11,7 +11,7 @@ from lifecycle.raw import load_custom_releases
 from lifecycle.refresh import refresh_table
 from lifecycle.releases import loaded_release, metadata_table_rows
 from orchestration.quality import contract_check_result, contract_check_spec
-from orchestration.resources import OntcijferdRun
+from orchestration.resources import OntcijferdRun, failure_in_words
 from sources.custom import CUSTOM_SOURCES, CustomSource, read_releases
 from sources.registry import REGISTRY, CbsTable
 
@@ -32,7 +32,7 @@ def raw_table_asset(table: CbsTable) -> dg.AssetsDefinition:
         check_specs=[contract_check_spec(table, raw_asset_key(table))],
     )
     def _load(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
-        with ontcijferd.build.connect() as con:
+        with failure_in_words(f"CBS {table.table_id}"), ontcijferd.build.connect() as con:
             decision = refresh_table(
                 table, con, ontcijferd.settings, ontcijferd.source(), ontcijferd.scope()
             )
@@ -88,9 +88,12 @@ def custom_file_asset(source: CustomSource) -> dg.AssetsDefinition:
         metadata={"unit": source.unit, "columns": list(source.columns)},
     )
     def _load(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
-        loaded = read_releases(source, ontcijferd.region_codes(), ontcijferd.settings.custom_dir)
-        with ontcijferd.build.connect() as con:
-            rows = load_custom_releases(con, source, loaded)
+        with failure_in_words(f"custom file {source.asset_name}"):
+            loaded = read_releases(
+                source, ontcijferd.region_codes(), ontcijferd.settings.custom_dir
+            )
+            with ontcijferd.build.connect() as con:
+                rows = load_custom_releases(con, source, loaded)
         found = [release.release_id for release, _ in loaded]
         context.log.info("Loaded %s rows from %s release(s) of %s", rows, len(found), source.title)
         return dg.MaterializeResult(

@@ -86,6 +86,13 @@ class RunOutcome:
         return self.status == "SUCCESS"
 
 
+def step_failure_message(data) -> str:
+    """Why a step failed: the line our code gave it (orchestration/resources.py:
+    failure_in_words), else the root cause of the error."""
+    told = getattr(data, "user_failure_data", None)
+    return told.description if told and told.description else root_cause(data.error)
+
+
 def root_cause(error) -> str:
     """The error our code raised in a failed step: the CBS table, file or check that broke it.
 
@@ -269,7 +276,7 @@ def _outcome(instance: dg.DagsterInstance, outcome: RunOutcome, exit_code: int) 
             if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
                 continue  # the failed check is listed with its own message
             busy = error is not None and error.cls_name == "WarehouseBusyError"
-            outcome.failures.append(Failure(event.step_key, root_cause(error), busy))
+            outcome.failures.append(Failure(event.step_key, step_failure_message(data), busy))
     return outcome
 
 

@@ -9,7 +9,7 @@ import duckdb
 
 from lifecycle.build import distrust
 from lifecycle.releases import record_publication, warehouse_inputs
-from orchestration.resources import OntcijferdRun
+from orchestration.resources import OntcijferdRun, failure_in_words
 from orchestration.transform import mart_names
 
 
@@ -24,7 +24,8 @@ def published_warehouse_asset() -> dg.AssetsDefinition:
         kinds={"duckdb"},
     )
     def published_warehouse(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
-        return publish(context, ontcijferd, marts)
+        with failure_in_words("publish"):
+            return publish(context, ontcijferd, marts)
 
     return published_warehouse
 

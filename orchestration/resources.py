@@ -1,4 +1,8 @@
-"""The run resource: settings, the CBS source and the warehouse build of one Dagster run."""
+"""The run resource: settings, the CBS source and the warehouse build of one Dagster run; and
+how a step's failure reads in the Dagster UI."""
+
+import contextlib
+from collections.abc import Iterator
 
 import dagster as dg
 from pydantic import PrivateAttr
@@ -18,6 +22,27 @@ from sources.registry import CURRENT_REGION_TABLE, REGISTRY
 from sources.scope import RegionScope
 from sources.snapshot import SnapshotSource
 from sources.statline import StatLineClient
+
+
+@contextlib.contextmanager
+def failure_in_words(step: str) -> Iterator[None]:
+    """Our errors name the CBS table, file, row or column that broke a step (the run summary's
+    line). Raised inside a step they become a Dagster `Failure` with that line as its
+    description and metadata, so the run page in the UI leads with it rather than with a stack
+    trace (which stays one click away). Dagster's own errors pass unchanged."""
+    try:
+        yield
+    except (dg.Failure, dg.DagsterError):
+        raise
+    except Exception as err:
+        raise dg.Failure(
+            description=str(err),
+            metadata={
+                "step": step,
+                "error": type(err).__name__,
+                "published warehouse": "unchanged: a failed run publishes nothing",
+            },
+        ) from err
 
 
 class OntcijferdRun(dg.ConfigurableResource):

@@ -7,7 +7,7 @@ import shutil
 import duckdb
 import pytest
 
-from orchestration.launcher import root_cause
+from orchestration.launcher import step_failure_message
 from sources.custom import CUSTOM_DIR
 from tests.e2e.conftest import run_nightly, value
 from tests.unit.test_custom_files import BAD_FILES
@@ -75,9 +75,13 @@ def test_bad_releases_stop_the_run_and_change_nothing(warehouse_path, tmp_path):
         {"ONTCIJFERD_WAREHOUSE": str(published), "ONTCIJFERD_CUSTOM_DIR": str(custom)}
     )
     assert not result.success
-    [error] = [
-        root_cause(e.event_specific_data.error) for e in result.all_events if e.is_step_failure
-    ]
+    [failure] = [e.event_specific_data for e in result.all_events if e.is_step_failure]
+    # The Dagster UI leads with our message and metadata, not a stack trace.
+    told = failure.user_failure_data
+    assert told.metadata["step"].value == "custom file custom_export_provincies"
+    assert told.metadata["error"].value == "CustomFileError"
+    error = step_failure_message(failure)
+    assert error == told.description
     per_file = error.splitlines()
     for n, (_, expected) in enumerate(BAD_FILES.values()):
         [message] = [m for m in per_file if f"2024-06-0{n + 1}-bad.csv" in m]
