@@ -85,6 +85,7 @@ def trend_of(
     lead: str,
     caption: str,
     zero: bool = False,
+    name: str | None = None,
 ) -> None:
     frame = data.values(indicator, regions)
     if frame.empty:
@@ -94,6 +95,5 @@ def trend_of(
         chart = charts.bars_by_period(frame, data.title(indicator), unit, "region_name")
     else:
         chart = charts.trend(frame, data.title(indicator), unit, zero=zero)
-    page.add_chart(
-        f"reeks_{indicator}", chart, frame, lead=lead, caption=caption + f" Eenheid: {unit}."
-    )
+    name = name or f"reeks_{indicator}"
+    page.add_chart(name, chart, frame, lead=lead, caption=caption + f" Eenheid: {unit}.")

@@ -167,15 +167,37 @@ class ReportData:
         )
 
     def gemeente_latest(self, code: str) -> pd.DataFrame:
-        """A gemeente's latest yearly figure of each compared indicator, with its definition."""
+        """A gemeente's latest yearly figure of each compared indicator, with its definition,
+        the spread of the gemeenten's figures that period (to weigh a difference) and the
+        newest period any gemeente has (to mark an old figure)."""
         return self.con.execute(
-            "select v.*, c.title, c.definitie, c.decimalen from marts.gemeente_vergelijking v "
+            "with spread as (select indicator_id, period, stddev_samp(value) as spreiding "
+            "from marts.gemeente_vergelijking where period_type = 'jaar' group by all), "
+            "newest as (select indicator_id, max(period) as nieuwste_periode "
+            "from marts.gemeente_vergelijking where period_type = 'jaar' and value is not null "
+            "group by all) "
+            "select v.*, c.title, c.definitie, c.decimalen, s.spreiding, n.nieuwste_periode "
+            "from marts.gemeente_vergelijking v "
             "join marts.indicator_catalog c using (indicator_id) "
+            "join spread s using (indicator_id, period) join newest n using (indicator_id) "
             "where v.region_code = ? and v.period_type = 'jaar' and v.value is not null "
             "qualify v.period = max(v.period) over (partition by v.indicator_id) "
             "order by c.theme, c.title",
             [code],
         ).df()
+
+    def similar_gemeenten(self, code: str, count: int = 3) -> list[str]:
+        """The focus gemeenten closest in population to `code` (latest 1 January)."""
+        population = self.latest_population()
+        gemeenten = [c for c in self.gemeenten["region_code"] if c in population.index]
+        if code not in gemeenten:
+            return []
+        own = population.loc[code, "value"]
+        others = sorted(
+            (c for c in gemeenten if c != code),
+            key=lambda c: abs(population.loc[c, "value"] - own),
+        )
+        return others[:count]
 
     # --- the warehouse itself ---------------------------------------------------------------
 

@@ -245,6 +245,15 @@ def test_every_gemeente_has_a_page_linked_from_the_maps(site):
     assert "€\u00a0355.000" in zwolle and "€\u00a0379.000" in zwolle
     assert ">53\u00a0%<" in zwolle and ">57\u00a0%<" in zwolle  # KWB's whole percentages
     assert "Waar Zwolle het meest afwijkt van Nederland" in zwolle
+    # Development over time beside the province and Nederland, with its own CSV per gemeente.
+    for indicator in ("bevolking_index_2002", "woningvoorraad", "jeugdhulp_in_natura_pct"):
+        assert f'id="GM0193_{indicator}"' in zwolle, indicator
+        assert (site / "cijfers" / f"GM0193_{indicator}.csv").is_file()
+    # The gemeenten nearest in population are named, and shares differ in percentage points.
+    assert "Vergelijkbaar in inwonertal: Enschede, Deventer, Hengelo" in zwolle
+    differences = zwolle.split("Waar Zwolle het meest afwijkt van Nederland")[1]
+    assert "procentpunt hoger" in differences or "procentpunt lager" in differences
+    assert not re.search(r"\d,\d\u00a0% tegen [^(]*\(\d+\u00a0% (hoger|lager)", differences)
     index = (site / "gemeenten.html").read_text(encoding="utf-8")
     linked = set(re.findall(r'href="gemeenten/(GM\d{4})\.html"', index))
     assert len(linked) == OVERIJSSEL_GEMEENTEN  # from the list and the map's table view
