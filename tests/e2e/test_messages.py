@@ -146,7 +146,7 @@ CASES = [
         ["export", "bevolking_totaal", "--format", "docx", "--out", "{tmp}/x"],
         {},
         EXIT_USAGE,
-        ["argument --format: invalid choice: 'docx' (choose from 'csv', 'xlsx', 'parquet')"],
+        ["Unknown format 'docx'; choose one of csv, csv-nl, xlsx, parquet"],
     ),
     (
         "an unknown command",
