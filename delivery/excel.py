@@ -20,8 +20,9 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from delivery.export import DUTCH_COLUMN_LEGEND, STATUS_LEGEND, for_readers
+from delivery.export import STATUS_LEGEND
 from delivery.formatting import formula_like, shown_unit, shown_value, unit_format
+from delivery.readable import DUTCH_COLUMN_LEGEND, for_readers
 
 PERIOD_TYPE_SHEETS = {
     "jaar": "jaren",

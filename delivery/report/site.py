@@ -11,8 +11,9 @@ from pathlib import Path
 
 import jinja2
 
-from delivery.export import DeliveryError, write_csv_nl
+from delivery.export import DeliveryError
 from delivery.formatting import VEGA_LOCALE
+from delivery.readable import write_csv_nl
 from delivery.report.page import Page
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
