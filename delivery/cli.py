@@ -37,14 +37,12 @@ NO_SPACE = "[Errno 28]"
 def _unknown_acceptances(args: argparse.Namespace) -> str | None:
     """An --accept-schema or --accept-change naming nothing we know, with the closest names:
     a typo must not let a run go on believing something was accepted."""
-    import csv
     import difflib
 
+    from lifecycle.indicators import indicators as described
     from sources.registry import REGISTRY
 
-    definitions = REPO_ROOT / "dbt_project" / "seeds" / "indicator_definitions.csv"
-    with definitions.open(encoding="utf-8") as file:
-        indicators = [row["indicator_id"] for row in csv.DictReader(file)]
+    indicators = list(described())
     problems = []
     for option, given, known in (
         ("--accept-schema", args.accept_schema, list(REGISTRY)),
@@ -200,7 +198,7 @@ def prepare(_args: argparse.Namespace) -> int:
     from lifecycle.dbt_run import dbt_arguments
 
     for path in write_generated_files(REPO_ROOT / "dbt_project"):
-        print(f"generated {path.relative_to(REPO_ROOT)} from sources/registry.py")
+        print(f"generated {path.relative_to(REPO_ROOT)}")
     command = [str(DBT_EXECUTABLE), "parse", *dbt_arguments(load_settings()), "--quiet"]
     return subprocess.run(command, cwd=REPO_ROOT / "dbt_project", check=False).returncode
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from lifecycle.indicators import catalog_csv, dbt_macros
 from sources.custom import CUSTOM_SOURCES
 from sources.registry import DECLARED_LIVE_TABLES, REGISTRY, CbsTable, column_name
 
@@ -208,6 +209,9 @@ def generated_files(dbt_project_dir: Path) -> dict[Path, str]:
         dbt_project_dir / "models" / "staging" / "_sources.yml": _sources_yml(),
         dbt_project_dir / "macros" / "cbs_registry.sql": _macro(registry_for_dbt()),
         dbt_project_dir / "seeds" / "generated" / "reeksovergangen.csv": _series_transitions_csv(),
+        # The indicators, described once in lifecycle/indicators.yaml.
+        dbt_project_dir / "seeds" / "generated" / "indicator_definitions.csv": catalog_csv(),
+        dbt_project_dir / "macros" / "indicators.sql": dbt_macros(),
     }
 
 

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import duckdb
 
+from lifecycle.indicators import count_units, signed
+
 
 @dataclass(frozen=True)
 class MartSuite:
@@ -51,19 +53,13 @@ class Outcome:
     allowed: list | None = None
 
 
-# Units of counts and totals that can never be negative (the net change and the shortage
-# proxy can); a total in mln euro, like a count, says more about a region's size than about it.
-COUNT_UNITS = ("personen", "woningen", "huishoudens", "mln euro")
-SIGNED_COUNTS = ("netto_toevoeging", "woningtekort_proxy")
+# Units of counts and totals (lifecycle/indicators.yaml: kinds aantal, totaal), never negative
+# but for the indicators whose entry says `can_be_negative` (the net change, the shortage
+# proxy); a total in mln euro, like a count, says more about a region's size than about it.
+COUNT_UNITS = count_units()
+SIGNED_COUNTS = signed(COUNT_UNITS)
 # Percentages that are changes or a proxy, not shares of a whole: they can be negative.
-SIGNED_PCT = (
-    "woningtekort_proxy_pct",
-    "export_goederen_groei_pct",
-    "economische_groei_pct",
-    "toegevoegde_waarde_groei_pct",
-    "prijsontwikkeling_koopwoningen_pct",
-    "huurverhoging_pct",  # the 2021 rent freeze: Friesland −0,1 %
-)
+SIGNED_PCT = signed(("%",))
 STATUSES = ("definitief", "voorlopig", "nader voorlopig", "onbekend", "n.v.t.", "geheim")
 PERIOD_TYPES = ("jaar", "halfjaar", "kwartaal", "maand")
 

@@ -20,6 +20,7 @@ CODE_PATHS = (
     "dbt_project/models",
     "dbt_project/macros",
     "dbt_project/seeds",
+    "lifecycle/indicators.yaml",
 )
 
 PUBLICATION_DDL = """

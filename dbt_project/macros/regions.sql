@@ -50,22 +50,6 @@
     {{ return(['jeugdhulp', 'armoede', 'kerncijfers', 'arbeid']) }}
 {%- endmacro %}
 
-{#- Units of counts and totals: a count says more about a gemeente's size than about the gemeente, so
-    gemeenten are compared on shares, averages and densities only. The same list as
-    COUNT_UNITS in lifecycle/expectations.py (a unit test keeps them equal). -#}
-{% macro count_units() -%}
-    {{ return(['personen', 'huishoudens', 'woningen', 'mln euro']) }}
-{%- endmacro %}
-
-{#- The gemeente themes of Kerncijfers wijken en buurten: each is a staging column of
-    stg_cbs__kwb (registry: _KWB_THEMES_*), a row kind of marts.kerncijfers_gemeenten and an
-    indicator id with a row in seeds/indicator_definitions.csv. -#}
-{% macro kwb_themes() -%}
-    {{ return(['bevolkingsdichtheid', 'koopwoningen_pct',
-               'huurwoningen_pct', 'inkomen_per_inwoner', 'inkomen_per_ontvanger',
-               'personenautos_per_huishouden', 'afstand_grote_supermarkt']) }}
-{%- endmacro %}
-
 {#- A SQL list of quoted strings: ('a', 'b'). -#}
 {% macro sql_list(values) -%}
     ({% for v in values %}'{{ v }}'{% if not loop.last %}, {% endif %}{% endfor %})

@@ -6,10 +6,8 @@
 -- and the parts to look at first: those whose change since their previous period is largest
 -- (a part typed wrong or moved to another region jumps; the others change as usual).
 {{ config(store_failures=true, meta={'dagster': {'ref': {'name': 'indicator_values'}}}) }}
-{% set additive = ['bevolking_totaal', 'woningvoorraad', 'huishoudens_totaal', 'nieuwbouw',
-    'netto_toevoeging', 'sloop', 'woondeal_gerealiseerd_cumulatief',
-    'woondeal_nieuwbouw_cumulatief', 'verkochte_woningen'] %}
-{% set rounded_flows = ['nieuwbouw', 'netto_toevoeging', 'sloop'] %}
+{#- Which indicators add up: `parts_add_up` in lifecycle/indicators.yaml. -#}
+{% set additive = parts_add_up() %}
 with links as (
     select r.region_code, r.region_level as part_level, parent.code as whole_code
     from {{ ref('dim_region') }} r
@@ -32,7 +30,7 @@ compared as (
     select s.indicator_id, s.whole_code as region_code, s.part_level, s.period,
         s.parts_sum, w.value as whole_value, s.parts_sum - w.value as difference,
         case
-            when s.indicator_id in {{ sql_list(rounded_flows) }} then 2.5 * (s.n_parts + 1)
+            when s.indicator_id in {{ sql_list(rounded_flows()) }} then 2.5 * (s.n_parts + 1)
             when s.indicator_id like 'woondeal_%'
                 then 2.5 * (s.n_parts + 1) * (cast(s.period as integer) - 2021)
             else 0 end as rounding

@@ -69,7 +69,11 @@ def test_every_check_says_what_it_guards(dbt_manifest):
     )
     assert spec.description.startswith("Parts sum to their whole")
     spec = graph.get_check_spec(
-        next(k for k in graph.asset_check_keys if k.name.startswith("relationships_indicator"))
+        next(
+            k
+            for k in graph.asset_check_keys
+            if k.name.startswith("relationships_indicator_values_indicator_id")
+        )
     )
     assert spec.description == (
         "Every indicator_values.indicator_id exists in indicator_catalog.indicator_id."

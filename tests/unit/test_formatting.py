@@ -1,5 +1,6 @@
 """Dutch notation for every figure a researcher reads (delivery/formatting.py)."""
 
+import json
 import math
 
 import pytest
@@ -49,11 +50,13 @@ def test_an_indicators_own_precision_overrides_its_units():
 
 
 def test_the_units_of_counts_are_the_same_in_sql_and_python():
+    """Both come from lifecycle/indicators.yaml (kinds aantal and totaal)."""
     import re
 
     from lifecycle.expectations import COUNT_UNITS
-    from tests.conftest import REPO_ROOT
+    from lifecycle.indicators import dbt_macros
 
-    macro = (REPO_ROOT / "dbt_project" / "macros" / "regions.sql").read_text(encoding="utf-8")
-    listed = re.search(r"macro count_units\(\).*?return\(\[(.*?)\]\)", macro, re.S).group(1)
-    assert sorted(re.findall(r"'([^']+)'", listed)) == sorted(COUNT_UNITS)
+    macro = dbt_macros()
+    listed = re.search(r"macro count_units\(\).*?return\((\[.*?\])\)", macro, re.S).group(1)
+    assert sorted(json.loads(listed)) == sorted(COUNT_UNITS)
+    assert sorted(COUNT_UNITS) == ["huishoudens", "mln euro", "personen", "woningen"]

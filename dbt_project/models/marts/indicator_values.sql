@@ -1,7 +1,7 @@
 -- The contract every indicator writes into: one row per indicator × region × period (×
 -- categorie, e.g. the partner country, for the few indicators that have one).
--- A new indicator adds one entry to macros/indicators.sql (the mart and column it comes from)
--- and one row to seeds/indicator_definitions.csv (what it means); a test keeps the two in step.
+-- A new indicator is one entry in lifecycle/indicators.yaml (what it means, the mart and column
+-- it comes from); `ontcijferd prepare` generates the macro indicator_entries read here.
 -- `method_break` marks the first period after a change of source table that
 -- reference.reeksovergangen (from the registry's series links) declares a break; an undeclared
 -- change leaves it null (a blocking check then names the rows).
@@ -62,7 +62,7 @@ select
     case when i.previous_source is null or i.previous_source = i.source_table then false
          else j.method_break end as method_break
 from sequenced i
-join {{ ref('indicator_catalog') }} c using (indicator_id)
+join {{ ref('indicator_definitions') }} c using (indicator_id)
 left join {{ ref('dim_region') }} r using (region_code)
 left join judged j
     on j.indicator_id = i.indicator_id and j.region_code = i.region_code
