@@ -37,7 +37,8 @@ COLUMNS = {
     "method_break": (
         "methodebreuk",
         "waar (true, ja) in de eerste periode na een wissel naar een tabel met een andere "
-        "definitie: trek geen lijn over die breuk zonder dat te zeggen",
+        "definitie, en in het jaar dat het grondgebied van de regio veranderde "
+        "(reference.grenswijzigingen): trek geen lijn over die breuk zonder dat te zeggen",
     ),
     "source_table": ("bron", "CBS-tabel (of publicatie) waar het cijfer vandaan komt"),
     "release_date": (

@@ -307,3 +307,47 @@ def test_one_figure_has_one_status_wherever_it_appears(warehouse):
         "where region_code = 'PV23' and period = '2024'"
     ).fetchone()
     assert begin_2025 == end_2024 == (1_195_792, "voorlopig")
+
+
+def test_boundary_changes_break_every_series_of_the_region(warehouse):
+    """Bathmen joined Deventer on 1 January 2005 (+7.3 %), Nieuwleusen Dalfsen on 1 January 2001
+    (+47.7 %): every series of those gemeenten breaks in that year (method_break), with the reason
+    in reference.grenswijzigingen, so no index or growth is read across it unmarked."""
+    flagged = dict(
+        warehouse.execute(
+            "select indicator_id, method_break from marts.indicator_values "
+            "where region_code = 'GM0150' and period = '2005' and period_type = 'jaar'"
+        ).fetchall()
+    )
+    assert flagged["bevolking_totaal"] is True and flagged["bevolking_index_2002"] is True
+    assert set(flagged.values()) == {True}
+    assert warehouse.execute(
+        "select method_break from marts.indicator_values where indicator_id = 'bevolking_totaal' "
+        "and region_code = 'GM0150' and period = '2006'"
+    ).fetchone() == (False,)
+    reasons = dict(
+        warehouse.execute(
+            "select region_code || ' ' || period, omschrijving from reference.grenswijzigingen"
+        ).fetchall()
+    )
+    assert reasons["GM0150 2005"].startswith("Bathmen opgegaan in Deventer op 1 januari 2005")
+    assert reasons["GM0148 2001"].startswith("Nieuwleusen opgegaan in Dalfsen")
+    # A jump whose cause is not known here says so, rather than inventing one.
+    assert "niet bevestigd" in reasons["GM0148 1997"]
+
+
+def test_an_undeclared_population_jump_blocks_publication(tampered, dbt_singular_tests):
+    """SYNTHETIC: Zwolle's population on 1 January 2024 10 % higher, as a boundary change would
+    make it, without a row in reference.grenswijzigingen."""
+    assert dbt_test_rows(tampered, dbt_singular_tests, "population_jumps_declared") == []
+    tampered.execute(
+        "update marts.indicator_values set value = value * 1.1 "
+        "where indicator_id = 'bevolking_totaal' and region_code = 'GM0193' and period = '2024'"
+    )
+    rows = dbt_test_rows(tampered, dbt_singular_tests, "population_jumps_declared")
+    assert {(r["region_code"], r["period"]) for r in rows} == {
+        ("GM0193", "2024"),
+        ("GM0193", "2025"),
+    }
+    [up] = [r for r in rows if r["period"] == "2024"]
+    assert up["change_pct"] > 9

@@ -3,8 +3,9 @@
 -- A new indicator is one entry in lifecycle/indicators.yaml (what it means, the mart and column
 -- it comes from); `ontcijferd prepare` generates the macro indicator_entries read here.
 -- `method_break` marks the first period after a change of source table that
--- reference.reeksovergangen (from the registry's series links) declares a break; an undeclared
--- change leaves it null (a blocking check then names the rows).
+-- reference.reeksovergangen (from the registry's series links) declares a break, and the year a
+-- region's territory changed (reference.grenswijzigingen); an undeclared change of source
+-- leaves it null (a blocking check then names the rows).
 {% set indicators = indicator_entries() %}
 with all_indicators as (
 {% for i in indicators %}
@@ -59,11 +60,16 @@ select
     i.status,
     i.source_table,
     cast(i.release_date as date) as release_date,
-    case when i.previous_source is null or i.previous_source = i.source_table then false
+    -- A change of territory (reference.grenswijzigingen) breaks every series of the region in
+    -- that year, as a change to a table with another definition does.
+    case when g.region_code is not null then true
+         when i.previous_source is null or i.previous_source = i.source_table then false
          else j.method_break end as method_break
 from sequenced i
 join {{ ref('indicator_definitions') }} c using (indicator_id)
 left join {{ ref('dim_region') }} r using (region_code)
+left join {{ ref('grenswijzigingen') }} g
+    on g.region_code = i.region_code and g.period = i.period and i.period_type = 'jaar'
 left join judged j
     on j.indicator_id = i.indicator_id and j.region_code = i.region_code
     and j.categorie is not distinct from i.categorie and j.period_type = i.period_type
