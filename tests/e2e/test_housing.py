@@ -235,7 +235,7 @@ def test_checks_pass_on_the_untampered_warehouse(tampered, dbt_singular_tests):
     assert failures(tampered, "indicator_values") == []
     assert failures(tampered, "bevolking_leeftijdsopbouw") == []
     assert failures(tampered, "bevolking_piramide") == []
-    assert len(dbt_singular_tests) == 9
+    assert len(dbt_singular_tests) == 10
     for name in dbt_singular_tests:
         assert dbt_test_rows(tampered, dbt_singular_tests, name) == [], name
 
