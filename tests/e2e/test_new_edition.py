@@ -82,6 +82,29 @@ def changed_files(original: Path, copy: Path) -> set[str]:
     return changed
 
 
+def run_in_copy(project: Path, warehouse: Path, commands: list[list[str]]) -> None:
+    """`ontcijferd <command>` for each command, in the copy of the project, publishing to
+    `warehouse`; each must succeed (its output's end is the failure message)."""
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "DAGSTER_HOME": str(project),
+        "ONTCIJFERD_WAREHOUSE": str(warehouse),
+        "GX_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+    }
+    for command in commands:
+        done = subprocess.run(
+            [sys.executable, "-m", "delivery.cli", *command],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+
 def test_a_new_kwb_edition_reaches_the_indicators_with_one_registry_entry(tmp_path, dbt_manifest):
     project = tmp_path / "project"
     shutil.copytree(REPO_ROOT, project, ignore=IGNORED)
@@ -93,24 +116,7 @@ def test_a_new_kwb_edition_reaches_the_indicators_with_one_registry_entry(tmp_pa
     assert changed_files(REPO_ROOT, project) == {"sources/registry.py"}
 
     warehouse = tmp_path / "warehouse" / "ontcijferd.duckdb"
-    env = {
-        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-        "DAGSTER_HOME": str(project),
-        "ONTCIJFERD_WAREHOUSE": str(warehouse),
-        "GX_ANALYTICS_ENABLED": "false",
-        "DO_NOT_TRACK": "1",
-    }
-    for command in (["prepare"], ["run"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "delivery.cli", *command],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    run_in_copy(project, warehouse, [["prepare"], ["run"]])
 
     con = duckdb.connect(str(warehouse), read_only=True)
     rows = con.execute(

@@ -8,16 +8,13 @@ table taken from the figures, in the export and on its theme page.
 """
 
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.e2e.test_new_edition import IGNORED, changed_files
+from tests.e2e.test_new_edition import IGNORED, changed_files, run_in_copy
 
 pytestmark = pytest.mark.e2e
 
@@ -47,30 +44,17 @@ def test_a_new_indicator_is_one_entry(tmp_path, dbt_manifest):
     assert changed_files(REPO_ROOT, project) == {"lifecycle/indicators.yaml"}
 
     warehouse = tmp_path / "warehouse" / "ontcijferd.duckdb"
-    env = {
-        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-        "DAGSTER_HOME": str(project),
-        "ONTCIJFERD_WAREHOUSE": str(warehouse),
-        "GX_ANALYTICS_ENABLED": "false",
-        "DO_NOT_TRACK": "1",
-    }
     exports, site = tmp_path / "exports", tmp_path / "site"
-    for command in (
-        ["prepare"],
-        ["run"],
-        ["export", SYNTHETIC_ID, "--regions", "PV23", "--out", str(exports)],
-        ["report", "--out", str(site)],
-    ):
-        done = subprocess.run(
-            [sys.executable, "-m", "delivery.cli", *command],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    run_in_copy(
+        project,
+        warehouse,
+        [
+            ["prepare"],
+            ["run"],
+            ["export", SYNTHETIC_ID, "--regions", "PV23", "--out", str(exports)],
+            ["report", "--out", str(site)],
+        ],
+    )
 
     con = duckdb.connect(str(warehouse), read_only=True)
     published = con.execute(
