@@ -369,6 +369,17 @@ _WONINGVOORRAAD_MUTATIES = dict(
     Woningsplitsing_8="woningsplitsing",
 )
 
+# A gemeente's population goes on from 80860ned (1999–2009, boundaries of 2009, rounded to tens)
+# in 84910NED from 2010, or in 03759ned where a gemeente formed after 1999 (Dinkelland, 2001).
+_AFTER_INDELING_2009 = SeriesLink(
+    from_table="80860ned",
+    same_definition=False,
+    note="80860ned counts inhabitants on the boundaries of 2009, rounded to tens, and is not the "
+    "same count as the population on 1 January: 0.00–0.04 % apart for Nederland and Overijssel "
+    "1999–2009, up to 0.3 % for a gemeente in 2009",
+)
+
+
 _TABLES: tuple[CbsTable, ...] = (
     _gebieden("85385NED", 2023, None, "85755NED"),
     _gebieden("85755NED", 2024, "85385NED", "86059NED"),
@@ -403,7 +414,23 @@ _TABLES: tuple[CbsTable, ...] = (
                 regions="focus_province_and_nederland",
             ),
         ),
+        continues=(_AFTER_INDELING_2009,),
         notes="Statistical population (not the legal population used for elections).",
+    ),
+    # The gemeenten's population 1999–2009 where the snapshot's 03759ned is cut off: CBS's
+    # archived table on the boundaries of 2009, rounded to tens. Not the same count as 03759ned
+    # (0.00–0.04 % apart for Nederland and Overijssel, up to 0.3 % for a gemeente in 2009), so
+    # the step to 84910NED or 03759ned is a method break, never a continuation.
+    CbsTable(
+        table_id="80860ned",
+        theme="bevolking",
+        title="Gemeenten; inwoners en uitkeringen, 1999-2009, regio-indeling 2009",
+        dimensions=("RegioS", "Perioden"),
+        measures=_measures(TotaleBevolking_2="inwoners"),
+        staging_model="stg_cbs__inwoners_indeling_2009",
+        notes="Inhabitants of every gemeente 1999–2009 on the boundaries of 2009 (a gemeente "
+        "formed later than 1999 has figures for its 2009 territory from 1999), rounded to tens; "
+        "only the total is read (not the age, origin or benefit columns).",
     ),
     # The population on 1 January of every gemeente, complete where the snapshot's 03759ned is
     # cut off (gemeenten after "Ga…"): 84910NED for 2010–2022, 85644NED for 2023 on. Only their
@@ -431,6 +458,7 @@ _TABLES: tuple[CbsTable, ...] = (
                 note="The same BRP count of the population on 1 January: every region and year "
                 "both tables hold is equal (2,086 cells, 2010–2022)",
             ),
+            _AFTER_INDELING_2009,
         ),
         notes="Population on 1 January, every gemeente, 2010–2022 (CBS ended the table with "
         "2022); only the totals of sex, age, migration background and generation.",

@@ -72,6 +72,14 @@ TOTAL_CATEGORY_KEYS = {
 # (table id, raw folder, gaps) of label-resolved S1 exports with one file per table.
 LABEL_RESOLVED_FILES = (
     (
+        "80860ned",
+        "bevolking",
+        [
+            "Only TotaleBevolking_2 (the age, sex, origin and benefit columns are not read); "
+            "1999–2009 on the boundaries of 2009, rounded to tens"
+        ],
+    ),
+    (
         "84910NED",
         "bevolking",
         [

@@ -264,21 +264,35 @@ def test_a_negative_or_missing_pyramid_count_is_blocked(tampered):
     assert "personen" in message and "-5" in message
 
 
-def test_every_overijssel_gemeente_has_its_population_every_year_from_2010(warehouse):
-    """The snapshot's 03759ned stops at gemeenten after "Ga…": 84910NED (2010–2022) and 85644NED
-    (2023–2024) give the others, each row naming its table; 2025 is the provisional count."""
+def test_every_overijssel_gemeente_has_its_population_every_year_from_1999(warehouse):
+    """The snapshot's 03759ned stops at gemeenten after "Ga…": 80860ned (1999–2009, boundaries
+    of 2009, rounded to tens), 84910NED (2010–2022) and 85644NED (2023–2024) give the others,
+    each row naming its table, the step from 80860ned marked as a method break; 2025 is the
+    provisional count."""
     rows = warehouse.execute("""
-        select v.region_code, v.period, v.value, v.source_table
+        select v.region_code, v.period, v.value, v.source_table, v.method_break
         from marts.indicator_values v join marts.dim_region r using (region_code)
         where v.indicator_id = 'bevolking_totaal' and r.region_level = 'gemeente'
-          and r.provincie_code = 'PV23' and v.period_type = 'jaar' and v.period >= '2010'
+          and r.provincie_code = 'PV23' and v.period_type = 'jaar' and v.period >= '1999'
         order by 1, 2""").fetchall()
     years = {}
-    for region, period, _, _ in rows:
+    for region, period, *_ in rows:
         years.setdefault(region, []).append(period)
     assert len(years) == 25
-    assert all(y == [str(year) for year in range(2010, 2026)] for y in years.values()), years
-    zwolle = {period: (value, table) for region, period, value, table in rows if region == "GM0193"}
+    assert all(y == [str(year) for year in range(1999, 2026)] for y in years.values()), years
+    zwolle = {period: (value, table) for region, period, value, table, _ in rows
+              if region == "GM0193"}
+    assert zwolle["1999"] == (104_460, "80860ned")
+    assert zwolle["2009"] == (117_720, "80860ned")
+    breaks = {(region, period) for region, period, *_, method_break in rows if method_break}
+    assert ("GM0193", "2010") in breaks and ("GM0193", "2009") not in breaks
+    # Every step away from 80860ned is a break (to 84910NED in 2010, or to 03759ned where a
+    # gemeente's own series starts later).
+    for region, series in years.items():
+        tables = [table for r, _, _, table, _ in rows if r == region]
+        for period, before, after in zip(series[1:], tables, tables[1:], strict=False):
+            if before == "80860ned" and after != before:
+                assert (region, period) in breaks, (region, period)
     assert zwolle["2010"] == (119_030, "84910NED")
     assert zwolle["2020"] == (128_840, "84910NED")
     assert zwolle["2023"] == (132_411, "85644NED")

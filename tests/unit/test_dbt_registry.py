@@ -58,10 +58,12 @@ def test_the_series_transitions_seed_lists_every_registry_link():
     # The gemeenten's population 2010 on: 84910NED beside 03759ned, then 85644NED.
     assert rows[("03759ned", "84910NED")]["zelfde_definitie"] == "true"
     assert rows[("84910NED", "85644NED")]["zelfde_definitie"] == "true"
+    # Before 2010 the gemeenten come from 80860ned, another count: a method break.
+    assert rows[("80860ned", "84910NED")]["zelfde_definitie"] == "false"
     # The woondeal's net addition from the stock difference after 86054NED: a method break.
     assert rows[("86054NED", "82550NED")]["zelfde_definitie"] == "false"
     links = sum(len(t.series_links) for t in REGISTRY.values())
-    assert links == 14 + 1 + 3 * 7 + 2 + 1
+    assert links == 14 + 1 + 3 * 7 + 2 + 1 + 2  # + 80860ned → 84910NED and → 03759ned
     # A series that skips an empty edition goes on from an older one with the same definition;
     # a method break (82972NED → 85098NED) is never bridged.
     assert rows[("85039NED", "85984NED")]["zelfde_definitie"] == "true"

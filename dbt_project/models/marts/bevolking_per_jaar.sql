@@ -4,10 +4,13 @@
 --   2. CBS 84910NED (2010–2022) and then 85644NED (2014 on), the same count for every gemeente
 --      (the snapshot's 03759ned stops at gemeenten after "Ga…"; in 2014 the two differ by a
 --      few persons in some regions, and 84910NED agrees with 03759ned);
---   3. KWB, for the gemeenten (and years) none of these have (kwb_fill);
---   4. 37230ned, the population at the start of January, for a year CBS has not yet published
+--   3. CBS 80860ned, the inhabitants 1999–2009 of the gemeenten 03759ned lacks, on the
+--      boundaries of 2009 and rounded to tens: another count, so the step to 2010 is a
+--      declared method break (sources/registry.py);
+--   4. KWB, for the gemeenten (and years) none of these have (kwb_fill);
+--   5. 37230ned, the population at the start of January, for a year CBS has not yet published
 --      in 03759ned (1 January 2025): the same BRP count, provisional;
---   5. Gebieden in Nederland, each gemeente's provisional inhabitants on 1 January of the
+--   6. Gebieden in Nederland, each gemeente's provisional inhabitants on 1 January of the
 --      edition year, for gemeenten the warehouse holds a population series for.
 -- `source_table` and `method` say which one was used; nothing is interpolated.
 with cbs_totals as (
@@ -28,6 +31,12 @@ every_gemeente as (
         'CBS-cijfer', 2
     from {{ ref('stg_cbs__bevolking_nationaliteit') }}
     where period_type = 'jaar' and bevolking_1_januari is not null
+),
+indeling_2009 as (
+    select region_code, period, inwoners as bevolking, status, source_table, release_date,
+        'CBS-cijfer (indeling 2009, afgerond op tientallen)' as method
+    from {{ ref('stg_cbs__inwoners_indeling_2009') }}
+    where period_type = 'jaar' and inwoners is not null
 ),
 kwb_fill as (
     {{ kwb_fill('cbs_totals', ['bevolking_totaal']) }}
@@ -53,9 +62,10 @@ gebieden as (
 candidates as (
     select *, 1 as priority from cbs_totals
     union all select * exclude (table_order), 1 + table_order from every_gemeente
-    union all select *, 4 from kwb_fill
-    union all select *, 5 from start_of_january
-    union all select *, 6 from gebieden
+    union all select *, 4 from indeling_2009
+    union all select *, 5 from kwb_fill
+    union all select *, 6 from start_of_january
+    union all select *, 7 from gebieden
 ),
 base as (
     select * exclude (priority) from candidates
