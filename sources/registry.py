@@ -631,6 +631,16 @@ _TABLES: tuple[CbsTable, ...] = (
         notes="The same figures per COROP region, quarters only.",
     ),
     CbsTable(
+        table_id="83625NED",
+        theme="wonen",
+        title="Bestaande koopwoningen; gemiddelde verkoopprijzen, regio",
+        dimensions=("RegioS", "Perioden"),
+        measures=_measures(GemiddeldeVerkoopprijs_1="gemiddelde_verkoopprijs"),
+        staging_model="stg_cbs__verkoopprijzen_gemeenten",
+        notes="Average sale price (euro) of existing owner-occupied dwellings per year, for "
+        "gemeenten too (Nederland and the provinces equal 85792NED's year rows).",
+    ),
+    CbsTable(
         table_id="85036NED",
         theme="wonen",
         title="Gemiddelde WOZ-waarde van woningen; eigendom, regio",

@@ -168,6 +168,15 @@ LABEL_RESOLVED_FILES = (
     ),
     ("83162NED", "woningmarkt", []),
     (
+        "83625NED",
+        "woningmarkt",
+        [
+            "Truncated export: Nederland, landsdelen and provinces complete, gemeenten only "
+            "alphabetically up to 'Kerkwijk' (12 of the 25 Overijssel gemeenten: Zwolle, "
+            "Oldenzaal, Losser, Raalte and 9 more are missing); no COROP regions; 1995–2024"
+        ],
+    ),
+    (
         "83454NED",
         "jeugdhulp",
         [

@@ -182,6 +182,12 @@ def _wonen(data: ReportData, page: Page) -> None:
         "daarvoor.",
         zero=True,
     )
+    map_of(
+        data,
+        page,
+        "verkoopprijs_gemiddeld",
+        lead="Waar zijn koophuizen het duurst?",
+    )
 
 
 def _jeugdhulp(data: ReportData, page: Page) -> None:

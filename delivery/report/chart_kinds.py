@@ -26,6 +26,10 @@ def map_of(data: ReportData, page: Page, indicator: str, lead: str, name: str | 
     reference = float(nederland.iloc[0]) if len(nederland) else None
     unit = data.unit(indicator)
     links = "gemeenten/{code}.html" if page.root == "" else "{code}.html"
+    # Gemeenten the source has no figure for are grey on the map and named in its caption.
+    with_value = set(frame.loc[frame["value"].notna(), "region_code"])
+    gemeenten = data.gemeenten
+    missing = sorted(gemeenten.loc[~gemeenten["region_code"].isin(with_value), "region_name"])
     chart = charts.choropleth(
         frame,
         f"{data.title(indicator)}, {period_words(period)}",
@@ -39,7 +43,7 @@ def map_of(data: ReportData, page: Page, indicator: str, lead: str, name: str | 
         chart,
         frame,
         lead=lead,
-        caption=f"Kaart van de {len(frame)} gemeenten van {data.focus_name}, in vier "
+        caption=f"Kaart van de {len(gemeenten)} gemeenten van {data.focus_name}, in vier "
         + (
             "klassen rond de waarde van Nederland (in de legenda)"
             if reference is not None
@@ -47,7 +51,9 @@ def map_of(data: ReportData, page: Page, indicator: str, lead: str, name: str | 
             if counts
             else "klassen (kwartielen)"
         )
-        + "; grijs: geen gegevens. Klik op een gemeente voor haar pagina. Eenheid: "
+        + "; grijs: geen gegevens"
+        + (f" (geen cijfer voor {', '.join(missing)})" if missing else "")
+        + ". Klik op een gemeente voor haar pagina. Eenheid: "
         + unit
         + ". "
         + MAP_CREDIT

@@ -164,10 +164,10 @@ CASES = [
     ),
     (
         "an export selection without data",
-        ["export", "bevolking_index_2002", "--regions", "Zwolle", "--out", "{tmp}/x"],
+        ["export", "verkoopprijs_gemiddeld", "--regions", "Zwolle", "--out", "{tmp}/x"],
         {},
         EXIT_EMPTY,
-        ["Nothing to export: bevolking_index_2002 has no data for GM0193"],
+        ["Nothing to export: verkoopprijs_gemiddeld has no data for GM0193"],
     ),
     (
         "export --out onto a file",
@@ -226,10 +226,11 @@ def test_one_clear_line(what, argv, env, code, words, tmp_path, monkeypatch, req
 def test_exports_name_what_is_missing_and_never_overwrite(tmp_path, capsys):
     argv = [
         "export",
-        "bevolking_index_2002",
+        "verkoopprijs_gemiddeld",
         "--regions",
         "Hengelo",
-        "den haag",
+        "zwolle",
+        "Oldenzaal",
         "PV23",
         "--from",
         "2015",
@@ -238,17 +239,18 @@ def test_exports_name_what_is_missing_and_never_overwrite(tmp_path, capsys):
     ]
     code, message = delivery(*argv)
     assert code == EXIT_OK, message
-    # The index is published for aggregates only: both gemeenten are named, the province is not.
+    # Sale prices per gemeente come from a truncated export (83625NED up to 'Kerkwijk'):
+    # Hengelo and the province are there, Zwolle and Oldenzaal are named as missing.
     assert message.splitlines() == [
-        f"ontcijferd: warning: bevolking_index_2002 has no data for {code} in 2015–…"
-        for code in ("GM0164", "GM0518")
+        f"ontcijferd: warning: verkoopprijs_gemiddeld has no data for {code} in 2015–…"
+        for code in ("GM0193", "GM0173")
     ]
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == [
-        "bevolking_index_2002_GM0164_GM0518_PV23_2015-eind.csv",
-        "bevolking_index_2002_GM0164_GM0518_PV23_2015-eind.metadata.json",
+        "verkoopprijs_gemiddeld_GM0164_GM0193_GM0173_PV23_2015-eind.csv",
+        "verkoopprijs_gemiddeld_GM0164_GM0193_GM0173_PV23_2015-eind.metadata.json",
     ]
-    assert "no data for GM0518" in (tmp_path / written[1]).read_text()  # in the metadata
+    assert "no data for GM0173" in (tmp_path / written[1]).read_text()  # in the metadata
     code, message = delivery(*argv)
     assert code == EXIT_USAGE and "exists already; add --force" in message
     assert delivery(*argv, "--force")[0] == EXIT_OK
