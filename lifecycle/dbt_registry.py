@@ -47,10 +47,10 @@ def _series_order(table: CbsTable) -> int:
 def _staged_columns(table: CbsTable) -> tuple:
     """What a staging view gets from a table: the shape every table of one view must share."""
     return (
-        table.region_dimension is not None,
+        table.region_dimension is not None or bool(table.region_columns),
         table.period_dimension is not None,
         tuple(sorted(column_name(d) for d in _other_dimensions(table))),
-        tuple(sorted(table.measures.values())),
+        tuple(sorted(set(table.measures.values()))),
         tuple(sorted(s.name for s in table.slices)) if len(table.slices) > 1 else (),
     )
 
@@ -70,6 +70,16 @@ def check_consistency(tables: Iterable[CbsTable] = ()) -> None:
             f"sources/registry.py: {', '.join(both)} is registered and still declared in "
             "DECLARED_LIVE_TABLES; remove the declaration once the entry is confirmed"
         )
+    for table in tables or REGISTRY.values():
+        if table.region_columns and (
+            table.region_dimension is not None
+            or set(table.measures) != set(table.region_columns)
+            or len(set(table.measures.values())) != 1
+        ):
+            raise RegistryInconsistentError(
+                f"sources/registry.py: {table.table_id} has its regions as columns, so it has no "
+                "region dimension and its measures are exactly those columns, under one name"
+            )
     by_model: dict[str, list[CbsTable]] = {}
     for table in tables or REGISTRY.values():
         by_model.setdefault(table.staging_model, []).append(table)
@@ -93,6 +103,7 @@ def registry_for_dbt() -> dict:
             "source": table.asset_name,
             "region_dimension": table.region_dimension,
             "region_aliases": {ours: cbs for cbs, ours in table.region_key_aliases.items()},
+            "region_columns": [[key, code] for key, code in table.region_columns.items()],
             "period_dimension": table.period_dimension,
             "reference_period": table.reference_period,
             "reference_status": table.reference_status,

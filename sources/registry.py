@@ -79,6 +79,11 @@ class CbsTable:
     reference_status: str | None = None
     # Some tables key Nederland differently (KWB uses NL00); map our NL01 onto it.
     region_key_aliases: Mapping[str, str] = field(default_factory=dict)
+    # Tables that give each region a column of its own (85237NED: TotaalNederland_1,
+    # Groningen_2 … Limburg_13) instead of a region dimension: CBS measure key → our region
+    # code. Every measure of such a table is a region column, all under one staging name;
+    # the staging view turns each column into rows of its region.
+    region_columns: Mapping[str, str] = field(default_factory=dict)
     predecessor: str | None = None
     successor: str | None = None
     # How the series goes on from the predecessor: same definition, or a method break, and why.
@@ -160,6 +165,24 @@ _GEBIEDEN_MEASURES = _measures(
     Naam_29="provincie_name",
     Inwonertal_56="inwonertal",
 )
+
+
+# 85237NED's columns per region (it has no region dimension) and our region codes.
+_PROVINCE_COLUMNS = {
+    "TotaalNederland_1": "NL01",
+    "Groningen_2": "PV20",
+    "Fryslan_3": "PV21",
+    "Drenthe_4": "PV22",
+    "Overijssel_5": "PV23",
+    "Flevoland_6": "PV24",
+    "Gelderland_7": "PV25",
+    "Utrecht_8": "PV26",
+    "NoordHolland_9": "PV27",
+    "ZuidHolland_10": "PV28",
+    "Zeeland_11": "PV29",
+    "NoordBrabant_12": "PV30",
+    "Limburg_13": "PV31",
+}
 
 
 def _gebieden(table_id: str, year: int, predecessor: str | None, successor: str | None):
@@ -757,6 +780,35 @@ _TABLES: tuple[CbsTable, ...] = (
         staging_model="stg_cbs__voertuigenpark",
         notes="Active passenger cars on 1 January, and per 1,000 inhabitants; Nederland, "
         "landsdelen and provinces.",
+    ),
+    # The same cars by construction year, with Nederland and the provinces as columns: it
+    # has 1 January 2025, which 85235NED (2019–2024 in the snapshot) does not yet have.
+    CbsTable(
+        table_id="85237NED",
+        theme="bereikbaarheid",
+        title="Personenauto's actief; voertuigkenmerken, regio's, 1 januari",
+        dimensions=("Bouwjaar", "Perioden"),
+        region_dimension=None,
+        region_columns=MappingProxyType(_PROVINCE_COLUMNS),
+        measures=MappingProxyType({key: "personenautos" for key in _PROVINCE_COLUMNS}),
+        slices=(
+            Slice(
+                "alle_bouwjaren",
+                category_titles=_frozen({"Bouwjaar": ("Totaal alle bouwjaren",)}),
+            ),
+        ),
+        staging_model="stg_cbs__personenautos_per_provincie",
+        continues=(
+            SeriesLink(
+                from_table="85235NED",
+                same_definition=True,
+                note="The same count of active passenger cars on 1 January (2019–2024 equal in "
+                "both tables), for a year 85235NED does not have yet",
+            ),
+        ),
+        notes="Active passenger cars on 1 January, all construction years, Nederland and "
+        "the provinces (each a column); the table's other columns (fuel, owner, weight, "
+        "colour) are national breakdowns and are not loaded.",
     ),
     # Regional accounts (nationale rekeningen): GDP, its volume growth and employment per
     # province and COROP region. CBS revises them every year (the snapshot holds the vintage

@@ -203,6 +203,14 @@ LABEL_RESOLVED_FILES = (
     ),
     ("85235NED", "mobiliteit", []),
     (
+        "85237NED",
+        "mobiliteit",
+        [
+            "Only Bouwjaar = 'Totaal alle bouwjaren' and the columns of Nederland and the "
+            "provinces (the other columns are national breakdowns)"
+        ],
+    ),
+    (
         "85924NED",
         "economie",
         [
@@ -828,6 +836,13 @@ def _coverage(snap: SnapshotTable) -> tuple[str, str]:
         period_text = f"{periods[0]}–{periods[-1]}" if periods else "none"
     else:
         period_text = f"{table.reference_period} (edition)"
+    if table.region_columns:
+        levels = sorted({code[:2] for code in table.region_columns.values()})
+        counts = {
+            lvl: sum(1 for code in table.region_columns.values() if code.startswith(lvl))
+            for lvl in levels
+        }
+        return period_text, ", ".join(f"{lvl} {n}" for lvl, n in counts.items()) + " (columns)"
     codes = {str(r[table.region_dimension]).strip()[:2] for r in snap.rows}
     counts = {
         lvl: sum(1 for r in snap.rows if str(r[table.region_dimension]).startswith(lvl))

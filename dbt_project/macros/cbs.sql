@@ -84,8 +84,12 @@
 {% macro cbs_staged(model_name=none) -%}
 {%- set registry = cbs_registry() -%}
 {%- set name = model_name or model.name -%}
+{%- set union = namespace(first=true) -%}
 {%- for table_id in registry.models[name] -%}
-{%- set t = registry.tables[table_id] %}
+{%- set t = registry.tables[table_id] -%}
+{#- A table with its regions as columns gives one select per region column. -#}
+{%- for region_column, column_region in (t.region_columns or [[none, none]]) %}
+{% if not union.first %}union all by name{% endif %}{% set union.first = false %}
 select
     {%- for dimension, column in t.dimensions %}
     trim(r.{{ dimension }}) as {{ column }}_code,
@@ -94,6 +98,8 @@ select
     {%- endfor %}
     {%- if t.region_dimension %}
     {{ cbs_region_code('r.' ~ t.region_dimension, t.region_aliases) }} as region_code,
+    {%- elif column_region %}
+    '{{ column_region }}' as region_code,
     {%- endif %}
     {%- if t.period_dimension %}
     {{ cbs_period('r.' ~ t.period_dimension) }} as period,
@@ -109,7 +115,7 @@ select
     {{ cbs_slice_condition(table_id, s) }} as in_{{ s.name }},
     {%- endfor %}
     {%- endif %}
-    {%- for key, column in t.measures %}
+    {%- for key, column in t.measures if region_column in (none, key) %}
     {% if key in t.text_measures %}trim(r.{{ key }}){% else %}r.{{ key }}{% endif %} as {{ column }},
     {%- endfor %}
     '{{ table_id }}' as source_table,
@@ -117,7 +123,7 @@ select
     {{ t.series_order }} as series_order
 from {{ source('raw', t.source) }} r
 where {% for s in t.slices %}({{ cbs_slice_condition(table_id, s) }}){% if not loop.last %} or {% endif %}{% endfor %}
-{% if not loop.last %}union all by name{% endif %}
+{%- endfor %}
 {%- endfor %}
 {%- endmacro %}
 

@@ -52,7 +52,7 @@
 
 {#- A SQL list of quoted strings: ('a', 'b'). -#}
 {% macro sql_list(values) -%}
-    ({% for v in values %}'{{ v }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    ({% for v in values %}{{ sql_string(v) }}{% if not loop.last %}, {% endif %}{% endfor %})
 {%- endmacro %}
 
 {#- The focus province's gemeenten that have no row in indicator_values for a combination of

@@ -396,8 +396,19 @@ def _bereikbaarheid(data: ReportData, page: Page) -> None:
         "personenautos_per_1000_inwoners",
         [data.focus, NEDERLAND],
         lead="Hoeveel auto's zijn er?",
-        caption="Actieve personenauto's per 1.000 inwoners op 1 januari (CBS 85235NED); "
-        "de as begint niet bij nul.",
+        caption="Actieve personenauto's per 1.000 inwoners op 1 januari, berekend door CBS "
+        "(85235NED, tot en met 2024: voor 2025 heeft CBS nog geen cijfer per 1.000 inwoners "
+        "gepubliceerd); de as begint niet bij nul.",
+    )
+    trend_of(
+        data,
+        page,
+        "personenautos",
+        [data.focus],
+        lead=f"Hoeveel auto's staan er in {data.focus_name} ingeschreven?",
+        caption="Actieve personenauto's op 1 januari (CBS 85235NED; 1 januari 2025 uit CBS "
+        "85237NED, dat dezelfde auto's telt).",
+        zero=True,
     )
 
 

@@ -280,8 +280,9 @@ def test_every_overijssel_gemeente_has_its_population_every_year_from_1999(wareh
         years.setdefault(region, []).append(period)
     assert len(years) == 25
     assert all(y == [str(year) for year in range(1999, 2026)] for y in years.values()), years
-    zwolle = {period: (value, table) for region, period, value, table, _ in rows
-              if region == "GM0193"}
+    zwolle = {
+        period: (value, table) for region, period, value, table, _ in rows if region == "GM0193"
+    }
     assert zwolle["1999"] == (104_460, "80860ned")
     assert zwolle["2009"] == (117_720, "80860ned")
     breaks = {(region, period) for region, period, *_, method_break in rows if method_break}

@@ -159,7 +159,11 @@ def test_theme_pages_tell_their_story_with_few_charts(site):
             "rang_werkloosheid_pct",
             "reeks_werkloosheid_pct",
         ],
-        "bereikbaarheid.html": ["kaart_afstand_ziekenhuis", "reeks_afstand_huisartsenpraktijk"],
+        "bereikbaarheid.html": [
+            "kaart_afstand_ziekenhuis",
+            "reeks_afstand_huisartsenpraktijk",
+            "reeks_personenautos",
+        ],
         "kerncijfers.html": ["kaart_woz_waarde_gemiddeld", "kaart_inkomen_per_inwoner"],
     }
     for page_file, names in expected.items():
@@ -183,6 +187,11 @@ def test_theme_pages_tell_their_story_with_few_charts(site):
     assert "Geen afstanden in de ingebouwde gegevens voor Zwolle" in bereikbaarheid
     assert "klassen (kwartielen)" in bereikbaarheid
     assert "hangt ook af van de grootte" not in bereikbaarheid
+    # Cars on 1 January 2025 come from 85237NED (provinces as columns); CBS has no figure per
+    # 1,000 inhabitants for 2025 yet, and the caption says so rather than computing one.
+    cars = (site / "cijfers" / "reeks_personenautos.csv").read_text(encoding="utf-8-sig")
+    assert ";PV23;Overijssel;provincie;;2025;jaar;632485;auto's;onbekend;85237NED;" in cars
+    assert "voor 2025 heeft CBS nog geen cijfer per 1.000 inwoners" in bereikbaarheid
     # Sale prices per gemeente come from a truncated export: the map's caption names the 13
     # gemeenten without a figure (Zwolle among them), not the 12 that have one.
     caption = wonen.split('id="kaart_verkoopprijs_gemiddeld"', 1)[1].split("Eenheid:", 1)[0]

@@ -1,7 +1,7 @@
 """The housing market from the embedded snapshot to marts.indicator_values: sale prices of
-existing owner-occupied dwellings (85792NED, 85819NED; per gemeente 83625NED), the WOZ value (85036NED) and the rent
-increase (83162NED). Expected values are CBS's figures as in the collected raw files (their
-PROVENANCE.md entries quote them)."""
+existing owner-occupied dwellings (85792NED, 85819NED; per gemeente 83625NED), the WOZ value
+(85036NED) and the rent increase (83162NED). Expected values are CBS's figures as in the
+collected raw files (their PROVENANCE.md entries quote them)."""
 
 import pytest
 

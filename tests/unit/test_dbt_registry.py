@@ -63,7 +63,8 @@ def test_the_series_transitions_seed_lists_every_registry_link():
     # The woondeal's net addition from the stock difference after 86054NED: a method break.
     assert rows[("86054NED", "82550NED")]["zelfde_definitie"] == "false"
     links = sum(len(t.series_links) for t in REGISTRY.values())
-    assert links == 14 + 1 + 3 * 7 + 2 + 1 + 2  # + 80860ned → 84910NED and → 03759ned
+    assert links == 14 + 1 + 3 * 7 + 2 + 1 + 2 + 1  # + 80860ned → 84910NED and → 03759ned
+    assert rows[("85235NED", "85237NED")]["zelfde_definitie"] == "true"
     # A series that skips an empty edition goes on from an older one with the same definition;
     # a method break (82972NED → 85098NED) is never bridged.
     assert rows[("85039NED", "85984NED")]["zelfde_definitie"] == "true"
@@ -82,6 +83,19 @@ def test_tables_of_one_view_that_disagree_on_a_name_are_refused():
     with pytest.raises(RegistryInconsistentError, match="SYNTHETIC1 and 85039NED"):
         check_consistency([*tables_of("stg_cbs__kwb"), wrong])
     check_consistency()  # the real registry is consistent
+
+
+def test_a_table_with_regions_as_columns_stages_one_row_per_region_column():
+    staged = registry_for_dbt()["tables"]["85237NED"]
+    assert staged["region_dimension"] is None
+    assert ["Overijssel_5", "PV23"] in staged["region_columns"]
+    assert ["TotaalNederland_1", "NL01"] in staged["region_columns"]
+    assert len(staged["region_columns"]) == 13
+    # A measure that is not a region column would be staged under the wrong region.
+    table = get_table("85237NED")
+    extra = dataclasses.replace(table, measures={**table.measures, "Benzine_15": "benzine"})
+    with pytest.raises(RegistryInconsistentError, match="85237NED has its regions as columns"):
+        check_consistency([extra])
 
 
 def test_renumbered_measures_are_derived_from_the_staging_names():

@@ -59,4 +59,4 @@ def test_the_units_of_counts_are_the_same_in_sql_and_python():
     macro = dbt_macros()
     listed = re.search(r"macro count_units\(\).*?return\((\[.*?\])\)", macro, re.S).group(1)
     assert sorted(json.loads(listed)) == sorted(COUNT_UNITS)
-    assert sorted(COUNT_UNITS) == ["huishoudens", "mln euro", "personen", "woningen"]
+    assert sorted(COUNT_UNITS) == ["auto's", "huishoudens", "mln euro", "personen", "woningen"]
