@@ -193,10 +193,13 @@ def _change(unit: str, old: float, new: float) -> float | None:
 
 
 def _values(con: duckdb.DuckDBPyConnection, catalog: str = "") -> pd.DataFrame:
+    """The rows of marts.indicator_values in a fixed order: DuckDB scans in parallel, and the
+    run's message lists changes in the order they are found (the same build, the same line)."""
     prefix = f"{catalog}." if catalog else ""
     return con.execute(
         "select indicator_id, region_code, region_name, categorie, period, period_type, value, "
-        f"unit from {prefix}marts.indicator_values"
+        f"unit from {prefix}marts.indicator_values "
+        "order by indicator_id, region_code, categorie nulls first, period_type, period"
     ).df()
 
 
