@@ -125,15 +125,21 @@ def history_rows(path: Path) -> tuple[int, int]:
         con.close()
 
 
-def test_a_damaged_or_deleted_warehouse_is_rebuilt_with_its_history(published, tmp_path, request):
-    from lifecycle.build import WarehouseBuild, safety_net_damage
+def build_with_nothing_to_publish(published: Path, run_id: str) -> None:
+    """What a run's build does when it has nothing to publish: it ends with `discard`, which
+    makes the publication's checksum file and last good copy where they are missing."""
+    from lifecycle.build import WarehouseBuild
     from sources.config import load_settings
 
-    # The fixture's publication gets its checksum and last good copy as a run with nothing to
-    # publish makes them (test_a_missing_or_damaged_safety_net_is_said_and_made_again).
-    start = WarehouseBuild.begin(published, load_settings().build_file, "start")
-    start.discard()
-    start.release()
+    build = WarehouseBuild.begin(published, load_settings().build_file, run_id)
+    build.discard()
+    build.release()
+
+
+def test_a_damaged_or_deleted_warehouse_is_rebuilt_with_its_history(published, tmp_path, request):
+    from lifecycle.build import safety_net_damage
+
+    build_with_nothing_to_publish(published, "start")  # a checksum and a last good copy
     assert safety_net_damage(published) is None
     publications, history = history_rows(published)
     assert publications == 1
@@ -233,14 +239,12 @@ def test_a_missing_or_damaged_safety_net_is_said_and_made_again(published, reque
     """.last_good/ deleted and the checksum file gone beside a sound published warehouse: the
     plan says so in one line and is not "nothing new"; the run's build, with nothing to
     publish, makes both again (what `discard` does at the end of such a run)."""
-    from lifecycle.build import WarehouseBuild, last_good_path, safety_net_damage
+    from lifecycle.build import last_good_path, safety_net_damage
     from lifecycle.refresh import plan_refresh
     from sources.config import load_settings
 
     settings = load_settings()
-    first = WarehouseBuild.begin(published, settings.build_file, "first")
-    first.discard()  # the fixture's copy gets its safety net: a sound start
-    first.release()
+    build_with_nothing_to_publish(published, "first")  # the fixture's copy: a sound start
     assert safety_net_damage(published) is None
     shutil.rmtree(last_good_path(published).parent)
     checksum_file(published).unlink()
@@ -250,9 +254,7 @@ def test_a_missing_or_damaged_safety_net_is_said_and_made_again(published, reque
     assert "the last good copy" in line and "is missing; this run makes it again" in line
     assert not plan.nothing_new
     before = published.read_bytes()
-    build = WarehouseBuild.begin(published, settings.build_file, "repair")
-    build.discard()
-    build.release()
+    build_with_nothing_to_publish(published, "repair")
     assert safety_net_damage(published) is None and published.read_bytes() == before
     assert last_good_path(published).read_bytes() == before
     reliability_row(
