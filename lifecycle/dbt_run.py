@@ -1,6 +1,6 @@
 """How dbt is invoked for a run's settings: a profile naming the run's build file and the dbt
 vars — the same for `ontcijferd prepare` and the run, so the run's `dbt build` keeps dbt's
-partial parsing.
+partial parsing — and, when `dbt build` fails, why, in one line.
 
 Settings reach dbt as files and flags, never through the process environment.
 """
@@ -8,6 +8,7 @@ Settings reach dbt as files and flags, never through the process environment.
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 import yaml
@@ -61,3 +62,46 @@ def dbt_vars(settings: Settings) -> str:
 def dbt_arguments(settings: Settings) -> list[str]:
     """The flags every dbt command of a run (and `prepare`) gets."""
     return ["--profiles-dir", str(write_dbt_profile(settings)), "--vars", dbt_vars(settings)]
+
+
+def dbt_failure_in_words(returncode: int, run_results: dict | None, error: str, log: Path) -> str:
+    """Why `dbt build` failed, in one line for the run summary and the run page.
+
+    `run_results` is dbt's run_results.json when this invocation wrote it (None when dbt ended
+    before writing it); `error` is dagster-dbt's multi-line error, the last resort.
+    """
+    if returncode < 0:
+        name = signal.Signals(-returncode).name
+        return (
+            f"dbt was stopped by {name} before it finished (a SIGKILL nobody sent is the "
+            f"kernel's out-of-memory killer: see the system log); dbt's log: {log}"
+        )
+    if run_results is None:
+        return f"{' '.join(error.split())} (dbt wrote no run results)"
+    results = run_results["results"]
+    errors = [r for r in results if r["status"] == "error"]
+    failed_tests = [r["unique_id"].split(".")[2] for r in results if r["status"] == "fail"]
+    skipped = sum(r["status"] == "skipped" for r in results)
+    said = [f"{_node(r['unique_id'])}: {_message(r['message'] or '')}" for r in errors]
+    if failed_tests:
+        said.append(
+            f"{len(failed_tests)} dbt test(s) failed: {', '.join(failed_tests)} (their checks "
+            "name the rows)"
+        )
+    if skipped:
+        said.append(f"{skipped} model(s) and test(s) after them did not run")
+    return f"dbt build failed: {'; '.join(said) or f'exit code {returncode}'}; dbt's log: {log}"
+
+
+def _node(unique_id: str) -> str:
+    kind, _project, name = unique_id.split(".")[:3]
+    return f"{kind} {name}"
+
+
+def _message(message: str) -> str:
+    """dbt's error message on one line, without its first line when that only repeats which
+    node failed ("Runtime Error in model x (models/x.sql)")."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    if len(lines) > 1 and " Error in " in lines[0]:
+        lines = lines[1:]
+    return " ".join(lines)

@@ -6,13 +6,19 @@ test fixtures) and read only when the definitions are built, never at import tim
 
 import functools
 import json
+import time
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from lifecycle.dbt_run import dbt_target_folder, dbt_vars, write_dbt_profile
+from lifecycle.dbt_run import (
+    dbt_failure_in_words,
+    dbt_target_folder,
+    dbt_vars,
+    write_dbt_profile,
+)
 from lifecycle.expectations import warm_up_in_background
 from orchestration.resources import OntcijferdRun
 from sources.config import DBT_EXECUTABLE, REPO_ROOT, Settings
@@ -117,11 +123,30 @@ def dbt_models() -> dg.AssetsDefinition:
         dbt = dbt_for(settings)
         warm_up_in_background()  # the mart checks after dbt need GX
         ontcijferd.build.close_database()  # dbt opens the build file from its own process
-        yield from dbt.cli(
+        target, started = dbt_target_folder(settings), time.time()
+        invocation = dbt.cli(
             ["build", "--vars", dbt_vars(settings)],
             context=context,
-            target_path=dbt_target_folder(settings),
-        ).stream()
+            target_path=target,
+            raise_on_error=False,
+        )
+        yield from invocation.stream()
+        error = invocation.get_error()
+        if error is not None:
+            # dagster-dbt's error is a paragraph (the command, boilerplate, dbt's log lines);
+            # the data team's line names the node and dbt's message, or the signal that ended
+            # dbt. The paragraph stays on the run page.
+            results = target / "run_results.json"
+            written = results.exists() and results.stat().st_mtime >= started
+            raise dg.Failure(
+                description=dbt_failure_in_words(
+                    invocation.process.returncode,
+                    invocation.get_artifact("run_results.json") if written else None,
+                    str(error),
+                    target / "dbt.log",
+                ),
+                metadata={"dbt": str(error)},
+            )
 
     return dbt_models
 

@@ -209,6 +209,10 @@ def test_a_failed_dbt_identity_names_its_rows_in_the_run_summary(
     [checks] = [ln for ln in summary if ln.startswith("checks passed: ")]
     assert re.search(r"; \d+ planned did not run \(a step before them failed\)$", checks), checks
     assert any(ln.startswith("  NOT RUN: ") and "great_expectations" in ln for ln in summary)
+    # Why the dbt step failed is one line naming the test, not dagster-dbt's paragraph.
+    [step] = [ln for ln in summary if ln.startswith("  STEP FAILED dbt_models: ")]
+    assert step.endswith("dbt.log") and "dbt build failed: 1 dbt test(s) failed: " in step
+    assert "woningvoorraad_stock_identity (their checks name the rows)" in step
     assert published.read_bytes() == before
     reliability_row(
         request,
