@@ -6,7 +6,8 @@ Runs are started as users start them: `ontcijferd run --all` in a child process,
 `dagster.yaml` (a copy pointed at a temporary Dagster home). A test hook (hooks/sitecustomize.py)
 pauses the run worker at the moment; the published warehouse must stay byte-identical, no process
 of the run may survive it, and the next run must start at once and publish. One test, so that one
-run after all nine proves the recovery (a full run is the costly part).
+run after all nine proves the recovery (a full run is the costly part). A signal before the run
+starts, or right after its rename, has a test of its own.
 """
 
 from __future__ import annotations
@@ -144,6 +145,39 @@ def test_kills_and_signals_at_each_moment_never_publish_nor_block_the_next_run(
             "nothing published afterwards, no process left; the next run publishes",
             seen="; ".join(outcomes) + f"; {said[signum]}",
         )
+
+
+def test_a_signal_before_the_run_starts_stops_the_command_with_one_line(
+    published, tmp_path, request
+):
+    """SIGINT or SIGTERM while `ontcijferd run` prepares (the plan made, the run not yet
+    started): one line, exit 128 + the signal, no run in Dagster, nothing written."""
+    before, said = published.read_bytes(), []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        name = signal.Signals(signum).name
+        child, output = start_run("launch", tmp_path, f"{name}-launch")
+        child.send_signal(signum)
+        try:
+            code = child.wait(timeout=20)
+        finally:
+            child.kill()
+        text = output.read_text()
+        assert code == 128 + signum, text
+        assert "Traceback" not in text
+        assert text.splitlines()[-1] == f"ontcijferd: run stopped ({name})"
+        said.append(f"exit {code}: {text.splitlines()[-1]}")
+    assert runs_by_status(published.parent.parent) == {}
+    assert_nothing_left(published.parent, published, before)
+    reliability_row(
+        request,
+        side="ours",
+        fault="SIGINT or SIGTERM before the run starts",
+        injected="each signal to `ontcijferd run --all` after it made its plan, before it "
+        "started the run",
+        expected="one line and exit 128 + the signal, no traceback; no run in Dagster; nothing "
+        "written",
+        seen="; ".join(said),
+    )
 
 
 def test_sigterm_after_the_rename_says_the_new_warehouse_is_published(published, tmp_path, request):

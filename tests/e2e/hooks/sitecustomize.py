@@ -4,6 +4,7 @@ Every Python process of a test's run imports this (the test puts this folder on 
 so it reaches the run worker that `ontcijferd run` or Dagster's code server starts. With
 ONTCIJFERD_TEST_PAUSE set, the run pauses at that moment and writes the moment's name to the
 file ONTCIJFERD_TEST_READY, so the test can kill or signal it exactly there:
+- `launch`: in `ontcijferd run`, just before it starts the run (nothing written yet);
 - `load`: just after the first CBS table was loaded into the build;
 - `publish`: after the build's checkpoint, just before the atomic rename over the published file;
 - `renamed`: just after that rename, before the published file's checksum is written.
@@ -21,6 +22,16 @@ import time
 def _pause(moment: str) -> None:
     pathlib.Path(os.environ["ONTCIJFERD_TEST_READY"]).write_text(moment)
     time.sleep(600)
+
+
+def _pause_before_launch(launcher) -> None:
+    launch = launcher.launch
+
+    def paused(*args, **kwargs):
+        _pause("launch")
+        return launch(*args, **kwargs)
+
+    launcher.launch = paused
 
 
 def _pause_after_first_load(refresh) -> None:
@@ -57,6 +68,7 @@ def _pause_after_rename(build) -> None:
 
 
 PATCHES = {
+    "launch": ("orchestration.launcher", _pause_before_launch),
     "load": ("lifecycle.refresh", _pause_after_first_load),
     "publish": ("lifecycle.build", _pause_before_rename),
     "renamed": ("lifecycle.build", _pause_after_rename),
