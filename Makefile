@@ -43,11 +43,10 @@ browser:
 	@[ -x /usr/bin/chromium ] || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 # All tests: unit, integration (local CBS OData server), end to end, the report in Chromium.
-# Two workers (pytest-xdist), a test file each at a time, the longest files first
-# (tests/conftest.py): most of the time goes to runs that use one core. A full passing run
-# writes test-output/RELIABILITY.md.
+# Two workers (pytest-xdist), a test file each at a time: most of the time goes to runs that
+# use one core. A full passing run writes test-output/RELIABILITY.md.
 test: prepare browser duckdb-lts
-	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
+	$(BIN)/pytest -n 2 --dist loadfile
 
 # The tracked RELIABILITY.md from the faults a full passing test run tried.
 reliability: test

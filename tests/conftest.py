@@ -117,32 +117,6 @@ def overwrite_block_in_use(path: Path, table: str, column: str) -> None:
         file.write(b"\xff" * 65536)
 
 
-# --- Which test files start first ----------------------------------------------------------
-# `make test` hands whole test files to two workers in collection order (pytest-xdist
-# `--dist loadfile --no-loadscope-reorder`; by default xdist starts the files with the most
-# tests first, which left test_stopping, three tests but ~7 minutes, running alone at the end).
-# The files that make several full runs go first, longest first, as measured (BENCHMARKS.md,
-# issue 25, "Tests"), so that both workers end at about the same time. Only speed depends on it.
-LONGEST_FIRST = [
-    "tests/e2e/test_stopping.py",
-    "tests/e2e/test_our_side_faults.py",
-    "tests/e2e/test_reliability.py",
-    "tests/e2e/test_report.py",
-    "tests/e2e/test_daemon.py",
-    "tests/e2e/test_trust.py",
-    "tests/e2e/test_new_indicator.py",
-    "tests/e2e/test_new_edition.py",
-    "tests/e2e/test_nightly.py",
-    "tests/e2e/test_export.py",
-    "tests/e2e/test_scale_sources.py",
-]
-
-
-def pytest_collection_modifyitems(items):
-    rank = {path: n for n, path in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))  # stable
-
-
 # --- RELIABILITY.md: the table of faults tried, written from the tests that try them ---------
 # A fault test calls `reliability_row(request, ...)` for each fault it injects, with what it
 # observed (the error message, exit code). After a full, unfiltered run in which every test
