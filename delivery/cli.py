@@ -26,6 +26,7 @@ import signal
 import sys
 from pathlib import Path
 
+from delivery.signals import Stopped, stopped_by_signals
 from sources.config import DBT_EXECUTABLE, REPO_ROOT, ConfigError, Settings, load_settings
 from sources.notation import number
 
@@ -423,15 +424,13 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help, or a usage error already said in one line
         return EXIT_USAGE if stop.code else EXIT_OK
-    previous = _stop_on_signals()
     try:
-        return args.handler(args)
+        with stopped_by_signals():
+            return args.handler(args)
     except ConfigError as err:
         print(f"ontcijferd: {err}", file=sys.stderr)
         return EXIT_USAGE
-    except _Stopped as stop:
-        # A run in progress handles its own signals (orchestration/launcher.py); this is a
-        # signal before it started or in any other command.
+    except Stopped as stop:
         print(f"ontcijferd: {args.command} stopped ({stop.name})", file=sys.stderr)
         return 128 + stop.signum
     except Exception as err:
@@ -443,33 +442,6 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_RUN_FAILED
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-
-class _Stopped(BaseException):
-    """SIGINT or SIGTERM arrived: a BaseException, like KeyboardInterrupt, so that no
-    `except Exception` on the way takes it for an error."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-        self.name = signal.Signals(signum).name
-
-
-def _stop_on_signals() -> dict:
-    """SIGTERM stops a command as SIGINT does: one line, exit 128 + the signal, no traceback.
-    A signal the caller ignores (SIGINT of a job started in the background) stays ignored."""
-
-    def stop(signum, _frame):
-        raise _Stopped(signum)
-
-    return {
-        signum: signal.signal(signum, stop)
-        for signum in (signal.SIGINT, signal.SIGTERM)
-        if signal.getsignal(signum) is not signal.SIG_IGN
-    }
 
 
 if __name__ == "__main__":

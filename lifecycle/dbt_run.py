@@ -72,10 +72,12 @@ def dbt_failure_in_words(returncode: int, run_results: dict | None, error: str, 
     """
     if returncode < 0:
         name = signal.Signals(-returncode).name
-        return (
-            f"dbt was stopped by {name} before it finished (a SIGKILL nobody sent is the "
-            f"kernel's out-of-memory killer: see the system log); dbt's log: {log}"
+        why = (
+            " (a SIGKILL nobody sent is the kernel's out-of-memory killer: see the system log)"
+            if name == "SIGKILL"
+            else ""
         )
+        return f"dbt was stopped by {name} before it finished{why}; dbt's log: {log}"
     if run_results is None:
         return f"{' '.join(error.split())} (dbt wrote no run results)"
     results = run_results["results"]

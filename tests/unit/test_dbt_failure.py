@@ -62,6 +62,8 @@ def test_dbt_killed_from_outside_says_which_signal():
     assert line.startswith("dbt was stopped by SIGKILL before it finished")
     assert "out-of-memory killer" in line and str(LOG) in line
     assert "\n" not in line
+    terminated = dbt_failure_in_words(-15, None, DAGSTER_DBT_ERROR, LOG)
+    assert terminated == f"dbt was stopped by SIGTERM before it finished; dbt's log: {LOG}"
 
 
 def test_without_run_results_dagster_dbts_error_becomes_one_line():
