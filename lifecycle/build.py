@@ -29,6 +29,8 @@ import fcntl
 import hashlib
 import os
 import shutil
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -226,6 +228,23 @@ def _keep_as_last_good(source: Path, published: Path, digest: str, run_id: str) 
     _write_checksum(last_good, digest, run_id)
 
 
+def _lock_holders(path: Path) -> set[int]:
+    """The other processes holding a POSIX lock on `path` (DuckDB locks the database file it
+    opens), from the kernel's /proc/locks."""
+    try:
+        stat = path.stat()
+        table = Path("/proc/locks").read_text()
+    except OSError:
+        return set()
+    file_id = f"{os.major(stat.st_dev):02x}:{os.minor(stat.st_dev):02x}:{stat.st_ino}"
+    holders = set()
+    for line in table.splitlines():
+        fields = line.replace("->", " ").split()  # "1: POSIX ADVISORY WRITE <pid> <dev:ino> …"
+        if len(fields) > 5 and fields[5] == file_id and fields[4].isdigit():
+            holders.add(int(fields[4]))
+    return holders - {os.getpid()}
+
+
 class WarehouseBuild:
     def __init__(
         self, published: Path, build_file: Path, run_id: str, fresh_history: bool = False
@@ -238,6 +257,7 @@ class WarehouseBuild:
         self._marker = self.build_dir / "next.run_id"
         self._lock_file = None
         self._database: duckdb.DuckDBPyConnection | None = None
+        self.stopped_leftovers: list[str] = []
 
     @classmethod
     def begin(
@@ -265,6 +285,7 @@ class WarehouseBuild:
         build._lock_file.truncate(0)
         build._lock_file.write(run_id)
         build._lock_file.flush()
+        build.stopped_leftovers = build._stop_leftover_writers()
         marker = build._marker.read_text().strip() if build._marker.exists() else None
         if marker != run_id:  # a new run (or the leftovers of a crashed one): start afresh
             try:
@@ -273,6 +294,28 @@ class WarehouseBuild:
                 build.release()
                 raise
         return build
+
+    def _stop_leftover_writers(self) -> list[str]:
+        """Stop the processes that still hold DuckDB's lock on the build file although no run
+        holds the build lock: the dbt of a run whose worker was killed. dbt does not die with
+        the worker (on the daemon's path nothing kills it) and would go on writing the old
+        build's WAL and dbt's target folder beside the new run. One line each, for the run log.
+        """
+        lines = []
+        for pid in _lock_holders(self.path):
+            try:
+                command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                continue  # ended meanwhile
+            lines.append(
+                f"stopped process {pid} ({command.decode(errors='replace').strip()[:80]}), left "
+                f"behind by a run that was killed: it still held the build {self.path}"
+            )
+        deadline = time.monotonic() + 10
+        while _lock_holders(self.path) and time.monotonic() < deadline:
+            time.sleep(0.05)  # its locks go when it has exited (a zombie holds none)
+        return lines
 
     def _busy_message(self) -> str:
         lock = self.build_dir / "lock"

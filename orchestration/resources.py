@@ -76,6 +76,8 @@ class OntcijferdRun(dg.ConfigurableResource):
             context.run.run_id if context.run else "adhoc",
             fresh_history=self._settings.accept_fresh_history,
         )
+        for line in self._build.stopped_leftovers:
+            context.log.warning(line)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._build is not None:

@@ -39,8 +39,9 @@ def start_run(
         stdout=output.open("w"),
         stderr=subprocess.STDOUT,
     )
+    folder = Path({**os.environ, **(env or {})}["ONTCIJFERD_WAREHOUSE"]).parent
     deadline = time.monotonic() + 300
-    while not (ready.exists() or (moment == "dbt" and "busy   dbt_models" in output.read_text())):
+    while not (ready.exists() or (moment == "dbt" and dbt_build_running(folder))):
         assert child.poll() is None, f"the run ended early: {output.read_text()}"
         assert time.monotonic() < deadline, f"the run never reached {moment}"
         time.sleep(0.2)
@@ -53,24 +54,38 @@ def run_id_of(output: Path) -> str:
 
 
 def processes_of(folder: Path) -> list[str]:
-    """Command lines of live processes that name `folder` (the run worker and its dbt do)."""
+    """Command lines of live processes whose command line or environment names `folder`: the
+    run's processes (the CLI and its run worker by the warehouse setting; dbt by its target
+    folder, DBT_TARGET_PATH)."""
     found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        if cmdline.parent.name == str(os.getpid()):
+    for process in Path("/proc").glob("[0-9]*"):
+        if process.name == str(os.getpid()):
             continue
         try:
-            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            text = (process / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            environment = (process / "environ").read_bytes().decode(errors="replace")
         except OSError:
             continue
-        if str(folder) in text:
+        if str(folder) in text or str(folder) in environment:
             found.append(text)
     return found
 
 
-def assert_nothing_left(folder: Path, published: Path, before: bytes) -> None:
-    """Within a few seconds no process of the run is alive, and it published nothing since."""
+def dbt_build_running(folder: Path) -> bool:
+    """Whether the `dbt build` of a run on the warehouse in `folder` runs (not yet the dbt step
+    only: dagster-dbt asks `dbt --version` and sets up dbt's adapter first, seconds)."""
+    return any("bin/dbt build " in command for command in processes_of(folder))
+
+
+def assert_no_process_left(folder: Path) -> None:
+    """Within a few seconds no process of a run on the warehouse in `folder` is alive."""
     deadline = time.monotonic() + 10
     while processes_of(folder) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert processes_of(folder) == []
+
+
+def assert_nothing_left(folder: Path, published: Path, before: bytes) -> None:
+    """Within a few seconds no process of the run is alive, and it published nothing since."""
+    assert_no_process_left(folder)
     assert published.read_bytes() == before

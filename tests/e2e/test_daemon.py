@@ -27,7 +27,7 @@ from orchestration.supervision import OWNER_TAG
 from sources.config import REPO_ROOT, load_settings
 from tests.conftest import reliability_row
 from tests.e2e.conftest import real_dagster_home
-from tests.e2e.runs import run_id_of, start_run
+from tests.e2e.runs import assert_no_process_left, dbt_build_running, run_id_of, start_run
 
 DAGSTER = Path(sys.executable).parent / "dagster"
 # The issue asks that the next run starts and publishes within a minute. It leaves the queue
@@ -166,7 +166,10 @@ def kill_queued_run_during_dbt(home: Path, client, published: Path) -> tuple[str
     left_queue = wait_for(home, started(run_id), 120)
     assert left_queue is not None, "the queued run stayed queued"
     assert wait_for(home, dbt_started(run_id), 240), "the queued run never reached dbt"
-    time.sleep(2)  # dbt is running
+    deadline = time.monotonic() + 60
+    while not dbt_build_running(published.parent):  # dbt itself, not only the step
+        assert time.monotonic() < deadline, "dbt build never started"
+        time.sleep(0.2)
     with dg.DagsterInstance.from_config(str(home)) as instance:
         owner = instance.get_run_by_id(run_id).tags[OWNER_TAG]
     os.kill(int(owner.split(":")[1]), signal.SIGKILL)  # the run worker, as the OOM killer would
@@ -195,6 +198,9 @@ def test_killed_runs_never_hold_the_queue(daemon, warehouse_path, tmp_path, requ
     published_after = time.monotonic() - submitted
     assert status == "SUCCESS", (home / "dagster-dev.log").read_text()[-3000:]
     assert status_of(home, cli_run) == "FAILURE" and status_of(home, queued) == "FAILURE"
+    # The killed run's dbt outlives its worker on this path; the next run stopped it if it
+    # still held the build (lifecycle/build.py), and nothing of either run is left.
+    assert_no_process_left(published.parent)
     assert publications(published) == ["older-code", publications(published)[1]]
     start_took = left_queue - submitted
     assert start_took <= START_WITHIN_SECONDS, (

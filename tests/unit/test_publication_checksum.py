@@ -95,3 +95,46 @@ def test_a_refused_run_names_the_run_holding_the_lock_from_its_first_moment(tmp_
     finally:
         first.release()
     assert WarehouseBuild.busy(published, build_file) is None
+
+
+def test_a_killed_runs_leftover_dbt_is_stopped_before_the_next_build(tmp_path):
+    """The run worker of a run was killed while its dbt ran: dbt, left behind, still has the
+    build file open (DuckDB's lock on it) and would go on writing beside the next run. The next
+    run, once it holds the build lock, stops it and says so; then it builds afresh. The leftover
+    is a SYNTHETIC stand-in: a Python process holding the build file open in DuckDB."""
+    import subprocess
+    import sys
+    import time
+
+    from lifecycle.build import WarehouseBuild
+
+    published = tmp_path / "ontcijferd.duckdb"
+    _file(published, 1)
+    build_file = tmp_path / ".build" / "next.duckdb"
+    killed = WarehouseBuild.begin(published, build_file, "killed-run")
+    killed.release()  # its worker is gone, and with it the build lock
+    ready = tmp_path / "ready"
+    leftover = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, pathlib, sys, time; con = duckdb.connect(sys.argv[1]); "
+            "pathlib.Path(sys.argv[2]).touch(); time.sleep(600)",
+            str(build_file),
+            str(ready),
+        ]
+    )
+    try:
+        while not ready.exists():
+            assert leftover.poll() is None
+            time.sleep(0.05)
+        build = WarehouseBuild.begin(published, build_file, "next-run")
+        assert leftover.wait(timeout=10) == -9
+        [line] = build.stopped_leftovers
+        assert line.startswith(f"stopped process {leftover.pid} (")
+        assert f"it still held the build {build_file}" in line
+        with build.connect() as con:  # DuckDB's lock is free: the new build opens
+            assert con.execute("select v from t").fetchone() == (1,)
+        build.release()
+    finally:
+        leftover.kill()

@@ -8,7 +8,8 @@ file ONTCIJFERD_TEST_READY, so the test can kill or signal it exactly there:
 - `load`: just after the first CBS table was loaded into the build;
 - `publish`: after the build's checkpoint, just before the atomic rename over the published file;
 - `renamed`: just after that rename, before the published file's checksum is written.
-(The third moment, during dbt, needs no pause: dbt takes seconds.)
+(The third moment, during dbt, needs no pause: the test waits for the `dbt build` process,
+which takes seconds.)
 """
 
 import importlib.abc
