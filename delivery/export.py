@@ -7,11 +7,12 @@ the folder asked for, under file names built from validated indicator ids. No Da
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -359,18 +360,34 @@ def write_extract(
     if data_file.exists() and not force:
         raise DeliveryError(f"{data_file} exists already; add --force to replace it")
     frame = data.assign(release_date=data["release_date"].astype("string"))
-    if fmt == "csv":
-        inert_text(frame).to_csv(data_file, index=False, encoding="utf-8")
-    elif fmt == "csv-nl":
-        write_csv_nl(for_readers(frame, metadata), data_file)
+    if fmt == "csv-nl":
         metadata = {**metadata, "columns": DUTCH_COLUMN_LEGEND}
-    elif fmt == "parquet":
-        frame.to_parquet(data_file, index=False)
-    if fmt == "xlsx":
-        from delivery.excel import write_workbook
+    metadata_file = None if fmt == "xlsx" else out_dir / f"{stem}.metadata.json"
+    if metadata_file is not None:  # the sidecar first: a data file is never without it
+        with _whole_or_nothing(metadata_file) as partial:
+            partial.write_text(json.dumps(metadata, indent=2, ensure_ascii=False, default=str))
+    with _whole_or_nothing(data_file) as partial:
+        if fmt == "csv":
+            inert_text(frame).to_csv(partial, index=False, encoding="utf-8")
+        elif fmt == "csv-nl":
+            write_csv_nl(for_readers(frame, metadata), partial)
+        elif fmt == "parquet":
+            frame.to_parquet(partial, index=False)
+        else:
+            from delivery.excel import write_workbook
 
-        write_workbook(frame, metadata, data_file, wide)
-        return Extract(data_file, None, len(data))
-    metadata_file = out_dir / f"{stem}.metadata.json"
-    metadata_file.write_text(json.dumps(metadata, indent=2, ensure_ascii=False, default=str))
+            write_workbook(frame, metadata, partial, wide)
     return Extract(data_file, metadata_file, len(data))
+
+
+@contextlib.contextmanager
+def _whole_or_nothing(path: Path) -> Iterator[Path]:
+    """A file written under a temporary name beside `path`, renamed to it when complete: an
+    export stopped halfway (Ctrl-C, SIGTERM, a full disk) leaves no truncated file that looks
+    like a finished one (and that the next export would refuse to replace)."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        yield partial
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
