@@ -363,9 +363,6 @@ def write_extract(
     if fmt == "csv-nl":
         metadata = {**metadata, "columns": DUTCH_COLUMN_LEGEND}
     metadata_file = None if fmt == "xlsx" else out_dir / f"{stem}.metadata.json"
-    if metadata_file is not None:  # the sidecar first: a data file is never without it
-        with _whole_or_nothing(metadata_file) as partial:
-            partial.write_text(json.dumps(metadata, indent=2, ensure_ascii=False, default=str))
     with _whole_or_nothing(data_file) as partial:
         if fmt == "csv":
             inert_text(frame).to_csv(partial, index=False, encoding="utf-8")
@@ -377,6 +374,9 @@ def write_extract(
             from delivery.excel import write_workbook
 
             write_workbook(frame, metadata, partial, wide)
+        if metadata_file is not None:  # in place before the data file: never one without it
+            with _whole_or_nothing(metadata_file) as sidecar:
+                sidecar.write_text(json.dumps(metadata, indent=2, ensure_ascii=False, default=str))
     return Extract(data_file, metadata_file, len(data))
 
 
@@ -389,5 +389,11 @@ def _whole_or_nothing(path: Path) -> Iterator[Path]:
     try:
         yield partial
         partial.replace(path)
+    except OSError as err:
+        if err.filename is None or Path(err.filename) != partial:
+            raise
+        # Named as the user asked for it, not by its temporary name.
+        raise OSError(err.errno, err.strerror, str(path)) from err
     finally:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # never hides why the export failed
+            partial.unlink(missing_ok=True)

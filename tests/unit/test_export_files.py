@@ -25,9 +25,18 @@ def test_an_export_stopped_while_writing_leaves_no_data_file(tmp_path, monkeypat
     monkeypatch.setattr(pd.DataFrame, "to_csv", stopped_halfway)
     with pytest.raises(Stopped):
         write_extract(ROWS, METADATA, "csv", tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.metadata.json"]
+    assert list(tmp_path.iterdir()) == []
     monkeypatch.undo()
     # The next export is not refused for a file the stopped one left: there is none.
     extract = write_extract(ROWS, METADATA, "csv", tmp_path)
     assert pd.read_csv(extract.data_file)["value"].tolist() == [1.0, 2.0, 3.0]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv", "x.metadata.json"]
+
+
+def test_a_file_that_cannot_be_written_is_named_as_asked(tmp_path):
+    """The error names the export's file, not the temporary name it is written under."""
+    # SYNTHETIC obstacle: the temporary name leads into a folder that does not exist.
+    (tmp_path / ".x.csv.partial").symlink_to(tmp_path / "gone" / "x.csv")
+    with pytest.raises(OSError) as failed:
+        write_extract(ROWS, METADATA, "csv", tmp_path)
+    assert failed.value.filename == str(tmp_path / "x.csv")
