@@ -4,6 +4,7 @@ in a child process, paused at a moment by the test hook (hooks/sitecustomize.py)
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -46,6 +47,19 @@ def start_run(
         assert time.monotonic() < deadline, f"the run never reached {moment}"
         time.sleep(0.2)
     return child, output
+
+
+def signalled(moment: str, signum: int, tmp_path: Path) -> tuple[int, Path, float]:
+    """A child run sent `signum` once it reached `moment`: its exit code, the file of what it
+    printed, and the seconds it took to end after the signal."""
+    child, output = start_run(moment, tmp_path, f"{signal.Signals(signum).name}-{moment}")
+    sent = time.monotonic()
+    child.send_signal(signum)
+    try:
+        code = child.wait(timeout=20)
+    finally:
+        child.kill()
+    return code, output, time.monotonic() - sent
 
 
 def run_id_of(output: Path) -> str:

@@ -20,7 +20,7 @@ import duckdb
 from delivery.cli import EXIT_BUSY, EXIT_OK
 from tests.conftest import reliability_row
 from tests.e2e.conftest import delivery, readable, run_here, runs_by_status
-from tests.e2e.runs import MOMENTS, assert_nothing_left, run_id_of, start_run
+from tests.e2e.runs import MOMENTS, assert_nothing_left, run_id_of, signalled, start_run
 
 WHEN = {"load": "while loading", "dbt": "during dbt", "publish": "just before publishing"}
 
@@ -28,14 +28,7 @@ WHEN = {"load": "while loading", "dbt": "during dbt", "publish": "just before pu
 def stop_with(signum: int, moment: str, tmp_path, published, before: bytes) -> tuple[str, str]:
     """A run stopped with SIGINT or SIGTERM at `moment`: (what was seen, the one line said)."""
     name = signal.Signals(signum).name
-    child, output = start_run(moment, tmp_path, f"{name}-{moment}")
-    sent = time.monotonic()
-    child.send_signal(signum)
-    try:
-        code = child.wait(timeout=20)
-    finally:
-        child.kill()
-    took = time.monotonic() - sent
+    code, output, took = signalled(moment, signum, tmp_path)
     text = output.read_text()
     assert code == 128 + signum, text
     assert "Traceback" not in text
@@ -155,12 +148,7 @@ def test_a_signal_before_the_run_starts_stops_the_command_with_one_line(
     before, said = published.read_bytes(), []
     for signum in (signal.SIGINT, signal.SIGTERM):
         name = signal.Signals(signum).name
-        child, output = start_run("launch", tmp_path, f"{name}-launch")
-        child.send_signal(signum)
-        try:
-            code = child.wait(timeout=20)
-        finally:
-            child.kill()
+        code, output, _ = signalled("launch", signum, tmp_path)
         text = output.read_text()
         assert code == 128 + signum, text
         assert "Traceback" not in text
@@ -188,12 +176,7 @@ def test_sigterm_after_the_rename_says_the_new_warehouse_is_published(published,
 
     _write_checksum(published, _sha256(published), "the previous run")  # as published before
     before = published.read_bytes()
-    child, output = start_run("renamed", tmp_path, "SIGTERM-renamed")
-    child.send_signal(signal.SIGTERM)
-    try:
-        code = child.wait(timeout=20)
-    finally:
-        child.kill()
+    code, output, _ = signalled("renamed", signal.SIGTERM, tmp_path)
     text = output.read_text()
     assert code == 128 + signal.SIGTERM, text
     [line] = [line for line in text.splitlines() if " stopped (" in line]
