@@ -26,7 +26,7 @@ import signal
 import sys
 from pathlib import Path
 
-from delivery.signals import Stopped, stopped_by_signals
+from delivery.signals import Stopped, stop_received, stopped_by_signals
 from sources.config import DBT_EXECUTABLE, REPO_ROOT, ConfigError, Settings, load_settings
 from sources.notation import number
 
@@ -306,15 +306,17 @@ def _delivery_errors(handler):
 
         try:
             return handler(args)
-        except DeliveryError as err:
+        except (DeliveryError, OSError) as err:
+            if (stop := stop_received()) is not None:
+                raise stop from err
+            if isinstance(err, OSError):
+                where = err.filename or getattr(args, "out", "")
+                print(f"ontcijferd: cannot write {where}: {err.strerror or err}", file=sys.stderr)
+                return EXIT_USAGE
             print(f"ontcijferd: {err}", file=sys.stderr)
             if isinstance(err, NoWarehouseError):
                 return EXIT_NO_WAREHOUSE
             return EXIT_EMPTY if isinstance(err, EmptyExtractError) else EXIT_USAGE
-        except OSError as err:
-            where = err.filename or getattr(args, "out", "")
-            print(f"ontcijferd: cannot write {where}: {err.strerror or err}", file=sys.stderr)
-            return EXIT_USAGE
 
     return wrapped
 
@@ -430,10 +432,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as err:
         print(f"ontcijferd: {err}", file=sys.stderr)
         return EXIT_USAGE
-    except Stopped as stop:
-        print(f"ontcijferd: {args.command} stopped ({stop.name})", file=sys.stderr)
-        return 128 + stop.signum
-    except Exception as err:
+    except (Stopped, Exception) as err:
+        if (stop := stop_received()) is not None:  # also DuckDB's "Query interrupted"
+            print(f"ontcijferd: {args.command} stopped ({stop.name})", file=sys.stderr)
+            return 128 + stop.signum
         if args.debug:
             raise
         print(

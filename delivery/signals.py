@@ -20,13 +20,27 @@ class Stopped(BaseException):
         self.name = signal.Signals(signum).name
 
 
+# The signal that arrived in the block of `stopped_by_signals`, if any.
+_received: list[int] = []
+
+
+def stop_received() -> Stopped | None:
+    """`Stopped` for a signal that arrived, also when the exception it raised did not come
+    through: DuckDB interrupts the query it runs and raises "Query interrupted" instead, which
+    an error handler on the way may have turned into a message of its own."""
+    return Stopped(_received[-1]) if _received else None
+
+
 @contextlib.contextmanager
 def stopped_by_signals() -> Iterator[None]:
     """Within the block SIGINT and SIGTERM raise `Stopped`. A signal the caller ignores (SIGINT
     of a job started in the background) stays ignored; the previous handlers come back after."""
 
     def stop(signum, _frame):
+        _received.append(signum)
         raise Stopped(signum)
+
+    _received.clear()
 
     previous = {
         signum: signal.signal(signum, stop)

@@ -28,33 +28,37 @@ def build_report(
     from delivery.report.data import ReportData
     from delivery.report.gemeenten import gemeente, gemeenten_index
     from delivery.report.pages import PAGES, datakwaliteit, front, warehouse
-    from delivery.report.site import Site
+    from delivery.report.site import Site, replaced_whole
     from delivery.report.themes import theme_page
     from lifecycle.expectations import published_results
 
     data = ReportData(con, focus)
-    site = Site(
-        out_dir,
-        navigation=[{"file": f, "title": t} for f, (t, _, _) in PAGES.items()],
-        common={
-            "focus_name": data.focus_name,
-            "n_gemeenten": len(data.gemeenten),
-            "status_sentence": data.status_sentence(),
-        },
-    )
-    pages = [front(data)]
-    pages += [
-        theme_page(data, f, t, theme) for f, (t, kind, theme) in PAGES.items() if kind == "theme"
-    ]
     last_run = (
         json.loads(quality_file.read_text(encoding="utf-8"))
         if quality_file is not None and quality_file.is_file()
         else {}
     )
-    pages += [
-        gemeenten_index(data),
-        warehouse(data),
-        datakwaliteit(published_results(con), last_run),
-    ]
-    pages += [gemeente(data, code) for code in data.gemeenten["region_code"]]
-    return [site.render(page) for page in pages]
+    with replaced_whole(out_dir) as folder:
+        site = Site(
+            folder,
+            navigation=[{"file": f, "title": t} for f, (t, _, _) in PAGES.items()],
+            common={
+                "focus_name": data.focus_name,
+                "n_gemeenten": len(data.gemeenten),
+                "status_sentence": data.status_sentence(),
+            },
+        )
+        pages = [front(data)]
+        pages += [
+            theme_page(data, f, t, theme)
+            for f, (t, kind, theme) in PAGES.items()
+            if kind == "theme"
+        ]
+        pages += [
+            gemeenten_index(data),
+            warehouse(data),
+            datakwaliteit(published_results(con), last_run),
+        ]
+        pages += [gemeente(data, code) for code in data.gemeenten["region_code"]]
+        written = [site.render(page).relative_to(folder) for page in pages]
+    return [out_dir / page for page in written]

@@ -5,8 +5,12 @@ and the boundaries are written into the site (`assets/`), so the pages need no n
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
@@ -42,11 +46,51 @@ def check_report_folder(out_dir: Path) -> None:
         )
 
 
+@contextlib.contextmanager
+def replaced_whole(out_dir: Path) -> Iterator[Path]:
+    """A folder beside `out_dir` to write the report into, put in `out_dir`'s place only when
+    the report is complete: a report stopped or failing halfway leaves the earlier one as it
+    was, and pages the earlier report had and this one has not are gone with it. A half-written
+    folder left by a killed report is removed by the next; one killed between the two renames
+    below (the earlier report moved aside, the new one not yet in place) is put back."""
+    check_report_folder(out_dir)
+    out_dir = Path(os.path.abspath(out_dir))  # `--out ../site` named as the folder is
+    if out_dir == Path.cwd() or out_dir in Path.cwd().parents:
+        raise DeliveryError(
+            f"--out {out_dir} is the folder you are in: the report replaces its folder whole, so "
+            f"run it from outside (from its parent: `--out {out_dir.name}`)"
+        )
+    staging = out_dir.with_name(f".{out_dir.name}.nieuw")
+    earlier = out_dir.with_name(f".{out_dir.name}.vorig")
+    if earlier.is_dir() and not out_dir.exists():
+        earlier.rename(out_dir)
+    for leftover in (staging, earlier):
+        shutil.rmtree(leftover, ignore_errors=True)
+    try:
+        staging.mkdir(parents=True)
+    except OSError as err:
+        raise DeliveryError(
+            f"--out {out_dir}: cannot write {staging.name} beside it ({err.strerror}); the report "
+            "is written beside its folder and put in its place when complete"
+        ) from None
+    try:
+        yield staging
+        if out_dir.exists():
+            out_dir.rename(earlier)
+        staging.rename(out_dir)
+    except BaseException:  # stopped, failed, or `out_dir` cannot be renamed (a mount point)
+        if earlier.is_dir() and not out_dir.exists():
+            earlier.rename(out_dir)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(earlier, ignore_errors=True)
+
+
 class Site:
     def __init__(self, out_dir: Path, navigation: list[dict], common: dict) -> None:
         """`navigation`: file and title of each page in the menu; `common`: what every
-        template is given besides its page (the focus province's name, …)."""
-        check_report_folder(out_dir)
+        template is given besides its page (the focus province's name, …). `out_dir` is
+        written from scratch (`replaced_whole` gives one)."""
         self.out_dir, self.navigation, self.common = out_dir, navigation, common
         self.generated = dt.date.today().strftime("%-d-%-m-%Y")
         self.env = jinja2.Environment(
