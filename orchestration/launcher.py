@@ -45,6 +45,7 @@ from sources.notation import number
 # A step still running after this long gets a line of its own before it finishes.
 ANNOUNCE_AFTER_SECONDS = 2.0
 POLL_SECONDS = 0.3
+OUR_PACKAGES = ("sources.", "lifecycle.", "orchestration.", "delivery.")
 STEP_EVENTS = {
     dg.DagsterEventType.STEP_START,
     dg.DagsterEventType.STEP_SUCCESS,
@@ -104,7 +105,13 @@ def root_cause(error) -> str:
         return "unknown error"
     while error.cause is not None and (error.cls_name or "").startswith("Dagster"):
         error = error.cause
-    return error.message.strip()
+    message = error.message.strip()
+    # Our own errors are sentences for the data team: without their class path in front
+    # ("lifecycle.build.HistoryNotCarriedError: The value history …").
+    qualified, _, sentence = message.partition(": ")
+    if qualified.endswith(f".{error.cls_name}") and qualified.startswith(OUR_PACKAGES):
+        return sentence
+    return message
 
 
 def dagster_home() -> None:
