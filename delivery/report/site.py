@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import json
 import os
 import shutil
@@ -60,6 +61,34 @@ def replaced_whole(out_dir: Path) -> Iterator[Path]:
             f"--out {out_dir} is the folder you are in: the report replaces its folder whole, so "
             f"run it from outside (from its parent: `--out {out_dir.name}`)"
         )
+    with _one_report_at_a_time(out_dir.parent):
+        yield from _replace_whole(out_dir)
+
+
+@contextlib.contextmanager
+def _one_report_at_a_time(parent: Path) -> Iterator[None]:
+    """Two reports into one folder at once would write into one staging folder and put it in
+    place half-written; a second report waits for none and says so. The lock is on the parent
+    folder (it is freed by the kernel when a report is killed)."""
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        folder = os.open(parent, os.O_RDONLY)
+    except OSError as err:
+        raise DeliveryError(f"--out: cannot write in {parent} ({err.strerror})") from None
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(folder)
+        raise DeliveryError(
+            f"another `ontcijferd report` is writing into {parent}: try again when it is done"
+        ) from None
+    try:
+        yield
+    finally:
+        os.close(folder)
+
+
+def _replace_whole(out_dir: Path) -> Iterator[Path]:
     staging = out_dir.with_name(f".{out_dir.name}.nieuw")
     earlier = out_dir.with_name(f".{out_dir.name}.vorig")
     if earlier.is_dir() and not out_dir.exists():

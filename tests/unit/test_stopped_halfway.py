@@ -68,9 +68,22 @@ def test_a_folder_whose_parent_cannot_be_written_is_one_line(tmp_path):
     else:
         parent = tmp_path / "read-only"
         parent.mkdir(mode=0o555)
-    cannot = r"--out .*site: cannot write \.site\.nieuw beside it"
+    cannot = r"--out.*: cannot write"
     with pytest.raises(DeliveryError, match=cannot), replaced_whole(parent / "site"):
         pass
+
+
+def test_a_second_report_into_the_same_folder_at_once_is_refused(tmp_path):
+    """Both would write into one staging folder and the first to finish would put it in place
+    half-written."""
+    out = tmp_path / "site"
+    earlier_report(out)
+    with replaced_whole(out) as folder:
+        busy = "another `ontcijferd report` is writing into"
+        with pytest.raises(DeliveryError, match=busy), replaced_whole(out):
+            pass
+        (folder / "index.html").write_text("nieuw rapport")
+    assert (out / "index.html").read_text() == "nieuw rapport"
 
 
 def test_the_folder_one_is_in_is_not_replaced(tmp_path, monkeypatch):
