@@ -68,8 +68,9 @@ def replaced_whole(out_dir: Path) -> Iterator[Path]:
 @contextlib.contextmanager
 def _one_report_at_a_time(parent: Path) -> Iterator[None]:
     """Two reports into one folder at once would write into one staging folder and put it in
-    place half-written; a second report waits for none and says so. The lock is on the parent
-    folder (it is freed by the kernel when a report is killed)."""
+    place half-written; a second report does not wait, it says so and stops. The lock is on
+    the parent folder, so two reports into sibling folders do not run at once either; the
+    kernel frees it when a report is killed."""
     try:
         parent.mkdir(parents=True, exist_ok=True)
         folder = os.open(parent, os.O_RDONLY)
