@@ -14,6 +14,7 @@ from delivery import cli
 from delivery.export import DeliveryError
 from delivery.report.site import REPORT_MARKER, replaced_whole
 from delivery.signals import Stopped
+from tests.conftest import reliability_row
 
 
 def earlier_report(out):
@@ -25,7 +26,7 @@ def earlier_report(out):
     return sorted(str(p.relative_to(out)) for p in out.rglob("*"))
 
 
-def test_a_report_stopped_halfway_leaves_the_earlier_report_as_it_was(tmp_path):
+def test_a_report_stopped_halfway_leaves_the_earlier_report_as_it_was(tmp_path, request):
     out = tmp_path / "site"
     before = earlier_report(out)
     with pytest.raises(Stopped), replaced_whole(out) as folder:
@@ -34,6 +35,16 @@ def test_a_report_stopped_halfway_leaves_the_earlier_report_as_it_was(tmp_path):
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
     assert (out / "index.html").read_text() == "eerder rapport"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    reliability_row(
+        request,
+        side="ours (files)",
+        fault="a report stopped halfway",
+        injected="SIGTERM (as `Stopped`) after the new report wrote a page, over an earlier "
+        "report (SYNTHETIC folders)",
+        expected="the earlier report as it was, page for page; nothing left beside it",
+        seen=f"{len(before)} files and folders of the earlier report unchanged; "
+        f"beside it: {sorted(p.name for p in tmp_path.iterdir())}",
+    )
 
 
 def test_a_complete_report_replaces_the_earlier_one_whole(tmp_path):
@@ -114,7 +125,7 @@ def long_query_taken_for_damage() -> None:
     [(long_query, signal.SIGINT), (long_query_taken_for_damage, signal.SIGTERM)],
 )
 def test_a_signal_during_a_duckdb_query_stops_the_command_with_one_line(
-    command, signum, monkeypatch, capsys
+    command, signum, monkeypatch, capsys, request
 ):
     """DuckDB interrupts its query on the signal and raises "Query interrupted" in place of our
     `Stopped`: the command still says it was stopped, not that it failed or found damage."""
@@ -127,4 +138,15 @@ def test_a_signal_during_a_duckdb_query_stops_the_command_with_one_line(
         timer.cancel()
     assert code == 128 + signum
     name = signal.Signals(signum).name
-    assert capsys.readouterr().err.splitlines() == [f"ontcijferd: regions stopped ({name})"]
+    said = capsys.readouterr().err.splitlines()
+    assert said == [f"ontcijferd: regions stopped ({name})"]
+    reliability_row(
+        request,
+        side="ours",
+        fault=f"{name} inside a DuckDB query of a command",
+        injected=f"{name} 0.5 s into a seconds-long DuckDB query"
+        + (", whose error a handler takes for damage" if command is not long_query else ""),
+        expected=f"exit {128 + signum} and one line saying the command stopped, not that it "
+        "failed or found damage",
+        seen=f"exit {code}: {said[0]}",
+    )
