@@ -92,12 +92,11 @@ def _one_report_at_a_time(parent: Path) -> Iterator[None]:
 def _replace_whole(out_dir: Path) -> Iterator[Path]:
     staging = out_dir.with_name(f".{out_dir.name}.nieuw")
     earlier = out_dir.with_name(f".{out_dir.name}.vorig")
-    if earlier.is_dir() and not out_dir.exists():
-        earlier.rename(out_dir)
+    _put_back(earlier, out_dir)  # a report killed between the two renames below
     for leftover in (staging, earlier):
         shutil.rmtree(leftover, ignore_errors=True)
     try:
-        staging.mkdir(parents=True)
+        staging.mkdir()  # its parent exists: the lock is on it
     except OSError as err:
         raise DeliveryError(
             f"--out {out_dir}: cannot write {staging.name} beside it ({err.strerror}); the report "
@@ -109,11 +108,16 @@ def _replace_whole(out_dir: Path) -> Iterator[Path]:
             out_dir.rename(earlier)
         staging.rename(out_dir)
     except BaseException:  # stopped, failed, or `out_dir` cannot be renamed (a mount point)
-        if earlier.is_dir() and not out_dir.exists():
-            earlier.rename(out_dir)
+        _put_back(earlier, out_dir)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(earlier, ignore_errors=True)
+
+
+def _put_back(earlier: Path, out_dir: Path) -> None:
+    """The earlier report, moved aside, back in its place if no new one took it."""
+    if earlier.is_dir() and not out_dir.exists():
+        earlier.rename(out_dir)
 
 
 class Site:
