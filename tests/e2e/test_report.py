@@ -4,7 +4,13 @@ every chart and map drew marks, no legend or axis label is cut off, numbers read
 notation. Screenshots of every page go to test-output/report/ (never a tracked file)."""
 
 import json
+import os
 import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +18,7 @@ import pytest
 from delivery.cli import EXIT_OK, main
 from delivery.report.pages import PAGES
 from delivery.report.site import MAP_CREDIT
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, reliability_row
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO_ROOT / "test-output" / "report"
@@ -436,3 +442,67 @@ def test_the_datakwaliteit_page_after_a_failed_run(warehouse, warehouse_path, tm
     assert "NIET voldaan" not in before and "7 van 7 verwachtingen voldaan" in before
     assert published_part
     page.close()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _report_halfway(out: Path, warehouse_path: str) -> subprocess.Popen:
+    """`ontcijferd report --out out` in a child process, once it has written five pages."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "delivery.cli", "report", "--out", str(out)],
+        cwd=REPO_ROOT,
+        env={**os.environ, "ONTCIJFERD_WAREHOUSE": warehouse_path},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    staging, deadline = out.with_name(f".{out.name}.nieuw"), time.monotonic() + 120
+    while len(list(staging.rglob("*.html"))) < 5:
+        assert child.poll() is None, f"the report ended early: {child.stderr.read()}"
+        assert time.monotonic() < deadline, "the report never wrote five pages"
+        time.sleep(0.1)
+    return child
+
+
+def test_a_report_stopped_or_killed_halfway_leaves_the_earlier_report(
+    site, warehouse_path, tmp_path, monkeypatch, request
+):
+    """The real command in a child process, over an earlier report: SIGTERM halfway ends it
+    with one line and leaves the earlier report file for file; SIGKILL leaves it too, and the
+    next report clears what the killed one left and replaces the earlier report whole."""
+    out = tmp_path / "site"
+    shutil.copytree(site, out)
+    # SYNTHETIC: a page of a gemeente that no longer exists, which the next report lacks.
+    (out / "gemeenten" / "GM9999.html").write_text("opgeheven gemeente", encoding="utf-8")
+    before = _files(out)
+
+    child = _report_halfway(out, warehouse_path)
+    child.send_signal(signal.SIGTERM)
+    code, said = child.wait(timeout=30), child.stderr.read()
+    assert code == 128 + signal.SIGTERM, said
+    assert said.splitlines() == ["ontcijferd: report stopped (SIGTERM)"]
+    assert _files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+    child = _report_halfway(out, warehouse_path)
+    child.kill()
+    child.wait(timeout=30)
+    assert _files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.nieuw", "site"]
+    monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", warehouse_path)
+    assert main(["report", "--out", str(out)]) == EXIT_OK
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sorted(_files(out)) == sorted(_files(site))  # GM9999 gone with the earlier report
+    reliability_row(
+        request,
+        side="ours (files)",
+        fault="a report stopped or killed halfway",
+        injected="`ontcijferd report --out site` over an earlier report, sent SIGTERM, then "
+        "SIGKILL, after it wrote five pages",
+        expected="the earlier report as it was, file for file; SIGTERM: one line, exit 143, "
+        "nothing left beside it; after SIGKILL the next report clears the half-written folder",
+        seen=f"{said.strip()} (exit {128 + signal.SIGTERM}); {len(before)} files unchanged both "
+        "times; the next report left only `site`",
+    )
