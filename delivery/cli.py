@@ -155,7 +155,7 @@ def _summary(outcome, settings: Settings) -> int:
     from lifecycle.build import disk_space_message, room_needed
 
     checks = outcome.checks
-    print(f"assets materialised: {len(outcome.materialized)}")
+    said.print_materialised(outcome)
     disk_full = [f for f in outcome.failures if NO_SPACE in f.message]
     if disk_full:
         # Checks failing on half-written tables and dbt's log are noise beside this one line.

@@ -105,6 +105,14 @@ def stored_failures(build_file: Path, test_name: str, limit: int = 5) -> list[di
     return frame.to_dict("records")
 
 
+def print_materialised(outcome) -> None:
+    """How many assets the run materialised, and what its code warned of (the run log has
+    them too): the data team sees them whatever became of the run."""
+    print(f"assets materialised: {len(outcome.materialized)}")
+    for warning in outcome.warnings:
+        print(f"  WARNING {warning}")
+
+
 def print_notices(outcome) -> None:
     """Tables CBS no longer serves or has discontinued: one line each, every run."""
     for metadata in outcome.materialized.values():

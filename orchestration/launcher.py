@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import logging
 import os
 import signal
 import subprocess
@@ -81,6 +82,7 @@ class RunOutcome:
     checks: list[CheckOutcome] = field(default_factory=list)
     planned_checks: list[str] = field(default_factory=list)  # "asset check" of each planned
     failures: list[Failure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what the run's code logged as warnings
 
     @property
     def success(self) -> bool:
@@ -259,6 +261,9 @@ def _outcome(instance: dg.DagsterInstance, outcome: RunOutcome, exit_code: int) 
     for entry in instance.all_logs(outcome.run_id):
         event = entry.dagster_event
         if event is None:
+            # Our code's warnings (context.log.warning): e.g. a killed run's dbt stopped.
+            if entry.level >= logging.WARNING and entry.user_message:
+                outcome.warnings.append(entry.user_message)
             continue
         data = event.event_specific_data
         if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:

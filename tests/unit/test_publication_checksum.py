@@ -138,3 +138,31 @@ def test_a_killed_runs_leftover_dbt_is_stopped_before_the_next_build(tmp_path):
         build.release()
     finally:
         leftover.kill()
+
+
+def test_the_runs_warnings_reach_the_run_summary(tmp_path, capsys):
+    """What a run's code logs as a warning (the resource's line for a killed run's dbt it
+    stopped) is read from Dagster's event log with the outcome and printed under the count of
+    assets, whatever became of the run. SYNTHETIC job on an ephemeral Dagster instance."""
+    import dagster as dg
+
+    from delivery.run_summary import print_materialised
+    from orchestration.launcher import RunOutcome, _outcome
+
+    said = "stopped process 4242 (dbt build), left behind by a run that was killed"
+
+    @dg.op
+    def warns(context: dg.OpExecutionContext) -> None:
+        context.log.info("loaded")  # not a warning: not in the summary
+        context.log.warning(said)
+
+    @dg.job
+    def nightly() -> None:
+        warns()
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = nightly.execute_in_process(instance=instance)
+        outcome = _outcome(instance, RunOutcome(result.run_id, "CANCELED", tmp_path / "log"), 0)
+    assert outcome.status == "SUCCESS" and outcome.warnings == [said]
+    print_materialised(outcome)
+    assert capsys.readouterr().out.splitlines() == ["assets materialised: 0", f"  WARNING {said}"]
