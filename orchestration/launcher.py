@@ -171,7 +171,13 @@ def launch(settings: Settings, say: Callable[[str], None]) -> RunOutcome:
     dagster_home()
     run_id = str(uuid.uuid4())
     stop = _Stop()
-    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    # As before a run (delivery/signals.py): a signal the caller ignores (SIGINT of a job
+    # started in the background) stays ignored.
+    previous = {
+        s: signal.signal(s, stop)
+        for s in (signal.SIGINT, signal.SIGTERM)
+        if signal.getsignal(s) is not signal.SIG_IGN
+    }
     try:
         with dg.DagsterInstance.get() as instance:
             for line in mark_dead_runs_failed(instance):

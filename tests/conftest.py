@@ -1,5 +1,6 @@
 import os
 import re
+import signal
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,16 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 # A plain run on the configured full-check day downloads every table (lifecycle/refresh.py):
 # tests that expect "nothing new" must not depend on the weekday they run on.
 os.environ.setdefault("ONTCIJFERD_FULL_CHECK_DAY", "never")
+
+# A test run started in the background by a shell without job control (`make test &` in a
+# script) inherits SIGINT ignored, which the commands rightly keep ignoring (delivery/signals.py),
+# and Dagster's `execute_in_process` then gives SIGTERM SIGINT's disposition: the signal tests,
+# and every command they start, would never see the signals they send. They get them as a
+# user's terminal delivers them.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+if signal.getsignal(signal.SIGTERM) is signal.SIG_IGN:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @pytest.fixture(scope="session")

@@ -168,6 +168,42 @@ def test_a_signal_before_the_run_starts_stops_the_command_with_one_line(
     )
 
 
+def test_a_run_started_with_sigint_ignored_keeps_ignoring_it(published, tmp_path, request):
+    """A command started in the background by a shell without job control has SIGINT ignored,
+    and keeps it so (as Python itself does) before the run starts and while it runs; SIGTERM
+    still stops it with one line, and nothing is published."""
+    before, seen = published.read_bytes(), []
+    for moment in ("launch", "load"):
+        shell = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the child inherits it
+        try:
+            child, output = start_run(moment, tmp_path, f"background-{moment}")
+        finally:
+            signal.signal(signal.SIGINT, shell)
+        try:
+            child.send_signal(signal.SIGINT)
+            time.sleep(2)  # a SIGINT that counted ends the command within about a second
+            assert child.poll() is None, output.read_text()
+            child.send_signal(signal.SIGTERM)
+            code = child.wait(timeout=20)
+        finally:
+            child.kill()
+        text = output.read_text()
+        assert code == 128 + signal.SIGTERM, text
+        assert "Traceback" not in text
+        [line] = [line for line in text.splitlines() if " stopped (SIGTERM)" in line]
+        seen.append(f"{moment}: still running 2 s after SIGINT; SIGTERM: exit {code}")
+    assert_nothing_left(published.parent, published, before)
+    reliability_row(
+        request,
+        side="ours",
+        fault="a run started with SIGINT ignored (in the background by a script)",
+        injected="SIGINT, then SIGTERM, to `ontcijferd run --all` started with SIGINT ignored, "
+        "before the run starts and while it loads",
+        expected="SIGINT stays ignored; SIGTERM stops it with one line; nothing published",
+        seen="; ".join(seen),
+    )
+
+
 def test_sigterm_after_the_rename_says_the_new_warehouse_is_published(published, tmp_path, request):
     """SIGTERM between the rename and the checksum: the new warehouse is already published, and
     the line says so (not "the last good warehouse stays"); readers trust the file (its last
