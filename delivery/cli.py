@@ -10,11 +10,10 @@
     ontcijferd check-live  compare the registry with live CBS, one line per difference
 
 Exit codes: 0 success, 1 the run failed (the last good warehouse stays published) or
-check-live found differences,
-2 usage error (unknown or ambiguous indicator, region, theme, period or format; a bad
-configuration; an --out that cannot be written), 3 another run is busy, 4 no published
-warehouse yet or it is damaged, 5 the export selection has no data. Every failure is one line;
-`--debug` shows the traceback.
+check-live found differences, 2 usage error (unknown or ambiguous indicator, region, theme,
+period or format; a bad configuration; an --out that cannot be written), 3 another run is busy,
+4 no published warehouse yet or it is damaged, 5 the export selection has no data. Every
+failure is one line; `--debug` shows the traceback.
 """
 
 from __future__ import annotations
@@ -162,7 +161,8 @@ def _summary(outcome, settings: Settings) -> int:
         step = disk_full[0].step or "the start"
         room = disk_space_message(settings.build_dir.parent, room_needed(settings.warehouse_path))
         print(f"  DISK FULL during {step}: {room}")
-    said.print_checks(outcome, settings, failures_shown=not disk_full)
+    if not any(f.step is None for f in outcome.failures):  # a run not started checked nothing
+        said.print_checks(outcome, settings, failures_shown=not disk_full)
     for failure in [] if disk_full else outcome.failures:
         where = f"STEP FAILED {failure.step}" if failure.step else "RUN NOT STARTED"
         print(f"  {where}: {failure.message}")

@@ -66,6 +66,11 @@ class Settings:
                 f"full_check_day must be a weekday (monday … sunday), 'daily' or 'never', "
                 f"got {self.full_check_day!r}"
             )
+        if self.warehouse_path.is_dir():  # publishing would rename a file over the folder
+            raise ValueError(
+                f"warehouse {str(self.warehouse_path)!r} is a folder: name the warehouse file, "
+                f"e.g. {str(self.warehouse_path / 'ontcijferd.duckdb')!r}"
+            )
         host = (
             self.live.catalog_url.split(":")[0]
             if "[" not in self.live.catalog_url

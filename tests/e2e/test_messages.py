@@ -25,6 +25,20 @@ CASES = [
         ["source must be 'snapshot' or 'live', got 'bogus'", "ontcijferd.yaml"],
     ),
     (
+        "the warehouse setting names a folder",
+        ["run"],
+        {"ONTCIJFERD_WAREHOUSE": "{tmp}/other"},
+        EXIT_USAGE,
+        ["warehouse '{tmp}/other' is a folder", "'{tmp}/other/ontcijferd.duckdb'"],
+    ),
+    (
+        "the warehouse setting names a folder, for a reader",
+        ["indicators"],
+        {"ONTCIJFERD_WAREHOUSE": "{tmp}"},
+        EXIT_USAGE,
+        ["warehouse '{tmp}' is a folder: name the warehouse file"],
+    ),
+    (
         "invalid YAML in the configuration",
         ["prepare"],
         {"ONTCIJFERD_CONFIG": "{bad}"},
@@ -212,7 +226,7 @@ def test_one_clear_line(what, argv, env, code, words, tmp_path, monkeypatch, req
     assert got == code, message
     assert len(message.splitlines()) == 1 and "Traceback" not in message
     for word in words:
-        assert word in message
+        assert word.replace("{tmp}", str(tmp_path)) in message
     reliability_row(
         request,
         side="ours (user)",

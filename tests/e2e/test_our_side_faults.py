@@ -103,6 +103,7 @@ def test_read_only_warehouse_folder_is_a_clear_error(published, tmp_path, monkey
     assert code == EXIT_RUN_FAILED
     [line] = [line for line in out.splitlines() if "is not writable" in line]
     assert str(folder) in line
+    assert "checks passed" not in out  # the run never started: no check list beside the cause
     assert published.read_bytes() == before
     reliability_row(
         request,
