@@ -1,6 +1,8 @@
+import contextlib
 import os
 import re
 import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,19 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 if signal.getsignal(signal.SIGTERM) is signal.SIG_IGN:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def mounted(*args: str, target: Path):
+    """`mount <args> <target>` for the block (a small or read-only file system); the test is
+    skipped where it cannot mount (not root)."""
+    mount = ["mount", *args, str(target)]
+    if os.geteuid() != 0 or subprocess.run(mount, capture_output=True).returncode:
+        pytest.skip("needs root to mount a small or read-only file system")
+    try:
+        yield target
+    finally:
+        subprocess.run(["umount", str(target)], check=False)
 
 
 @pytest.fixture(scope="session")

@@ -61,6 +61,11 @@ def replaced_whole(out_dir: Path) -> Iterator[Path]:
             f"--out {out_dir} is the folder you are in: the report replaces its folder whole, so "
             f"run it from outside (from its parent: `--out {out_dir.name}`)"
         )
+    if os.path.ismount(out_dir):  # a Docker volume, say: a mount point cannot be renamed
+        raise DeliveryError(
+            f"--out {out_dir} is a mount point: the report replaces its folder whole, which a "
+            f"mount point cannot be; name a folder inside it (`--out {out_dir / 'rapport'}`)"
+        )
     with _one_report_at_a_time(out_dir.parent):
         yield from _replace_whole(out_dir)
 

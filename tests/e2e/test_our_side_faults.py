@@ -4,33 +4,15 @@ warehouse, an export into a read-only folder. (Runs killed or stopped: test_stop
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from delivery.cli import EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE
 from lifecycle.build import checksum_file
-from tests.conftest import overwrite_block_in_use, reliability_row
+from tests.conftest import mounted, overwrite_block_in_use, reliability_row
 from tests.e2e.conftest import delivery, run_here
-
-
-def _mount(*args: str) -> bool:
-    return subprocess.run(["mount", *args], capture_output=True).returncode == 0
-
-
-@contextlib.contextmanager
-def mounted(*args: str, target: Path):
-    if os.geteuid() != 0 or not _mount(*args, str(target)):
-        pytest.skip("needs root to mount a small or read-only file system")
-    try:
-        yield target
-    finally:
-        subprocess.run(["umount", str(target)], check=False)
 
 
 def test_full_disk_is_a_clear_error(published, tmp_path, monkeypatch, request):

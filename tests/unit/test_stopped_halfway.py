@@ -14,7 +14,7 @@ from delivery import cli
 from delivery.export import DeliveryError
 from delivery.report.site import REPORT_MARKER, replaced_whole
 from delivery.signals import Stopped
-from tests.conftest import reliability_row
+from tests.conftest import mounted, reliability_row
 
 
 def earlier_report(out):
@@ -94,6 +94,22 @@ def test_the_folder_one_is_in_is_not_replaced(tmp_path, monkeypatch):
     with pytest.raises(DeliveryError, match="is the folder you are in"), replaced_whole(Path("..")):
         pass
     assert (tmp_path / "site" / "index.html").read_text() == "eerder rapport"
+
+
+def test_a_mount_point_is_refused_before_any_work(tmp_path):
+    """A mount point (a Docker volume) cannot be renamed, so the report cannot replace it whole:
+    said at once, naming a folder inside it that works, and the mount is left as it was."""
+    out = tmp_path / "volume"
+    out.mkdir()
+    with mounted("-t", "tmpfs", "tmpfs", target=out):
+        refusal = pytest.raises(DeliveryError, match="is a mount point")
+        with refusal as refused, replaced_whole(out):
+            pytest.fail("the report was started")
+        assert f"name a folder inside it (`--out {out / 'rapport'}`)" in str(refused.value)
+        assert list(out.iterdir()) == []
+        with replaced_whole(out / "rapport") as folder:
+            (folder / "index.html").write_text("nieuw rapport")
+        assert (out / "rapport" / "index.html").read_text() == "nieuw rapport"
 
 
 def long_query() -> None:
