@@ -21,7 +21,7 @@ import pandas as pd
 
 from delivery.formatting import inert_text
 from delivery.readable import COLUMN_LEGEND, DUTCH_COLUMN_LEGEND, for_readers, write_csv_nl
-from lifecycle.build import damage, trusted_publication
+from lifecycle.build import damage, reading, trusted_publication
 from lifecycle.releases import has_table
 
 # csv: full precision, for tools; csv-nl: for Dutch Excel (`;`, decimal comma, BOM, Dutch
@@ -87,7 +87,8 @@ class Extract:
     rows: int
 
 
-def open_published(path: Path) -> duckdb.DuckDBPyConnection:
+@contextlib.contextmanager
+def open_published(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the published warehouse, once it is known to be sound."""
     if not path.is_file():
         raise NoWarehouseError(
@@ -101,7 +102,8 @@ def open_published(path: Path) -> duckdb.DuckDBPyConnection:
             + (" from the last good publication" if trusted_publication(path) else "")
             + "."
         )
-    return duckdb.connect(str(path), read_only=True)
+    with reading(path) as con:
+        yield con
 
 
 def catalog(con: duckdb.DuckDBPyConnection, theme: str | None = None) -> pd.DataFrame:

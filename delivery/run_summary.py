@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from lifecycle.build import reading
 from sources.config import Settings
 from sources.notation import number
 
@@ -20,8 +21,7 @@ def what_stays_published(path: Path) -> str:
 
 
 def published_summary(path) -> list[str]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
+    with reading(path) as con:
         rows = con.execute(
             "select v.indicator_id, count(*), min(v.period), max(v.period), "
             "count(distinct v.region_code) from marts.indicator_values v group by 1 order by 1"
@@ -30,8 +30,6 @@ def published_summary(path) -> list[str]:
             "select string_agg(distinct region_code, ', ' order by region_code), min(period), "
             "max(period) from marts.bevolking_piramide"
         ).fetchone()
-    finally:
-        con.close()
     width = max((len(r[0]) for r in rows), default=0)
     lines = [
         f"  {i:<{width}} {number(n):>7} rows  {lo}–{hi}  {r} regions" for i, n, lo, hi, r in rows

@@ -3,8 +3,9 @@
 A run never writes the published file. It copies the last published warehouse into
 `<warehouse dir>/.build/next.duckdb` (so a run of a few assets still sees everything else),
 writes there, and `publish()` renames it over the published file only after every blocking
-check passed. Analysts holding the published file open read-only keep reading the old file
-and are never blocked; a failed or killed run leaves the published file untouched.
+check passed. Analysts holding the published file open keep reading the old file and are never
+blocked, nor block a run or a reader (`reading`); a failed or killed run leaves the published
+file untouched.
 
 One writer: a run holds the build lock (`flock` on `.build/lock`) from start to end; the kernel
 frees it when the run's process dies, so a killed run never blocks the next one.
@@ -30,6 +31,7 @@ import hashlib
 import os
 import shutil
 import signal
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,15 +77,35 @@ class HistoryNotCarriedError(RuntimeError):
     not accepted a new one."""
 
 
+@contextlib.contextmanager
+def reading(publication: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to a publication (the published file or its last good copy).
+
+    An analyst's tool that opened it for writing (the DuckDB CLI without -readonly, DBeaver,
+    `duckdb.connect(path)`) holds DuckDB's write lock, which shuts every other process out,
+    readers too. Then a copy of its bytes is read: a publication is only ever replaced by
+    rename, so they are the published bytes — unless that tool wrote into it, which the
+    checksum (`damage`) tells before anyone trusts the file.
+    """
+    with contextlib.ExitStack() as stack:
+        try:
+            con = duckdb.connect(str(publication), read_only=True)
+        except duckdb.IOException:
+            if not _lock_holders(publication):
+                raise
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ontcijferd-")))
+            copy = shutil.copyfile(publication, folder / publication.name)
+            con = duckdb.connect(str(copy), read_only=True)
+        stack.callback(con.close)
+        yield con
+
+
 def storage_version(warehouse: Path) -> str:
     """The storage format DuckDB wrote `warehouse` in, e.g. "v1.4.0"."""
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
+    with reading(warehouse) as con:
         tags = con.execute(
             "select tags from duckdb_databases() where database_name = current_database()"
         ).fetchone()[0]
-    finally:
-        con.close()
     return tags.get("storage_version", "").rstrip("+")
 
 
@@ -153,8 +175,7 @@ def unreadable_blocks(warehouse: Path) -> str | None:
     checksum can decide.
     """
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-        try:
+        with reading(warehouse) as con:
             tables = con.execute(
                 "select schema_name, table_name from duckdb_tables() "
                 "where database_name = current_database()"
@@ -162,8 +183,6 @@ def unreadable_blocks(warehouse: Path) -> str | None:
             for schema, table in tables:
                 name = quoted_name(schema, table)  # a tampered file's names never become SQL
                 con.execute(f"select bit_xor(hash(columns(*))) from {name}").fetchone()
-        finally:
-            con.close()
     except duckdb.Error as err:
         return f"DuckDB cannot read it: {str(err).splitlines()[0]}"
     return None
@@ -175,11 +194,8 @@ def distrust(warehouse: Path) -> str | None:
     broken = damage(warehouse)
     if broken or not warehouse.exists():
         return broken
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
+    with reading(warehouse) as con:
         return history_loss(con)
-    finally:
-        con.close()
 
 
 def trusted_publication(published: Path) -> Path | None:

@@ -33,6 +33,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from lifecycle.build import reading
 from lifecycle.expectations import COUNT_UNITS
 from lifecycle.releases import has_column, has_table
 from sources.notation import missing, number
@@ -192,13 +193,12 @@ def _change(unit: str, old: float, new: float) -> float | None:
     return None if old == 0 else (new - old) / abs(old)
 
 
-def _values(con: duckdb.DuckDBPyConnection, catalog: str = "") -> pd.DataFrame:
+def _values(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The rows of marts.indicator_values in a fixed order: DuckDB scans in parallel, and the
     run's message lists changes in the order they are found (the same build, the same line)."""
-    prefix = f"{catalog}." if catalog else ""
     return con.execute(
         "select indicator_id, region_code, region_name, categorie, period, period_type, value, "
-        f"unit from {prefix}marts.indicator_values "
+        "unit from marts.indicator_values "
         "order by indicator_id, region_code, categorie nulls first, period_type, period"
     ).df()
 
@@ -207,12 +207,9 @@ def compare(con: duckdb.DuckDBPyConnection, published: Path | None) -> ChangeRep
     """The build's marts.indicator_values (on `con`) against the publication at `published`."""
     if published is None:
         return ChangeReport([], [])
-    con.execute("attach ? as published_before (read_only)", [str(published)])
-    try:
-        old = _values(con, "published_before")
-        baselines = _baselines(con, "published_before")
-    finally:
-        con.execute("detach published_before")
+    with reading(published) as before:
+        old = _values(before)
+        baselines = _baselines(before)
     new = _values(con)
     for frame in (old, new):
         frame["categorie"] = frame["categorie"].fillna("")
@@ -276,22 +273,22 @@ def _key(row) -> tuple:
     return (row.indicator_id, row.region_code, row.categorie, row.period_type, row.period)
 
 
-def _baselines(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[tuple, float]:
+def _baselines(con: duckdb.DuckDBPyConnection) -> dict[tuple, float]:
     """Per published value, the value drift is measured from: the value as published when the
     data team last accepted a change of its indicator, else the first value published."""
-    if not has_table(con, "marts", "indicator_value_history", database=catalog):
+    if not has_table(con, "marts", "indicator_value_history"):
         return {}
     accepted: dict[str, pd.Timestamp] = {}
-    if has_column(con, "meta", "publication", "accepted_changes", database=catalog):
+    if has_column(con, "meta", "publication", "accepted_changes"):
         for names, published_at in con.execute(
-            f"select accepted_changes, published_at from {catalog}.meta.publication "
+            "select accepted_changes, published_at from meta.publication "
             "where accepted_changes <> ''"
         ).fetchall():
             for name in names.split(","):
                 accepted[name] = max(accepted.get(name, published_at), published_at)
     history = con.execute(
         "select indicator_id, region_code, coalesce(categorie, '') as categorie, period_type, "
-        f"period, value, recorded_at from {catalog}.marts.indicator_value_history "
+        "period, value, recorded_at from marts.indicator_value_history "
         "where value is not null order by recorded_at"
     ).df()
     accepted_at = history["indicator_id"].map(

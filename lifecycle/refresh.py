@@ -18,6 +18,7 @@ from lifecycle.build import (
     damage,
     distrust,
     last_good_path,
+    reading,
     safety_net_damage,
     trusted_publication,
 )
@@ -220,8 +221,7 @@ def plan_refresh(settings: Settings) -> RefreshPlan:
     repair = _repair(published, origin, settings.accept_fresh_history) if ever_published else None
     if origin is None:
         return RefreshPlan(published=False, repair=repair)
-    con = duckdb.connect(str(origin), read_only=True)
-    try:
+    with reading(origin) as con:
         held = warehouse_inputs(con)
         loaded = loaded_releases(con)
         plan = RefreshPlan(
@@ -238,8 +238,6 @@ def plan_refresh(settings: Settings) -> RefreshPlan:
                 selection_fingerprint(table, scope),
                 settings.refresh,
             )
-    finally:
-        con.close()
     for source_id, custom in CUSTOM_SOURCES.items():
         offered = sorted(
             (source_id, r.release_id, r.sha256) for r in releases(custom, settings.custom_dir)

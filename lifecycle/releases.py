@@ -104,27 +104,24 @@ def quoted_name(*parts: str) -> str:
     return ".".join('"' + part.replace('"', '""') + '"' for part in parts)
 
 
-def has_column(
-    con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str, database: str = ""
-) -> bool:
-    """Whether `schema.table` has `column`, in the current database or the attached `database`."""
+def has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
+    """Whether `schema.table` of the current database has `column`."""
     return bool(
         con.execute(
-            "select count(*) from duckdb_columns() where database_name = "
-            "coalesce(nullif(?, ''), current_database()) "
+            "select count(*) from duckdb_columns() where database_name = current_database() "
             "and schema_name = ? and table_name = ? and column_name = ?",
-            [database, schema, table, column],
+            [schema, table, column],
         ).fetchone()[0]
     )
 
 
-def has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str, database: str = "") -> bool:
-    """Whether `schema.name` exists, in the current database or the attached `database`."""
+def has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    """Whether `schema.name` exists in the current database."""
     return bool(
         con.execute(
-            "select count(*) from duckdb_tables() where database_name = "
-            "coalesce(nullif(?, ''), current_database()) and schema_name = ? and table_name = ?",
-            [database, schema, name],
+            "select count(*) from duckdb_tables() where database_name = current_database() "
+            "and schema_name = ? and table_name = ?",
+            [schema, name],
         ).fetchone()[0]
     )
 

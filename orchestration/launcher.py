@@ -268,7 +268,8 @@ def _outcome(instance: dg.DagsterInstance, outcome: RunOutcome, exit_code: int) 
         event = entry.dagster_event
         if event is None:
             # Our code's warnings (context.log.warning): e.g. a killed run's dbt stopped.
-            if entry.level >= logging.WARNING and entry.user_message:
+            # (Dagster logs its own "Dependencies for step … failed" as an error.)
+            if entry.level == logging.WARNING and entry.user_message:
                 outcome.warnings.append(entry.user_message)
             continue
         data = event.event_specific_data

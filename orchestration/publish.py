@@ -5,9 +5,8 @@ check failed; otherwise the last good warehouse stays published.
 """
 
 import dagster as dg
-import duckdb
 
-from lifecycle.build import distrust
+from lifecycle.build import distrust, reading
 from lifecycle.releases import record_publication, warehouse_inputs
 from orchestration.resources import OntcijferdRun, failure_in_words
 from orchestration.transform import mart_names
@@ -45,11 +44,8 @@ def publish(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun, marts:
     if broken:
         context.log.warning("The published warehouse is not trusted (%s): publishing anew", broken)
     elif settings.warehouse_path.exists():
-        published = duckdb.connect(str(settings.warehouse_path), read_only=True)
-        try:
+        with reading(settings.warehouse_path) as published:
             held = warehouse_inputs(published)
-        finally:
-            published.close()
         if held == built_from:
             ontcijferd.build.discard()
             context.log.info("Nothing changed since the last publication: not republished")

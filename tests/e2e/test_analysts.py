@@ -4,11 +4,15 @@ Dutch description as a DuckDB comment, and `marts.meta` lists them with units.""
 
 import json
 import subprocess
+import sys
 
 import duckdb
+import pytest
 
 from lifecycle.build import STORAGE_VERSION, create_in_storage_version, storage_version
 from sources.config import REPO_ROOT
+from tests.conftest import reliability_row
+from tests.e2e.conftest import delivery, run_here
 
 # Installed by `make test` from tests/duckdb_lts/requirements.txt (hash-locked).
 DUCKDB_LTS_PYTHON = REPO_ROOT / ".venv-duckdb-lts" / "bin" / "python"
@@ -119,3 +123,60 @@ def test_a_publication_in_duckdb_2s_format_is_carried_over_into_14s(tmp_path):
     assert con.execute(
         "select comment from duckdb_columns() where table_name = 't'"
     ).fetchone() == ("Personen op 1 januari.",)
+
+
+# An analyst's session that opened the file for writing (as the DuckDB CLI without -readonly,
+# DBeaver and `duckdb.connect(path)` do), holding DuckDB's write lock until its input closes.
+HOLD_FOR_WRITING = """
+import duckdb, sys
+con = duckdb.connect(sys.argv[1])
+print(con.execute("select max(code_fingerprint) from meta.publication").fetchone()[0], flush=True)
+sys.stdin.read()
+print(con.execute("select max(code_fingerprint) from meta.publication").fetchone()[0], flush=True)
+"""
+
+
+def test_an_analyst_holding_the_warehouse_for_writing_blocks_no_reader_and_no_run(
+    published, request
+):
+    """DuckDB's write lock shuts every other process out of the file, readers too: meanwhile
+    the readers still answer and the nightly run still compares, checks and publishes (from a
+    copy of the published bytes, lifecycle/build.py `reading`); the analyst's session goes on
+    reading the publication it opened."""
+    analyst = subprocess.Popen(
+        [sys.executable, "-c", HOLD_FOR_WRITING, str(published)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert analyst.stdout.readline().strip() == "older-code"  # it holds the lock now
+        with pytest.raises(duckdb.IOException, match="Conflicting lock"):
+            duckdb.connect(str(published), read_only=True)
+        assert delivery("regions", "Zwolle")[0] == 0
+        code, out = run_here()
+        assert code == 0, out
+        assert f"published: {published}" in out
+        said, _ = analyst.communicate("", timeout=30)
+    finally:
+        analyst.kill()
+    assert said.strip() == "older-code"  # the file it opened, not the new publication
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        fingerprints = [
+            r[0] for r in con.sql("select code_fingerprint from meta.publication").fetchall()
+        ]
+    finally:
+        con.close()
+    assert len(fingerprints) == 2 and "older-code" in fingerprints
+    reliability_row(
+        request,
+        side="ours (user)",
+        fault="an analyst holds the published warehouse open for writing during the run",
+        injected="another process opened the published file read-write (DuckDB's write lock) "
+        "and kept it open through a reader command and a republishing run",
+        expected="the reader answers, the run publishes (exit 0); the analyst's session keeps "
+        "reading what it opened",
+        seen=f"regions: exit 0; run: exit {code}, {out.strip().splitlines()[-1]}; the analyst "
+        f"still read {said.strip()!r}",
+    )
