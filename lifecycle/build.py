@@ -78,26 +78,31 @@ class HistoryNotCarriedError(RuntimeError):
 
 
 @contextlib.contextmanager
-def reading(publication: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to a publication (the published file or its last good copy).
+def readable(publication: Path) -> Iterator[Path]:
+    """A path DuckDB can read a publication (the published file or its last good copy) from.
 
     An analyst's tool that opened it for writing (the DuckDB CLI without -readonly, DBeaver,
     `duckdb.connect(path)`) holds DuckDB's write lock, which shuts every other process out,
-    readers too. Then a copy of its bytes is read: a publication is only ever replaced by
+    readers too. Then a copy of its bytes, for the block: a publication is only ever replaced by
     rename, so they are the published bytes — unless that tool wrote into it, which the
     checksum (`damage`) tells before anyone trusts the file.
     """
-    with contextlib.ExitStack() as stack:
+    if not _lock_holders(publication, writing=True):
+        yield publication
+        return
+    with tempfile.TemporaryDirectory(prefix="ontcijferd-") as folder:
+        yield shutil.copyfile(publication, Path(folder) / publication.name)
+
+
+@contextlib.contextmanager
+def reading(publication: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to a publication, for the block (`readable`)."""
+    with readable(publication) as path:
+        con = duckdb.connect(str(path), read_only=True)
         try:
-            con = duckdb.connect(str(publication), read_only=True)
-        except duckdb.IOException:
-            if not _lock_holders(publication):
-                raise
-            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ontcijferd-")))
-            copy = shutil.copyfile(publication, folder / publication.name)
-            con = duckdb.connect(str(copy), read_only=True)
-        stack.callback(con.close)
-        yield con
+            yield con
+        finally:
+            con.close()
 
 
 def storage_version(warehouse: Path) -> str:
@@ -244,9 +249,9 @@ def _keep_as_last_good(source: Path, published: Path, digest: str, run_id: str) 
     _write_checksum(last_good, digest, run_id)
 
 
-def _lock_holders(path: Path) -> set[int]:
+def _lock_holders(path: Path, writing: bool = False) -> set[int]:
     """The other processes holding a POSIX lock on `path` (DuckDB locks the database file it
-    opens), from the kernel's /proc/locks."""
+    opens: for writing, or shared when read-only), from the kernel's /proc/locks."""
     try:
         stat = path.stat()
         table = Path("/proc/locks").read_text()
@@ -257,6 +262,8 @@ def _lock_holders(path: Path) -> set[int]:
     for line in table.splitlines():
         fields = line.replace("->", " ").split()  # "1: POSIX ADVISORY WRITE <pid> <dev:ino> …"
         if len(fields) > 5 and fields[5] == file_id and fields[4].isdigit():
+            if writing and fields[3] != "WRITE":
+                continue
             holders.add(int(fields[4]))
     return holders - {os.getpid()}
 
@@ -370,8 +377,11 @@ class WarehouseBuild:
         try:
             if origin is not None and storage_version(origin) == STORAGE_VERSION:
                 shutil.copyfile(origin, self.path)
+            elif origin is None:
+                create_in_storage_version(self.path, None)
             else:
-                create_in_storage_version(self.path, origin)
+                with readable(origin) as source:
+                    create_in_storage_version(self.path, source)
             self._marker.write_text(self.run_id)
         except OSError as err:
             raise OSError(

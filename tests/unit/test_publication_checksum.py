@@ -2,10 +2,20 @@
 file is the new publication, and readers and the next run must trust it, not call it damaged."""
 
 import os
+import subprocess
+import sys
 
 import duckdb
+import pytest
 
-from lifecycle.build import _keep_as_last_good, _sha256, _write_checksum, damage
+from lifecycle.build import (
+    _keep_as_last_good,
+    _sha256,
+    _write_checksum,
+    damage,
+    readable,
+    reading,
+)
 from tests.conftest import overwrite_block_in_use
 
 
@@ -166,3 +176,39 @@ def test_the_runs_warnings_reach_the_run_summary(tmp_path, capsys):
     assert outcome.status == "SUCCESS" and outcome.warnings == [said]
     print_materialised(outcome)
     assert capsys.readouterr().out.splitlines() == ["assets materialised: 0", f"  WARNING {said}"]
+
+
+# Another process holding a DuckDB file open: read-only ("ro") or for writing ("rw").
+HOLD_OPEN = """
+import duckdb, sys
+con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "ro")
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.mark.parametrize("mode", ["ro", "rw"])
+def test_a_publication_another_process_holds_open_is_still_read(tmp_path, mode):
+    """A SYNTHETIC one-table publication. A read-only holder shares the file; one that opened it
+    for writing shuts every other process out, so it is read from a copy of its bytes, which
+    is gone after the block."""
+    path = tmp_path / "ontcijferd.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create table t as select 42 as v")
+    con.close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_OPEN, str(path), mode],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with readable(path) as source:
+            assert (source == path) == (mode == "ro")
+        assert source == path or not source.parent.exists()
+        with reading(path) as con:
+            assert con.execute("select v from t").fetchone() == (42,)
+    finally:
+        holder.kill()
+        holder.wait()
