@@ -20,7 +20,7 @@ def what_stays_published(path: Path) -> str:
     return f"nothing is published at {path}: no run has published a warehouse there yet"
 
 
-def published_summary(path) -> list[str]:
+def published_summary(path: Path) -> list[str]:
     with reading(path) as con:
         rows = con.execute(
             "select v.indicator_id, count(*), min(v.period), max(v.period), "

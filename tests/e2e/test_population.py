@@ -8,6 +8,7 @@ read from the repository's own embedded files, never from the warehouse under te
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 
@@ -240,7 +241,7 @@ def test_catalog_has_every_new_indicator(warehouse):
 
 
 def test_run_summary_names_the_pyramid(warehouse_path):
-    lines = published_summary(warehouse_path)
+    lines = published_summary(Path(warehouse_path))
     assert "  population pyramid (marts.bevolking_piramide): NL01, PV23, 1990–2024" in lines
     assert not any("empty" in line for line in lines)
 
