@@ -77,17 +77,26 @@ class HistoryNotCarriedError(RuntimeError):
     not accepted a new one."""
 
 
+def wal_of(database: Path) -> Path:
+    """The write-ahead log DuckDB keeps beside a database file that a session wrote into and
+    has not yet checkpointed (it is named after the path, not the file it belongs to)."""
+    return database.with_name(database.name + ".wal")
+
+
 @contextlib.contextmanager
 def readable(publication: Path) -> Iterator[Path]:
     """A path DuckDB can read a publication (the published file or its last good copy) from.
 
     An analyst's tool that opened it for writing (the DuckDB CLI without -readonly, DBeaver,
     `duckdb.connect(path)`) holds DuckDB's write lock, which shuts every other process out,
-    readers too. Then a copy of its bytes, for the block: a publication is only ever replaced by
-    rename, so they are the published bytes — unless that tool wrote into it, which the
-    checksum (`damage`) tells before anyone trusts the file.
+    readers too; once it wrote, its write-ahead log lies beside the file, and after a new
+    publication replaced the file it wrote into, DuckDB refuses to open the new one with that
+    log ("WAL … does not match"). In either case a copy of the file's bytes alone, for the
+    block: a publication is only ever replaced by rename, so they are the published bytes —
+    unless that tool checkpointed into the file, which the checksum (`damage`) tells before
+    anyone trusts it.
     """
-    if not _lock_holders(publication, writing=True):
+    if not wal_of(publication).exists() and not _lock_holders(publication, writing=True):
         yield publication
         return
     with tempfile.TemporaryDirectory(prefix="ontcijferd-") as folder:
@@ -268,6 +277,15 @@ def _lock_holders(path: Path, writing: bool = False) -> set[int]:
     return holders - {os.getpid()}
 
 
+def _command_of(pid: int) -> str:
+    """A process's command line, shortened, for a line in the run log."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+    except OSError:
+        return "ended"
+    return " ".join(command.decode(errors="replace").split())[:80]
+
+
 class WarehouseBuild:
     def __init__(
         self, published: Path, build_file: Path, run_id: str, fresh_history: bool = False
@@ -280,7 +298,8 @@ class WarehouseBuild:
         self._marker = self.build_dir / "next.run_id"
         self._lock_file = None
         self._database: duckdb.DuckDBPyConnection | None = None
-        self.stopped_leftovers: list[str] = []
+        # What the data team must hear of this build, for the run log (`take_warnings`).
+        self._warnings: list[str] = []
 
     @classmethod
     def begin(
@@ -308,7 +327,7 @@ class WarehouseBuild:
         build._lock_file.truncate(0)
         build._lock_file.write(run_id)
         build._lock_file.flush()
-        build.stopped_leftovers = build._stop_leftover_writers()
+        build._warnings += build._stop_leftover_writers()
         marker = build._marker.read_text().strip() if build._marker.exists() else None
         if marker != run_id:  # a new run (or the leftovers of a crashed one): start afresh
             try:
@@ -318,6 +337,11 @@ class WarehouseBuild:
                 raise
         return build
 
+    def take_warnings(self) -> list[str]:
+        """The warnings of this build since they were last taken."""
+        taken, self._warnings = self._warnings, []
+        return taken
+
     def _stop_leftover_writers(self) -> list[str]:
         """Stop the processes that still hold DuckDB's lock on the build file although no run
         holds the build lock: the dbt of a run whose worker was killed. dbt does not die with
@@ -326,14 +350,14 @@ class WarehouseBuild:
         """
         lines = []
         for pid in _lock_holders(self.path):
+            command = _command_of(pid)
             try:
-                command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 continue  # ended meanwhile
             lines.append(
-                f"stopped process {pid} ({command.decode(errors='replace').strip()[:80]}), left "
-                f"behind by a run that was killed: it still held the build {self.path}"
+                f"stopped process {pid} ({command}), left behind by a run that was killed: it "
+                f"still held the build {self.path}"
             )
         deadline = time.monotonic() + 10
         while _lock_holders(self.path) and time.monotonic() < deadline:
@@ -366,7 +390,7 @@ class WarehouseBuild:
         return None
 
     def _reset(self) -> None:
-        for leftover in (self.path, self.path.with_suffix(".duckdb.wal")):
+        for leftover in (self.path, wal_of(self.path)):
             leftover.unlink(missing_ok=True)
         origin = trusted_publication(self.published)
         if origin is None and not self.fresh_history:
@@ -437,6 +461,7 @@ class WarehouseBuild:
         self.close_database()
         digest = _sha256(self.path)
         _keep_as_last_good(self.path, self.published, digest, self.run_id)
+        writers = _lock_holders(self.published, writing=True)  # they hold the file replaced
         os.replace(self.path, self.published)
         _write_checksum(self.published, digest, self.run_id)
         dir_fd = os.open(self.published.parent, os.O_RDONLY)
@@ -445,7 +470,31 @@ class WarehouseBuild:
         finally:
             os.close(dir_fd)
         self._marker.unlink(missing_ok=True)
+        if wal_of(self.published).exists():
+            self._warnings.append(self._foreign_wal(writers))
         return self.published
+
+    def _foreign_wal(self, writers: set[int]) -> str:
+        """What to do about the write-ahead log beside the new publication: it holds what a
+        session wrote into the file just replaced, and DuckDB opens the new file for no one
+        while it lies there. A session still open deletes it when it ends; one that died
+        never will, so its log is moved aside, kept for whoever wants those writes."""
+        wal = wal_of(self.published)
+        if writers:
+            sessions = ", ".join(f"process {pid} ({_command_of(pid)})" for pid in sorted(writers))
+            return (
+                f"{wal.name} beside the new publication holds what a session still open wrote "
+                f"into the previous file: {sessions}. Until it ends, SQL tools cannot open "
+                f"{self.published} (DuckDB: WAL does not match); ontcijferd's own commands read "
+                "it regardless. Ask its owner to close it and to open the warehouse read-only."
+            )
+        kept = self.build_dir / f"{wal.name}.{time.strftime('%Y%m%dT%H%M%S')}.replaced"
+        os.replace(wal, kept)
+        return (
+            f"{wal.name} beside the published warehouse held what a session that has ended "
+            f"wrote into the previous file without checkpointing; DuckDB would have opened the "
+            f"new publication for no one with it there. Moved to {kept}."
+        )
 
     def discard(self) -> None:
         """Drop the build (nothing to publish); the published warehouse is left as it is.
@@ -458,7 +507,7 @@ class WarehouseBuild:
             digest = _sha256(self.published)
             _keep_as_last_good(self.published, self.published, digest, self.run_id)
             _write_checksum(self.published, digest, self.run_id)
-        for leftover in (self.path, self.path.with_suffix(".duckdb.wal")):
+        for leftover in (self.path, wal_of(self.path)):
             leftover.unlink(missing_ok=True)
         self._marker.unlink(missing_ok=True)
 

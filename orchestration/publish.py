@@ -59,6 +59,8 @@ def publish(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun, marts:
         ).fetchall()
     path = ontcijferd.build.publish()
     context.log.info("Published %s", path)
+    for line in ontcijferd.build.take_warnings():  # an analyst's session wrote into the old file
+        context.log.warning(line)
     return dg.MaterializeResult(
         metadata={
             "published": True,

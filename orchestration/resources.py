@@ -76,7 +76,7 @@ class OntcijferdRun(dg.ConfigurableResource):
             context.run.run_id if context.run else "adhoc",
             fresh_history=self._settings.accept_fresh_history,
         )
-        for line in self._build.stopped_leftovers:
+        for line in self._build.take_warnings():
             context.log.warning(line)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:

@@ -140,7 +140,7 @@ def test_a_killed_runs_leftover_dbt_is_stopped_before_the_next_build(tmp_path):
             time.sleep(0.05)
         build = WarehouseBuild.begin(published, build_file, "next-run")
         assert leftover.wait(timeout=10) == -9
-        [line] = build.stopped_leftovers
+        [line] = build.take_warnings()
         assert line.startswith(f"stopped process {leftover.pid} (")
         assert f"it still held the build {build_file}" in line
         with build.connect() as con:  # DuckDB's lock is free: the new build opens
@@ -212,3 +212,68 @@ def test_a_publication_another_process_holds_open_is_still_read(tmp_path, mode):
     finally:
         holder.kill()
         holder.wait()
+
+
+# Another process that opens a DuckDB file for writing and writes into it without a checkpoint
+# (as an analyst's `create table` in DBeaver does): its write-ahead log lies beside the file.
+WRITE_INTO = """
+import duckdb, sys
+con = duckdb.connect(sys.argv[1])
+con.execute("create table mine as select 1 as x")
+print("wrote", flush=True)
+sys.stdin.read()
+con.close()
+"""
+
+
+@pytest.mark.parametrize("session", ["open", "ended"])
+def test_a_session_that_wrote_into_the_old_publication_locks_no_one_out(tmp_path, session):
+    """SYNTHETIC one-table publications. A session wrote into the published file, then a run
+    publishes a new one: DuckDB refuses to open a file with another file's write-ahead log
+    beside it. Our readers read the published bytes alone; a session still open is named in
+    the run's warnings (it deletes its log when it ends), the log of one that died is moved
+    aside, so every tool opens the new publication."""
+    from lifecycle.build import WarehouseBuild, wal_of
+
+    published, build_file = tmp_path / "ontcijferd.duckdb", tmp_path / ".build" / "next.duckdb"
+    _file(published, 1)
+    _write_checksum(published, _sha256(published), "first")
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITE_INTO, str(published)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stdout.readline().strip() == "wrote"
+        if session == "ended":
+            writer.kill()  # a crash: no checkpoint, its log stays
+            writer.wait()
+        assert wal_of(published).exists()
+        build = WarehouseBuild.begin(published, build_file, "next")
+        with build.connect() as con:
+            con.execute("update t set v = 2")
+        build.publish()
+        [warning] = build.take_warnings()
+        build.release()
+        assert damage(published) is None
+        with reading(published) as con:  # the new publication, not the session's writes
+            assert con.execute("select v from t").fetchone() == (2,)
+        if session == "open":
+            assert f"process {writer.pid} (" in warning and "read-only" in warning
+            assert wal_of(published).exists()
+            writer.stdin.close()  # the analyst closes the session: DuckDB deletes its log
+            assert writer.wait(timeout=30) == 0
+        else:
+            [kept] = build_file.parent.glob("ontcijferd.duckdb.wal.*.replaced")
+            assert f"Moved to {kept}." in warning
+        assert not wal_of(published).exists()
+        con = duckdb.connect(str(published), read_only=True)  # any tool opens it again
+        assert con.execute("select v from t").fetchone() == (2,)
+        mine = "select count(*) from duckdb_tables() where table_name = 'mine'"
+        assert con.execute(mine).fetchone() == (0,)  # the session's writes were never published
+        con.close()
+        assert damage(published) is None
+    finally:
+        writer.kill()
+        writer.wait()
