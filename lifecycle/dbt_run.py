@@ -64,6 +64,15 @@ def dbt_arguments(settings: Settings) -> list[str]:
     return ["--profiles-dir", str(write_dbt_profile(settings)), "--vars", dbt_vars(settings)]
 
 
+def stopped_by(returncode: int) -> str:
+    """The signal that ended a process (its negative return code), in words for the data team:
+    a SIGKILL nobody sent is the kernel's out-of-memory killer."""
+    name = signal.Signals(-returncode).name
+    if name != "SIGKILL":
+        return name
+    return "SIGKILL (one nobody sent is the kernel's out-of-memory killer: see the system log)"
+
+
 def dbt_failure_in_words(returncode: int, run_results: dict | None, error: str, log: Path) -> str:
     """Why `dbt build` failed, in one line for the run summary and the run page.
 
@@ -71,13 +80,7 @@ def dbt_failure_in_words(returncode: int, run_results: dict | None, error: str, 
     before writing it); `error` is dagster-dbt's multi-line error, the last resort.
     """
     if returncode < 0:
-        name = signal.Signals(-returncode).name
-        why = (
-            " (a SIGKILL nobody sent is the kernel's out-of-memory killer: see the system log)"
-            if name == "SIGKILL"
-            else ""
-        )
-        return f"dbt was stopped by {name} before it finished{why}; dbt's log: {log}"
+        return f"dbt was stopped by {stopped_by(returncode)} before it finished; dbt's log: {log}"
     if run_results is None:
         return f"{' '.join(error.split())} (dbt wrote no run results)"
     results = run_results["results"]

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from lifecycle.dbt_run import stopped_by
 from orchestration.resources import run_config
 from orchestration.supervision import (
     JOB_NAME,
@@ -253,9 +254,10 @@ def _canceled(instance: dg.DagsterInstance, outcome: RunOutcome, signame: str) -
 def _outcome(instance: dg.DagsterInstance, outcome: RunOutcome, exit_code: int) -> RunOutcome:
     """What the run did, read from Dagster's event log."""
     run = instance.get_run_by_id(outcome.run_id)
+    worker_ended = None  # how the worker ended, if it ended before the run did
     if run is not None and not run.is_finished:
-        how = f"signal {-exit_code}" if exit_code < 0 else f"exit code {exit_code}"
-        instance.report_run_failed(run, f"The run worker ended ({how}) before the run did")
+        worker_ended = stopped_by(exit_code) if exit_code < 0 else f"exit code {exit_code}"
+        instance.report_run_failed(run, f"The run worker ended ({worker_ended}) before the run did")
         run = instance.get_run_by_id(outcome.run_id)
     if run is None:
         outcome.status = "FAILURE"
@@ -264,6 +266,7 @@ def _outcome(instance: dg.DagsterInstance, outcome: RunOutcome, exit_code: int) 
         )
         return outcome
     outcome.status = run.status.value
+    running: list[str] = []  # steps started and not ended
     for entry in instance.all_logs(outcome.run_id):
         event = entry.dagster_event
         if event is None:
@@ -273,6 +276,10 @@ def _outcome(instance: dg.DagsterInstance, outcome: RunOutcome, exit_code: int) 
                 outcome.warnings.append(entry.user_message)
             continue
         data = event.event_specific_data
+        if event.event_type == dg.DagsterEventType.STEP_START:
+            running.append(event.step_key)
+        elif event.event_type in STEP_EVENTS and event.step_key in running:
+            running.remove(event.step_key)
         if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
             metadata = data.materialization.metadata
             outcome.materialized[event.asset_key.to_user_string()] = {
@@ -296,6 +303,11 @@ def _outcome(instance: dg.DagsterInstance, outcome: RunOutcome, exit_code: int) 
                 continue  # the failed check is listed with its own message
             busy = error is not None and error.cls_name == "WarehouseBusyError"
             outcome.failures.append(Failure(event.step_key, step_failure_message(data), busy))
+    if worker_ended is not None:  # killed: Dagster logged no failure, and the data team needs one
+        step = ", ".join(running) or "between two steps"
+        outcome.failures.append(
+            Failure(step, f"the run worker ended ({worker_ended}) before the step did", False)
+        )
     return outcome
 
 

@@ -12,12 +12,14 @@ starts, or right after its rename, has a test of its own.
 
 from __future__ import annotations
 
+import os
 import signal
 import time
+from pathlib import Path
 
 import duckdb
 
-from delivery.cli import EXIT_BUSY, EXIT_OK
+from delivery.cli import EXIT_BUSY, EXIT_OK, EXIT_RUN_FAILED
 from tests.conftest import reliability_row
 from tests.e2e.conftest import delivery, readable, run_here, runs_by_status
 from tests.e2e.runs import MOMENTS, assert_nothing_left, run_id_of, signalled, start_run
@@ -201,6 +203,37 @@ def test_a_run_started_with_sigint_ignored_keeps_ignoring_it(published, tmp_path
         "before the run starts and while it loads",
         expected="SIGINT stays ignored; SIGTERM stops it with one line; nothing published",
         seen="; ".join(seen),
+    )
+
+
+def test_a_killed_run_worker_is_named_as_the_failure(published, tmp_path, request):
+    """The run worker alone killed with SIGKILL (as the kernel's out-of-memory killer picks the
+    largest process) while the CLI watches: the summary names the step it was in and the
+    signal, exit 1, no traceback; the run is marked failed and nothing is published."""
+    before = published.read_bytes()
+    child, output = start_run("load", tmp_path, "worker-killed")
+    [worker] = Path(f"/proc/{child.pid}/task/{child.pid}/children").read_text().split()
+    os.kill(int(worker), signal.SIGKILL)
+    code = child.wait(timeout=30)
+    text = output.read_text()
+    assert code == EXIT_RUN_FAILED, text
+    assert "Traceback" not in text
+    [line] = [line for line in text.splitlines() if line.startswith("  STEP FAILED")]
+    assert line.startswith("  STEP FAILED raw__cbs_")
+    assert line.endswith(
+        ": the run worker ended (SIGKILL (one nobody sent is the kernel's out-of-memory killer: "
+        "see the system log)) before the step did"
+    )
+    assert_nothing_left(published.parent, published, before)
+    assert runs_by_status(published.parent.parent)[run_id_of(output)] == "FAILURE"
+    reliability_row(
+        request,
+        side="ours",
+        fault="the run worker alone killed (SIGKILL) while loading",
+        injected="SIGKILL to the run worker of `ontcijferd run --all` (not to the command)",
+        expected="exit 1; the summary names the step and the signal; run marked failed; "
+        "nothing published, no process left",
+        seen=line.strip(),
     )
 
 
