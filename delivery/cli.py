@@ -5,7 +5,6 @@
     ontcijferd indicators  the indicator catalog: id, title, unit, sources, latest period
     ontcijferd export      indicator rows as csv/xlsx/parquet with a metadata sidecar
     ontcijferd report      the static report (HTML pages with charts) from the warehouse
-
     ontcijferd regions     region codes, names and levels, and how many indicators have data
     ontcijferd check-live  compare the registry with live CBS, one line per difference
 
@@ -438,9 +437,10 @@ def main(argv: list[str] | None = None) -> int:
             return 128 + stop.signum
         if args.debug:
             raise
+        said = " ".join(str(err).split())  # one line, also for a multi-line message
         print(
-            f"ontcijferd: {args.command} failed: {type(err).__name__}: {err} "
-            "(`ontcijferd --debug ...` shows the traceback)",
+            f"ontcijferd: {args.command} failed: {type(err).__name__}: {said} (`ontcijferd "
+            "--debug ...` shows the traceback)",
             file=sys.stderr,
         )
         return EXIT_RUN_FAILED

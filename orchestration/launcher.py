@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
+import yaml
 
 from lifecycle.dbt_run import stopped_by
 from orchestration.resources import run_config
@@ -41,7 +42,13 @@ from orchestration.supervision import (
     mark_dead_runs_failed,
     owner_of_this_process,
 )
-from sources.config import REPO_ROOT, Settings, settings_from_json, settings_to_json
+from sources.config import (
+    REPO_ROOT,
+    ConfigError,
+    Settings,
+    settings_from_json,
+    settings_to_json,
+)
 from sources.notation import number
 
 # A step still running after this long gets a line of its own before it finishes.
@@ -124,6 +131,16 @@ def dagster_home() -> None:
     os.chdir(REPO_ROOT)
 
 
+def _instance() -> dg.DagsterInstance:
+    """Dagster's instance of DAGSTER_HOME. A dagster.yaml Dagster cannot read is a bad
+    configuration: one line naming the file (exit 2), not a run that failed."""
+    try:
+        return dg.DagsterInstance.get()
+    except (yaml.YAMLError, dg.DagsterInvalidConfigError) as err:
+        where = Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml"
+        raise ConfigError(f"{where}: {' '.join(str(err).split())}") from err
+
+
 def run_log(run_id: str) -> Path:
     """`.dagster_home/logs/<run id>.log`: each run its own log (its worker's output, dbt's)."""
     path = Path(os.environ["DAGSTER_HOME"]) / ".dagster_home" / "logs" / f"{run_id}.log"
@@ -180,7 +197,7 @@ def launch(settings: Settings, say: Callable[[str], None]) -> RunOutcome:
         if signal.getsignal(s) is not signal.SIG_IGN
     }
     try:
-        with dg.DagsterInstance.get() as instance:
+        with _instance() as instance:
             for line in mark_dead_runs_failed(instance):
                 say(line)
             log_path = run_log(run_id)

@@ -46,6 +46,20 @@ CASES = [
         ["bad.yaml line 2, column 1: invalid YAML"],
     ),
     (
+        "invalid YAML in Dagster's dagster.yaml",
+        ["run", "--all"],
+        {"DAGSTER_HOME": "{tmp}/dagster_home"},
+        EXIT_USAGE,
+        ["dagster_home/dagster.yaml: while parsing a flow sequence", "line 1, column 10"],
+    ),
+    (
+        "a setting of the wrong type in Dagster's dagster.yaml",
+        ["run", "--all"],
+        {"DAGSTER_HOME": "{tmp}/dagster_typed"},
+        EXIT_USAGE,
+        ["dagster_typed/dagster.yaml: Errors whilst loading", "max_concurrent_runs"],
+    ),
+    (
         "a misspelled key in the configuration",
         ["run"],
         {"ONTCIJFERD_CONFIG": "{tmp}/typo.yaml"},
@@ -217,6 +231,12 @@ def test_one_clear_line(what, argv, env, code, words, tmp_path, monkeypatch, req
     (tmp_path / "abc.yaml").write_text("live:\n  timeout_seconds: abc\n")
     (tmp_path / "zero.yaml").write_text("live:\n  max_attempts: 0\n")
     (tmp_path / "file").write_text("not a folder")
+    for home, dagster_yaml in (
+        ("dagster_home", "storage: [sqlite\n"),
+        ("dagster_typed", "run_queue:\n  max_concurrent_runs: many\n"),
+    ):
+        (tmp_path / home).mkdir()
+        (tmp_path / home / "dagster.yaml").write_text(dagster_yaml)
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "notes.txt").write_text("someone's notes")
     for name, value in env.items():
