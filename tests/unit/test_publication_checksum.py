@@ -16,7 +16,7 @@ from lifecycle.build import (
     readable,
     reading,
 )
-from tests.conftest import overwrite_block_in_use
+from tests.conftest import overwrite_block_in_use, reliability_row
 
 
 def _file(path, value: int) -> None:
@@ -227,7 +227,7 @@ con.close()
 
 
 @pytest.mark.parametrize("session", ["open", "ended"])
-def test_a_session_that_wrote_into_the_old_publication_locks_no_one_out(tmp_path, session):
+def test_a_session_that_wrote_into_the_old_publication_locks_no_one_out(tmp_path, session, request):
     """SYNTHETIC one-table publications. A session wrote into the published file, then a run
     publishes a new one: DuckDB refuses to open a file with another file's write-ahead log
     beside it. Our readers read the published bytes alone; a session still open is named in
@@ -277,3 +277,13 @@ def test_a_session_that_wrote_into_the_old_publication_locks_no_one_out(tmp_path
     finally:
         writer.kill()
         writer.wait()
+    reliability_row(
+        request,
+        side="ours",
+        fault=f"an analyst's session wrote into the published file, then a run published "
+        f"({'the session still open' if session == 'open' else 'the session died'})",
+        injected="duckdb.connect(published) + create table, no checkpoint; a build published",
+        expected="readers and the next run read the new publication; the run warns; every tool "
+        "opens the new file once the session ends (or at once, if it died)",
+        seen=warning.replace(str(tmp_path), "<tmp>"),
+    )
