@@ -24,7 +24,7 @@ import signal
 import sys
 from pathlib import Path
 
-from delivery.signals import Stopped, stop_received, stopped_by_signals
+from delivery.signals import Stopped, output_may_go_away, stop_received, stopped_by_signals
 from sources.config import DBT_EXECUTABLE, REPO_ROOT, ConfigError, Settings, load_settings
 from sources.notation import number
 
@@ -426,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as stop:  # --help, or a usage error already said in one line
         return EXIT_USAGE if stop.code else EXIT_OK
     try:
-        with stopped_by_signals():
+        with stopped_by_signals(), output_may_go_away():
             return args.handler(args)
     except ConfigError as err:
         print(f"ontcijferd: {err}", file=sys.stderr)

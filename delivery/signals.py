@@ -1,12 +1,17 @@
 """SIGINT (Ctrl-C) and SIGTERM stop any `ontcijferd` command the same way: one line, exit
 128 + the signal, no traceback. A run in progress handles them itself (it kills its run worker
 and marks the run canceled: orchestration/launcher.py); these are the signals before a run
-starts, or in any other command."""
+starts, or in any other command.
+
+A reader of the output that goes away (`ontcijferd run | head`, a log pipe that dies) stops
+nothing: the rest of the output is discarded (`output_may_go_away`)."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import sys
 from collections.abc import Iterator
 
 
@@ -52,3 +57,42 @@ def stopped_by_signals() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+class _DiscardedWhenReaderGone:
+    """Standard output that, once its reader is gone, sends what follows to /dev/null instead
+    of raising BrokenPipeError (Python ignores SIGPIPE and raises that at the next write)."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._discard()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._discard()
+
+    def _discard(self) -> None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def output_may_go_away() -> Iterator[None]:
+    """Within the block a reader of standard output that goes away ends the printing, not the
+    command: a run goes on, is summarised to no one and ends with its own exit code."""
+    stream = sys.stdout
+    sys.stdout = _DiscardedWhenReaderGone(stream)
+    try:
+        yield
+    finally:
+        sys.stdout = stream

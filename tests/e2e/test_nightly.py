@@ -6,10 +6,14 @@ Asserts real CBS figures from the snapshot flowing through to the published mart
 import json
 import re
 import shutil
+import subprocess
+import sys
 
+import duckdb
 import pytest
 
-from delivery.cli import EXIT_RUN_FAILED
+from delivery.cli import EXIT_OK, EXIT_RUN_FAILED
+from sources.config import REPO_ROOT
 from sources.snapshot import SNAPSHOT_DIR
 from tests.conftest import reliability_row
 from tests.e2e.conftest import run_here, run_nightly, value
@@ -222,4 +226,35 @@ def test_a_failed_dbt_identity_names_its_rows_in_the_run_summary(
         expected="the blocking dbt test fails and the run summary names the rows; nothing "
         "is published",
         seen=line,
+    )
+
+
+def test_a_reader_of_the_output_that_goes_away_stops_nothing(published, request):
+    """`ontcijferd run | head -3`, or a log pipe that dies: the run goes on, publishes and ends
+    with its own exit code; the rest of its output is discarded (it failed with
+    BrokenPipeError, and its run worker died with it, half-way)."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "delivery.cli", "run"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    first = child.stdout.readline()
+    child.stdout.close()  # the reader goes away after the first line
+    code = child.wait(timeout=600)
+    error = child.stderr.read()
+    assert first.startswith("ontcijferd run: source=snapshot")
+    assert code == EXIT_OK and error == "", error
+    con = duckdb.connect(str(published), read_only=True)
+    codes = [r[0] for r in con.execute("select code_fingerprint from meta.publication").fetchall()]
+    con.close()
+    assert len(codes) == 2 and "older-code" in codes  # published anew
+    reliability_row(
+        request,
+        side="ours (user)",
+        fault="the reader of a run's output goes away",
+        injected="`ontcijferd run` with its standard output a pipe closed after the first line",
+        expected="the run goes on and publishes; exit 0; nothing on standard error",
+        seen=f"exit {code}; publications: {len(codes)}; standard error empty",
     )
