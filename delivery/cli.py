@@ -428,16 +428,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with stopped_by_signals(), output_may_go_away():
             return args.handler(args)
-    except ConfigError as err:
-        print(f"ontcijferd: {err}", file=sys.stderr)
-        return EXIT_USAGE
     except (Stopped, Exception) as err:
+        said = " ".join(str(err).split())  # one line, also for a multi-line message
+        if isinstance(err, ConfigError):
+            print(f"ontcijferd: {said}", file=sys.stderr)
+            return EXIT_USAGE
         if (stop := stop_received()) is not None:  # also DuckDB's "Query interrupted"
             print(f"ontcijferd: {args.command} stopped ({stop.name})", file=sys.stderr)
             return 128 + stop.signum
         if args.debug:
             raise
-        said = " ".join(str(err).split())  # one line, also for a multi-line message
         print(
             f"ontcijferd: {args.command} failed: {type(err).__name__}: {said} (`ontcijferd "
             "--debug ...` shows the traceback)",

@@ -80,7 +80,9 @@ class _DiscardedWhenReaderGone:
             self._discard()
 
     def _discard(self) -> None:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())
+        os.close(devnull)
 
     def __getattr__(self, name: str):
         return getattr(self._stream, name)

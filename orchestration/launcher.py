@@ -138,7 +138,7 @@ def _instance() -> dg.DagsterInstance:
         return dg.DagsterInstance.get()
     except (yaml.YAMLError, dg.DagsterInvalidConfigError) as err:
         where = Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml"
-        raise ConfigError(f"{where}: {' '.join(str(err).split())}") from err
+        raise ConfigError(f"{where}: {err}") from err
 
 
 def run_log(run_id: str) -> Path:
@@ -214,10 +214,10 @@ def launch(settings: Settings, say: Callable[[str], None]) -> RunOutcome:
                     )
                 if stop.signum is not None:  # a signal while the worker was being started
                     stop.kill_worker()
-                _watch(instance, stop, run_id, say)
+                running = _watch(instance, stop, run_id, say)
             if stop.signum is not None:
                 return _canceled(instance, outcome, signal.Signals(stop.signum).name)
-            outcome = _outcome(instance, outcome, stop.worker.returncode)
+            outcome = _outcome(instance, outcome, stop.worker.returncode, running)
             if any(f.busy for f in outcome.failures) and last_log is not None:
                 _swap_last_run_log(log_path, last_log)
             return outcome
@@ -226,9 +226,9 @@ def launch(settings: Settings, say: Callable[[str], None]) -> RunOutcome:
             signal.signal(signum, handler)
 
 
-def _watch(instance: dg.DagsterInstance, stop: _Stop, run_id: str, say) -> None:
+def _watch(instance: dg.DagsterInstance, stop: _Stop, run_id: str, say) -> list[str]:
     """Until the worker ends: one line per step as it finishes, and one for a step that takes
-    a while, so the terminal is never silent for long."""
+    a while, so the terminal is never silent for long. Returns the steps still running then."""
     started: dict[str, float] = {}
     announced: set[str] = set()
     cursor = None
@@ -236,7 +236,7 @@ def _watch(instance: dg.DagsterInstance, stop: _Stop, run_id: str, say) -> None:
         ended = stop.worker.poll() is not None
         if stop.signum is not None:
             stop.worker.wait()
-            return
+            return list(started)
         if instance.get_run_by_id(run_id) is not None:
             records = instance.get_records_for_run(run_id, cursor, of_type=STEP_EVENTS)
             cursor = records.cursor
@@ -256,7 +256,7 @@ def _watch(instance: dg.DagsterInstance, stop: _Stop, run_id: str, say) -> None:
         if ended:
             # dbt or another process of the run still alive after the worker: not for long.
             stop.kill_worker()
-            return
+            return list(started)
         time.sleep(POLL_SECONDS)
 
 
@@ -268,8 +268,11 @@ def _canceled(instance: dg.DagsterInstance, outcome: RunOutcome, signame: str) -
     return outcome
 
 
-def _outcome(instance: dg.DagsterInstance, outcome: RunOutcome, exit_code: int) -> RunOutcome:
-    """What the run did, read from Dagster's event log."""
+def _outcome(
+    instance: dg.DagsterInstance, outcome: RunOutcome, exit_code: int, running: list[str]
+) -> RunOutcome:
+    """What the run did, read from Dagster's event log; `running`: the steps still running
+    when the worker ended."""
     run = instance.get_run_by_id(outcome.run_id)
     worker_ended = None  # how the worker ended, if it ended before the run did
     if run is not None and not run.is_finished:
@@ -283,7 +286,6 @@ def _outcome(instance: dg.DagsterInstance, outcome: RunOutcome, exit_code: int) 
         )
         return outcome
     outcome.status = run.status.value
-    running: list[str] = []  # steps started and not ended
     for entry in instance.all_logs(outcome.run_id):
         event = entry.dagster_event
         if event is None:
@@ -293,10 +295,6 @@ def _outcome(instance: dg.DagsterInstance, outcome: RunOutcome, exit_code: int) 
                 outcome.warnings.append(entry.user_message)
             continue
         data = event.event_specific_data
-        if event.event_type == dg.DagsterEventType.STEP_START:
-            running.append(event.step_key)
-        elif event.event_type in STEP_EVENTS and event.step_key in running:
-            running.remove(event.step_key)
         if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
             metadata = data.materialization.metadata
             outcome.materialized[event.asset_key.to_user_string()] = {

@@ -4,14 +4,13 @@ Dutch description as a DuckDB comment, and `marts.meta` lists them with units.""
 
 import json
 import subprocess
-import sys
 
 import duckdb
 import pytest
 
 from lifecycle.build import STORAGE_VERSION, create_in_storage_version, storage_version
 from sources.config import REPO_ROOT
-from tests.conftest import reliability_row
+from tests.conftest import another_process, reliability_row
 from tests.e2e.conftest import delivery, run_here
 
 # Installed by `make test` from tests/duckdb_lts/requirements.txt (hash-locked).
@@ -143,14 +142,8 @@ def test_an_analyst_holding_the_warehouse_for_writing_blocks_no_reader_and_no_ru
     the readers still answer and the nightly run still compares, checks and publishes (from a
     copy of the published bytes, lifecycle/build.py `reading`); the analyst's session goes on
     reading the publication it opened."""
-    analyst = subprocess.Popen(
-        [sys.executable, "-c", HOLD_FOR_WRITING, str(published)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert analyst.stdout.readline().strip() == "older-code"  # it holds the lock now
+    with another_process(HOLD_FOR_WRITING, str(published)) as (analyst, first):
+        assert first == "older-code"  # it holds the lock now
         with pytest.raises(duckdb.IOException, match="Conflicting lock"):
             duckdb.connect(str(published), read_only=True)
         assert delivery("regions", "Zwolle")[0] == 0
@@ -158,8 +151,6 @@ def test_an_analyst_holding_the_warehouse_for_writing_blocks_no_reader_and_no_ru
         assert code == 0, out
         assert f"published: {published}" in out
         said, _ = analyst.communicate("", timeout=30)
-    finally:
-        analyst.kill()
     assert said.strip() == "older-code"  # the file it opened, not the new publication
     con = duckdb.connect(str(published), read_only=True)
     try:

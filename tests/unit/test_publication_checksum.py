@@ -2,8 +2,6 @@
 file is the new publication, and readers and the next run must trust it, not call it damaged."""
 
 import os
-import subprocess
-import sys
 
 import duckdb
 import pytest
@@ -16,7 +14,7 @@ from lifecycle.build import (
     readable,
     reading,
 )
-from tests.conftest import overwrite_block_in_use, reliability_row
+from tests.conftest import another_process, overwrite_block_in_use, reliability_row
 
 
 def _file(path, value: int) -> None:
@@ -112,10 +110,6 @@ def test_a_killed_runs_leftover_dbt_is_stopped_before_the_next_build(tmp_path):
     build file open (DuckDB's lock on it) and would go on writing beside the next run. The next
     run, once it holds the build lock, stops it and says so; then it builds afresh. The leftover
     is a SYNTHETIC stand-in: a Python process holding the build file open in DuckDB."""
-    import subprocess
-    import sys
-    import time
-
     from lifecycle.build import WarehouseBuild
 
     published = tmp_path / "ontcijferd.duckdb"
@@ -123,21 +117,12 @@ def test_a_killed_runs_leftover_dbt_is_stopped_before_the_next_build(tmp_path):
     build_file = tmp_path / ".build" / "next.duckdb"
     killed = WarehouseBuild.begin(published, build_file, "killed-run")
     killed.release()  # its worker is gone, and with it the build lock
-    ready = tmp_path / "ready"
-    leftover = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, pathlib, sys, time; con = duckdb.connect(sys.argv[1]); "
-            "pathlib.Path(sys.argv[2]).touch(); time.sleep(600)",
-            str(build_file),
-            str(ready),
-        ]
+    holds_the_build = (
+        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+        "time.sleep(600)"
     )
-    try:
-        while not ready.exists():
-            assert leftover.poll() is None
-            time.sleep(0.05)
+    with another_process(holds_the_build, str(build_file)) as (leftover, said):
+        assert said == "held"
         build = WarehouseBuild.begin(published, build_file, "next-run")
         assert leftover.wait(timeout=10) == -9
         [line] = build.take_warnings()
@@ -146,8 +131,6 @@ def test_a_killed_runs_leftover_dbt_is_stopped_before_the_next_build(tmp_path):
         with build.connect() as con:  # DuckDB's lock is free: the new build opens
             assert con.execute("select v from t").fetchone() == (1,)
         build.release()
-    finally:
-        leftover.kill()
 
 
 def test_the_runs_warnings_reach_the_run_summary(tmp_path, capsys):
@@ -172,7 +155,7 @@ def test_the_runs_warnings_reach_the_run_summary(tmp_path, capsys):
 
     with dg.DagsterInstance.ephemeral() as instance:
         result = nightly.execute_in_process(instance=instance)
-        outcome = _outcome(instance, RunOutcome(result.run_id, "CANCELED", tmp_path / "log"), 0)
+        outcome = _outcome(instance, RunOutcome(result.run_id, "CANCELED", tmp_path / "log"), 0, [])
     assert outcome.status == "SUCCESS" and outcome.warnings == [said]
     print_materialised(outcome)
     assert capsys.readouterr().out.splitlines() == ["assets materialised: 0", f"  WARNING {said}"]
@@ -196,22 +179,13 @@ def test_a_publication_another_process_holds_open_is_still_read(tmp_path, mode):
     con = duckdb.connect(str(path))
     con.execute("create table t as select 42 as v")
     con.close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_OPEN, str(path), mode],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with another_process(HOLD_OPEN, str(path), mode) as (_, said):
+        assert said == "held"
         with readable(path) as source:
             assert (source == path) == (mode == "ro")
         assert source == path or not source.parent.exists()
         with reading(path) as con:
             assert con.execute("select v from t").fetchone() == (42,)
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 # Another process that opens a DuckDB file for writing and writes into it without a checkpoint
@@ -238,14 +212,8 @@ def test_a_session_that_wrote_into_the_old_publication_locks_no_one_out(tmp_path
     published, build_file = tmp_path / "ontcijferd.duckdb", tmp_path / ".build" / "next.duckdb"
     _file(published, 1)
     _write_checksum(published, _sha256(published), "first")
-    writer = subprocess.Popen(
-        [sys.executable, "-c", WRITE_INTO, str(published)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert writer.stdout.readline().strip() == "wrote"
+    with another_process(WRITE_INTO, str(published)) as (writer, said):
+        assert said == "wrote"
         if session == "ended":
             writer.kill()  # a crash: no checkpoint, its log stays
             writer.wait()
@@ -274,9 +242,6 @@ def test_a_session_that_wrote_into_the_old_publication_locks_no_one_out(tmp_path
         assert con.execute(mine).fetchone() == (0,)  # the session's writes were never published
         con.close()
         assert damage(published) is None
-    finally:
-        writer.kill()
-        writer.wait()
     reliability_row(
         request,
         side="ours",
