@@ -133,8 +133,7 @@ def _run(settings: Settings) -> int:
             f"Run {outcome.run_id} stopped ({outcome.stopped_by}): marked canceled in Dagster; "
             f"{published}."
         )
-        signum = signal.SIGINT if outcome.stopped_by == "SIGINT" else signal.SIGTERM
-        return 128 + signum
+        return 128 + signal.Signals[outcome.stopped_by]
     return _summary(outcome, settings)
 
 
@@ -425,25 +424,26 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help, or a usage error already said in one line
         return EXIT_USAGE if stop.code else EXIT_OK
-    try:
-        with stopped_by_signals(), output_may_go_away():
-            return args.handler(args)
-    except (Stopped, Exception) as err:
-        said = " ".join(str(err).split())  # one line, also for a multi-line message
-        if isinstance(err, ConfigError):
-            print(f"ontcijferd: {said}", file=sys.stderr)
-            return EXIT_USAGE
-        if (stop := stop_received()) is not None:  # also DuckDB's "Query interrupted"
-            print(f"ontcijferd: {args.command} stopped ({stop.name})", file=sys.stderr)
-            return 128 + stop.signum
-        if args.debug:
-            raise
-        print(
-            f"ontcijferd: {args.command} failed: {type(err).__name__}: {said} (`ontcijferd "
-            "--debug ...` shows the traceback)",
-            file=sys.stderr,
-        )
-        return EXIT_RUN_FAILED
+    with output_may_go_away():  # around the last-resort lines too: stderr may be gone
+        try:
+            with stopped_by_signals():
+                return args.handler(args)
+        except (Stopped, Exception) as err:
+            said = " ".join(str(err).split())  # one line, also for a multi-line message
+            if isinstance(err, ConfigError):
+                print(f"ontcijferd: {said}", file=sys.stderr)
+                return EXIT_USAGE
+            if (stop := stop_received()) is not None:  # also DuckDB's "Query interrupted"
+                print(f"ontcijferd: {args.command} stopped ({stop.name})", file=sys.stderr)
+                return 128 + stop.signum
+            if args.debug:
+                raise
+            print(
+                f"ontcijferd: {args.command} failed: {type(err).__name__}: {said} (`ontcijferd "
+                "--debug ...` shows the traceback)",
+                file=sys.stderr,
+            )
+            return EXIT_RUN_FAILED
 
 
 if __name__ == "__main__":

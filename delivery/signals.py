@@ -1,22 +1,25 @@
-"""SIGINT (Ctrl-C) and SIGTERM stop any `ontcijferd` command the same way: one line, exit
-128 + the signal, no traceback. A run in progress handles them itself (it kills its run worker
-and marks the run canceled: orchestration/launcher.py); these are the signals before a run
-starts, or in any other command.
+"""SIGINT (Ctrl-C), SIGTERM and SIGHUP (the terminal went away) stop any `ontcijferd` command the
+same way: one line, exit 128 + the signal, no traceback (lifecycle/stopping.py). A run in
+progress handles them itself (it kills its run worker and marks the run canceled:
+orchestration/launcher.py); these are the signals before a run starts, or in any other command.
 
-A reader of the output that goes away (`ontcijferd run | head`, a log pipe that dies) stops
-nothing: the rest of the output is discarded (`output_may_go_away`)."""
+A reader of the output that goes away (`ontcijferd run | head`, a log pipe that dies, a closed
+terminal) stops nothing by itself: the rest of the output is discarded (`output_may_go_away`)."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import sys
 from collections.abc import Iterator
 
+from lifecycle.stopping import STOP_SIGNALS
+
 
 class Stopped(BaseException):
-    """SIGINT or SIGTERM arrived: a BaseException, like KeyboardInterrupt, so that no
+    """A stop signal arrived: a BaseException, like KeyboardInterrupt, so that no
     `except Exception` on the way takes it for an error."""
 
     def __init__(self, signum: int) -> None:
@@ -38,8 +41,9 @@ def stop_received() -> Stopped | None:
 
 @contextlib.contextmanager
 def stopped_by_signals() -> Iterator[None]:
-    """Within the block SIGINT and SIGTERM raise `Stopped`. A signal the caller ignores (SIGINT
-    of a job started in the background) stays ignored; the previous handlers come back after."""
+    """Within the block the stop signals raise `Stopped`. A signal the caller ignores (SIGINT
+    of a job started in the background, SIGHUP under `nohup`) stays ignored; the previous
+    handlers come back after."""
 
     def stop(signum, _frame):
         _received.append(signum)
@@ -49,7 +53,7 @@ def stopped_by_signals() -> Iterator[None]:
 
     previous = {
         signum: signal.signal(signum, stop)
-        for signum in (signal.SIGINT, signal.SIGTERM)
+        for signum in STOP_SIGNALS
         if signal.getsignal(signum) is not signal.SIG_IGN
     }
     try:
@@ -59,9 +63,14 @@ def stopped_by_signals() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
+# What writing to an output whose reader is gone raises: EPIPE for a pipe (Python ignores
+# SIGPIPE), EIO for a terminal that was closed.
+_READER_GONE = (errno.EPIPE, errno.EIO)
+
+
 class _DiscardedWhenReaderGone:
-    """Standard output that, once its reader is gone, sends what follows to /dev/null instead
-    of raising BrokenPipeError (Python ignores SIGPIPE and raises that at the next write)."""
+    """An output stream that, once its reader is gone, sends what follows to /dev/null instead
+    of raising."""
 
     def __init__(self, stream) -> None:
         self._stream = stream
@@ -69,17 +78,19 @@ class _DiscardedWhenReaderGone:
     def write(self, text: str) -> int:
         try:
             return self._stream.write(text)
-        except BrokenPipeError:
-            self._discard()
+        except OSError as err:
+            self._discard(err)
             return len(text)
 
     def flush(self) -> None:
         try:
             self._stream.flush()
-        except BrokenPipeError:
-            self._discard()
+        except OSError as err:
+            self._discard(err)
 
-    def _discard(self) -> None:
+    def _discard(self, err: OSError) -> None:
+        if err.errno not in _READER_GONE:
+            raise err
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, self._stream.fileno())
         os.close(devnull)
@@ -90,11 +101,11 @@ class _DiscardedWhenReaderGone:
 
 @contextlib.contextmanager
 def output_may_go_away() -> Iterator[None]:
-    """Within the block a reader of standard output that goes away ends the printing, not the
-    command: a run goes on, is summarised to no one and ends with its own exit code."""
-    stream = sys.stdout
-    sys.stdout = _DiscardedWhenReaderGone(stream)
+    """Within the block a reader of standard output or error that goes away ends the printing,
+    not the command: a run goes on, is summarised to no one and ends with its own exit code."""
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (_DiscardedWhenReaderGone(s) for s in streams)
     try:
         yield
     finally:
-        sys.stdout = stream
+        sys.stdout, sys.stderr = streams

@@ -8,11 +8,11 @@ Settings reach dbt as files and flags, never through the process environment.
 from __future__ import annotations
 
 import json
-import signal
 from pathlib import Path
 
 import yaml
 
+from lifecycle.stopping import stopped_by
 from sources.config import Settings
 
 
@@ -62,15 +62,6 @@ def dbt_vars(settings: Settings) -> str:
 def dbt_arguments(settings: Settings) -> list[str]:
     """The flags every dbt command of a run (and `prepare`) gets."""
     return ["--profiles-dir", str(write_dbt_profile(settings)), "--vars", dbt_vars(settings)]
-
-
-def stopped_by(returncode: int) -> str:
-    """The signal that ended a process (its negative return code), in words for the data team:
-    a SIGKILL nobody sent is the kernel's out-of-memory killer."""
-    name = signal.Signals(-returncode).name
-    if name != "SIGKILL":
-        return name
-    return "SIGKILL (one nobody sent is the kernel's out-of-memory killer: see the system log)"
 
 
 def dbt_failure_in_words(returncode: int, run_results: dict | None, error: str, log: Path) -> str:

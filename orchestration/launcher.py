@@ -5,11 +5,12 @@ daemon runs a job in a run worker — with the settings the CLI decided on in it
 This process only watches: it prints a line per step from Dagster's event log, and afterwards
 reads the run's outcome from it (`RunOutcome`: plain values, so the CLI needs no Dagster).
 
-Stopping is therefore simple and certain. SIGINT (Ctrl-C) or SIGTERM kills the worker's whole
-process group (the run, dbt) at once with SIGKILL, so nothing it would have done afterwards —
-publishing above all — happens; the run is then marked canceled and the CLI prints one line.
-A worker whose parent dies (the CLI killed with SIGKILL) kills its own group. Either way the
-build lock dies with the process that held it, and the last good warehouse stays published.
+Stopping is therefore simple and certain. SIGINT (Ctrl-C), SIGTERM or SIGHUP (the terminal went
+away) kills the worker's whole process group (the run, dbt) at once with SIGKILL, so nothing it
+would have done afterwards — publishing above all — happens; the run is then marked canceled
+and the CLI prints one line. A worker whose parent dies (the CLI killed with SIGKILL) kills its
+own group. Either way the build lock dies with the process that held it, and the last good
+warehouse stays published.
 
 Usage inside this module: `python -m orchestration.launcher RUN_ID SETTINGS_JSON LOG` is the
 run worker.
@@ -34,7 +35,7 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
-from lifecycle.dbt_run import stopped_by
+from lifecycle.stopping import STOP_SIGNALS, stopped_by
 from orchestration.resources import run_config
 from orchestration.supervision import (
     JOB_NAME,
@@ -85,7 +86,7 @@ class RunOutcome:
     run_id: str
     status: str  # SUCCESS, FAILURE or CANCELED
     log_path: Path
-    stopped_by: str | None = None  # SIGINT or SIGTERM
+    stopped_by: str | None = None  # the stop signal's name (lifecycle/stopping.py)
     materialized: dict[str, dict] = field(default_factory=dict)  # asset key → metadata
     checks: list[CheckOutcome] = field(default_factory=list)
     planned_checks: list[str] = field(default_factory=list)  # "asset check" of each planned
@@ -168,7 +169,8 @@ def _swap_last_run_log(path: Path, target: str) -> None:
 
 
 class _Stop:
-    """SIGINT/SIGTERM: kill the worker's process group at once; the watcher does the rest."""
+    """A stop signal (lifecycle/stopping.py): kill the worker's process group at once; the
+    watcher does the rest."""
 
     def __init__(self) -> None:
         self.signum: int | None = None
@@ -189,12 +191,9 @@ def launch(settings: Settings, say: Callable[[str], None]) -> RunOutcome:
     dagster_home()
     run_id = str(uuid.uuid4())
     stop = _Stop()
-    # As before a run (delivery/signals.py): a signal the caller ignores (SIGINT of a job
-    # started in the background) stays ignored.
+    # As before a run (delivery/signals.py): a signal the caller ignores stays ignored.
     previous = {
-        s: signal.signal(s, stop)
-        for s in (signal.SIGINT, signal.SIGTERM)
-        if signal.getsignal(s) is not signal.SIG_IGN
+        s: signal.signal(s, stop) for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN
     }
     try:
         with _instance() as instance:

@@ -3,9 +3,14 @@ give. Run against the end-to-end warehouse through the real command line entry p
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
-from delivery.cli import EXIT_EMPTY, EXIT_OK, EXIT_USAGE
+from delivery.cli import EXIT_EMPTY, EXIT_NO_WAREHOUSE, EXIT_OK, EXIT_USAGE
+from sources.config import REPO_ROOT
 from tests.conftest import reliability_row
 from tests.e2e.conftest import delivery
 
@@ -298,3 +303,43 @@ def test_regions_lists_and_themes_ignore_case(capsys):
     assert "CR12" in listed and "WD02" in listed and "GM1735" in listed
     assert main(["indicators", "--theme", "Wonen"]) == EXIT_OK
     assert "woningvoorraad" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "code"),
+    [
+        (["regions", "zzzqqq"], {}, EXIT_USAGE),
+        (
+            ["indicators"],
+            {"ONTCIJFERD_WAREHOUSE": "/nonexistent/ontcijferd.duckdb"},
+            EXIT_NO_WAREHOUSE,
+        ),
+    ],
+    ids=["no region matches", "no warehouse"],
+)
+def test_a_reader_of_the_error_line_that_goes_away_changes_no_exit_code(argv, env, code, request):
+    """`ontcijferd … 2>&1 | head -1`, or a log pipe that dies: the one line goes nowhere, and
+    the command still ends with the exit code that says why (it ended with 1 and a traceback
+    from the broken pipe, which scripts took for a different failure)."""
+    gone, writer = os.pipe()
+    os.close(gone)  # the reader is gone before the command writes its line
+    try:
+        ended = subprocess.run(
+            [sys.executable, "-m", "delivery.cli", *argv],
+            cwd=REPO_ROOT,
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=writer,
+            timeout=120,
+        )
+    finally:
+        os.close(writer)
+    assert ended.returncode == code
+    reliability_row(
+        request,
+        side="ours (user)",
+        fault="the reader of a command's error line goes away",
+        injected=f"`ontcijferd {' '.join(argv)}` with standard error a pipe nobody reads",
+        expected="the command's own exit code, not a broken-pipe failure",
+        seen=f"exit {ended.returncode}",
+    )

@@ -12,17 +12,32 @@ starts, or right after its rename, has a test of its own.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
+import pty
 import signal
+import subprocess
+import sys
+import termios
+import threading
 import time
 from pathlib import Path
 
 import duckdb
 
 from delivery.cli import EXIT_BUSY, EXIT_OK, EXIT_RUN_FAILED
+from sources.config import REPO_ROOT
 from tests.conftest import reliability_row
 from tests.e2e.conftest import delivery, readable, run_here, runs_by_status
-from tests.e2e.runs import MOMENTS, assert_nothing_left, run_id_of, signalled, start_run
+from tests.e2e.runs import (
+    MOMENTS,
+    assert_nothing_left,
+    hooked_env,
+    run_id_of,
+    signalled,
+    start_run,
+)
 
 WHEN = {"load": "while loading", "dbt": "during dbt", "publish": "just before publishing"}
 
@@ -203,6 +218,70 @@ def test_a_run_started_with_sigint_ignored_keeps_ignoring_it(published, tmp_path
         "before the run starts and while it loads",
         expected="SIGINT stays ignored; SIGTERM stops it with one line; nothing published",
         seen="; ".join(seen),
+    )
+
+
+def _in_a_terminal_of_its_own() -> None:
+    """In the child, before `ontcijferd run`: the pseudo-terminal on its standard input becomes
+    its controlling terminal (it leads a new session), and SIGHUP is as a login shell leaves
+    it, also when the tests run under `nohup`."""
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
+def test_a_closed_terminal_stops_the_run_like_a_signal(published, tmp_path, request):
+    """The terminal of `ontcijferd run` closes while the run loads (an ssh session that drops):
+    the kernel hangs up the command (SIGHUP) and the terminal takes no more output. The run
+    stops at once: exit 129, marked canceled, nothing published, no process left — not a
+    failure found by the next run, nor a traceback from printing to a terminal that is gone."""
+    before = published.read_bytes()
+    ready, shown = tmp_path / "ready-terminal", bytearray()
+    terminal, child_side = pty.openpty()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "delivery.cli", "run", "--all"],
+        cwd=REPO_ROOT,
+        env=hooked_env("load", ready),
+        stdin=child_side,
+        stdout=child_side,
+        stderr=child_side,
+        start_new_session=True,
+        preexec_fn=_in_a_terminal_of_its_own,
+    )
+    os.close(child_side)
+
+    def show() -> None:  # what the terminal displays, until it is closed
+        with contextlib.suppress(OSError):
+            while chunk := os.read(terminal, 4096):
+                shown.extend(chunk)
+
+    threading.Thread(target=show, daemon=True).start()
+    try:
+        deadline = time.monotonic() + 300
+        while not ready.exists():
+            assert child.poll() is None, shown.decode()
+            assert time.monotonic() < deadline, "the run never reached its first load"
+            time.sleep(0.2)
+        os.close(terminal)  # the terminal goes away
+        code = child.wait(timeout=20)
+    finally:
+        child.kill()
+    assert code == 128 + signal.SIGHUP, shown.decode()
+    [run_id] = [
+        line.split()[1].rstrip(":")
+        for line in shown.decode().splitlines()
+        if line.startswith("run ")
+    ]
+    assert runs_by_status(published.parent.parent)[run_id] == "CANCELED"
+    assert_nothing_left(published.parent, published, before)
+    reliability_row(
+        request,
+        side="ours",
+        fault="the terminal of a run closed (an ssh session that drops)",
+        injected="the pseudo-terminal of `ontcijferd run --all` closed while it loads: SIGHUP, "
+        "and no more output possible",
+        expected="the run stops at once, exit 129, marked canceled; nothing published, no "
+        "process left",
+        seen=f"exit {code}; run {runs_by_status(published.parent.parent)[run_id]}",
     )
 
 
