@@ -286,6 +286,38 @@ def _command_of(pid: int) -> str:
     return " ".join(command.decode(errors="replace").split())[:80]
 
 
+def _boot_id() -> str:
+    """This boot of this machine: the same in every container on it (not namespaced)."""
+    return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+
+
+def _taken(lock) -> bool:
+    """Whether another process holds the build lock on the open file `lock` now."""
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    fcntl.flock(lock, fcntl.LOCK_UN)
+    return False
+
+
+def build_lock_free(identity: str) -> bool | None:
+    """Whether nobody holds the build lock a run recorded (`WarehouseBuild.lock_identity`);
+    None when that cannot be told from here: another machine or boot, or the file at its path
+    is not the same file (another volume, or it was made again)."""
+    boot, device, inode, path = identity.split(":", 3)
+    try:
+        if boot != _boot_id():
+            return None
+        with open(path) as lock:
+            stat = os.fstat(lock.fileno())
+            if (stat.st_dev, stat.st_ino) != (int(device), int(inode)):
+                return None
+            return not _taken(lock)
+    except (OSError, ValueError):
+        return None
+
+
 class WarehouseBuild:
     def __init__(
         self, published: Path, build_file: Path, run_id: str, fresh_history: bool = False
@@ -381,13 +413,17 @@ class WarehouseBuild:
         build = cls(published, build_file, "check")
         try:
             with open(build.build_dir / "lock", "a+") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                fcntl.flock(lock, fcntl.LOCK_UN)
-        except BlockingIOError:
-            return build._busy_message()
+                return build._busy_message() if _taken(lock) else None
         except OSError:
             return None  # no folder yet, or not writable: the run itself says so
-        return None
+
+    def lock_identity(self) -> str:
+        """The build lock this run holds, as a process on another host of the same machine
+        (a container beside this one, or the one that replaces it) can recognise it: the
+        machine's boot, the lock file's device and inode, and its path (`build_lock_free`)."""
+        assert self._lock_file is not None, "the build lock is not held"
+        stat = os.fstat(self._lock_file.fileno())
+        return f"{_boot_id()}:{stat.st_dev}:{stat.st_ino}:{self.build_dir / 'lock'}"
 
     def _reset(self) -> None:
         for leftover in (self.path, wal_of(self.path)):

@@ -9,7 +9,7 @@ from pydantic import PrivateAttr
 
 from lifecycle.build import WarehouseBuild
 from lifecycle.refresh import scope_for
-from orchestration.supervision import OWNER_TAG, owner_of_this_process
+from orchestration.supervision import LOCK_TAG, OWNER_TAG, owner_of_this_process
 from sources.config import (
     Settings,
     cbs_source,
@@ -76,6 +76,9 @@ class OntcijferdRun(dg.ConfigurableResource):
             context.run.run_id if context.run else "adhoc",
             fresh_history=self._settings.accept_fresh_history,
         )
+        if run is not None and context.instance is not None:
+            # Which lock this run holds, for a host that cannot look up its process.
+            context.instance.add_run_tags(run.run_id, {LOCK_TAG: self._build.lock_identity()})
         for line in self._build.take_warnings():
             context.log.warning(line)
 

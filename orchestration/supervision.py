@@ -8,6 +8,14 @@ would wait for it. So every run records the process that executes it (tag `ontci
 host, pid and the process's start time, so that a reused pid is not taken for the owner), and
 `mark_dead_runs_failed` — called by `ontcijferd run` before it starts a run and by the
 `dead_runs` sensor in the daemon — marks the runs whose owner no longer exists as failed.
+
+An owner on another host cannot be looked up by its pid: a container beside this one sharing
+the Dagster home, or the container this one replaced (re-created with a new host name while a
+run was going). Each run therefore also records the build lock it holds (tag `ontcijferd/lock`,
+lifecycle/build.py `lock_identity`); on the same machine, a run whose build lock is free and
+that has written nothing to its event log for `QUIET_SECONDS` is dead — a live run holds the
+lock from its start to its end, and writes events around both. Elsewhere it is left to run
+monitoring's `max_runtime_seconds` (dagster.yaml).
 """
 
 from __future__ import annotations
@@ -15,11 +23,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+import time
 from pathlib import Path
 
 import dagster as dg
 
+from lifecycle.build import build_lock_free
+
 OWNER_TAG = "ontcijferd/owner"
+LOCK_TAG = "ontcijferd/lock"
+# A run whose build lock is free is only alive at its very start or end, which write events
+# within seconds; a minute without any is well clear of both.
+QUIET_SECONDS = 60
 JOB_NAME = "nightly"
 UNFINISHED = [
     dg.DagsterRunStatus.STARTING,
@@ -64,15 +79,32 @@ def mark_dead_runs_failed(instance: dg.DagsterInstance) -> list[str]:
     for record in records:
         run = record.dagster_run
         owner = run.tags.get(OWNER_TAG)
-        if not owner or owner_alive(owner) is not False:
+        if not owner:
+            continue
+        gone = "a process that no longer exists (killed?)"
+        alive = owner_alive(owner)
+        if alive is None:
+            alive = _alive_elsewhere(instance, run)
+            host = owner.rsplit(":", 2)[0]
+            gone = f"host {host}, which no longer holds the build lock (its container stopped?)"
+        if alive is not False:
             continue
         started = record.start_time or record.create_timestamp.timestamp()
         when = dt.datetime.fromtimestamp(started).strftime("%Y-%m-%d %H:%M")
-        instance.report_run_failed(
-            run, "Marked failed: the process that ran it no longer exists (killed?)"
-        )
+        instance.report_run_failed(run, f"Marked failed: it was left behind by {gone}")
         lines.append(
-            f"recovered: run {run.run_id} (started {when}) was left behind by a process that "
-            "no longer exists (killed?); marked failed"
+            f"recovered: run {run.run_id} (started {when}) was left behind by {gone}; marked failed"
         )
     return lines
+
+
+def _alive_elsewhere(instance: dg.DagsterInstance, run: dg.DagsterRun) -> bool | None:
+    """Whether a run owned by another host is alive: False when its build lock is free and
+    its event log has been quiet for `QUIET_SECONDS`; None when that cannot be told here."""
+    lock = run.tags.get(LOCK_TAG)
+    if not lock or build_lock_free(lock) is not True:
+        return None
+    last = instance.get_records_for_run(run.run_id, ascending=False, limit=1).records
+    if last and time.time() - last[0].event_log_entry.timestamp < QUIET_SECONDS:
+        return None
+    return False

@@ -1,0 +1,65 @@
+"""A run left behind on another host — a container beside this one sharing the Dagster home, or
+the one a re-created container replaced (a new host name: its pid means nothing here) — is
+marked failed once its build lock is free and its event log has been quiet; never while the lock
+is held, nor the moment it was freed, nor when the lock file is not the one it held.
+
+SYNTHETIC: a job named like the nightly one on an ephemeral Dagster instance; the checks run
+inside its op, while the run is STARTED, with the tags a run on another host would have."""
+
+import dagster as dg
+
+from lifecycle.build import WarehouseBuild
+from orchestration import supervision
+from orchestration.supervision import LOCK_TAG, OWNER_TAG, mark_dead_runs_failed
+from tests.conftest import reliability_row
+
+
+def test_a_run_of_another_host_is_failed_only_once_its_build_lock_is_free(
+    tmp_path, monkeypatch, request
+):
+    build = WarehouseBuild.begin(
+        tmp_path / "ontcijferd.duckdb", tmp_path / ".build" / "next.duckdb", "on-the-other-host"
+    )
+    lock = build.build_dir / "lock"
+    seen: dict[str, list[str]] = {}
+
+    @dg.op
+    def checked(context: dg.OpExecutionContext) -> None:
+        instance = context.instance
+        seen["lock held"] = mark_dead_runs_failed(instance)
+        build.release()
+        seen["lock just freed"] = mark_dead_runs_failed(instance)
+        monkeypatch.setattr(supervision, "QUIET_SECONDS", 0)  # as a minute later
+        lock.rename(lock.with_name("lock.old"))
+        lock.write_text("")  # another file at the same path: not the lock the run held
+        seen["another lock file"] = mark_dead_runs_failed(instance)
+        lock.unlink()
+        lock.with_name("lock.old").rename(lock)
+        seen["lock free, quiet"] = mark_dead_runs_failed(instance)
+        seen["status"] = [instance.get_run_by_id(context.run_id).status.value]
+
+    @dg.job
+    def nightly() -> None:
+        checked()
+
+    tags = {OWNER_TAG: "container-before:4242:123456", LOCK_TAG: build.lock_identity()}
+    with dg.DagsterInstance.ephemeral() as instance:
+        nightly.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+    assert seen["lock held"] == seen["lock just freed"] == seen["another lock file"] == []
+    [line] = seen["lock free, quiet"]
+    assert line.startswith("recovered: run ")
+    assert line.endswith(
+        "was left behind by host container-before, which no longer holds the build lock (its "
+        "container stopped?); marked failed"
+    )
+    assert seen["status"] == ["FAILURE"]
+    reliability_row(
+        request,
+        side="ours",
+        fault="a run left STARTED by another host of the machine (a container re-created mid-run)",
+        injected="a STARTED nightly run owned by host `container-before`, its build lock held, "
+        "just freed, replaced by another file, then free and quiet",
+        expected="marked failed only when its own build lock is free and its event log quiet "
+        "(it held the daemon's queue for four hours before)",
+        seen=line.split("was left behind by ")[1],
+    )
