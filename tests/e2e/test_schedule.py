@@ -2,13 +2,17 @@
 
 import datetime as dt
 import shutil
+import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 import duckdb
+import pytest
 
+from orchestration import automation
 from orchestration.automation import nightly_schedule
+from tests.cbs_server import CbsODataServer
 
 THURSDAY_NIGHT = dt.datetime(2026, 12, 3, 2, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
 SUNDAY_NIGHT = dt.datetime(2026, 12, 6, 2, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
@@ -56,3 +60,35 @@ def test_the_schedule_is_on_by_default():
     """A data team that deploys the nightly job expects it to run at night without a click."""
     assert nightly_schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     assert nightly_schedule.cron_schedule == "30 2 * * *"
+
+
+@pytest.mark.parametrize("cbs", ["down", "slow"])
+def test_a_night_cbs_cannot_say_what_is_new_still_starts_the_run(cbs, tmp_path, monkeypatch):
+    """CBS down (connection refused) or too slow to answer before Dagster's 60-second limit on
+    a schedule: the tick would fail, seen only on the schedule's page, and the night would pass
+    without a run. The run starts instead, saying why what is new is not known; it asks CBS
+    again itself (and fails naming the table if CBS stays away: tests/e2e/test_reliability.py).
+    A SYNTHETIC local server that answers nothing in time stands in for a slow CBS."""
+    with CbsODataServer(tmp_path, delay_seconds=5) as server:
+        url = server.catalog_url if cbs == "slow" else "127.0.0.1:9"  # port 9: nobody listens
+        config = tmp_path / "live.yaml"
+        config.write_text(
+            "source: live\nlive:\n"
+            f"  catalog_url: '{url}'\n  use_https: false\n  timeout_seconds: 10\n"
+            "  max_attempts: 2\n  backoff_seconds: 0.01\n"
+        )
+        monkeypatch.setenv("ONTCIJFERD_CONFIG", str(config))
+        monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(tmp_path / "ontcijferd.duckdb"))
+        monkeypatch.setattr(automation, "PLAN_SECONDS", 1)
+        started = time.monotonic()
+        request = nightly_schedule(dg.build_schedule_context(scheduled_execution_time=SUNDAY_NIGHT))
+        took = time.monotonic() - started
+    assert isinstance(request, dg.RunRequest)
+    assert '"source": "live"' in str(request.run_config)
+    why = request.tags["ontcijferd/new"]
+    if cbs == "slow":
+        assert why == "not known: CBS did not say what is new within 1 s"
+        assert took < 3
+    else:
+        assert why.startswith("not known: CBS table 86059NED: no valid answer from ")
+        assert "after 2 attempts" in why
