@@ -99,12 +99,18 @@ class _DiscardedWhenReaderGone:
         return getattr(self._stream, name)
 
 
+def _guarded(stream):
+    if stream is None:  # started with the descriptor closed (`>&-`): Python leaves it None
+        return open(os.devnull, "w")  # noqa: SIM115 (open for the whole command)
+    return _DiscardedWhenReaderGone(stream)
+
+
 @contextlib.contextmanager
 def output_may_go_away() -> Iterator[None]:
     """Within the block a reader of standard output or error that goes away ends the printing,
     not the command: a run goes on, is summarised to no one and ends with its own exit code."""
     streams = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = (_DiscardedWhenReaderGone(s) for s in streams)
+    sys.stdout, sys.stderr = (_guarded(s) for s in streams)
     try:
         yield
     finally:

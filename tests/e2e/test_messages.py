@@ -305,31 +305,41 @@ def test_regions_lists_and_themes_ignore_case(capsys):
     assert "woningvoorraad" in capsys.readouterr().out
 
 
+def _close_standard_output_and_error() -> None:  # in the child, as `>&- 2>&-` does
+    os.close(1)
+    os.close(2)
+
+
+@pytest.mark.parametrize("reader", ["gone", "closed"])
 @pytest.mark.parametrize(
     ("argv", "env", "code"),
     [
         (["regions", "zzzqqq"], {}, EXIT_USAGE),
+        (["regions", "twente"], {}, EXIT_OK),
         (
             ["indicators"],
             {"ONTCIJFERD_WAREHOUSE": "/nonexistent/ontcijferd.duckdb"},
             EXIT_NO_WAREHOUSE,
         ),
     ],
-    ids=["no region matches", "no warehouse"],
+    ids=["no region matches", "regions found", "no warehouse"],
 )
-def test_a_reader_of_the_error_line_that_goes_away_changes_no_exit_code(argv, env, code, request):
-    """`ontcijferd … 2>&1 | head -1`, or a log pipe that dies: the one line goes nowhere, and
-    the command still ends with the exit code that says why (it ended with 1 and a traceback
-    from the broken pipe, which scripts took for a different failure)."""
+def test_output_nobody_reads_changes_no_exit_code(argv, env, code, reader, request):
+    """`ontcijferd … 2>&1 | head -1` or a log pipe that dies (`gone`: the reader went away
+    before the command wrote), or a cron line with `>&- 2>&-` (`closed`): what the command
+    says goes nowhere, and it still ends with the exit code that says how it went (it ended
+    with 1: a broken pipe, or no standard output at all, taken for a failure of its own)."""
     gone, writer = os.pipe()
-    os.close(gone)  # the reader is gone before the command writes its line
+    os.close(gone)
+    closed = reader == "closed"
     try:
         ended = subprocess.run(
             [sys.executable, "-m", "delivery.cli", *argv],
             cwd=REPO_ROOT,
             env={**os.environ, **env},
-            stdout=subprocess.DEVNULL,
-            stderr=writer,
+            stdout=None if closed else writer,
+            stderr=None if closed else writer,
+            preexec_fn=_close_standard_output_and_error if closed else None,
             timeout=120,
         )
     finally:
@@ -338,8 +348,9 @@ def test_a_reader_of_the_error_line_that_goes_away_changes_no_exit_code(argv, en
     reliability_row(
         request,
         side="ours (user)",
-        fault="the reader of a command's error line goes away",
-        injected=f"`ontcijferd {' '.join(argv)}` with standard error a pipe nobody reads",
-        expected="the command's own exit code, not a broken-pipe failure",
+        fault=f"output nobody reads ({'closed' if closed else 'its reader gone'})",
+        injected=f"`ontcijferd {' '.join(argv)}` with standard output and error "
+        + ("closed (`>&- 2>&-`)" if closed else "a pipe nobody reads"),
+        expected="the command's own exit code, not a failure of its own",
         seen=f"exit {ended.returncode}",
     )
