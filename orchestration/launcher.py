@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import errno
 import logging
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -35,6 +38,7 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
+from lifecycle.build import DiskSpaceError
 from lifecycle.stopping import STOP_SIGNALS, stopped_by
 from orchestration.resources import run_config
 from orchestration.supervision import (
@@ -142,6 +146,25 @@ def _instance() -> dg.DagsterInstance:
         raise ConfigError(f"{where}: {err}") from err
 
 
+# What one run adds to Dagster's storage in DAGSTER_HOME (its event log ~2.5 MB, as much again
+# in the index, its log, SQLite's temporary files), with room to spare.
+DAGSTER_ROOM = 32 << 20
+
+
+def _room_for_dagster_storage() -> None:
+    """Refuse a run before it starts when Dagster's storage (DAGSTER_HOME) has too little room:
+    SQLite would fail half-way with "disk I/O error" or "database or disk is full", in Dagster's
+    words, not ours. (The warehouse's own disk is checked by the run: lifecycle/build.py.)"""
+    home = Path(os.environ["DAGSTER_HOME"])
+    free = shutil.disk_usage(home).free
+    if free < DAGSTER_ROOM:
+        raise DiskSpaceError(
+            errno.ENOSPC,
+            f"not enough disk space for Dagster's storage in {home}: {number(free / 2**20)} MiB "
+            f"free, a run needs about {DAGSTER_ROOM >> 20} MiB (its event log); no run was started",
+        )
+
+
 def run_log(run_id: str) -> Path:
     """`.dagster_home/logs/<run id>.log`: each run its own log (its worker's output, dbt's)."""
     path = Path(os.environ["DAGSTER_HOME"]) / ".dagster_home" / "logs" / f"{run_id}.log"
@@ -189,6 +212,7 @@ class _Stop:
 def launch(settings: Settings, say: Callable[[str], None]) -> RunOutcome:
     """Run the nightly job with `settings` in a run worker; print progress with `say`."""
     dagster_home()
+    _room_for_dagster_storage()
     run_id = str(uuid.uuid4())
     stop = _Stop()
     # As before a run (delivery/signals.py): a signal the caller ignores stays ignored.
@@ -276,6 +300,13 @@ def _outcome(
     worker_ended = None  # how the worker ended, if it ended before the run did
     if run is not None and not run.is_finished:
         worker_ended = stopped_by(exit_code) if exit_code < 0 else f"exit code {exit_code}"
+        if exit_code > 0 and (error := _last_error(outcome.log_path)):
+            worker_ended += f": {error}"
+            if "disk is full" in error:  # SQLite's words for ENOSPC, in Dagster's own storage
+                free = shutil.disk_usage(instance.root_directory).free // 2**20
+                worker_ended += (
+                    f" ({free} MiB free for Dagster's storage in {instance.root_directory})"
+                )
         instance.report_run_failed(run, f"The run worker ended ({worker_ended}) before the run did")
         run = instance.get_run_by_id(outcome.run_id)
     if run is None:
@@ -323,6 +354,24 @@ def _outcome(
             Failure(step, f"the run worker ended ({worker_ended}) before the step did", False)
         )
     return outcome
+
+
+# The line that names an exception at the end of a Python traceback.
+ERROR_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception)(: .*)?$")
+
+
+def _last_error(log: Path) -> str | None:
+    """The last exception a run worker wrote to its log (the tail of it), for a worker that
+    ended with an error outside any step — Dagster's own storage failing, say — which Dagster
+    could not record: the cause the data team needs."""
+    try:
+        with open(log, "rb") as text:
+            text.seek(max(0, text.seek(0, os.SEEK_END) - 65536))
+            lines = text.read().decode(errors="replace").splitlines()
+    except OSError:
+        return None
+    errors = [line.strip() for line in lines if ERROR_LINE.match(line.strip())]
+    return errors[-1] if errors else None
 
 
 def _end_with_parent() -> None:

@@ -12,7 +12,7 @@ import duckdb
 from delivery.cli import EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE
 from lifecycle.build import checksum_file
 from tests.conftest import mounted, overwrite_block_in_use, reliability_row
-from tests.e2e.conftest import delivery, run_here
+from tests.e2e.conftest import delivery, real_dagster_home, run_here
 
 
 def test_full_disk_is_a_clear_error(published, tmp_path, monkeypatch, request):
@@ -40,6 +40,32 @@ def test_full_disk_is_a_clear_error(published, tmp_path, monkeypatch, request):
         expected="exit 1, one line: where, free and needed space, nothing published; the "
         "published warehouse unchanged",
         seen=line.strip(),
+    )
+
+
+def test_a_full_disk_under_dagsters_storage_is_one_line(published, tmp_path, monkeypatch, request):
+    """The Dagster home on its own volume, nearly full: SQLite failed half-way ("disk I/O
+    error", "database or disk is full", in Dagster's words). The run is refused before it
+    starts, in one line naming the folder, the free and the needed space; nothing written."""
+    home = tmp_path / "small-dagster-home"
+    home.mkdir()
+    with mounted("-t", "tmpfs", "-o", "size=8m", "tmpfs", target=home):
+        monkeypatch.setenv("DAGSTER_HOME", str(real_dagster_home(home)))
+        before = published.read_bytes()
+        code, said = delivery("run", "--all")
+        left = sorted(p.name for p in home.iterdir())
+    assert code == EXIT_RUN_FAILED
+    assert said.startswith("ontcijferd: run failed: DiskSpaceError: [Errno 28] not enough disk ")
+    assert f"space for Dagster's storage in {home}: " in said
+    assert "MiB free, a run needs about 32 MiB (its event log); no run was started" in said
+    assert published.read_bytes() == before and left == ["dagster.yaml"]
+    reliability_row(
+        request,
+        side="ours",
+        fault="disk full under Dagster's storage",
+        injected="DAGSTER_HOME on a tmpfs of 8 MiB",
+        expected="exit 1, one line: where, free and needed space; no run started",
+        seen=said,
     )
 
 

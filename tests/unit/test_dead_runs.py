@@ -1,4 +1,6 @@
-"""A run left behind on another host — a container beside this one sharing the Dagster home, or
+"""Runs whose process died.
+
+A run left behind on another host — a container beside this one sharing the Dagster home, or
 the one a re-created container replaced (a new host name: its pid means nothing here) — is
 marked failed once its build lock is free and its event log has been quiet; never while the lock
 is held, nor the moment it was freed, nor when the lock file is not the one it held.
@@ -63,3 +65,29 @@ def test_a_run_of_another_host_is_failed_only_once_its_build_lock_is_free(
         "(it held the daemon's queue for four hours before)",
         seen=line.split("was left behind by ")[1],
     )
+
+
+def test_the_error_a_run_worker_died_of_is_read_from_its_log(tmp_path):
+    """A run worker that ended with an error outside any step (Dagster's own storage failing)
+    left only its traceback in its log: the last exception line is the cause the summary
+    names. SYNTHETIC log, in the shape of the one a full Dagster home left."""
+    from orchestration.launcher import _last_error
+
+    log = tmp_path / "run.log"
+    log.write_text(
+        "  done   raw__cbs_03759ned (0,2 s)\n"
+        "Traceback (most recent call last):\n"
+        '  File "sqlalchemy/engine/base.py", line 1201, in _commit_impl\n'
+        "sqlite3.OperationalError: database or disk is full\n\n"
+        "The above exception was the direct cause of the following exception:\n\n"
+        "Traceback (most recent call last):\n"
+        '  File "sqlalchemy/engine/base.py", line 2351, in _handle_dbapi_exception\n'
+        "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) database or disk is full\n"
+        "(Background on this error at: https://sqlalche.me/e/21/e3q8)\n"
+    )
+    assert _last_error(log) == (
+        "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) database or disk is full"
+    )
+    log.write_text("  done   raw__cbs_03759ned (0,2 s)\n")
+    assert _last_error(log) is None
+    assert _last_error(tmp_path / "missing.log") is None
