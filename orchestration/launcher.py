@@ -26,12 +26,13 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -237,16 +238,37 @@ def launch(settings: Settings, say: Callable[[str], None]) -> RunOutcome:
                     )
                 if stop.signum is not None:  # a signal while the worker was being started
                     stop.kill_worker()
-                running = _watch(instance, stop, run_id, say)
+                with _storage_failure_named(instance, stop):
+                    running = _watch(instance, stop, run_id, say)
             if stop.signum is not None:
                 return _canceled(instance, outcome, signal.Signals(stop.signum).name)
-            outcome = _outcome(instance, outcome, stop.worker.returncode, running)
+            with _storage_failure_named(instance, stop):
+                outcome = _outcome(instance, outcome, stop.worker.returncode, running)
             if any(f.busy for f in outcome.failures) and last_log is not None:
                 _swap_last_run_log(log_path, last_log)
             return outcome
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def _storage_failure_named(instance: dg.DagsterInstance, stop: _Stop) -> Iterator[None]:
+    """Dagster's SQLite storage failing under the launcher — its disk full: "disk I/O error",
+    "database or disk is full" — stops the run (it writes there too), and the error says where
+    and how much room is left."""
+    try:
+        yield
+    except Exception as err:
+        if not isinstance(err.__cause__, sqlite3.Error):
+            raise
+        stop.kill_worker()
+        root = instance.root_directory
+        free = number(shutil.disk_usage(root).free / 2**20)
+        raise RuntimeError(
+            f"Dagster's storage in {root} ({free} MiB free) failed: "
+            f"{' '.join(str(err.__cause__).split())}; the run was stopped"
+        ) from err
 
 
 def _watch(instance: dg.DagsterInstance, stop: _Stop, run_id: str, say) -> list[str]:

@@ -8,7 +8,11 @@ is held, nor the moment it was freed, nor when the lock file is not the one it h
 SYNTHETIC: a job named like the nightly one on an ephemeral Dagster instance; the checks run
 inside its op, while the run is STARTED, with the tags a run on another host would have."""
 
+import sqlite3
+import types
+
 import dagster as dg
+import pytest
 
 from lifecycle.build import WarehouseBuild
 from orchestration import supervision
@@ -91,3 +95,23 @@ def test_the_error_a_run_worker_died_of_is_read_from_its_log(tmp_path):
     log.write_text("  done   raw__cbs_03759ned (0,2 s)\n")
     assert _last_error(log) is None
     assert _last_error(tmp_path / "missing.log") is None
+
+
+def test_dagsters_storage_failing_under_the_launcher_says_where(tmp_path):
+    """Dagster's SQLite storage failing while the launcher watches the run (its disk filled up:
+    tried with DAGSTER_HOME on a tmpfs filled mid-run, which ended in SQLAlchemy's "database or
+    disk is full" and nothing else): one error naming the storage and its free space. Other
+    errors pass unchanged. SYNTHETIC errors, raised as SQLAlchemy raises them."""
+    from orchestration.launcher import _Stop, _storage_failure_named
+
+    instance = types.SimpleNamespace(root_directory=str(tmp_path))
+    with pytest.raises(RuntimeError) as said, _storage_failure_named(instance, _Stop()):
+        raise ValueError("(sqlite3.OperationalError) …") from sqlite3.OperationalError(
+            "database or disk is full"
+        )
+    assert str(said.value).startswith(f"Dagster's storage in {tmp_path} (")
+    assert str(said.value).endswith(
+        " MiB free) failed: database or disk is full; the run was stopped"
+    )
+    with pytest.raises(KeyError), _storage_failure_named(instance, _Stop()):
+        raise KeyError("not the storage")
