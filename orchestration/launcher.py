@@ -157,6 +157,8 @@ def _room_for_dagster_storage() -> None:
     SQLite would fail half-way with "disk I/O error" or "database or disk is full", in Dagster's
     words, not ours. (The warehouse's own disk is checked by the run: lifecycle/build.py.)"""
     home = Path(os.environ["DAGSTER_HOME"])
+    if not home.is_dir():
+        raise ConfigError(f"DAGSTER_HOME {home} is not a folder: Dagster keeps its runs there")
     free = shutil.disk_usage(home).free
     if free < DAGSTER_ROOM:
         raise DiskSpaceError(

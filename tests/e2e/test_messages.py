@@ -65,6 +65,13 @@ CASES = [
         ["dagster_typed/dagster.yaml: Errors whilst loading", "max_concurrent_runs"],
     ),
     (
+        "a DAGSTER_HOME that does not exist",
+        ["run", "--all"],
+        {"DAGSTER_HOME": "{tmp}/no_such_home"},
+        EXIT_USAGE,
+        ["DAGSTER_HOME", "no_such_home is not a folder"],
+    ),
+    (
         "a misspelled key in the configuration",
         ["run"],
         {"ONTCIJFERD_CONFIG": "{tmp}/typo.yaml"},
