@@ -265,12 +265,16 @@ def _storage_failure_named(instance: dg.DagsterInstance, stop: _Stop) -> Iterato
         if not isinstance(err.__cause__, sqlite3.Error):
             raise
         stop.kill_worker()
-        root = instance.root_directory
-        free = number(shutil.disk_usage(root).free / 2**20)
         raise RuntimeError(
-            f"Dagster's storage in {root} ({free} MiB free) failed: "
-            f"{' '.join(str(err.__cause__).split())}; the run was stopped"
+            f"{_dagster_storage(instance)} failed: {' '.join(str(err.__cause__).split())}; "
+            "the run was stopped"
         ) from err
+
+
+def _dagster_storage(instance: dg.DagsterInstance) -> str:
+    """Where Dagster's storage is and how much room it has left, for a line on its failing."""
+    root = instance.root_directory
+    return f"Dagster's storage in {root} ({number(shutil.disk_usage(root).free / 2**20)} MiB free)"
 
 
 def _watch(instance: dg.DagsterInstance, stop: _Stop, run_id: str, say) -> list[str]:
@@ -326,11 +330,8 @@ def _outcome(
         worker_ended = stopped_by(exit_code) if exit_code < 0 else f"exit code {exit_code}"
         if exit_code > 0 and (error := _last_error(outcome.log_path)):
             worker_ended += f": {error}"
-            if "disk is full" in error:  # SQLite's words for ENOSPC, in Dagster's own storage
-                free = shutil.disk_usage(instance.root_directory).free // 2**20
-                worker_ended += (
-                    f" ({free} MiB free for Dagster's storage in {instance.root_directory})"
-                )
+            if "(sqlite3." in error:  # Dagster's own storage failed (its disk full?)
+                worker_ended += f" in {_dagster_storage(instance)}"
         instance.report_run_failed(run, f"The run worker ended ({worker_ended}) before the run did")
         run = instance.get_run_by_id(outcome.run_id)
     if run is None:

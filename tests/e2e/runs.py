@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sources.config import REPO_ROOT
@@ -41,12 +42,20 @@ def start_run(
         stderr=subprocess.STDOUT,
     )
     folder = Path({**os.environ, **(env or {})}["ONTCIJFERD_WAREHOUSE"]).parent
+    wait_for_moment(child, moment, ready, folder, output.read_text)
+    return child, output
+
+
+def wait_for_moment(
+    child: subprocess.Popen, moment: str, ready: Path, folder: Path, printed: Callable[[], str]
+) -> None:
+    """Until the child run reached `moment` (the hook wrote `ready`; for `dbt`, dbt runs on
+    the warehouse in `folder`); `printed`: what it printed so far, for a run that ended."""
     deadline = time.monotonic() + 300
     while not (ready.exists() or (moment == "dbt" and dbt_build_running(folder))):
-        assert child.poll() is None, f"the run ended early: {output.read_text()}"
+        assert child.poll() is None, f"the run ended early: {printed()}"
         assert time.monotonic() < deadline, f"the run never reached {moment}"
         time.sleep(0.2)
-    return child, output
 
 
 def signalled(moment: str, signum: int, tmp_path: Path) -> tuple[int, Path, float]:
@@ -63,7 +72,12 @@ def signalled(moment: str, signum: int, tmp_path: Path) -> tuple[int, Path, floa
 
 
 def run_id_of(output: Path) -> str:
-    [line] = [line for line in output.read_text().splitlines() if line.startswith("run ")]
+    return run_id_in(output.read_text())
+
+
+def run_id_in(printed: str) -> str:
+    """The run id in what `ontcijferd run` printed ("run <id>: step output in …")."""
+    [line] = [line for line in printed.splitlines() if line.startswith("run ")]
     return line.split()[1].rstrip(":")
 
 

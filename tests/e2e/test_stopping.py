@@ -34,9 +34,11 @@ from tests.e2e.runs import (
     MOMENTS,
     assert_nothing_left,
     hooked_env,
+    run_id_in,
     run_id_of,
     signalled,
     start_run,
+    wait_for_moment,
 )
 
 WHEN = {"load": "while loading", "dbt": "during dbt", "publish": "just before publishing"}
@@ -256,22 +258,14 @@ def test_a_closed_terminal_stops_the_run_like_a_signal(published, tmp_path, requ
 
     threading.Thread(target=show, daemon=True).start()
     try:
-        deadline = time.monotonic() + 300
-        while not ready.exists():
-            assert child.poll() is None, shown.decode()
-            assert time.monotonic() < deadline, "the run never reached its first load"
-            time.sleep(0.2)
+        wait_for_moment(child, "load", ready, published.parent, shown.decode)
         os.close(terminal)  # the terminal goes away
         code = child.wait(timeout=20)
     finally:
         child.kill()
     assert code == 128 + signal.SIGHUP, shown.decode()
-    [run_id] = [
-        line.split()[1].rstrip(":")
-        for line in shown.decode().splitlines()
-        if line.startswith("run ")
-    ]
-    assert runs_by_status(published.parent.parent)[run_id] == "CANCELED"
+    status = runs_by_status(published.parent.parent)[run_id_in(shown.decode())]
+    assert status == "CANCELED"
     assert_nothing_left(published.parent, published, before)
     reliability_row(
         request,
@@ -281,7 +275,7 @@ def test_a_closed_terminal_stops_the_run_like_a_signal(published, tmp_path, requ
         "and no more output possible",
         expected="the run stops at once, exit 129, marked canceled; nothing published, no "
         "process left",
-        seen=f"exit {code}; run {runs_by_status(published.parent.parent)[run_id]}",
+        seen=f"exit {code}; run {status}",
     )
 
 
