@@ -122,16 +122,12 @@ def _run(settings: Settings) -> int:
     before = _publication(settings.warehouse_path)
     outcome = launch(settings, lambda line: print(line, flush=True))
     if outcome.stopped_by:
-        from delivery.run_summary import what_stays_published
+        from delivery.run_summary import stopped_run
 
-        published = (
-            f"it had just published, so the new warehouse is published at {settings.warehouse_path}"
-            if _publication(settings.warehouse_path) != before
-            else what_stays_published(settings.warehouse_path)
-        )
         print(
-            f"Run {outcome.run_id} stopped ({outcome.stopped_by}): marked canceled in Dagster; "
-            f"{published}."
+            stopped_run(
+                outcome, settings.warehouse_path, _publication(settings.warehouse_path) != before
+            )
         )
         return 128 + signal.Signals[outcome.stopped_by]
     return _summary(outcome, settings)

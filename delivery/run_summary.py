@@ -20,6 +20,22 @@ def what_stays_published(path: Path) -> str:
     return f"nothing is published at {path}: no run has published a warehouse there yet"
 
 
+def stopped_run(outcome, path: Path, published: bool) -> str:
+    """The one line for a run stopped by a signal: what Dagster holds of it, and what is
+    published (`published`: the run had just replaced the file when the signal came)."""
+    in_dagster = {
+        "CANCELED": "marked canceled in Dagster",
+        # The signal came in the worker's first seconds, before Dagster had the run.
+        "NOT_RECORDED": "it was stopped before Dagster recorded the run",
+    }.get(outcome.status, f"it had already ended in Dagster ({outcome.status})")
+    stays = (
+        f"it had just published, so the new warehouse is published at {path}"
+        if published
+        else what_stays_published(path)
+    )
+    return f"Run {outcome.run_id} stopped ({outcome.stopped_by}): {in_dagster}; {stays}."
+
+
 def published_summary(path: Path) -> list[str]:
     with reading(path) as con:
         rows = con.execute(

@@ -86,10 +86,14 @@ class Failure:
     busy: bool  # another run holds the warehouse build lock
 
 
+# The status of a run stopped before its worker recorded it in Dagster (no run there).
+NOT_RECORDED = "NOT_RECORDED"
+
+
 @dataclass
 class RunOutcome:
     run_id: str
-    status: str  # SUCCESS, FAILURE or CANCELED
+    status: str  # SUCCESS, FAILURE, CANCELED; or NOT_RECORDED
     log_path: Path
     stopped_by: str | None = None  # the stop signal's name (lifecycle/stopping.py)
     materialized: dict[str, dict] = field(default_factory=dict)  # asset key → metadata
@@ -312,9 +316,13 @@ def _watch(instance: dg.DagsterInstance, stop: _Stop, run_id: str, say) -> list[
 
 
 def _canceled(instance: dg.DagsterInstance, outcome: RunOutcome, signame: str) -> RunOutcome:
+    """The run stopped by `signame`, marked canceled unless it had already ended. A worker
+    stopped in its first seconds may not have recorded the run yet: status NOT_RECORDED."""
     run = instance.get_run_by_id(outcome.run_id)
     if run is not None and not run.is_finished:
         instance.report_run_canceled(run, f"Stopped by {signame}")
+        run = instance.get_run_by_id(outcome.run_id)
+    outcome.status = run.status.value if run is not None else NOT_RECORDED
     outcome.stopped_by = signame
     return outcome
 

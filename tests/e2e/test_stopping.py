@@ -163,7 +163,8 @@ def test_a_signal_before_the_run_starts_stops_the_command_with_one_line(
     published, tmp_path, request
 ):
     """SIGINT or SIGTERM while `ontcijferd run` prepares (the plan made, the run not yet
-    started): one line, exit 128 + the signal, no run in Dagster, nothing written."""
+    started), or while its run worker starts (before Dagster has the run): one line, exit 128 +
+    the signal, no run in Dagster, nothing written, and the line claims no canceled run."""
     before, said = published.read_bytes(), []
     for signum in (signal.SIGINT, signal.SIGTERM):
         name = signal.Signals(signum).name
@@ -173,6 +174,15 @@ def test_a_signal_before_the_run_starts_stops_the_command_with_one_line(
         assert "Traceback" not in text
         assert text.splitlines()[-1] == f"ontcijferd: run stopped ({name})"
         said.append(f"exit {code}: {text.splitlines()[-1]}")
+        code, output, _ = signalled("worker", signum, tmp_path)
+        text = output.read_text()
+        assert code == 128 + signum, text
+        assert "Traceback" not in text
+        assert text.splitlines()[-1] == (
+            f"Run {run_id_of(output)} stopped ({name}): it was stopped before Dagster recorded "
+            f"the run; the last good warehouse stays published at {published}."
+        )
+        said.append(f"worker starting, exit {code}: {text.splitlines()[-1]}")
     assert runs_by_status(published.parent.parent) == {}
     assert_nothing_left(published.parent, published, before)
     reliability_row(
@@ -180,9 +190,9 @@ def test_a_signal_before_the_run_starts_stops_the_command_with_one_line(
         side="ours",
         fault="SIGINT or SIGTERM before the run starts",
         injected="each signal to `ontcijferd run --all` after it made its plan, before it "
-        "started the run",
-        expected="one line and exit 128 + the signal, no traceback; no run in Dagster; nothing "
-        "written",
+        "started the run; and while its run worker starts, before Dagster has the run",
+        expected="one line and exit 128 + the signal, no traceback; no run in Dagster and no "
+        "claim of one; nothing written",
         seen="; ".join(said),
     )
 

@@ -115,3 +115,47 @@ def test_dagsters_storage_failing_under_the_launcher_says_where(tmp_path):
     )
     with pytest.raises(KeyError), _storage_failure_named(instance, _Stop()):
         raise KeyError("not the storage")
+
+
+def test_a_stopped_runs_line_says_what_dagster_holds_of_it(tmp_path):
+    """The line of a run stopped by a signal claims a canceled run only when there was one to
+    cancel: a run still going is marked canceled; one that had already ended keeps its status;
+    one stopped before its worker recorded it (no run in Dagster) says so. SYNTHETIC job on an
+    ephemeral Dagster instance."""
+    from delivery.run_summary import stopped_run
+    from orchestration.launcher import RunOutcome, _canceled
+
+    lines = {}
+
+    @dg.op
+    def going(context: dg.OpExecutionContext) -> None:
+        outcome = RunOutcome(context.run_id, "CANCELED", tmp_path / "log")
+        lines["going"] = stopped_run(
+            _canceled(context.instance, outcome, "SIGINT"), tmp_path, False
+        )
+
+    @dg.job
+    def nightly() -> None:
+        going()
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        ended = nightly.execute_in_process(instance=instance, raise_on_error=False).run_id
+        # (execute_in_process records its own end after the cancel: SUCCESS.)
+        assert instance.get_run_by_id(ended).status == dg.DagsterRunStatus.SUCCESS
+        outcome = _canceled(instance, RunOutcome(ended, "CANCELED", tmp_path / "log"), "SIGTERM")
+        lines["ended"] = stopped_run(outcome, tmp_path / "o.duckdb", True)
+        outcome = _canceled(instance, RunOutcome("not-there", "CANCELED", tmp_path), "SIGHUP")
+        lines["not recorded"] = stopped_run(outcome, tmp_path / "o.duckdb", False)
+    run = lines["going"].split()[1]
+    assert lines["going"] == (
+        f"Run {run} stopped (SIGINT): marked canceled in Dagster; the last good warehouse stays "
+        f"published at {tmp_path}."
+    )
+    assert lines["ended"] == (
+        f"Run {ended} stopped (SIGTERM): it had already ended in Dagster (SUCCESS); it had just "
+        f"published, so the new warehouse is published at {tmp_path / 'o.duckdb'}."
+    )
+    assert lines["not recorded"] == (
+        "Run not-there stopped (SIGHUP): it was stopped before Dagster recorded the run; nothing "
+        f"is published at {tmp_path / 'o.duckdb'}: no run has published a warehouse there yet."
+    )

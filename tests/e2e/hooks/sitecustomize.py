@@ -5,6 +5,7 @@ so it reaches the run worker that `ontcijferd run` or Dagster's code server star
 ONTCIJFERD_TEST_PAUSE set, the run pauses at that moment and writes the moment's name to the
 file ONTCIJFERD_TEST_READY, so the test can kill or signal it exactly there:
 - `launch`: in `ontcijferd run`, just before it starts the run (nothing written yet);
+- `worker`: in the run worker, before Dagster has recorded the run (it imports the definitions);
 - `load`: just after the first CBS table was loaded into the build;
 - `publish`: after the build's checkpoint, just before the atomic rename over the published file;
 - `renamed`: just after that rename, before the published file's checksum is written.
@@ -33,6 +34,10 @@ def _pause_before_launch(launcher) -> None:
         return launch(*args, **kwargs)
 
     launcher.launch = paused
+
+
+def _pause_on_import(_module) -> None:
+    _pause("worker")
 
 
 def _pause_after_first_load(refresh) -> None:
@@ -70,6 +75,7 @@ def _pause_after_rename(build) -> None:
 
 PATCHES = {
     "launch": ("orchestration.launcher", _pause_before_launch),
+    "worker": ("orchestration.definitions", _pause_on_import),
     "load": ("lifecycle.refresh", _pause_after_first_load),
     "publish": ("lifecycle.build", _pause_before_rename),
     "renamed": ("lifecycle.build", _pause_after_rename),
