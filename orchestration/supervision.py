@@ -36,7 +36,10 @@ LOCK_TAG = "ontcijferd/lock"
 # within seconds; a minute without any is well clear of both.
 QUIET_SECONDS = 60
 JOB_NAME = "nightly"
+# NOT_STARTED: an `ontcijferd run` killed in the seconds between its worker creating the run
+# and starting it (the daemon's runs are QUEUED, then STARTING, instead).
 UNFINISHED = [
+    dg.DagsterRunStatus.NOT_STARTED,
     dg.DagsterRunStatus.STARTING,
     dg.DagsterRunStatus.STARTED,
     dg.DagsterRunStatus.CANCELING,

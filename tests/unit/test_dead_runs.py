@@ -159,3 +159,41 @@ def test_a_stopped_runs_line_says_what_dagster_holds_of_it(tmp_path):
         "Run not-there stopped (SIGHUP): it was stopped before Dagster recorded the run; nothing "
         f"is published at {tmp_path / 'o.duckdb'}: no run has published a warehouse there yet."
     )
+
+
+def test_a_run_killed_before_it_started_is_marked_failed(request):
+    """`ontcijferd run` killed with SIGKILL in the seconds between its run worker creating the
+    run and starting it (found by killing runs at random times) left the run NOT_STARTED for
+    ever in the Dagster UI. The next start-up marks it failed like a STARTED one. SYNTHETIC run
+    record, owned by a process of this host that has ended."""
+    import socket
+    import subprocess
+    import uuid
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    run = dg.DagsterRun(
+        job_name="nightly",
+        run_id=str(uuid.uuid4()),
+        status=dg.DagsterRunStatus.NOT_STARTED,
+        tags={OWNER_TAG: f"{socket.gethostname()}:{gone.pid}:12345"},
+    )
+    with dg.DagsterInstance.ephemeral() as instance:
+        instance.add_run(run)
+        [line] = mark_dead_runs_failed(instance)
+        status = instance.get_run_by_id(run.run_id).status
+    assert status == dg.DagsterRunStatus.FAILURE
+    assert line.startswith(f"recovered: run {run.run_id} (started ")
+    assert line.endswith(
+        "was left behind by a process that no longer exists (killed?); marked failed"
+    )
+    reliability_row(
+        request,
+        side="ours",
+        fault="`ontcijferd run` killed (SIGKILL) before its run started",
+        injected="a NOT_STARTED nightly run whose owning process has ended (the CLI killed in "
+        "the ~2.5 s between its worker creating the run and starting it)",
+        expected="marked failed by the next start-up or the dead_runs sensor, not left "
+        "NOT_STARTED for ever",
+        seen=line.split(") ", 1)[1],
+    )
