@@ -45,39 +45,48 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def daemon(tmp_path_factory, dbt_manifest):
-    """`dagster dev` on a temporary Dagster home; yields (home, GraphQL client)."""
+def start_dagster_dev(home: Path):
+    """`dagster dev` on `home`, once it answers; (its process, a GraphQL client)."""
     from dagster_graphql import DagsterGraphQLClient
 
-    home = real_dagster_home(tmp_path_factory.mktemp("daemon"))
     port = _free_port()
     server = subprocess.Popen(
         [str(DAGSTER), "dev", "-h", "127.0.0.1", "-p", str(port)],
         cwd=REPO_ROOT,
         env={**os.environ, "DAGSTER_HOME": str(home)},
-        stdout=(home / "dagster-dev.log").open("w"),
+        stdout=(home / "dagster-dev.log").open("a"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert server.poll() is None, (home / "dagster-dev.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, "dagster dev did not come up"
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/server_info", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            time.sleep(1)
-        yield home, DagsterGraphQLClient("127.0.0.1", port_number=port)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 180
+    while True:
+        assert server.poll() is None, (home / "dagster-dev.log").read_text()[-3000:]
+        assert time.monotonic() < deadline, "dagster dev did not come up"
         try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+            if requests.get(f"http://127.0.0.1:{port}/server_info", timeout=2).ok:
+                return server, DagsterGraphQLClient("127.0.0.1", port_number=port)
+        except requests.ConnectionError:
+            pass
+        time.sleep(1)
+
+
+def stop_dagster_dev(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def daemon(tmp_path_factory, dbt_manifest):
+    """`dagster dev` on a temporary Dagster home; yields (home, GraphQL client)."""
+    home = real_dagster_home(tmp_path_factory.mktemp("daemon"))
+    server, client = start_dagster_dev(home)
+    try:
+        yield home, client
+    finally:
+        stop_dagster_dev(server)
 
 
 def older_publication(warehouse_path: str, folder: Path) -> Path:
@@ -230,4 +239,49 @@ def test_killed_runs_never_hold_the_queue(daemon, warehouse_path, tmp_path, requ
         expected=f"{expected} and publishes within {PUBLISH_WITHIN_SECONDS} s",
         seen=f"the next queued run left the queue {start_took:.0f} s and published "
         f"{published_after:.0f} s after it was queued; the killed run: FAILURE",
+    )
+
+
+def test_a_run_left_starting_by_a_killed_dagster_dev_does_not_hold_the_queue(
+    warehouse_path, dbt_manifest, tmp_path, request
+):
+    """The whole `dagster dev` killed with SIGKILL (the machine or container stopped) while a
+    queued run is STARTING — its worker not yet running, so nothing is left to start it or to
+    record an owner: after a restart the next queued run leaves the queue within a minute (run
+    monitoring's start timeout, dagster.yaml; it waited 180 s + a 30-s poll before) and
+    publishes; the stranded run is marked failed."""
+    home = real_dagster_home(tmp_path)
+    published = older_publication(warehouse_path, tmp_path / "warehouse")
+    server, client = start_dagster_dev(home)
+    try:
+        stranded = submit(client, published)
+
+        def starting(instance: dg.DagsterInstance) -> bool:
+            return instance.get_run_by_id(stranded).status == dg.DagsterRunStatus.STARTING
+
+        assert wait_for(home, starting, 120, interval=0.05), "the run never was STARTING"
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+        server, client = start_dagster_dev(home)
+        submitted = time.monotonic()
+        last = submit(client, published)
+        left_queue = wait_for(home, started(last), 120)
+        assert left_queue is not None, "the next queued run stayed queued"
+        assert wait_for(home, finished(last), 300) == "SUCCESS"
+    finally:
+        stop_dagster_dev(server)
+    waited = left_queue - submitted
+    assert status_of(home, stranded) == "FAILURE"
+    assert waited <= START_WITHIN_SECONDS, f"the next queued run started after {waited:.0f} s"
+    assert publications(published) == ["older-code", publications(published)[1]]
+    reliability_row(
+        request,
+        side="ours",
+        fault="the whole `dagster dev` killed (SIGKILL) while a queued run is STARTING",
+        injected="`dagster dev` with the real dagster.yaml killed the moment a queued run is "
+        "STARTING, started again, another run queued",
+        expected=f"the next queued run leaves the queue within {START_WITHIN_SECONDS} s and "
+        "publishes; the stranded run is marked failed (it held the queue for 180 s + 30 s)",
+        seen=f"the next queued run left the queue {waited:.0f} s after it was queued; the "
+        "stranded run: FAILURE",
     )
