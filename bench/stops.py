@@ -35,6 +35,7 @@ import duckdb
 
 from bench.run import _dagster_home, _prepare, _timed_run
 from sources.config import REPO_ROOT
+from tests.e2e.conftest import readable
 from tests.e2e.runs import processes_of, run_id_in
 
 UNFINISHED = ("NOT_STARTED", "STARTING", "STARTED")
@@ -47,14 +48,6 @@ def _made_by_older_code(published: Path) -> None:
     con.execute("update meta.publication set code_fingerprint = 'older-code'")
     con.close()
     Path(f"{published}.sha256").unlink(missing_ok=True)
-
-
-def _indicator_rows(published: Path) -> int:
-    con = duckdb.connect(str(published), read_only=True)
-    try:
-        return con.execute("select count(*) from marts.indicator_values").fetchone()[0]
-    finally:
-        con.close()
 
 
 def _stop(child: subprocess.Popen, way: str) -> None:
@@ -129,7 +122,7 @@ def trial(
         broken.append("no traceback")
     if any(line.startswith("  RUN NOT STARTED") for line in lines):
         broken.append("the next run is not refused")
-    if _indicator_rows(published) == 0:
+    if readable(published) == 0:
         broken.append("the published warehouse has its figures")
     if not sent:
         outcome, seen = "ended before the signal", f"exit {code}, run {status}"
