@@ -42,7 +42,7 @@ UNFINISHED = ("NOT_STARTED", "STARTING", "STARTED")
 WAYS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGKILL", "SIGKILL with its worker")
 
 
-def _made_by_older_code(published: Path) -> None:
+def made_by_older_code(published: Path) -> None:
     """So that the next run republishes (as tests/e2e/conftest.py `published` does)."""
     con = duckdb.connect(str(published))
     con.execute("update meta.publication set code_fingerprint = 'older-code'")
@@ -76,7 +76,7 @@ def trial(
     its run id — None if the command stopped before it said one — and its status in Dagster
     right after)."""
     published = Path(env["ONTCIJFERD_WAREHOUSE"])
-    _made_by_older_code(published)
+    made_by_older_code(published)
     before = published.stat().st_ino
     output = folder / "trial.out"
     with open(output, "w") as out:
@@ -149,6 +149,18 @@ def _signals_as_in_a_terminal() -> None:
         signal.signal(signum, signal.SIG_DFL)
 
 
+def end_with_tally(
+    args: argparse.Namespace, outcomes: collections.Counter, broken: collections.Counter
+) -> None:
+    """Print how often each outcome and each broken promise was seen; exit 1 on any."""
+    print(f"{args.trials} trials (seed {args.seed}):")
+    for outcome, count in sorted(outcomes.items()):
+        print(f"  {count:>3}  {outcome}")
+    for promise, count in broken.items():
+        print(f"  BROKEN {count}×: {promise}")
+    raise SystemExit(1 if broken else 0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=30)
@@ -186,12 +198,7 @@ def main() -> None:
             broken_promises.update(broken)
             verdict = "BROKEN: " + "; ".join(broken) if broken else "ok"
             print(f"{number:>3}  {way:<24} at {after:5.1f} s  {outcome}: {seen}  — {verdict}")
-    print(f"{args.trials} trials (seed {args.seed}):")
-    for outcome, count in sorted(outcomes.items()):
-        print(f"  {count:>3}  {outcome}")
-    for promise, count in broken_promises.items():
-        print(f"  BROKEN {count}×: {promise}")
-    raise SystemExit(1 if broken_promises else 0)
+    end_with_tally(args, outcomes, broken_promises)
 
 
 if __name__ == "__main__":

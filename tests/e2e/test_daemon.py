@@ -11,25 +11,27 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
-import requests
 
-from orchestration.resources import run_config
 from orchestration.supervision import OWNER_TAG
-from sources.config import REPO_ROOT, load_settings
 from tests.conftest import reliability_row
 from tests.e2e.conftest import real_dagster_home
+from tests.e2e.dagster_dev import (
+    finished,
+    start_dagster_dev,
+    started,
+    status_of,
+    stop_dagster_dev,
+    submit,
+    wait_for,
+)
 from tests.e2e.runs import assert_no_process_left, dbt_build_running, run_id_of, start_run
 
-DAGSTER = Path(sys.executable).parent / "dagster"
 # The issue asks that the next run starts and publishes within a minute. It leaves the queue
 # seconds after the dead run is found (the `dead_runs` sensor runs every 10 s); a whole run
 # then takes ~45-60 s from queueing to publishing on a 2-core machine, more while `make test`
@@ -37,45 +39,6 @@ DAGSTER = Path(sys.executable).parent / "dagster"
 # load. The figures seen are in RELIABILITY.md.
 START_WITHIN_SECONDS = 60
 PUBLISH_WITHIN_SECONDS = 150
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_dagster_dev(home: Path):
-    """`dagster dev` on `home`, once it answers; (its process, a GraphQL client)."""
-    from dagster_graphql import DagsterGraphQLClient
-
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(DAGSTER), "dev", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=REPO_ROOT,
-        env={**os.environ, "DAGSTER_HOME": str(home)},
-        stdout=(home / "dagster-dev.log").open("a"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 180
-    while True:
-        assert server.poll() is None, (home / "dagster-dev.log").read_text()[-3000:]
-        assert time.monotonic() < deadline, "dagster dev did not come up"
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/server_info", timeout=2).ok:
-                return server, DagsterGraphQLClient("127.0.0.1", port_number=port)
-        except requests.ConnectionError:
-            pass
-        time.sleep(1)
-
-
-def stop_dagster_dev(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")
@@ -100,30 +63,6 @@ def older_publication(warehouse_path: str, folder: Path) -> Path:
     return path
 
 
-def submit(client, published: Path) -> str:
-    """Put a nightly run for `published` into the run queue, as a schedule tick does."""
-    settings = load_settings({**os.environ, "ONTCIJFERD_WAREHOUSE": str(published)})
-    deadline = time.monotonic() + 120
-    while True:  # the code location may still be loading
-        try:
-            return client.submit_job_execution("nightly", run_config=run_config(settings))
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(2)
-
-
-def wait_for(home: Path, what, seconds: float, interval: float = 0.5):
-    deadline = time.monotonic() + seconds
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        while time.monotonic() < deadline:
-            found = what(instance)
-            if found:
-                return found
-            time.sleep(interval)
-    return None
-
-
 def dbt_started(run_id: str):
     def reached(instance: dg.DagsterInstance):
         records = instance.get_records_for_run(
@@ -134,19 +73,6 @@ def dbt_started(run_id: str):
     return reached
 
 
-def finished(run_id: str):
-    def status(instance: dg.DagsterInstance):
-        run = instance.get_run_by_id(run_id)
-        return run.status.value if run is not None and run.is_finished else None
-
-    return status
-
-
-def status_of(home: Path, run_id: str) -> str:
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        return instance.get_run_by_id(run_id).status.value
-
-
 def publications(path: Path) -> list[str]:
     con = duckdb.connect(str(path), read_only=True)
     try:
@@ -155,17 +81,6 @@ def publications(path: Path) -> list[str]:
         ]
     finally:
         con.close()
-
-
-def started(run_id: str):
-    """The moment (monotonic) a run left the queue: a worker took it."""
-
-    def status(instance: dg.DagsterInstance):
-        run = instance.get_run_by_id(run_id)
-        leaving = (dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED)
-        return time.monotonic() if run is not None and run.status not in leaving else None
-
-    return status
 
 
 def kill_queued_run_during_dbt(home: Path, client, published: Path) -> tuple[str, float]:
