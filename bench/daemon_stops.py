@@ -35,9 +35,10 @@ from pathlib import Path
 import duckdb
 
 from bench.run import _dagster_home, _prepare, _timed_run
-from bench.stops import UNFINISHED, end_with_tally, made_by_older_code
-from tests.e2e.conftest import readable
+from bench.stops import UNFINISHED, end_with_tally
+from tests.e2e.conftest import made_by_older_code, readable
 from tests.e2e.dagster_dev import (
+    START_WITHIN_SECONDS,
     finished,
     start_dagster_dev,
     started,
@@ -49,7 +50,6 @@ from tests.e2e.dagster_dev import (
 from tests.e2e.runs import processes_of
 
 WAYS = ("run worker SIGKILL", "dagster dev SIGKILL", "dagster dev SIGTERM")
-START_WITHIN_SECONDS = 60  # issue 25: the next queued nightly run starts within a minute
 
 
 def _run_workers(home: Path) -> list[int]:

@@ -31,23 +31,14 @@ import time
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
 from bench.run import _dagster_home, _prepare, _timed_run
 from sources.config import REPO_ROOT
-from tests.e2e.conftest import readable
+from tests.e2e.conftest import made_by_older_code, readable
 from tests.e2e.runs import processes_of, run_id_in
 
 UNFINISHED = ("NOT_STARTED", "STARTING", "STARTED")
 WAYS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGKILL", "SIGKILL with its worker")
-
-
-def made_by_older_code(published: Path) -> None:
-    """So that the next run republishes (as tests/e2e/conftest.py `published` does)."""
-    con = duckdb.connect(str(published))
-    con.execute("update meta.publication set code_fingerprint = 'older-code'")
-    con.close()
-    Path(f"{published}.sha256").unlink(missing_ok=True)
 
 
 def _stop(child: subprocess.Popen, way: str) -> None:

@@ -140,6 +140,15 @@ def dbt_test_rows(con, dbt_singular_tests, name: str) -> list[dict]:
 # A published warehouse to run `ontcijferd run` against, with the real Dagster configuration.
 
 
+def made_by_older_code(published: Path) -> None:
+    """Make a publication look built by older code (its recorded code checksum differs, its
+    checksum file is gone), so that the next run really republishes it."""
+    con = duckdb.connect(str(published))
+    con.execute("update meta.publication set code_fingerprint = 'older-code'")
+    con.close()
+    Path(f"{published}.sha256").unlink(missing_ok=True)
+
+
 def real_dagster_home(home: Path) -> Path:
     """The project's dagster.yaml (run queue and pool limits included), storing under `home`."""
     config = (REPO_ROOT / "dagster.yaml").read_text(encoding="utf-8")
@@ -154,9 +163,7 @@ def published(warehouse_path, tmp_path, monkeypatch) -> Path:
     path = tmp_path / "warehouse" / "ontcijferd.duckdb"
     path.parent.mkdir()
     shutil.copyfile(warehouse_path, path)
-    con = duckdb.connect(str(path))
-    con.execute("update meta.publication set code_fingerprint = 'older-code'")
-    con.close()
+    made_by_older_code(path)
     monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(path))
     monkeypatch.setenv("ONTCIJFERD_SOURCE", "snapshot")
     monkeypatch.setenv("DAGSTER_HOME", str(real_dagster_home(tmp_path)))

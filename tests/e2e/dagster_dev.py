@@ -19,6 +19,8 @@ from orchestration.resources import run_config
 from sources.config import REPO_ROOT, load_settings
 
 DAGSTER = Path(sys.executable).parent / "dagster"
+# Issue 25: after any kill, the next queued nightly run leaves the queue within a minute.
+START_WITHIN_SECONDS = 60
 
 
 def _free_port() -> int:

@@ -20,8 +20,9 @@ import pytest
 
 from orchestration.supervision import OWNER_TAG
 from tests.conftest import reliability_row
-from tests.e2e.conftest import real_dagster_home
+from tests.e2e.conftest import made_by_older_code, real_dagster_home
 from tests.e2e.dagster_dev import (
+    START_WITHIN_SECONDS,
     finished,
     start_dagster_dev,
     started,
@@ -32,12 +33,11 @@ from tests.e2e.dagster_dev import (
 )
 from tests.e2e.runs import assert_no_process_left, dbt_build_running, run_id_of, start_run
 
-# The issue asks that the next run starts and publishes within a minute. It leaves the queue
-# seconds after the dead run is found (the `dead_runs` sensor runs every 10 s); a whole run
-# then takes ~45-60 s from queueing to publishing on a 2-core machine, more while `make test`
-# runs another test file beside this one (pytest-xdist): 97 and 104 s were measured under that
-# load. The figures seen are in RELIABILITY.md.
-START_WITHIN_SECONDS = 60
+# The next run leaves the queue (START_WITHIN_SECONDS, issue 25) seconds after the dead run is
+# found (the `dead_runs` sensor runs every 10 s); a whole run then takes ~45-60 s from queueing
+# to publishing on a 2-core machine, more while `make test` runs another test file beside this
+# one (pytest-xdist): 97 and 104 s were measured under that load. The figures seen are in
+# RELIABILITY.md.
 PUBLISH_WITHIN_SECONDS = 150
 
 
@@ -57,9 +57,7 @@ def older_publication(warehouse_path: str, folder: Path) -> Path:
     path = folder / "ontcijferd.duckdb"
     folder.mkdir()
     shutil.copyfile(warehouse_path, path)
-    con = duckdb.connect(str(path))
-    con.execute("update meta.publication set code_fingerprint = 'older-code'")
-    con.close()
+    made_by_older_code(path)
     return path
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
-import duckdb
 import pytest
 
 from orchestration import automation
 from orchestration.automation import nightly_schedule
 from tests.cbs_server import CbsODataServer
+from tests.e2e.conftest import made_by_older_code
 
 THURSDAY_NIGHT = dt.datetime(2026, 12, 3, 2, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
 SUNDAY_NIGHT = dt.datetime(2026, 12, 6, 2, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
@@ -47,10 +47,7 @@ def test_nothing_new_skips_and_new_code_starts_a_run(warehouse_path, tmp_path, m
 
     # Published by older code, before checksums and last good copies were kept.
     shutil.rmtree(published.parent / ".last_good")
-    (published.parent / f"{published.name}.sha256").unlink()
-    con = duckdb.connect(str(published))
-    con.execute("update meta.publication set code_fingerprint = 'older-code'")
-    con.close()
+    made_by_older_code(published)
     request = evaluate(monkeypatch, published)
     assert isinstance(request, dg.RunRequest)
     assert "dbt project changed" in request.tags["ontcijferd/new"]
