@@ -89,6 +89,9 @@ def _run(settings: Settings) -> int:
     if busy:
         print(f"  RUN NOT STARTED: {busy}")
         return EXIT_BUSY
+    from orchestration.launcher import launch, recover_dead_runs
+
+    recover_dead_runs(lambda line: print(line, flush=True))
     from lifecycle.refresh import plan_refresh, scope_for
     from sources.config import cbs_source
     from sources.registry import CURRENT_REGION_TABLE, REGISTRY
@@ -117,8 +120,6 @@ def _run(settings: Settings) -> int:
                 f"No run started; the published warehouse is unchanged: {settings.warehouse_path}"
             )
             return EXIT_OK
-    from orchestration.launcher import launch
-
     before = _publication(settings.warehouse_path)
     outcome = launch(settings, lambda line: print(line, flush=True))
     if outcome.stopped_by:

@@ -216,6 +216,17 @@ class _Stop:
                 os.killpg(self.worker.pid, signal.SIGKILL)
 
 
+def recover_dead_runs(say: Callable[[str], None]) -> None:
+    """Mark the runs whose process is gone as failed (supervision.py), one line each. Every
+    `ontcijferd run` does this first, also one that finds nothing new and starts no run: a run
+    killed just after it published leaves nothing new behind it, and would otherwise stay
+    STARTED in Dagster for ever when no daemon runs."""
+    dagster_home()
+    with _instance() as instance:
+        for line in mark_dead_runs_failed(instance):
+            say(line)
+
+
 def launch(settings: Settings, say: Callable[[str], None]) -> RunOutcome:
     """Run the nightly job with `settings` in a run worker; print progress with `say`."""
     dagster_home()
@@ -228,8 +239,6 @@ def launch(settings: Settings, say: Callable[[str], None]) -> RunOutcome:
     }
     try:
         with _instance() as instance:
-            for line in mark_dead_runs_failed(instance):
-                say(line)
             log_path = run_log(run_id)
             outcome = RunOutcome(run_id, "CANCELED", log_path)
             if stop.signum is None:

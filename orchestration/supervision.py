@@ -6,8 +6,9 @@ an `ontcijferd run` killed with SIGKILL, or a whole `dagster dev` killed mid-run
 stays STARTED for ever, and with `max_concurrent_runs: 1` (dagster.yaml) the daemon's queue
 would wait for it. So every run records the process that executes it (tag `ontcijferd/owner`:
 host, pid and the process's start time, so that a reused pid is not taken for the owner), and
-`mark_dead_runs_failed` — called by `ontcijferd run` before it starts a run and by the
-`dead_runs` sensor in the daemon — marks the runs whose owner no longer exists as failed.
+`mark_dead_runs_failed` — called first by every `ontcijferd run` (also one that starts no run)
+and by the `dead_runs` sensor in the daemon — marks the runs whose owner no longer exists as
+failed.
 
 An owner on another host cannot be looked up by its pid: a container beside this one sharing
 the Dagster home, or the container this one replaced (re-created with a new host name while a

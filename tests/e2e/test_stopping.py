@@ -16,6 +16,7 @@ import contextlib
 import fcntl
 import os
 import pty
+import shutil
 import signal
 import subprocess
 import sys
@@ -29,7 +30,13 @@ import duckdb
 from delivery.cli import EXIT_BUSY, EXIT_OK, EXIT_RUN_FAILED
 from sources.config import REPO_ROOT
 from tests.conftest import reliability_row
-from tests.e2e.conftest import delivery, readable, run_here, runs_by_status
+from tests.e2e.conftest import (
+    delivery,
+    readable,
+    real_dagster_home,
+    run_here,
+    runs_by_status,
+)
 from tests.e2e.runs import (
     MOMENTS,
     assert_nothing_left,
@@ -157,6 +164,62 @@ def test_kills_and_signals_at_each_moment_never_publish_nor_block_the_next_run(
             "nothing published afterwards, no process left; the next run publishes",
             seen="; ".join(outcomes) + f"; {said[signum]}",
         )
+
+
+def test_a_run_killed_after_it_published_is_marked_failed_when_nothing_is_new(
+    warehouse_path, tmp_path, monkeypatch, request
+):
+    """A run killed (SIGKILL) just after its rename leaves a warehouse with nothing new, so the
+    next `ontcijferd run` starts no run; it still marks the killed run failed, which would
+    otherwise stay STARTED in Dagster for ever where no daemon runs. SYNTHETIC run record: a
+    STARTED nightly run owned by a process of this host that has ended (as such a kill leaves
+    it), in the real Dagster configuration; the warehouse is the session's, nothing new."""
+    import socket
+    import uuid
+
+    import dagster as dg
+
+    from orchestration.supervision import OWNER_TAG
+
+    path = tmp_path / "warehouse" / "ontcijferd.duckdb"  # with its checksum and last good copy
+    shutil.copytree(
+        Path(warehouse_path).parent, path.parent, ignore=shutil.ignore_patterns(".build")
+    )
+    monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(path))
+    monkeypatch.setenv("ONTCIJFERD_SOURCE", "snapshot")
+    home = real_dagster_home(tmp_path)
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    killed = dg.DagsterRun(
+        job_name="nightly",
+        run_id=str(uuid.uuid4()),
+        status=dg.DagsterRunStatus.STARTED,
+        tags={OWNER_TAG: f"{socket.gethostname()}:{gone.pid}:12345"},
+    )
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        instance.add_run(killed)
+    before = path.read_bytes()
+    code, out = run_here()
+    assert code == EXIT_OK, out
+    assert out.splitlines()[-1].startswith(
+        "No run started; the published warehouse is unchanged"
+    ), out
+    [line] = [line for line in out.splitlines() if line.startswith("recovered: run")]
+    assert line.startswith(f"recovered: run {killed.run_id} (started ")
+    assert line.endswith("left behind by a process that no longer exists (killed?); marked failed")
+    assert runs_by_status(home) == {killed.run_id: "FAILURE"}
+    assert path.read_bytes() == before
+    reliability_row(
+        request,
+        side="ours",
+        fault="run killed (SIGKILL) just after it published, then a run with nothing new",
+        injected="a STARTED nightly run whose process has ended; `ontcijferd run` on a "
+        "warehouse with nothing new",
+        expected="no run started, the warehouse unchanged; the killed run marked failed (it "
+        "stayed STARTED before, with no daemon to notice)",
+        seen=line.split(") ", 1)[1],
+    )
 
 
 def test_a_signal_before_the_run_starts_stops_the_command_with_one_line(
