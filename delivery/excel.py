@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from delivery.export import STATUS_LEGEND
 from delivery.formatting import formula_like, shown_unit, shown_value, unit_format
-from delivery.readable import DUTCH_COLUMN_LEGEND, for_readers
+from delivery.readable import DUTCH_COLUMN_LEGEND, catalog_decimals, for_readers
 
 PERIOD_TYPE_SHEETS = {
     "jaar": "jaren",
@@ -75,7 +75,7 @@ def _long_sheet(book: Workbook, title: str, rows: pd.DataFrame, metadata: dict) 
     columns = list(readable.columns)
     _append(sheet, columns)
     value_column = list(rows.columns).index("value") + 1
-    decimals = _decimals(metadata)
+    decimals = catalog_decimals(metadata)
     for values, indicator, unit in zip(
         readable.itertuples(index=False), rows["indicator_id"], rows["unit"], strict=True
     ):
@@ -86,17 +86,9 @@ def _long_sheet(book: Workbook, title: str, rows: pd.DataFrame, metadata: dict) 
     _finish(sheet, [min(w, 60) for w in widths], "A2")
 
 
-def _decimals(metadata: dict) -> dict[str, int | None]:
-    """Each indicator's own precision (catalog `decimalen`), where it has one."""
-    return {
-        d["indicator_id"]: None if pd.isna(d["decimalen"]) else int(d["decimalen"])
-        for d in metadata["indicators"]
-    }
-
-
 def _wide_sheet(book: Workbook, title: str, rows: pd.DataFrame, metadata: dict) -> None:
     titles = {d["indicator_id"]: d["title"] for d in metadata["indicators"]}
-    decimals = _decimals(metadata)
+    decimals = catalog_decimals(metadata)
     sheet = book.create_sheet(title)
     periods = sorted(rows["period"].unique())
     marks = {

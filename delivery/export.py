@@ -20,7 +20,13 @@ import duckdb
 import pandas as pd
 
 from delivery.formatting import inert_text
-from delivery.readable import COLUMN_LEGEND, DUTCH_COLUMN_LEGEND, for_readers, write_csv_nl
+from delivery.readable import (
+    COLUMN_LEGEND,
+    DUTCH_COLUMN_LEGEND,
+    for_readers,
+    shown_decimals,
+    write_csv_nl,
+)
 from lifecycle.build import damage, reading, trusted_publication
 from lifecycle.releases import has_table
 
@@ -369,7 +375,7 @@ def write_extract(
         if fmt == "csv":
             inert_text(frame).to_csv(partial, index=False, encoding="utf-8")
         elif fmt == "csv-nl":
-            write_csv_nl(for_readers(frame, metadata), partial)
+            write_csv_nl(for_readers(frame, metadata), partial, shown_decimals(frame, metadata))
         elif fmt == "parquet":
             frame.to_parquet(partial, index=False)
         else:

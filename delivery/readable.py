@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from delivery.formatting import inert_text, shown_unit, shown_value
+from delivery.formatting import inert_text, shown_unit, shown_value, unit_format
 
 # The columns of an extract: the name tools get (parquet, the default CSV) → the Dutch header
 # people get (the Excel workbook, CSV for Excel-NL) and what the column holds.
@@ -54,10 +54,7 @@ def for_readers(data: pd.DataFrame, metadata: dict) -> pd.DataFrame:
     """An extract as people read it (Excel, CSV for Excel-NL): Dutch headers, each figure
     rounded as CBS publishes it and in the unit shown (WOZ in euros, not thousands), a method
     break as "ja"."""
-    decimals = {
-        d["indicator_id"]: None if pd.isna(d["decimalen"]) else int(d["decimalen"])
-        for d in metadata["indicators"]
-    }
+    decimals = catalog_decimals(metadata)
     readable = data.assign(
         value=[
             shown_value(v, u, decimals.get(i))
@@ -69,6 +66,23 @@ def for_readers(data: pd.DataFrame, metadata: dict) -> pd.DataFrame:
     return readable.astype({"value": object}).rename(
         columns={name: dutch for name, (dutch, _) in COLUMNS.items()}
     )
+
+
+def catalog_decimals(metadata: dict) -> dict[str, int | None]:
+    """Each indicator's own precision (catalog `decimalen`), where it has one."""
+    return {
+        d["indicator_id"]: None if pd.isna(d["decimalen"]) else int(d["decimalen"])
+        for d in metadata["indicators"]
+    }
+
+
+def shown_decimals(data: pd.DataFrame, metadata: dict) -> list[int]:
+    """Per row of an extract, the decimals its figure is shown with (`for_readers`)."""
+    decimals = catalog_decimals(metadata)
+    return [
+        unit_format(u, decimals.get(i)).decimals
+        for u, i in zip(data["unit"], data["indicator_id"], strict=True)
+    ]
 
 
 def _dutch_cell(value) -> str:
@@ -85,8 +99,15 @@ def _dutch_cell(value) -> str:
     return str(value)
 
 
-def write_csv_nl(frame: pd.DataFrame, path: Path) -> None:
+def write_csv_nl(frame: pd.DataFrame, path: Path, decimals: list[int] | None = None) -> None:
     """CSV for Excel with Dutch settings: `;` between fields, decimal comma, UTF-8 with a BOM
-    (so Excel reads é and €), text that would be a formula made inert."""
+    (so Excel reads é and €), text that would be a formula made inert. With `decimals` (an
+    extract of `for_readers`: `shown_decimals`), each figure of `waarde` keeps its decimals
+    as CBS writes them — 2,0 beside 2,5, not 2."""
     cells = inert_text(frame).astype(object).map(_dutch_cell)
+    if decimals is not None:
+        cells["waarde"] = [
+            "" if pd.isna(v) else f"{v + 0.0:.{d}f}".replace(".", ",")  # + 0.0: no "-0,0"
+            for v, d in zip(frame["waarde"], decimals, strict=True)
+        ]
     cells.to_csv(path, sep=";", index=False, encoding="utf-8-sig")

@@ -123,7 +123,8 @@ def test_excel_shows_amounts_in_thousands_in_euros_and_prints_on_a4(published, t
 
 def test_csv_for_dutch_excel(published, warehouse, tmp_path):
     """--format csv-nl: BOM, `;`, Dutch headers, decimal comma, figures rounded as CBS
-    publishes them (no float noise), WOZ in euros; the default CSV keeps full precision."""
+    publishes them (no float noise, a whole figure with its decimals), WOZ in euros; the
+    default CSV keeps full precision."""
     args = ["export", "jeugdhulp_in_natura_pct", "woz_waarde_gemiddeld", "--regions", "Almelo"]
     assert main([*args, "--format", "csv-nl", "--out", str(tmp_path)]) == EXIT_OK
     raw = (tmp_path / "jeugdhulp_in_natura_pct_en_1_meer_GM0141_excel-nl.csv").read_bytes()
@@ -144,7 +145,15 @@ def test_csv_for_dutch_excel(published, warehouse, tmp_path):
         r for r in rows if r["indicator"] == "woz_waarde_gemiddeld" and r["periode"] == "2023"
     )
     assert (woz["waarde"], woz["eenheid"]) == ("271000", "euro")
-    assert all(re.fullmatch(r"-?\d+(,\d)?|", r["waarde"]) for r in rows)
+    # Each figure with its indicator's decimals, as CBS writes them: 3,0 beside 3,4, not 3.
+    shares = [r["waarde"] for r in rows if r["indicator"] == "jeugdhulp_in_natura_pct"]
+    assert shares and all(re.fullmatch(r"\d+,\d", v) for v in shares if v), shares
+    assert any(v.endswith(",0") for v in shares), shares  # three round to a whole percentage
+    assert all(
+        re.fullmatch(r"\d+", r["waarde"])
+        for r in rows
+        if r["indicator"] != "jeugdhulp_in_natura_pct" and r["waarde"]
+    )
 
 
 def test_excel_wide_keeps_years_and_half_years_apart_rounded_as_cbs(published, tmp_path):
