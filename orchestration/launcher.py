@@ -136,9 +136,13 @@ def root_cause(error) -> str:
 
 def dagster_home() -> None:
     """Dagster reads dagster.yaml from DAGSTER_HOME: the repository root, whose relative storage
-    paths (.dagster_home/) are relative to it."""
+    paths (.dagster_home/) are relative to it. One that is not a folder is a bad configuration
+    (exit 2), said before Dagster says it in a traceback."""
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT))
     os.chdir(REPO_ROOT)
+    home = Path(os.environ["DAGSTER_HOME"])
+    if not home.is_dir():
+        raise ConfigError(f"DAGSTER_HOME {home} is not a folder: Dagster keeps its runs there")
 
 
 def _instance() -> dg.DagsterInstance:
@@ -161,8 +165,6 @@ def _room_for_dagster_storage() -> None:
     SQLite would fail half-way with "disk I/O error" or "database or disk is full", in Dagster's
     words, not ours. (The warehouse's own disk is checked by the run: lifecycle/build.py.)"""
     home = Path(os.environ["DAGSTER_HOME"])
-    if not home.is_dir():
-        raise ConfigError(f"DAGSTER_HOME {home} is not a folder: Dagster keeps its runs there")
     free = shutil.disk_usage(home).free
     if free < DAGSTER_ROOM:
         raise DiskSpaceError(
@@ -220,8 +222,10 @@ def recover_dead_runs(say: Callable[[str], None]) -> None:
     """Mark the runs whose process is gone as failed (supervision.py), one line each. Every
     `ontcijferd run` does this first, also one that finds nothing new and starts no run: a run
     killed just after it published leaves nothing new behind it, and would otherwise stay
-    STARTED in Dagster for ever when no daemon runs."""
+    STARTED in Dagster for ever when no daemon runs. Dagster's storage without room refuses it
+    before Dagster writes there: that run and the next one with something new could not run."""
     dagster_home()
+    _room_for_dagster_storage()
     with _instance() as instance:
         for line in mark_dead_runs_failed(instance):
             say(line)
