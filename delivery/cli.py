@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import signal
 import sys
@@ -91,7 +92,8 @@ def _run(settings: Settings) -> int:
         return EXIT_BUSY
     from orchestration.launcher import launch, recover_dead_runs
 
-    recover_dead_runs(lambda line: print(line, flush=True))
+    say = functools.partial(print, flush=True)  # each line at once, also into a pipe
+    recover_dead_runs(say)
     from lifecycle.refresh import plan_refresh, scope_for
     from sources.config import cbs_source
     from sources.registry import CURRENT_REGION_TABLE, REGISTRY
@@ -121,7 +123,7 @@ def _run(settings: Settings) -> int:
             )
             return EXIT_OK
     before = _publication(settings.warehouse_path)
-    outcome = launch(settings, lambda line: print(line, flush=True))
+    outcome = launch(settings, say)
     if outcome.stopped_by:
         from delivery.run_summary import stopped_run
 
