@@ -173,6 +173,26 @@ _reliability_rows: list[dict] = []
 _reliability_failed: list[str] = []
 
 
+def run_left_by_an_ended_process(status):
+    """SYNTHETIC: a nightly run record with `status`, owned (supervision.py's owner tag) by a
+    process of this host that has ended — as a SIGKILL leaves it."""
+    import socket
+    import uuid
+
+    import dagster as dg
+
+    from orchestration.supervision import OWNER_TAG
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    return dg.DagsterRun(
+        job_name="nightly",
+        run_id=str(uuid.uuid4()),
+        status=status,
+        tags={OWNER_TAG: f"{socket.gethostname()}:{gone.pid}:12345"},
+    )
+
+
 def reliability_row(request, *, side: str, fault: str, injected: str, expected: str, seen: str):
     """One row of RELIABILITY.md, kept if the calling test passes."""
     row = {"side": side, "fault": fault, "injected": injected, "expected": expected, "seen": seen}

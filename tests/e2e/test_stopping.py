@@ -29,7 +29,7 @@ import duckdb
 
 from delivery.cli import EXIT_BUSY, EXIT_OK, EXIT_RUN_FAILED
 from sources.config import REPO_ROOT
-from tests.conftest import reliability_row
+from tests.conftest import reliability_row, run_left_by_an_ended_process
 from tests.e2e.conftest import (
     delivery,
     readable,
@@ -174,12 +174,7 @@ def test_a_run_killed_after_it_published_is_marked_failed_when_nothing_is_new(
     otherwise stay STARTED in Dagster for ever where no daemon runs. SYNTHETIC run record: a
     STARTED nightly run owned by a process of this host that has ended (as such a kill leaves
     it), in the real Dagster configuration; the warehouse is the session's, nothing new."""
-    import socket
-    import uuid
-
     import dagster as dg
-
-    from orchestration.supervision import OWNER_TAG
 
     path = tmp_path / "warehouse" / "ontcijferd.duckdb"  # with its checksum and last good copy
     shutil.copytree(
@@ -189,14 +184,7 @@ def test_a_run_killed_after_it_published_is_marked_failed_when_nothing_is_new(
     monkeypatch.setenv("ONTCIJFERD_SOURCE", "snapshot")
     home = real_dagster_home(tmp_path)
     monkeypatch.setenv("DAGSTER_HOME", str(home))
-    gone = subprocess.Popen(["true"])
-    gone.wait()
-    killed = dg.DagsterRun(
-        job_name="nightly",
-        run_id=str(uuid.uuid4()),
-        status=dg.DagsterRunStatus.STARTED,
-        tags={OWNER_TAG: f"{socket.gethostname()}:{gone.pid}:12345"},
-    )
+    killed = run_left_by_an_ended_process(dg.DagsterRunStatus.STARTED)
     with dg.DagsterInstance.from_config(str(home)) as instance:
         instance.add_run(killed)
     before = path.read_bytes()

@@ -17,7 +17,7 @@ import pytest
 from lifecycle.build import WarehouseBuild
 from orchestration import supervision
 from orchestration.supervision import LOCK_TAG, OWNER_TAG, mark_dead_runs_failed
-from tests.conftest import reliability_row
+from tests.conftest import reliability_row, run_left_by_an_ended_process
 
 
 def test_a_run_of_another_host_is_failed_only_once_its_build_lock_is_free(
@@ -166,18 +166,7 @@ def test_a_run_killed_before_it_started_is_marked_failed(request):
     run and starting it (found by killing runs at random times) left the run NOT_STARTED for
     ever in the Dagster UI. The next start-up marks it failed like a STARTED one. SYNTHETIC run
     record, owned by a process of this host that has ended."""
-    import socket
-    import subprocess
-    import uuid
-
-    gone = subprocess.Popen(["true"])
-    gone.wait()
-    run = dg.DagsterRun(
-        job_name="nightly",
-        run_id=str(uuid.uuid4()),
-        status=dg.DagsterRunStatus.NOT_STARTED,
-        tags={OWNER_TAG: f"{socket.gethostname()}:{gone.pid}:12345"},
-    )
+    run = run_left_by_an_ended_process(dg.DagsterRunStatus.NOT_STARTED)
     with dg.DagsterInstance.ephemeral() as instance:
         instance.add_run(run)
         [line] = mark_dead_runs_failed(instance)
