@@ -52,6 +52,7 @@ UNIT_FORMATS: dict[str, UnitFormat] = {
     "auto's per huishouden": ONE_DECIMAL,
     "km": UnitFormat(1, suffix=" km"),
     "km per persoon per dag": UnitFormat(1, suffix=" km"),
+    "auto's": COUNT,
     "auto's per 1.000 inwoners": COUNT,
     "x 1.000 euro": UnitFormat(0, prefix="€ ", factor=1000, shown_unit="euro"),
     "mln euro": UnitFormat(0, prefix="€ ", suffix=" mln"),

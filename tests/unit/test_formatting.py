@@ -5,7 +5,8 @@ import math
 
 import pytest
 
-from delivery.formatting import change, d3_format, figure, number
+from delivery.formatting import UNIT_FORMATS, change, d3_format, figure, number
+from lifecycle.indicators import indicators
 
 
 @pytest.mark.parametrize(
@@ -60,3 +61,10 @@ def test_the_units_of_counts_are_the_same_in_sql_and_python():
     listed = re.search(r"macro count_units\(\).*?return\((\[.*?\])\)", macro, re.S).group(1)
     assert sorted(json.loads(listed)) == sorted(COUNT_UNITS)
     assert sorted(COUNT_UNITS) == ["auto's", "huishoudens", "mln euro", "personen", "woningen"]
+
+
+def test_every_unit_of_the_catalog_has_its_rule():
+    """A unit without a rule would be shown with one decimal: 632.485,0 cars."""
+    units = {i.unit for i in indicators().values()}
+    assert units - set(UNIT_FORMATS) == set()
+    assert figure(632_485, "auto's") == "632.485"
