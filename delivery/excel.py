@@ -71,11 +71,11 @@ def _finish(sheet: Worksheet, widths: list[int], frozen: str) -> None:
 
 def _long_sheet(book: Workbook, title: str, rows: pd.DataFrame, metadata: dict) -> None:
     sheet = book.create_sheet(title)
-    readable = for_readers(rows, metadata)
+    decimals = catalog_decimals(metadata)
+    readable = for_readers(rows, decimals)
     columns = list(readable.columns)
     _append(sheet, columns)
     value_column = list(rows.columns).index("value") + 1
-    decimals = catalog_decimals(metadata)
     for values, indicator, unit in zip(
         readable.itertuples(index=False), rows["indicator_id"], rows["unit"], strict=True
     ):

@@ -23,6 +23,7 @@ from delivery.formatting import inert_text
 from delivery.readable import (
     COLUMN_LEGEND,
     DUTCH_COLUMN_LEGEND,
+    catalog_decimals,
     for_readers,
     shown_decimals,
     write_csv_nl,
@@ -250,6 +251,35 @@ def regions(
     ).df()
 
 
+def extract_rows(
+    con: duckdb.DuckDBPyConnection,
+    indicators: Sequence[str],
+    codes: Sequence[str] | None = None,
+    period_from: str | None = None,
+    period_to: str | None = None,
+) -> pd.DataFrame:
+    """The rows of an extract (also the report's download of an indicator), empty values
+    included: the indicators, in the regions with these codes (None: all), in the periods."""
+    return con.execute(
+        """
+        select indicator_id, region_code, region_name, region_level, categorie, period,
+            period_type, value, unit, status, method_break, source_table, release_date
+        from marts.indicator_values
+        where list_contains($indicators, indicator_id)
+          and ($regions is null or list_contains($regions, region_code))
+          and ($from is null or period >= $from)
+          and ($to is null or period <= $to || 'Z')
+        order by indicator_id, region_code, categorie, period
+        """,
+        {
+            "indicators": list(indicators),
+            "regions": None if codes is None else list(codes),
+            "from": period_from,
+            "to": period_to,
+        },
+    ).df()
+
+
 def extract(
     con: duckdb.DuckDBPyConnection,
     indicators: Sequence[str],
@@ -265,24 +295,7 @@ def extract(
     _check_indicators(con, indicators)
     _check_periods(period_from, period_to)
     codes = _region_codes(con, regions) if regions else None
-    data = con.execute(
-        """
-        select indicator_id, region_code, region_name, region_level, categorie, period,
-            period_type, value, unit, status, method_break, source_table, release_date
-        from marts.indicator_values
-        where list_contains($indicators, indicator_id)
-          and ($regions is null or list_contains($regions, region_code))
-          and ($from is null or period >= $from)
-          and ($to is null or period <= $to || 'Z')
-        order by indicator_id, region_code, categorie, period
-        """,
-        {
-            "indicators": list(indicators),
-            "regions": codes,
-            "from": period_from,
-            "to": period_to,
-        },
-    ).df()
+    data = extract_rows(con, indicators, codes, period_from, period_to)
     definitions = con.execute(
         "select indicator_id, title, definitie, unit, decimalen, theme, source_kind, "
         "source_tables, peildatum, toelichting from marts.indicator_catalog "
@@ -375,7 +388,8 @@ def write_extract(
         if fmt == "csv":
             inert_text(frame).to_csv(partial, index=False, encoding="utf-8")
         elif fmt == "csv-nl":
-            write_csv_nl(for_readers(frame, metadata), partial, shown_decimals(frame, metadata))
+            decimals = catalog_decimals(metadata)
+            write_csv_nl(for_readers(frame, decimals), partial, shown_decimals(frame, decimals))
         elif fmt == "parquet":
             frame.to_parquet(partial, index=False)
         else:

@@ -5,6 +5,7 @@ files of delivery/export.py."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -48,24 +49,61 @@ COLUMNS = {
 }
 COLUMN_LEGEND = {name: words for name, (_, words) in COLUMNS.items()}
 DUTCH_COLUMN_LEGEND = {dutch: words for dutch, words in COLUMNS.values()}
+# Further columns of the report's downloads and table views (delivery/report): the figures a
+# chart sets beside the value, the pyramid's groups, a gemeente's regions.
+CHART_COLUMNS = {
+    "provincie_value": "waarde provincie",
+    "nederland_value": "waarde Nederland",
+    "verschil_nederland": "verschil met Nederland",
+    "verschil_nederland_punten": "verschil met Nederland (procentpunt)",
+    "ten_opzichte_van_nederland": "ten opzichte van Nederland",
+    "rang": "plaats onder de gemeenten",
+    "aantal_gemeenten_met_waarde": "gemeenten met een waarde",
+    "reeks": "reeks",
+    "geslacht": "geslacht",
+    "leeftijdsgroep": "leeftijd",
+    "leeftijdsgroep_start": "vanaf leeftijd",
+    "personen": "personen",
+    "aandeel_pct": "aandeel (%)",
+    "corop_code": "COROP-regio",
+    "woondeal_code": "woondealregio",
+}
+DUTCH_HEADERS = {name: dutch for name, (dutch, _) in COLUMNS.items()} | CHART_COLUMNS
+# The columns holding a figure and the unit it is in; None: the row's own `unit`, at its
+# indicator's precision (an aandeel_pct or a count of personen has its unit's own).
+FIGURE_UNITS = {
+    "value": None,
+    "provincie_value": None,
+    "nederland_value": None,
+    "verschil_nederland": None,
+    "verschil_nederland_punten": None,
+    "personen": "personen",
+    "aandeel_pct": "%",
+}
+# Helpers of the report's frames that readers do not need: the figures show their precision.
+NOT_SHOWN = ("decimalen",)
 
 
-def for_readers(data: pd.DataFrame, metadata: dict) -> pd.DataFrame:
-    """An extract as people read it (Excel, CSV for Excel-NL): Dutch headers, each figure
-    rounded as CBS publishes it and in the unit shown (WOZ in euros, not thousands), a method
-    break as "ja"."""
-    decimals = catalog_decimals(metadata)
-    readable = data.assign(
-        value=[
-            shown_value(v, u, decimals.get(i))
-            for v, u, i in zip(data["value"], data["unit"], data["indicator_id"], strict=True)
-        ],
-        unit=[shown_unit(u) for u in data["unit"]],
-        method_break=["ja" if b is True else "" for b in data["method_break"]],
-    )
-    return readable.astype({"value": object}).rename(
-        columns={name: dutch for name, (dutch, _) in COLUMNS.items()}
-    )
+def for_readers(data: pd.DataFrame, decimals: Mapping[str, int | None]) -> pd.DataFrame:
+    """Figures as people read them (Excel, CSV for Excel-NL, the report's downloads): Dutch
+    headers, each figure rounded as CBS publishes it and in the unit shown (WOZ in euros, not
+    thousands), a method break as "ja". `decimals`: each indicator's precision
+    (`catalog_decimals`). A column without a Dutch header is refused, not shown in English."""
+    unknown = [c for c in data.columns if c not in DUTCH_HEADERS and c not in NOT_SHOWN]
+    if unknown:
+        raise ValueError(f"no Dutch header for column(s) {', '.join(unknown)} (readable.py)")
+    shown = {
+        column: [shown_value(v, u, d) for v, (u, d) in zip(data[column], units, strict=True)]
+        for column, units in _figure_units(data, decimals).items()
+    }
+    readable = data.drop(columns=[c for c in NOT_SHOWN if c in data]).assign(**shown)
+    if "unit" in data:
+        readable["unit"] = [shown_unit(u) for u in data["unit"]]
+    if "method_break" in data:
+        readable["method_break"] = ["ja" if b is True else "" for b in data["method_break"]]
+    if "release_date" in data:
+        readable["release_date"] = data["release_date"].astype("string")
+    return readable.astype({c: object for c in shown}).rename(columns=DUTCH_HEADERS)
 
 
 def catalog_decimals(metadata: dict) -> dict[str, int | None]:
@@ -76,13 +114,25 @@ def catalog_decimals(metadata: dict) -> dict[str, int | None]:
     }
 
 
-def shown_decimals(data: pd.DataFrame, metadata: dict) -> list[int]:
-    """Per row of an extract, the decimals its figure is shown with (`for_readers`)."""
-    decimals = catalog_decimals(metadata)
-    return [
-        unit_format(u, decimals.get(i)).decimals
-        for u, i in zip(data["unit"], data["indicator_id"], strict=True)
-    ]
+def shown_decimals(data: pd.DataFrame, decimals: Mapping[str, int | None]) -> dict[str, list]:
+    """Per figure column of `for_readers(data)` (by its Dutch header), the decimals of each
+    row's figure."""
+    return {
+        DUTCH_HEADERS[column]: [unit_format(u, d).decimals for u, d in units]
+        for column, units in _figure_units(data, decimals).items()
+    }
+
+
+def _figure_units(data: pd.DataFrame, decimals: Mapping[str, int | None]) -> dict[str, list]:
+    """Per figure column of `data`, each row's (unit, decimals) as FIGURE_UNITS says."""
+    none = [None] * len(data)
+    own = [decimals.get(i) for i in data["indicator_id"]] if "indicator_id" in data else none
+    row_units = list(zip(data.get("unit", none), own, strict=True))
+    return {
+        column: row_units if unit is None else [(unit, None)] * len(data)
+        for column, unit in FIGURE_UNITS.items()
+        if column in data
+    }
 
 
 def _dutch_cell(value) -> str:
@@ -99,15 +149,17 @@ def _dutch_cell(value) -> str:
     return str(value)
 
 
-def write_csv_nl(frame: pd.DataFrame, path: Path, decimals: list[int] | None = None) -> None:
+def write_csv_nl(
+    frame: pd.DataFrame, path: Path, decimals: Mapping[str, list[int]] | None = None
+) -> None:
     """CSV for Excel with Dutch settings: `;` between fields, decimal comma, UTF-8 with a BOM
-    (so Excel reads é and €), text that would be a formula made inert. With `decimals` (an
-    extract of `for_readers`: `shown_decimals`), each figure of `waarde` keeps its decimals
-    as CBS writes them — 2,0 beside 2,5, not 2."""
+    (so Excel reads é and €), text that would be a formula made inert. With `decimals` (figures
+    of `for_readers`: `shown_decimals`), each figure keeps its decimals as CBS writes them —
+    2,0 beside 2,5, not 2."""
     cells = inert_text(frame).astype(object).map(_dutch_cell)
-    if decimals is not None:
-        cells["waarde"] = [
+    for column, places in (decimals or {}).items():
+        cells[column] = [
             "" if pd.isna(v) else f"{v + 0.0:.{d}f}".replace(".", ",")  # + 0.0: no "-0,0"
-            for v, d in zip(frame["waarde"], decimals, strict=True)
+            for v, d in zip(frame[column], places, strict=True)
         ]
     cells.to_csv(path, sep=";", index=False, encoding="utf-8-sig")

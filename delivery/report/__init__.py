@@ -47,6 +47,7 @@ def build_report(
                 "n_gemeenten": len(data.gemeenten),
                 "status_sentence": data.status_sentence(),
             },
+            decimals={indicator: data.decimals(indicator) for indicator in data.catalog.index},
         )
         pages = [front(data)]
         pages += [

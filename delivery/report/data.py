@@ -7,6 +7,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from delivery.export import extract_rows
 from sources.notation import number
 
 NEDERLAND = "NL01"
@@ -69,12 +70,9 @@ class ReportData:
         ).df()
 
     def every_value(self, indicator: str) -> pd.DataFrame:
-        """Every row of an indicator, empty values included: its download."""
-        return self.con.execute(
-            "select * from marts.indicator_values where indicator_id = ? "
-            "order by region_code, period",
-            [indicator],
-        ).df()
+        """Every row of an indicator, empty values included: its download, the rows of
+        `ontcijferd export <indicator>`."""
+        return extract_rows(self.con, [indicator])
 
     def compared(self, indicator: str) -> pd.DataFrame:
         """The focus gemeenten in the latest year with any value (null values kept)."""

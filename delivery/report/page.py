@@ -13,20 +13,21 @@ import altair as alt
 import pandas as pd
 
 from delivery.formatting import figure
+from delivery.readable import DUTCH_HEADERS, FIGURE_UNITS
 from delivery.report import charts
 
-# The columns a chart's table view shows, in this order, with their Dutch headers.
-TABLE_COLUMNS = {
-    "region_name": "regio",
-    "categorie": "categorie",
-    "geslacht": "geslacht",
-    "leeftijdsgroep": "leeftijd",
-    "period": "periode",
-    "value": "waarde",
-    "personen": "personen",
-    "aandeel_pct": "aandeel (%)",
-    "status": "status",
-}
+# The columns a chart's table view shows, in this order (headers: readable.DUTCH_HEADERS).
+TABLE_COLUMNS = (
+    "region_name",
+    "categorie",
+    "geslacht",
+    "leeftijdsgroep",
+    "period",
+    "value",
+    "personen",
+    "aandeel_pct",
+    "status",
+)
 # A chart title longer than this is set on several lines, so it fits a phone's width.
 TITLE_LINE = 42
 # Above this many regions a chart's description names the highest and lowest, not each.
@@ -165,12 +166,9 @@ def table_view(frame: pd.DataFrame, root: str) -> dict:
         cells = []
         for column in columns:
             value = record[column]
-            if column == "value":
-                value = figure(value, record.get("unit"), decimals)
-            elif column == "personen":
-                value = figure(value, "personen")
-            elif column == "aandeel_pct":
-                value = figure(value, "%")
+            if column in FIGURE_UNITS:
+                fixed = FIGURE_UNITS[column]  # None: the row's unit, at the indicator's precision
+                value = figure(value, fixed or record.get("unit"), None if fixed else decimals)
             elif column == "period":
                 value = period_words(str(value))
             cells.append({"text": "" if pd.isna(value) else str(value), "link": None})
@@ -178,4 +176,4 @@ def table_view(frame: pd.DataFrame, root: str) -> dict:
         if code.startswith("GM") and "region_name" in columns:
             cells[0]["link"] = f"{root}gemeenten/{code}.html"
         rows.append(cells)
-    return {"header": [TABLE_COLUMNS[c] for c in columns], "rows": rows}
+    return {"header": [DUTCH_HEADERS[c] for c in columns], "rows": rows}

@@ -1,7 +1,9 @@
 """Rendering: a page specification (delivery/report/page.py) becomes an HTML file from the
 Jinja2 templates in `delivery/templates/` (one base layout, one template per page kind), its
-downloads CSV files for Dutch Excel (`;`, decimal comma, BOM); the Vega library, the style sheet
-and the boundaries are written into the site (`assets/`), so the pages need no network."""
+downloads CSV files for Dutch Excel as `ontcijferd export --format csv-nl` writes them (Dutch
+headers, figures rounded as CBS publishes them, `;`, decimal comma, BOM); the Vega library,
+the style sheet and the boundaries are written into the site (`assets/`), so the pages need
+no network."""
 
 from __future__ import annotations
 
@@ -11,14 +13,14 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import jinja2
 
 from delivery.export import DeliveryError
 from delivery.formatting import VEGA_LOCALE
-from delivery.readable import write_csv_nl
+from delivery.readable import for_readers, shown_decimals, write_csv_nl
 from delivery.report.page import Page
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -126,11 +128,19 @@ def _put_back(earlier: Path, out_dir: Path) -> None:
 
 
 class Site:
-    def __init__(self, out_dir: Path, navigation: list[dict], common: dict) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        navigation: list[dict],
+        common: dict,
+        decimals: Mapping[str, int | None],
+    ) -> None:
         """`navigation`: file and title of each page in the menu; `common`: what every
-        template is given besides its page (the focus province's name, …). `out_dir` is
-        written from scratch (`replaced_whole` gives one)."""
+        template is given besides its page (the focus province's name, …); `decimals`: each
+        indicator's precision, for the downloads. `out_dir` is written from scratch
+        (`replaced_whole` gives one)."""
         self.out_dir, self.navigation, self.common = out_dir, navigation, common
+        self.decimals = decimals
         self.generated = dt.date.today().strftime("%-d-%-m-%Y")
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -146,7 +156,9 @@ class Site:
 
     def render(self, page: Page) -> Path:
         for name, frame in page.downloads.items():
-            write_csv_nl(frame, self.out_dir / name)
+            # As researchers read them: the figures of `ontcijferd export --format csv-nl`.
+            readable = for_readers(frame, self.decimals)
+            write_csv_nl(readable, self.out_dir / name, shown_decimals(frame, self.decimals))
         html = self.env.get_template(f"{page.kind}.html.j2").render(
             title=page.title,
             file=page.file,

@@ -3,6 +3,7 @@
 every chart and map drew marks, no legend or axis label is cut off, numbers read in Dutch
 notation. Screenshots of every page go to test-output/report/ (never a tracked file)."""
 
+import csv
 import json
 import os
 import re
@@ -213,6 +214,38 @@ def test_theme_pages_tell_their_story_with_few_charts(site):
         assert words in bevolking, words
 
 
+def test_downloads_are_the_figures_researchers_read(site, warehouse_path, tmp_path):
+    """Every download of the report is what `ontcijferd export --format csv-nl` writes: Dutch
+    headers, each figure with the decimals CBS publishes (7,0, not 7), in the unit shown (WOZ
+    in euros); an indicator's download is byte for byte its export."""
+    from delivery.readable import DUTCH_HEADERS
+
+    downloads = sorted((site / "cijfers").glob("*.csv"))
+    assert len(downloads) > 200
+    for path in downloads:
+        header = path.read_text(encoding="utf-8-sig").splitlines()[0].split(";")
+        assert set(header) <= set(DUTCH_HEADERS.values()), (path.name, header)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ONTCIJFERD_WAREHOUSE", warehouse_path)
+        for indicator in ("werkloosheid_pct", "woz_waarde_gemiddeld"):
+            args = ["export", indicator, "--format", "csv-nl", "--out", str(tmp_path)]
+            assert main(args) == EXIT_OK
+            exported = tmp_path / f"{indicator}_excel-nl.csv"
+            assert exported.read_bytes() == (site / "cijfers" / f"{indicator}.csv").read_bytes()
+    lines = (site / "cijfers" / "werkloosheid_pct.csv").read_text(encoding="utf-8-sig")
+    # Noord-Overijssel's unemployment in 2015 is 7.0 %, written as CBS writes it.
+    assert "werkloosheid_pct;CR10;Noord-Overijssel;corop;;2015;jaar;7,0;%;" in lines
+    # A chart's download: a gemeente beside the province and Nederland, in the shown unit.
+    with (site / "cijfers" / "kaart_woz_waarde_gemiddeld.csv").open(encoding="utf-8-sig") as file:
+        rows = list(csv.DictReader(file, delimiter=";"))
+    zwolle = next(r for r in rows if r["regiocode"] == "GM0193")
+    assert (zwolle["waarde"], zwolle["waarde Nederland"], zwolle["eenheid"]) == (
+        "355000",
+        "379000",
+        "euro",
+    )
+
+
 def _specs(site, page_file) -> dict:
     text = (site / page_file).read_text(encoding="utf-8")
     return json.loads(text.split("const specs = ", 1)[1].split(";\nconst locale", 1)[0])
@@ -237,14 +270,12 @@ def test_maps_mark_nederland_and_missing_gemeenten(site):
 def test_the_pyramid_draws_the_latest_year_against_2000_men_left(site, browser):
     """Overijssel's pyramid: 18 groups × men and women for 2024 as bars and for 2000 as
     outlines; its CSV holds exactly those rows, from the Eurostat file."""
-    import csv
-
     # CSV for Dutch Excel: BOM, `;`, decimal comma.
     with (site / "cijfers" / "piramide.csv").open(encoding="utf-8-sig") as file:
         rows = list(csv.DictReader(file, delimiter=";"))
-    assert {r["period"] for r in rows} == {"2000", "2024"} and len(rows) == 72
-    assert sum(int(r["personen"]) for r in rows if r["period"] == "2024") == 1_189_033
-    assert all(re.fullmatch(r"\d+(,\d+)?", r["aandeel_pct"]) for r in rows)
+    assert {r["periode"] for r in rows} == {"2000", "2024"} and len(rows) == 72
+    assert sum(int(r["personen"]) for r in rows if r["periode"] == "2024") == 1_189_033
+    assert all(re.fullmatch(r"\d+,\d", r["aandeel (%)"]) for r in rows)  # one decimal
     spec = _specs(site, "bevolking.html")["piramide"]
     data = [r for v in spec["datasets"].values() for r in v]
     men = [r["positie"] for r in data if r.get("geslacht") == "mannen"]
