@@ -8,6 +8,8 @@
     ontcijferd regions     region codes, names and levels, and how many indicators have data
     ontcijferd check-live  compare the registry with live CBS, one line per difference
 
+The commands' options and help, and which commands answer in Dutch: delivery/arguments.py.
+
 Exit codes: 0 success, 1 the run failed (the last good warehouse stays published) or
 check-live found differences, 2 usage error (unknown or ambiguous indicator, region, theme,
 period or format; a bad configuration; an --out that cannot be written), 3 another run is busy,
@@ -25,11 +27,21 @@ import signal
 import sys
 from pathlib import Path
 
+from delivery.arguments import (
+    EXIT_BUSY,
+    EXIT_EMPTY,
+    EXIT_NO_WAREHOUSE,
+    EXIT_OK,
+    EXIT_RUN_FAILED,
+    EXIT_USAGE,
+    FOR_RESEARCHERS,
+    LAST_RESORT,
+    command_line,
+)
 from delivery.signals import Stopped, output_may_go_away, stop_received, stopped_by_signals
 from sources.config import DBT_EXECUTABLE, REPO_ROOT, ConfigError, Settings, load_settings
 from sources.notation import number
 
-EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_NO_WAREHOUSE, EXIT_EMPTY = 0, 1, 2, 3, 4, 5
 # How an out-of-space error (ENOSPC) reads in a failure, ours or dbt's log.
 NO_SPACE = "[Errno 28]"
 
@@ -265,10 +277,10 @@ def export(args: argparse.Namespace) -> int:
         data, metadata = extract(con, args.indicators, args.regions, args.period_from, args.to)
     written = write_extract(data, metadata, args.format, args.out, force=args.force, wide=args.wide)
     for missing in metadata["not_available"]:
-        print(f"ontcijferd: warning: {missing}", file=sys.stderr)
-    print(f"{number(written.rows)} rows → {written.data_file}")
+        print(f"ontcijferd: let op: {missing}", file=sys.stderr)
+    print(f"{number(written.rows)} rijen → {written.data_file}")
     if written.metadata_file:
-        print(f"metadata → {written.metadata_file}")
+        print(f"toelichting → {written.metadata_file}")
     return EXIT_OK
 
 
@@ -278,7 +290,7 @@ def report(args: argparse.Namespace) -> int:
     settings = load_settings()
     with _published() as con:
         pages = build_report(con, args.out, settings.scope.focus_province, settings.quality_file)
-    print(f"{len(pages)} pages → {args.out / 'index.html'}")
+    print(f"{len(pages)} pagina's → {args.out / 'index.html'}")
     return EXIT_OK
 
 
@@ -288,7 +300,7 @@ def regions(args: argparse.Namespace) -> int:
     with _published() as con:
         rows = list_regions(con, args.search, args.level)
     if rows.empty:
-        print(f"ontcijferd: no region matches {args.search!r}", file=sys.stderr)
+        print(f"ontcijferd: geen regio past bij {args.search!r}", file=sys.stderr)
         return EXIT_USAGE
     print(rows.to_string(index=False))
     return EXIT_OK
@@ -308,7 +320,10 @@ def _delivery_errors(handler):
                 raise stop from err
             if isinstance(err, OSError):
                 where = err.filename or getattr(args, "out", "")
-                print(f"ontcijferd: cannot write {where}: {err.strerror or err}", file=sys.stderr)
+                print(
+                    f"ontcijferd: kan {where} niet schrijven: {err.strerror or err}",
+                    file=sys.stderr,
+                )
                 return EXIT_USAGE
             print(f"ontcijferd: {err}", file=sys.stderr)
             if isinstance(err, NoWarehouseError):
@@ -318,107 +333,19 @@ def _delivery_errors(handler):
     return wrapped
 
 
-class _OneLineParser(argparse.ArgumentParser):
-    """A usage error is one line saying what is wrong (exit 2), not argparse's usage block;
-    `--help` still shows the usage."""
-
-    def error(self, message: str):
-        self.exit(EXIT_USAGE, f"ontcijferd: {message} (`{self.prog} --help` shows the usage)\n")
+HANDLERS = {
+    "run": run,
+    "prepare": prepare,
+    "check-live": check_live,
+    "indicators": _delivery_errors(indicators),
+    "export": _delivery_errors(export),
+    "report": _delivery_errors(report),
+    "regions": _delivery_errors(regions),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _OneLineParser(prog="ontcijferd", description=__doc__.splitlines()[0])
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    commands = parser.add_subparsers(dest="command", required=True)
-    running = commands.add_parser(
-        "run",
-        help="run the nightly job once (only what changed) and print a summary",
-        description="Ask the source for each CBS table's release, load the new ones, rebuild, "
-        "check and publish. With nothing new no run is started.",
-    )
-    running.add_argument(
-        "--all", action="store_true", help="reload every table, new release or not"
-    )
-    running.add_argument(
-        "--accept-schema",
-        nargs="+",
-        default=[],
-        metavar="TABLE_ID",
-        help="load these tables although CBS changed their columns (after review)",
-    )
-    running.add_argument(
-        "--accept-change",
-        nargs="+",
-        default=[],
-        metavar="INDICATOR",
-        help="publish these indicators' implausible changes (after checking the source), "
-        "for this run only; `all` accepts every one",
-    )
-    running.add_argument(
-        "--accept-fresh-history",
-        action="store_true",
-        help="where neither the published warehouse nor its last good copy can be trusted, "
-        "start a new value history (the run stops and says so otherwise)",
-    )
-    running.set_defaults(handler=run)
-    commands.add_parser(
-        "prepare",
-        help="generate the dbt files from the registry and parse the dbt project "
-        "(done by `make run` and `make test`)",
-    ).set_defaults(handler=prepare)
-    commands.add_parser(
-        "check-live",
-        help="compare the registry with live CBS (catalog, TableInfos, DataProperties, "
-        "categories; no data), one line per difference; writes nothing",
-    ).set_defaults(handler=check_live)
-    listing = commands.add_parser("indicators", help="list the indicator catalog")
-    listing.add_argument(
-        "--theme",
-        help="only this theme, any case (bevolking, wonen, jeugdhulp, armoede, export, "
-        "kerncijfers)",
-    )
-    listing.set_defaults(handler=_delivery_errors(indicators))
-    exporting = commands.add_parser(
-        "export",
-        help="write indicator rows and their metadata to files",
-        description="Write the rows of marts.indicator_values for the indicators asked for, "
-        "with a metadata sidecar (definition, unit, sources, CBS release dates, status legend, "
-        "licence). Example: ontcijferd export bevolking_totaal --regions PV23 Zwolle "
-        "--from 2015 --format csv --out exports/",
-    )
-    exporting.add_argument("indicators", nargs="+", metavar="INDICATOR")
-    exporting.add_argument(
-        "--regions", nargs="*", default=[], help="region codes or names (default: all)"
-    )
-    exporting.add_argument("--from", dest="period_from", metavar="PERIOD", help="e.g. 2015")
-    exporting.add_argument("--to", metavar="PERIOD", help="e.g. 2023 (includes 2023H1/H2)")
-    exporting.add_argument(
-        "--format",
-        default="csv",
-        help="csv: full precision for tools (default); csv-nl: for Dutch Excel (; and decimal "
-        "comma, Dutch headers, rounded as CBS publishes); xlsx; parquet",
-    )
-    exporting.add_argument("--out", type=Path, required=True, help="folder to write into")
-    exporting.add_argument("--force", action="store_true", help="replace an existing file")
-    exporting.add_argument(
-        "--wide",
-        action="store_true",
-        help="xlsx only: regions in rows, periods in columns (years and half-years on "
-        "separate sheets)",
-    )
-    exporting.set_defaults(handler=_delivery_errors(export))
-    reporting = commands.add_parser(
-        "report", help="build the static report (HTML with charts, works offline)"
-    )
-    reporting.add_argument("--out", type=Path, required=True, help="folder for the site")
-    reporting.set_defaults(handler=_delivery_errors(report))
-    finding = commands.add_parser(
-        "regions",
-        help="list regions (code, name, level, indicators with data); search by part of a name",
-    )
-    finding.add_argument("search", nargs="?", help="part of a code, name or alias, e.g. twente")
-    finding.add_argument("--level", help="gemeente, corop, woondeal, provincie, landsdeel, land")
-    finding.set_defaults(handler=_delivery_errors(regions))
+    parser = command_line(__doc__.splitlines()[0])
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help, or a usage error already said in one line
@@ -426,20 +353,21 @@ def main(argv: list[str] | None = None) -> int:
     with output_may_go_away():  # around the last-resort lines too: stderr may be gone
         try:
             with stopped_by_signals():
-                return args.handler(args)
+                return HANDLERS[args.command](args)
         except (Stopped, Exception) as err:
             said = " ".join(str(err).split())  # one line, also for a multi-line message
             if isinstance(err, ConfigError):
                 print(f"ontcijferd: {said}", file=sys.stderr)
                 return EXIT_USAGE
+            stopped, failed, debug = LAST_RESORT[args.command in FOR_RESEARCHERS]
             if (stop := stop_received()) is not None:  # also DuckDB's "Query interrupted"
-                print(f"ontcijferd: {args.command} stopped ({stop.name})", file=sys.stderr)
+                print(f"ontcijferd: {args.command} {stopped} ({stop.name})", file=sys.stderr)
                 return 128 + stop.signum
             if args.debug:
                 raise
             print(
-                f"ontcijferd: {args.command} failed: {type(err).__name__}: {said} (`ontcijferd "
-                "--debug ...` shows the traceback)",
+                f"ontcijferd: {args.command} {failed}: {type(err).__name__}: {said} (`ontcijferd "
+                f"--debug ...` {debug})",
                 file=sys.stderr,
             )
             return EXIT_RUN_FAILED

@@ -67,11 +67,11 @@ def _check_periods(period_from: str | None, period_to: str | None) -> None:
     for name, value in (("--from", period_from), ("--to", period_to)):
         if value is not None and not PERIOD.match(value):
             raise DeliveryError(
-                f"{name} {value!r} is not a period: use a year (2015), half year (2015H1), "
-                "quarter (2015K2) or month (2015M03)"
+                f"{name} {value!r} is geen periode: geef een jaar (2015), halfjaar (2015H1), "
+                "kwartaal (2015K2) of maand (2015M03)"
             )
     if period_from and period_to and _months(period_from)[0] > _months(period_to)[1]:
-        raise DeliveryError(f"--from {period_from} is after --to {period_to}")
+        raise DeliveryError(f"--from {period_from} ligt na --to {period_to}")
 
 
 def _months(period: str) -> tuple[int, int]:
@@ -99,14 +99,15 @@ def open_published(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the published warehouse, once it is known to be sound."""
     if not path.is_file():
         raise NoWarehouseError(
-            f"No published warehouse at {path}: run `make run` (or `ontcijferd run`) first."
+            f"Nog geen gepubliceerd warehouse in {path}: draai eerst `make run` (of "
+            "`ontcijferd run`)."
         )
     broken = damage(path)
     if broken:
         raise NoWarehouseError(
-            f"The published warehouse {path} is damaged ({broken}): run `ontcijferd run` to "
-            "rebuild it"
-            + (" from the last good publication" if trusted_publication(path) else "")
+            f"Het gepubliceerde warehouse {path} is beschadigd ({broken}): `ontcijferd run` "
+            "bouwt het opnieuw op"
+            + (" vanuit de laatste goede publicatie" if trusted_publication(path) else "")
             + "."
         )
     with reading(path) as con:
@@ -114,19 +115,23 @@ def open_published(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def catalog(con: duckdb.DuckDBPyConnection, theme: str | None = None) -> pd.DataFrame:
-    """Every indicator with its title, unit, theme, source tables and latest period."""
+    """Every indicator with its title, unit, theme, source tables and latest period (Dutch
+    column names: researchers read this list)."""
     themes = [
         t for (t,) in con.execute("select distinct theme from marts.indicator_catalog").fetchall()
     ]
     if theme is not None:
         matching = [t for t in themes if t.lower() == theme.strip().lower()]
         if not matching:
-            raise DeliveryError(f"Unknown theme {theme!r}{_suggest(theme.lower(), themes)}")
+            raise DeliveryError(
+                f"Onbekend thema {theme!r}{_suggest(theme.lower(), themes)} (de thema's: "
+                f"{', '.join(sorted(themes))})"
+            )
         theme = matching[0]
     return con.execute(
         """
-        select c.indicator_id, c.title, c.unit, c.theme, c.source_tables,
-            max(v.period) as latest_period
+        select c.indicator_id as indicator, c.title as titel, c.unit as eenheid,
+            c.theme as thema, c.source_tables as bronnen, max(v.period) as laatste_periode
         from marts.indicator_catalog c
         left join marts.indicator_values v using (indicator_id)
         where $theme is null or c.theme = $theme
@@ -138,7 +143,7 @@ def catalog(con: duckdb.DuckDBPyConnection, theme: str | None = None) -> pd.Data
 
 def _suggest(value: str, known: Sequence[str]) -> str:
     near = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
-    return f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+    return f"; bedoelt u {' of '.join(repr(n) for n in near)}?" if near else ""
 
 
 def _check_indicators(con: duckdb.DuckDBPyConnection, indicators: Sequence[str]) -> None:
@@ -158,16 +163,16 @@ def _check_indicators(con: duckdb.DuckDBPyConnection, indicators: Sequence[str])
     if waiting:
         raise DeliveryError(
             "; ".join(
-                f"{i!r} needs live CBS: table {t} is declared but not yet loaded, until "
-                "`ontcijferd check-live` has shown its keys and they are confirmed in "
-                "sources/registry.py"
+                f"{i!r} komt van live CBS: tabel {t} is aangekondigd maar nog niet geladen, "
+                "tot `ontcijferd check-live` de sleutels heeft getoond en ze in "
+                "sources/registry.py zijn bevestigd"
                 for i, t in waiting.items()
             )
         )
     if unknown:
         raise DeliveryError(
-            "; ".join(f"Unknown indicator {i!r}{_suggest(i, known)}" for i in unknown)
-            + " (`ontcijferd indicators` lists them)"
+            "; ".join(f"Onbekende indicator {i!r}{_suggest(i, known)}" for i in unknown)
+            + " (`ontcijferd indicators` toont ze)"
         )
 
 
@@ -211,16 +216,16 @@ def _region_codes(con: duckdb.DuckDBPyConnection, regions: Sequence[str]) -> lis
         if len(found) == 1:
             codes.append(found[0])
         elif found:
-            choices = " or ".join(
+            choices = " of ".join(
                 f"{c} ({LEVEL_NAMES.get(by_code[c][2], by_code[c][2])} {by_code[c][1]})"
                 for c in found
             )
-            problems.append(f"Region {region!r} is ambiguous: {choices}; use the code")
+            problems.append(f"Regio {region!r} is dubbelzinnig: {choices}; geef de code")
         else:
             near = difflib.get_close_matches(region.lower(), list(keys), n=3, cutoff=0.6)
             named = sorted({by_code[c][1] for n in near for c in keys[n]})
-            hint = f"; did you mean {', '.join(repr(n) for n in named)}?" if named else ""
-            problems.append(f"Unknown region {region!r}{hint} (`ontcijferd regions` lists them)")
+            hint = f"; bedoelt u {' of '.join(repr(n) for n in named)}?" if named else ""
+            problems.append(f"Onbekende regio {region!r}{hint} (`ontcijferd regions` toont ze)")
     if problems:
         raise DeliveryError("; ".join(problems))
     return codes
@@ -231,7 +236,7 @@ def regions(
 ) -> pd.DataFrame:
     """Regions with code, name, level and how many indicators have data for them."""
     if level is not None and level not in LEVEL_NAMES:
-        raise DeliveryError(f"Unknown level {level!r}; choose one of {', '.join(LEVEL_NAMES)}")
+        raise DeliveryError(f"Onbekend niveau {level!r}; kies uit {', '.join(LEVEL_NAMES)}")
     codes = None
     if search:
         keys, _ = _region_keys(con)
@@ -306,8 +311,8 @@ def extract(
         "select table_id, title, modified, source_mode from raw.cbs_table_infos order by 1"
     ).df()
     not_available = [
-        f"{indicator} has no data"
-        + (f" for {code}" if code else "")
+        f"{indicator} heeft geen gegevens"
+        + (f" voor {code}" if code else "")
         + (f" in {period_from or '…'}–{period_to or '…'}" if period_from or period_to else "")
         for indicator in indicators
         for code in (codes or [None])
@@ -317,8 +322,9 @@ def extract(
     ]
     if data.empty:
         raise EmptyExtractError(
-            "Nothing to export: " + "; ".join(not_available) + " (`ontcijferd indicators` "
-            "shows each indicator's latest period, `ontcijferd regions` the regions with data)"
+            "Niets te exporteren: " + "; ".join(not_available) + " (`ontcijferd indicators` "
+            "toont de laatste periode van elke indicator, `ontcijferd regions` de regio's met "
+            "gegevens)"
         )
     metadata = {
         "not_available": not_available,
@@ -369,17 +375,19 @@ def write_extract(
     existing file is replaced only with `force`. `wide` (xlsx only): regions in rows, periods in
     columns."""
     if fmt not in FORMATS:
-        raise DeliveryError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise DeliveryError(f"Onbekend formaat {fmt!r}; kies uit {', '.join(FORMATS)}")
     if wide and fmt != "xlsx":
-        raise DeliveryError("--wide is for --format xlsx (csv and parquet stay one row per figure)")
+        raise DeliveryError(
+            "--wide is voor --format xlsx (csv en parquet houden één rij per cijfer)"
+        )
     if out_dir.exists() and not out_dir.is_dir():
-        raise DeliveryError(f"--out {out_dir} is a file, not a folder")
+        raise DeliveryError(f"--out {out_dir} is een bestand, geen map")
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = file_stem(metadata["selection"])
     suffix = "_excel-nl.csv" if fmt == "csv-nl" else f".{fmt}"
     data_file = out_dir / f"{stem}{'_breed' if wide else ''}{suffix}"
     if data_file.exists() and not force:
-        raise DeliveryError(f"{data_file} exists already; add --force to replace it")
+        raise DeliveryError(f"{data_file} bestaat al; met --force wordt het vervangen")
     frame = data.assign(release_date=data["release_date"].astype("string"))
     if fmt == "csv-nl":
         metadata = {**metadata, "columns": DUTCH_COLUMN_LEGEND}

@@ -41,11 +41,11 @@ def check_report_folder(out_dir: Path) -> None:
     """The report goes into a new or empty folder, or over an earlier report; never over a file
     or into a folder holding something else."""
     if out_dir.exists() and not out_dir.is_dir():
-        raise DeliveryError(f"--out {out_dir} is a file, not a folder")
+        raise DeliveryError(f"--out {out_dir} is een bestand, geen map")
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / REPORT_MARKER).exists():
         raise DeliveryError(
-            f"--out {out_dir} holds files that are not an earlier report; choose a new or "
-            "empty folder"
+            f"--out {out_dir} bevat bestanden die geen eerder rapport zijn; kies een nieuwe of "
+            "lege map"
         )
 
 
@@ -60,13 +60,13 @@ def replaced_whole(out_dir: Path) -> Iterator[Path]:
     out_dir = Path(os.path.abspath(out_dir))  # `--out ../site` named as the folder is
     if out_dir == Path.cwd() or out_dir in Path.cwd().parents:
         raise DeliveryError(
-            f"--out {out_dir} is the folder you are in: the report replaces its folder whole, so "
-            f"run it from outside (from its parent: `--out {out_dir.name}`)"
+            f"--out {out_dir} is de map waarin u staat: het rapport vervangt zijn map in zijn "
+            f"geheel, dus start het van buiten (vanuit de map erboven: `--out {out_dir.name}`)"
         )
     if os.path.ismount(out_dir):  # a Docker volume, say: a mount point cannot be renamed
         raise DeliveryError(
-            f"--out {out_dir} is a mount point: the report replaces its folder whole, which a "
-            f"mount point cannot be; name a folder inside it (`--out {out_dir / 'rapport'}`)"
+            f"--out {out_dir} is een koppelpunt (mount point): het rapport vervangt zijn map in "
+            f"zijn geheel en dat kan daar niet; noem een map erin (`--out {out_dir / 'rapport'}`)"
         )
     with _one_report_at_a_time(out_dir.parent):
         yield from _replace_whole(out_dir)
@@ -82,13 +82,14 @@ def _one_report_at_a_time(parent: Path) -> Iterator[None]:
         parent.mkdir(parents=True, exist_ok=True)
         folder = os.open(parent, os.O_RDONLY)
     except OSError as err:
-        raise DeliveryError(f"--out: cannot write in {parent} ({err.strerror})") from None
+        raise DeliveryError(f"--out: kan niet schrijven in {parent} ({err.strerror})") from None
     try:
         fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(folder)
         raise DeliveryError(
-            f"another `ontcijferd report` is writing into {parent}: try again when it is done"
+            f"een ander `ontcijferd report` schrijft al in {parent}: probeer het opnieuw als "
+            "dat klaar is"
         ) from None
     try:
         yield
@@ -106,8 +107,8 @@ def _replace_whole(out_dir: Path) -> Iterator[Path]:
         staging.mkdir()  # its parent exists: the lock is on it
     except OSError as err:
         raise DeliveryError(
-            f"--out {out_dir}: cannot write {staging.name} beside it ({err.strerror}); the report "
-            "is written beside its folder and put in its place when complete"
+            f"--out {out_dir}: kan {staging.name} er niet naast schrijven ({err.strerror}); het "
+            "rapport wordt naast zijn map geschreven en pas als het af is op zijn plaats gezet"
         ) from None
     try:
         yield staging

@@ -192,10 +192,10 @@ def test_parquet_export(published, tmp_path):
 
 def test_unknown_indicator_or_region_is_a_usage_error_with_suggestions(published, tmp_path, capsys):
     assert main(["export", "bevolkin_totaal", "--out", str(tmp_path)]) == EXIT_USAGE
-    assert "did you mean 'bevolking_totaal'" in capsys.readouterr().err
+    assert "bedoelt u 'bevolking_totaal'" in capsys.readouterr().err
     assert main(["export", "bevolking_totaal", "--regions", "Zwole", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "did you mean" in err and "'Zwolle'" in err
+    assert "bedoelt u" in err and "'Zwolle'" in err
     assert main(["indicators", "--theme", "wonn"]) == EXIT_USAGE
     assert list(tmp_path.iterdir()) == []  # nothing written
 
@@ -204,9 +204,9 @@ def test_an_indicator_waiting_for_live_cbs_says_so(published, tmp_path, capsys):
     # The new poverty line is declared for live CBS (sources/registry.py) but not loaded.
     assert main(["export", "armoede_personen_pct", "--out", str(tmp_path)]) == EXIT_USAGE
     assert capsys.readouterr().err.strip() == (
-        "ontcijferd: 'armoede_personen_pct' needs live CBS: table 86131NED is declared but not "
-        "yet loaded, until `ontcijferd check-live` has shown its keys and they are confirmed in "
-        "sources/registry.py"
+        "ontcijferd: 'armoede_personen_pct' komt van live CBS: tabel 86131NED is aangekondigd "
+        "maar nog niet geladen, tot `ontcijferd check-live` de sleutels heeft getoond en ze in "
+        "sources/registry.py zijn bevestigd"
     )
     assert list(tmp_path.iterdir()) == []
 
@@ -215,12 +215,21 @@ def test_the_catalog_lists_every_indicator_with_its_latest_period(published, cap
     assert main(["indicators", "--theme", "wonen"]) == EXIT_OK
     out = capsys.readouterr().out
     assert "woningtekort_proxy" in out and "woondeal_doel" in out and "jeugdhulp" not in out
+    # Researchers read the list: Dutch column names.
+    assert out.split()[:6] == [
+        "indicator",
+        "titel",
+        "eenheid",
+        "thema",
+        "bronnen",
+        "laatste_periode",
+    ]
 
 
 def test_no_published_warehouse(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(tmp_path / "none.duckdb"))
     assert main(["indicators"]) == EXIT_NO_WAREHOUSE
-    assert "run `make run`" in capsys.readouterr().err
+    assert "draai eerst `make run`" in capsys.readouterr().err
 
 
 def test_reads_are_read_only(warehouse_path):

@@ -156,14 +156,14 @@ CASES = [
         ["export", "bevolking_totaal", "--regions", "twente", "--out", "{tmp}/x"],
         {},
         EXIT_USAGE,
-        ["'twente' is ambiguous: CR12 (COROP-gebied Twente) or WD02"],
+        ["'twente' is dubbelzinnig: CR12 (COROP-gebied Twente) of WD02"],
     ),
     (
         "an inverted period range",
         ["export", "bevolking_totaal", "--from", "2020", "--to", "2010", "--out", "{tmp}/x"],
         {},
         EXIT_USAGE,
-        ["--from 2020 is after --to 2010"],
+        ["--from 2020 ligt na --to 2010"],
     ),
     (
         "an inverted range of half years",
@@ -179,14 +179,14 @@ CASES = [
         ],
         {},
         EXIT_USAGE,
-        ["--from 2020H2 is after --to 2020H1"],
+        ["--from 2020H2 ligt na --to 2020H1"],
     ),
     (
         "an unknown export format",
         ["export", "bevolking_totaal", "--format", "docx", "--out", "{tmp}/x"],
         {},
         EXIT_USAGE,
-        ["Unknown format 'docx'; choose one of csv, csv-nl, xlsx, parquet"],
+        ["Onbekend formaat 'docx'; kies uit csv, csv-nl, xlsx, parquet"],
     ),
     (
         "an unknown command",
@@ -200,35 +200,35 @@ CASES = [
         ["export", "bevolking_totaal", "--from", "garbage", "--out", "{tmp}/x"],
         {},
         EXIT_USAGE,
-        ["--from 'garbage' is not a period"],
+        ["--from 'garbage' is geen periode"],
     ),
     (
         "an export selection without data",
         ["export", "verkoopprijs_gemiddeld", "--regions", "Zwolle", "--out", "{tmp}/x"],
         {},
         EXIT_EMPTY,
-        ["Nothing to export: verkoopprijs_gemiddeld has no data for GM0193"],
+        ["Niets te exporteren: verkoopprijs_gemiddeld heeft geen gegevens voor GM0193"],
     ),
     (
         "export --out onto a file",
         ["export", "bevolking_totaal", "--out", "{tmp}/file"],
         {},
         EXIT_USAGE,
-        ["is a file, not a folder"],
+        ["is een bestand, geen map"],
     ),
     (
         "report --out onto a file",
         ["report", "--out", "{tmp}/file"],
         {},
         EXIT_USAGE,
-        ["is a file, not a folder"],
+        ["is een bestand, geen map"],
     ),
     (
         "report --out into a folder holding other files",
         ["report", "--out", "{tmp}/other"],
         {},
         EXIT_USAGE,
-        ["holds files that are not an earlier report"],
+        ["bevat bestanden die geen eerder rapport zijn"],
     ),
 ]
 
@@ -288,7 +288,7 @@ def test_exports_name_what_is_missing_and_never_overwrite(tmp_path, capsys):
     # Sale prices per gemeente come from a truncated export (83625NED up to 'Kerkwijk'):
     # Hengelo and the province are there, Zwolle and Oldenzaal are named as missing.
     assert message.splitlines() == [
-        f"ontcijferd: warning: verkoopprijs_gemiddeld has no data for {code} in 2015–…"
+        f"ontcijferd: let op: verkoopprijs_gemiddeld heeft geen gegevens voor {code} in 2015–…"
         for code in ("GM0193", "GM0173")
     ]
     written = sorted(p.name for p in tmp_path.iterdir())
@@ -296,9 +296,9 @@ def test_exports_name_what_is_missing_and_never_overwrite(tmp_path, capsys):
         "verkoopprijs_gemiddeld_GM0164_GM0193_GM0173_PV23_2015-eind.csv",
         "verkoopprijs_gemiddeld_GM0164_GM0193_GM0173_PV23_2015-eind.metadata.json",
     ]
-    assert "no data for GM0173" in (tmp_path / written[1]).read_text()  # in the metadata
+    assert "geen gegevens voor GM0173" in (tmp_path / written[1]).read_text()  # in the metadata
     code, message = delivery(*argv)
-    assert code == EXIT_USAGE and "exists already; add --force" in message
+    assert code == EXIT_USAGE and "bestaat al; met --force" in message
     assert delivery(*argv, "--force")[0] == EXIT_OK
 
 

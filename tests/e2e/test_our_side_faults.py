@@ -165,7 +165,8 @@ def test_a_damaged_or_deleted_warehouse_is_rebuilt_with_its_history(published, t
         code, messages[command[0]] = delivery(*command)
         assert code == 4, messages[command[0]]
         assert (
-            "is damaged" in messages[command[0]] and "run `ontcijferd run`" in messages[command[0]]
+            "is beschadigd" in messages[command[0]]
+            and "`ontcijferd run` bouwt het opnieuw op" in messages[command[0]]
         )
         assert "Traceback" not in messages[command[0]]
     code, out = run_here()
@@ -232,7 +233,8 @@ def test_export_into_a_read_only_folder_is_one_line(warehouse_path, tmp_path, mo
         code, message = delivery("export", "bevolking_totaal", "--out", str(folder))
     assert code == EXIT_USAGE, message
     assert (
-        message == f"ontcijferd: cannot write {folder}/bevolking_totaal.csv: Read-only file system"
+        message
+        == f"ontcijferd: kan {folder}/bevolking_totaal.csv niet schrijven: Read-only file system"
     )
     reliability_row(
         request,

@@ -513,7 +513,7 @@ def test_a_report_stopped_or_killed_halfway_leaves_the_earlier_report(
     child.send_signal(signal.SIGTERM)
     code, said = child.wait(timeout=30), child.stderr.read()
     assert code == 128 + signal.SIGTERM, said
-    assert said.splitlines() == ["ontcijferd: report stopped (SIGTERM)"]
+    assert said.splitlines() == ["ontcijferd: report gestopt (SIGTERM)"]
     assert _files(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 

@@ -35,7 +35,7 @@ def test_user_filters_are_parameters_never_sql(published, request):
     hostile = "2015' or '1'='1"
     with open_published(published) as con:
         # A period must look like one before it reaches any query ...
-        with pytest.raises(DeliveryError, match="is not a period") as refused:
+        with pytest.raises(DeliveryError, match="is geen periode") as refused:
             extract(con, ["bevolking_totaal"], ["PV23"], period_from=hostile)
         # ... and free text (a region search) is a query parameter: it matches nothing.
         found = regions(con, "zwolle' or '1'='1")

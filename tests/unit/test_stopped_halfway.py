@@ -69,7 +69,7 @@ def test_a_folder_whose_parent_cannot_be_written_is_one_line(tmp_path):
     else:
         parent = tmp_path / "read-only"
         parent.mkdir(mode=0o555)
-    cannot = r"--out.*: cannot write"
+    cannot = r"--out.*: kan niet schrijven"
     with pytest.raises(DeliveryError, match=cannot), replaced_whole(parent / "site"):
         pass
 
@@ -80,7 +80,7 @@ def test_a_second_report_into_the_same_folder_at_once_is_refused(tmp_path):
     out = tmp_path / "site"
     earlier_report(out)
     with replaced_whole(out) as folder:
-        busy = "another `ontcijferd report` is writing into"
+        busy = "een ander `ontcijferd report` schrijft al in"
         with pytest.raises(DeliveryError, match=busy), replaced_whole(out):
             pass
         (folder / "index.html").write_text("nieuw rapport")
@@ -91,7 +91,7 @@ def test_the_folder_one_is_in_is_not_replaced(tmp_path, monkeypatch):
     """Replaced whole, it would leave the shell in a deleted folder."""
     earlier_report(tmp_path / "site")
     monkeypatch.chdir(tmp_path / "site" / "gemeenten")
-    with pytest.raises(DeliveryError, match="is the folder you are in"), replaced_whole(Path("..")):
+    with pytest.raises(DeliveryError, match="is de map waarin u staat"), replaced_whole(Path("..")):
         pass
     assert (tmp_path / "site" / "index.html").read_text() == "eerder rapport"
 
@@ -102,10 +102,10 @@ def test_a_mount_point_is_refused_before_any_work(tmp_path):
     out = tmp_path / "volume"
     out.mkdir()
     with mounted("-t", "tmpfs", "tmpfs", target=out):
-        refusal = pytest.raises(DeliveryError, match="is a mount point")
+        refusal = pytest.raises(DeliveryError, match="is een koppelpunt")
         with refusal as refused, replaced_whole(out):
             pytest.fail("the report was started")
-        assert f"name a folder inside it (`--out {out / 'rapport'}`)" in str(refused.value)
+        assert f"noem een map erin (`--out {out / 'rapport'}`)" in str(refused.value)
         assert list(out.iterdir()) == []
         with replaced_whole(out / "rapport") as folder:
             (folder / "index.html").write_text("nieuw rapport")
@@ -135,7 +135,7 @@ def test_a_signal_during_a_duckdb_query_stops_the_command_with_one_line(
 ):
     """DuckDB interrupts its query on the signal and raises "Query interrupted" in place of our
     `Stopped`: the command still says it was stopped, not that it failed or found damage."""
-    monkeypatch.setattr(cli, "regions", lambda args: command())
+    monkeypatch.setitem(cli.HANDLERS, "regions", cli._delivery_errors(lambda args: command()))
     timer = threading.Timer(0.5, os.kill, (os.getpid(), signum))
     timer.start()
     try:
@@ -145,7 +145,7 @@ def test_a_signal_during_a_duckdb_query_stops_the_command_with_one_line(
     assert code == 128 + signum
     name = signal.Signals(signum).name
     said = capsys.readouterr().err.splitlines()
-    assert said == [f"ontcijferd: regions stopped ({name})"]
+    assert said == [f"ontcijferd: regions gestopt ({name})"]
     reliability_row(
         request,
         side="ours",

@@ -1,0 +1,143 @@
+"""What `ontcijferd` accepts: its commands with their options and help, and its exit codes
+(delivery/cli.py runs the commands). The data team's commands (run, prepare, check-live)
+speak English; the researchers' commands (indicators, export, report, regions) speak Dutch,
+like everything else researchers read."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_NO_WAREHOUSE, EXIT_EMPTY = 0, 1, 2, 3, 4, 5
+# The commands researchers use answer in Dutch; the data team's in English (see above).
+FOR_RESEARCHERS = {"indicators", "export", "report", "regions"}
+# A command's last-resort lines, by whether researchers use it: stopped, failed, --debug.
+LAST_RESORT = {
+    False: ("stopped", "failed", "shows the traceback"),
+    True: ("gestopt", "mislukt", "toont de traceback"),
+}
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """A usage error is one line saying what is wrong (exit 2), not argparse's usage block;
+    `--help` still shows the usage."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"ontcijferd: {message} (`{self.prog} --help` shows the usage)\n")
+
+
+def command_line(description: str) -> argparse.ArgumentParser:
+    """The parser of `ontcijferd`; `args.command` names the command asked for."""
+    parser = _OneLineParser(prog="ontcijferd", description=description)
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    commands = parser.add_subparsers(dest="command", required=True)
+    running = commands.add_parser(
+        "run",
+        help="run the nightly job once (only what changed) and print a summary",
+        description="Ask the source for each CBS table's release, load the new ones, rebuild, "
+        "check and publish. With nothing new no run is started.",
+    )
+    running.add_argument(
+        "--all", action="store_true", help="reload every table, new release or not"
+    )
+    running.add_argument(
+        "--accept-schema",
+        nargs="+",
+        default=[],
+        metavar="TABLE_ID",
+        help="load these tables although CBS changed their columns (after review)",
+    )
+    running.add_argument(
+        "--accept-change",
+        nargs="+",
+        default=[],
+        metavar="INDICATOR",
+        help="publish these indicators' implausible changes (after checking the source), "
+        "for this run only; `all` accepts every one",
+    )
+    running.add_argument(
+        "--accept-fresh-history",
+        action="store_true",
+        help="where neither the published warehouse nor its last good copy can be trusted, "
+        "start a new value history (the run stops and says so otherwise)",
+    )
+    commands.add_parser(
+        "prepare",
+        help="generate the dbt files from the registry and parse the dbt project "
+        "(done by `make run` and `make test`)",
+    )
+    commands.add_parser(
+        "check-live",
+        help="compare the registry with live CBS (catalog, TableInfos, DataProperties, "
+        "categories; no data), one line per difference; writes nothing",
+    )
+    listing = commands.add_parser(
+        "indicators",
+        help="de indicatorcatalogus: indicator, titel, eenheid, thema, bronnen, laatste periode",
+    )
+    listing.add_argument(
+        "--theme",
+        metavar="THEMA",
+        help="alleen dit thema, in hoofd- of kleine letters (bevolking, wonen, jeugdhulp, "
+        "armoede, export, kerncijfers, …)",
+    )
+    exporting = commands.add_parser(
+        "export",
+        help="schrijf de cijfers van indicatoren met hun toelichting naar bestanden",
+        description="Schrijft de rijen van marts.indicator_values voor de gevraagde "
+        "indicatoren, met een toelichting (definitie, eenheid, bronnen, publicatiedatums van "
+        "CBS, statuslegenda, licentie). Voorbeeld: ontcijferd export bevolking_totaal "
+        "--regions PV23 Zwolle --from 2015 --format xlsx --out exports/",
+    )
+    exporting.add_argument("indicators", nargs="+", metavar="INDICATOR")
+    exporting.add_argument(
+        "--regions",
+        nargs="*",
+        default=[],
+        metavar="REGIO",
+        help="regiocodes of -namen (standaard: alle)",
+    )
+    exporting.add_argument(
+        "--from", dest="period_from", metavar="PERIODE", help="bijvoorbeeld 2015"
+    )
+    exporting.add_argument(
+        "--to", metavar="PERIODE", help="bijvoorbeeld 2023 (met 2023H1 en 2023H2)"
+    )
+    exporting.add_argument(
+        "--format",
+        default="csv",
+        metavar="FORMAAT",
+        help="csv: volledige precisie, voor software (standaard); csv-nl: voor Nederlandse "
+        "Excel (; en decimale komma, Nederlandse kopjes, afgerond zoals CBS publiceert); "
+        "xlsx; parquet",
+    )
+    exporting.add_argument(
+        "--out", type=Path, required=True, metavar="MAP", help="map om in te schrijven"
+    )
+    exporting.add_argument("--force", action="store_true", help="vervang een bestaand bestand")
+    exporting.add_argument(
+        "--wide",
+        action="store_true",
+        help="alleen xlsx: regio's in rijen, perioden in kolommen (jaren en halfjaren op "
+        "aparte bladen)",
+    )
+    reporting = commands.add_parser(
+        "report", help="bouw het rapport (HTML-pagina's met grafieken, werkt offline)"
+    )
+    reporting.add_argument(
+        "--out", type=Path, required=True, metavar="MAP", help="map voor de site"
+    )
+    finding = commands.add_parser(
+        "regions",
+        help="regio's (code, naam, niveau, indicatoren met gegevens); zoek op een deel van de naam",
+    )
+    finding.add_argument(
+        "search",
+        nargs="?",
+        metavar="ZOEKTERM",
+        help="deel van een code, naam of alias, bijvoorbeeld twente",
+    )
+    finding.add_argument(
+        "--level", metavar="NIVEAU", help="gemeente, corop, woondeal, provincie, landsdeel, land"
+    )
+    return parser
