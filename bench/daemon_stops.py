@@ -13,6 +13,11 @@ again. Then the next run is queued, and after each trial:
 - at the end, once `dagster dev` is stopped, no process of the runs is left.
 
     .venv/bin/python -m bench.daemon_stops --trials 12 --seed 1
+    .venv/bin/python -m bench.daemon_stops --trials 3 --at-worker-start
+
+`--at-worker-start` kills the whole `dagster dev` (SIGKILL) the moment the run is STARTED,
+before its worker takes the warehouse (no owner tag yet): the moment random stops hardly ever
+draw, which run monitoring would leave for four hours.
 
 The e2e tests (tests/e2e/test_daemon.py) kill at two fixed moments; this repeats kills at any
 moment. Prints one line per trial and a tally; exits 1 if any promise was broken. Results in
@@ -32,10 +37,12 @@ import tempfile
 import time
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 
 from bench.run import _dagster_home, _prepare, _timed_run
 from bench.stops import UNFINISHED, end_with_tally
+from orchestration.supervision import OWNER_TAG
 from tests.e2e.conftest import made_by_older_code, readable
 from tests.e2e.dagster_dev import (
     START_WITHIN_SECONDS,
@@ -77,15 +84,34 @@ def _publisher(published: Path) -> str:
         con.close()
 
 
-def trial(home: Path, server: subprocess.Popen, client, published: Path, way: str, after: float):
-    """One queued run stopped `after` seconds after it was queued, then the next queued run:
-    (the `dagster dev` now running, its client, what was seen, the promises broken)."""
+def _run_started(run_id: str):
+    """Whether the run is STARTED (its worker began the run)."""
+
+    def is_started(instance: dg.DagsterInstance) -> bool:
+        return instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.STARTED
+
+    return is_started
+
+
+def trial(
+    home: Path, server: subprocess.Popen, client, published: Path, way: str, after: float | None
+):
+    """One queued run stopped `after` seconds after it was queued (None: once it is
+    STARTED), then the next queued run: (the `dagster dev` now running, its client,
+    what was seen, the promises broken)."""
     made_by_older_code(published)
     stopped = submit(client, published)
     queued = time.monotonic()
-    while time.monotonic() - queued < after:
+    if after is None:  # at once: the state the run is left in is read afterwards
+        wait_for(home, _run_started(stopped), 120, interval=0.01)
+        os.killpg(server.pid, signal.SIGKILL)
+    while after is not None and time.monotonic() - queued < after:
         time.sleep(0.02)
     at_stop = status_of(home, stopped)
+    if after is None:
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            owned = OWNER_TAG in instance.get_run_by_id(stopped).tags
+        at_stop += ", its owner tag " + ("set" if owned else "not yet set")
     broken = []
     if way == "run worker SIGKILL":
         for worker in _run_workers(home):
@@ -93,7 +119,8 @@ def trial(home: Path, server: subprocess.Popen, client, published: Path, way: st
                 os.kill(worker, signal.SIGKILL)
     else:
         signum = signal.SIGKILL if way == "dagster dev SIGKILL" else signal.SIGTERM
-        os.killpg(server.pid, signum)
+        with contextlib.suppress(ProcessLookupError):  # already killed (at worker start)
+            os.killpg(server.pid, signum)
         try:
             server.wait(timeout=60)
         except subprocess.TimeoutExpired:
@@ -134,6 +161,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=12)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--at-worker-start",
+        action="store_true",
+        help="kill the whole dagster dev once the run is STARTED",
+    )
     args = parser.parse_args()
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # as `dagster dev` expects
         signal.signal(signum, signal.SIG_DFL)  # them, also when this was started in background
@@ -154,11 +186,14 @@ def main() -> None:
         try:
             for number in range(1, args.trials + 1):
                 way, after = chance.choice(WAYS), chance.uniform(0.5, seconds * 1.2)
+                if args.at_worker_start:
+                    way, after = "dagster dev SIGKILL", None
                 server, client, seen, broken = trial(home, server, client, published, way, after)
                 ways[way] += 1
                 broken_promises.update(broken)
                 verdict = "BROKEN: " + "; ".join(broken) if broken else "ok"
-                print(f"{number:>3}  {way:<20} at {after:5.1f} s  {seen}  — {verdict}", flush=True)
+                moment = "at worker start" if after is None else f"at {after:5.1f} s"
+                print(f"{number:>3}  {way:<20} {moment}  {seen}  — {verdict}", flush=True)
         finally:
             stop_dagster_dev(server)
         deadline = time.monotonic() + 10

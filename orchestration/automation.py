@@ -65,5 +65,8 @@ def nightly_schedule(context: dg.ScheduleEvaluationContext):
     "failed, so that they do not hold the run queue (orchestration/supervision.py).",
 )
 def dead_runs(context: dg.SensorEvaluationContext):
-    marked = mark_dead_runs_failed(context.instance)
+    # Evaluated by the code server, which with Dagster's default run launcher (dagster.yaml
+    # names no other) starts the daemon's run workers as its own processes, on this host.
+    here = isinstance(context.instance.run_launcher, dg.DefaultRunLauncher)
+    marked = mark_dead_runs_failed(context.instance, workers_started_here=here)
     return dg.SkipReason("; ".join(marked) if marked else "no run left behind by a dead process")

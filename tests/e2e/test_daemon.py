@@ -18,7 +18,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.supervision import OWNER_TAG
+from orchestration.supervision import OWNER_TAG, WORKER_STARTED
 from tests.conftest import reliability_row
 from tests.e2e.conftest import made_by_older_code, real_dagster_home
 from tests.e2e.dagster_dev import (
@@ -94,7 +94,15 @@ def kill_queued_run_during_dbt(home: Path, client, published: Path) -> tuple[str
         time.sleep(0.2)
     with dg.DagsterInstance.from_config(str(home)) as instance:
         owner = instance.get_run_by_id(run_id).tags[OWNER_TAG]
-    os.kill(int(owner.split(":")[1]), signal.SIGKILL)  # the run worker, as the OOM killer would
+        engine = dg.DagsterEventType.ENGINE_EVENT
+        logged = [
+            WORKER_STARTED.search(r.event_log_entry.message or "")
+            for r in instance.get_records_for_run(run_id, of_type=engine).records
+        ]
+    worker = int(owner.split(":")[1])
+    # The pid the dead_runs sensor judges a run by before its owner tag exists is the worker's.
+    assert [int(found.group(1)) for found in logged if found] == [worker]
+    os.kill(worker, signal.SIGKILL)  # the run worker, as the OOM killer would
     return run_id, left_queue - submitted
 
 

@@ -8,8 +8,12 @@ is held, nor the moment it was freed, nor when the lock file is not the one it h
 SYNTHETIC: a job named like the nightly one on an ephemeral Dagster instance; the checks run
 inside its op, while the run is STARTED, with the tags a run on another host would have."""
 
+import os
 import sqlite3
+import subprocess
+import time
 import types
+import uuid
 
 import dagster as dg
 import pytest
@@ -184,5 +188,75 @@ def test_a_run_killed_before_it_started_is_marked_failed(request):
         "the ~2.5 s between its worker creating the run and starting it)",
         expected="marked failed by the next start-up or the dead_runs sensor, not left "
         "NOT_STARTED for ever",
+        seen=line.split(") ", 1)[1],
+    )
+
+
+def test_a_queued_run_killed_before_it_took_the_warehouse_is_marked_failed(
+    tmp_path, monkeypatch, request
+):
+    """The whole `dagster dev` killed in the moment between a queued run's start and its
+    worker's owner tag left the run STARTED without an owner: it held the queue until run
+    monitoring's four hours. The dead_runs sensor (in the code server that starts the workers,
+    with the project's dagster.yaml) now judges such a run by the pid its worker logged first;
+    a live worker, a run whose worker logged nothing yet, and every such run seen from
+    elsewhere (the CLI) are left alone; a pid that a later process reused is not taken for the
+    worker. SYNTHETIC run records and engine events, in the words Dagster's code server logs."""
+    from orchestration.automation import dead_runs
+    from tests.e2e.conftest import real_dagster_home
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+
+    def started_run(pid: int | None) -> dg.DagsterRun:
+        run = dg.DagsterRun(
+            job_name="nightly", run_id=str(uuid.uuid4()), status=dg.DagsterRunStatus.STARTED
+        )
+        instance.add_run(run)
+        if pid is not None:
+            instance.report_engine_event(f"Started process for run (pid: {pid}).", run)
+        return run
+
+    def sensor_says() -> str:
+        return dead_runs(dg.build_sensor_context(instance=instance)).skip_message
+
+    with dg.DagsterInstance.from_config(str(real_dagster_home(tmp_path))) as instance:
+        alive, silent, killed = started_run(os.getpid()), started_run(None), started_run(gone.pid)
+        seen_elsewhere = mark_dead_runs_failed(instance)
+        line = sensor_says()
+        # A worker that logged its pid a minute ago; a process started since holds that pid.
+        with subprocess.Popen(["sleep", "30"]) as later:
+            try:
+                reused = started_run(None)
+                a_minute_ago = time.time() - 60
+                with monkeypatch.context() as patch:
+                    patch.setattr(time, "time", lambda: a_minute_ago)
+                    instance.report_engine_event(
+                        f"Started process for run (pid: {later.pid}).", reused
+                    )
+                reused_line = sensor_says()
+            finally:
+                later.kill()
+        statuses = {
+            name: instance.get_run_by_id(run.run_id).status.value
+            for name, run in {"alive": alive, "silent": silent, "killed": killed}.items()
+        }
+    assert seen_elsewhere == []
+    assert statuses == {"alive": "STARTED", "silent": "STARTED", "killed": "FAILURE"}
+    assert line.startswith(f"recovered: run {killed.run_id} (started ")
+    assert line.endswith(
+        "was left behind by a run worker that no longer exists (killed before it took the "
+        "warehouse?); marked failed"
+    )
+    assert reused_line.startswith(f"recovered: run {reused.run_id} ")
+    reliability_row(
+        request,
+        side="ours",
+        fault="the whole `dagster dev` killed (SIGKILL) just after a queued run started",
+        injected="a STARTED nightly run without an owner tag whose worker's logged pid has "
+        "ended, beside one whose worker lives, one whose worker logged nothing yet, and one "
+        "whose pid a later process reused",
+        expected="the dead_runs sensor marks the dead and the reused one failed, leaves the "
+        "others; the CLI leaves all (it may be another host) — not four hours in the queue",
         seen=line.split(") ", 1)[1],
     )
