@@ -6,6 +6,7 @@ like everything else researchers read."""
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_NO_WAREHOUSE, EXIT_EMPTY = 0, 1, 2, 3, 4, 5
@@ -18,12 +19,52 @@ LAST_RESORT = {
 }
 
 
+# argparse's own words for a usage error, as the researchers' commands say them.
+DUTCH_ERRORS = [
+    (re.compile(r"^the following arguments are required: (.*)$"), r"dit ontbreekt: \1"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), r"onbekend: \1"),
+    (re.compile(r"^argument (\S+): expected one argument$"), r"\1 verwacht één waarde"),
+    (re.compile(r"^argument (\S+): expected at least one argument$"), r"\1 verwacht een waarde"),
+]
+
+
 class _OneLineParser(argparse.ArgumentParser):
     """A usage error is one line saying what is wrong (exit 2), not argparse's usage block;
-    `--help` still shows the usage."""
+    `--help` still shows the usage. A researchers' command says it in Dutch."""
+
+    # Each command's parser, by name, so that arguments no command knows are said by the
+    # command given (argparse leaves them to the top-level parser).
+    command_parsers: dict[str, argparse.ArgumentParser] = {}
 
     def error(self, message: str):
-        self.exit(EXIT_USAGE, f"ontcijferd: {message} (`{self.prog} --help` shows the usage)\n")
+        if self.prog.rsplit(" ", 1)[-1] not in FOR_RESEARCHERS:
+            self.exit(EXIT_USAGE, f"ontcijferd: {message} (`{self.prog} --help` shows the usage)\n")
+        for english, dutch in DUTCH_ERRORS:
+            message = english.sub(dutch, message)
+        self.exit(EXIT_USAGE, f"ontcijferd: {message} (`{self.prog} --help` toont het gebruik)\n")
+
+    def parse_args(self, args=None, namespace=None):
+        parsed, unknown = self.parse_known_args(args, namespace)
+        if unknown:
+            said_by = self.command_parsers.get(getattr(parsed, "command", None), self)
+            said_by.error(f"unrecognized arguments: {' '.join(unknown)}")
+        return parsed
+
+
+class _DutchHelp(argparse.HelpFormatter):
+    """The help of a researchers' command: `gebruik:` where argparse writes `usage:`."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "gebruik: " if prefix is None else prefix)
+
+
+def _for_researchers(commands, name: str, **kwargs):
+    """A researchers' command with its help in Dutch: its arguments under one Dutch heading
+    (argparse's own headings stay empty, so they are not shown) and a Dutch `--help`."""
+    parser = commands.add_parser(name, add_help=False, formatter_class=_DutchHelp, **kwargs)
+    arguments = parser.add_argument_group("argumenten en opties")
+    arguments.add_argument("-h", "--help", action="help", help="toon deze hulp")
+    return arguments
 
 
 def command_line(description: str) -> argparse.ArgumentParser:
@@ -71,7 +112,8 @@ def command_line(description: str) -> argparse.ArgumentParser:
         help="compare the registry with live CBS (catalog, TableInfos, DataProperties, "
         "categories; no data), one line per difference; writes nothing",
     )
-    listing = commands.add_parser(
+    listing = _for_researchers(
+        commands,
         "indicators",
         help="de indicatorcatalogus: indicator, titel, eenheid, thema, bronnen, laatste periode",
     )
@@ -81,7 +123,8 @@ def command_line(description: str) -> argparse.ArgumentParser:
         help="alleen dit thema, in hoofd- of kleine letters (bevolking, wonen, jeugdhulp, "
         "armoede, export, kerncijfers, …)",
     )
-    exporting = commands.add_parser(
+    exporting = _for_researchers(
+        commands,
         "export",
         help="schrijf de cijfers van indicatoren met hun toelichting naar bestanden",
         description="Schrijft de rijen van marts.indicator_values voor de gevraagde "
@@ -89,7 +132,12 @@ def command_line(description: str) -> argparse.ArgumentParser:
         "CBS, statuslegenda, licentie). Voorbeeld: ontcijferd export bevolking_totaal "
         "--regions PV23 Zwolle --from 2015 --format xlsx --out exports/",
     )
-    exporting.add_argument("indicators", nargs="+", metavar="INDICATOR")
+    exporting.add_argument(
+        "indicators",
+        nargs="+",
+        metavar="INDICATOR",
+        help="een of meer indicatoren (`ontcijferd indicators` toont ze)",
+    )
     exporting.add_argument(
         "--regions",
         nargs="*",
@@ -121,13 +169,14 @@ def command_line(description: str) -> argparse.ArgumentParser:
         help="alleen xlsx: regio's in rijen, perioden in kolommen (jaren en halfjaren op "
         "aparte bladen)",
     )
-    reporting = commands.add_parser(
-        "report", help="bouw het rapport (HTML-pagina's met grafieken, werkt offline)"
+    reporting = _for_researchers(
+        commands, "report", help="bouw het rapport (HTML-pagina's met grafieken, werkt offline)"
     )
     reporting.add_argument(
         "--out", type=Path, required=True, metavar="MAP", help="map voor de site"
     )
-    finding = commands.add_parser(
+    finding = _for_researchers(
+        commands,
         "regions",
         help="regio's (code, naam, niveau, indicatoren met gegevens); zoek op een deel van de naam",
     )
@@ -140,4 +189,5 @@ def command_line(description: str) -> argparse.ArgumentParser:
     finding.add_argument(
         "--level", metavar="NIVEAU", help="gemeente, corop, woondeal, provincie, landsdeel, land"
     )
+    parser.command_parsers = commands.choices
     return parser

@@ -196,6 +196,20 @@ CASES = [
         ["argument command: invalid choice: 'exprot'"],
     ),
     (
+        "an export without --out",
+        ["export", "bevolking_totaal"],
+        {},
+        EXIT_USAGE,
+        ["ontcijferd: dit ontbreekt: --out (`ontcijferd export --help` toont het gebruik)"],
+    ),
+    (
+        "an option the export does not know",
+        ["export", "bevolking_totaal", "--out", "{tmp}/x", "--gemeente", "Zwolle"],
+        {},
+        EXIT_USAGE,
+        ["ontcijferd: onbekend: --gemeente Zwolle (`ontcijferd export --help` toont"],
+    ),
+    (
         "a period that is not one",
         ["export", "bevolking_totaal", "--from", "garbage", "--out", "{tmp}/x"],
         {},
@@ -300,6 +314,22 @@ def test_exports_name_what_is_missing_and_never_overwrite(tmp_path, capsys):
     code, message = delivery(*argv)
     assert code == EXIT_USAGE and "bestaat al; met --force" in message
     assert delivery(*argv, "--force")[0] == EXIT_OK
+
+
+def test_the_researchers_commands_help_in_dutch(capsys):
+    """Researchers read Dutch: the help of their commands is Dutch, argparse's headings too; the
+    data team's `run` keeps English."""
+    from delivery.cli import main
+
+    for command in ("indicators", "export", "report", "regions"):
+        assert main([command, "--help"]) == EXIT_OK
+        said = capsys.readouterr().out
+        assert said.startswith(f"gebruik: ontcijferd {command} [-h]"), said
+        assert "argumenten en opties:" in said and "toon deze hulp" in said, said
+        for english in ("usage:", "options:", "positional arguments", "show this help"):
+            assert english not in said, said
+    assert main(["run", "--help"]) == EXIT_OK
+    assert capsys.readouterr().out.startswith("usage: ontcijferd run")
 
 
 def test_regions_lists_and_themes_ignore_case(capsys):
