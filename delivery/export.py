@@ -24,8 +24,6 @@ from delivery.readable import (
     COLUMN_LEGEND,
     DUTCH_COLUMN_LEGEND,
     catalog_decimals,
-    for_readers,
-    shown_decimals,
     write_csv_nl,
 )
 from lifecycle.build import damage, reading, trusted_publication
@@ -396,8 +394,7 @@ def write_extract(
         if fmt == "csv":
             inert_text(frame).to_csv(partial, index=False, encoding="utf-8")
         elif fmt == "csv-nl":
-            decimals = catalog_decimals(metadata)
-            write_csv_nl(for_readers(frame, decimals), partial, shown_decimals(frame, decimals))
+            write_csv_nl(frame, partial, catalog_decimals(metadata))
         elif fmt == "parquet":
             frame.to_parquet(partial, index=False)
         else:

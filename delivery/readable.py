@@ -114,15 +114,6 @@ def catalog_decimals(metadata: dict) -> dict[str, int | None]:
     }
 
 
-def shown_decimals(data: pd.DataFrame, decimals: Mapping[str, int | None]) -> dict[str, list]:
-    """Per figure column of `for_readers(data)` (by its Dutch header), the decimals of each
-    row's figure."""
-    return {
-        DUTCH_HEADERS[column]: [unit_format(u, d).decimals for u, d in units]
-        for column, units in _figure_units(data, decimals).items()
-    }
-
-
 def _figure_units(data: pd.DataFrame, decimals: Mapping[str, int | None]) -> dict[str, list]:
     """Per figure column of `data`, each row's (unit, decimals) as FIGURE_UNITS says."""
     none = [None] * len(data)
@@ -149,17 +140,17 @@ def _dutch_cell(value) -> str:
     return str(value)
 
 
-def write_csv_nl(
-    frame: pd.DataFrame, path: Path, decimals: Mapping[str, list[int]] | None = None
-) -> None:
-    """CSV for Excel with Dutch settings: `;` between fields, decimal comma, UTF-8 with a BOM
-    (so Excel reads é and €), text that would be a formula made inert. With `decimals` (figures
-    of `for_readers`: `shown_decimals`), each figure keeps its decimals as CBS writes them —
-    2,0 beside 2,5, not 2."""
-    cells = inert_text(frame).astype(object).map(_dutch_cell)
-    for column, places in (decimals or {}).items():
-        cells[column] = [
-            "" if pd.isna(v) else f"{v + 0.0:.{d}f}".replace(".", ",")  # + 0.0: no "-0,0"
-            for v, d in zip(frame[column], places, strict=True)
-        ]
+def write_csv_nl(data: pd.DataFrame, path: Path, decimals: Mapping[str, int | None]) -> None:
+    """`data` as people read it (`for_readers`; `decimals`: each indicator's precision) in CSV
+    for Excel with Dutch settings: `;` between fields, decimal comma, UTF-8 with a BOM (so
+    Excel reads é and €), text that would be a formula made inert, each figure with its
+    decimals as CBS writes them — 2,0 beside 2,5, not 2."""
+    readable = for_readers(data, decimals)
+    cells = inert_text(readable).astype(object).map(_dutch_cell)
+    for column, units in _figure_units(data, decimals).items():
+        dutch = DUTCH_HEADERS[column]
+        cells[dutch] = [
+            "" if pd.isna(v) else f"{v + 0.0:.{unit_format(u, d).decimals}f}".replace(".", ",")
+            for v, (u, d) in zip(readable[dutch], units, strict=True)
+        ]  # + 0.0: no "-0,0"
     cells.to_csv(path, sep=";", index=False, encoding="utf-8-sig")

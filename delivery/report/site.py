@@ -20,7 +20,7 @@ import jinja2
 
 from delivery.export import DeliveryError
 from delivery.formatting import VEGA_LOCALE
-from delivery.readable import for_readers, shown_decimals, write_csv_nl
+from delivery.readable import write_csv_nl
 from delivery.report.page import Page
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -158,8 +158,7 @@ class Site:
     def render(self, page: Page) -> Path:
         for name, frame in page.downloads.items():
             # As researchers read them: the figures of `ontcijferd export --format csv-nl`.
-            readable = for_readers(frame, self.decimals)
-            write_csv_nl(readable, self.out_dir / name, shown_decimals(frame, self.decimals))
+            write_csv_nl(frame, self.out_dir / name, self.decimals)
         html = self.env.get_template(f"{page.kind}.html.j2").render(
             title=page.title,
             file=page.file,
