@@ -6,7 +6,9 @@ like everything else researchers read."""
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
+import textwrap
 from pathlib import Path
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_NO_WAREHOUSE, EXIT_EMPTY = 0, 1, 2, 3, 4, 5
@@ -37,11 +39,30 @@ class _OneLineParser(argparse.ArgumentParser):
     command_parsers: dict[str, argparse.ArgumentParser] = {}
 
     def error(self, message: str):
+        if self.prog == "ontcijferd":  # no command (yet): researchers and the data team alike
+            self.exit(
+                EXIT_USAGE,
+                f"ontcijferd: {self._in_both_languages(message)} (`ontcijferd --help` toont "
+                "het gebruik / shows the usage)\n",
+            )
         if self.prog.rsplit(" ", 1)[-1] not in FOR_RESEARCHERS:
             self.exit(EXIT_USAGE, f"ontcijferd: {message} (`{self.prog} --help` shows the usage)\n")
         for english, dutch in DUTCH_ERRORS:
             message = english.sub(dutch, message)
         self.exit(EXIT_USAGE, f"ontcijferd: {message} (`{self.prog} --help` toont het gebruik)\n")
+
+    def _in_both_languages(self, message: str) -> str:
+        """argparse's words for a missing or unknown command, in Dutch and English."""
+        if message.startswith("the following arguments are required"):
+            return "geen commando gegeven / no command given"
+        given = re.search(r"invalid choice: '(.*?)'", message)
+        if given is None:
+            return message
+        names = list(self.command_parsers)
+        near = difflib.get_close_matches(given.group(1), names, n=2)
+        return f"onbekend commando / unknown command {given.group(1)!r}" + (
+            f"; bedoelt u / did you mean {' / '.join(map(repr, near))}?" if near else ""
+        )
 
     def parse_args(self, args=None, namespace=None):
         parsed, unknown = self.parse_known_args(args, namespace)
@@ -67,12 +88,65 @@ def _for_researchers(commands, name: str, **kwargs):
     return arguments
 
 
-def command_line(description: str) -> argparse.ArgumentParser:
+class _Overview(argparse.RawDescriptionHelpFormatter):
+    """`ontcijferd --help`: the usage line in both languages (the commands are listed in the
+    description, by who uses them)."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "gebruik / usage: " if prefix is None else prefix)
+
+
+def _overview(listed: dict[str, str]) -> str:
+    """The commands of `ontcijferd --help`: the researchers' in Dutch, then the data team's."""
+    width = max(map(len, listed)) + 2
+
+    def lines(names):
+        return "\n".join(
+            textwrap.fill(
+                listed[name],
+                width=88,
+                initial_indent=f"  {name:<{width}}",
+                subsequent_indent=" " * (width + 2),
+            )
+            for name in names
+        )
+
+    return (
+        "Overijssel Ontcijferd: de indicatoren van Overijssel uit CBS StatLine.\n\n"
+        "Voor onderzoekers:\n"
+        f"{lines(n for n in listed if n in FOR_RESEARCHERS)}\n\n"
+        "For the data team:\n"
+        f"{lines(n for n in listed if n not in FOR_RESEARCHERS)}\n\n"
+        "`ontcijferd COMMANDO --help` toont de opties van een commando "
+        "(shows a command's options)."
+    )
+
+
+def command_line() -> argparse.ArgumentParser:
     """The parser of `ontcijferd`; `args.command` names the command asked for."""
-    parser = _OneLineParser(prog="ontcijferd", description=description)
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    commands = parser.add_subparsers(dest="command", required=True)
-    running = commands.add_parser(
+    parser = _OneLineParser(
+        prog="ontcijferd",
+        usage="ontcijferd [-h] [--debug] COMMANDO ...",
+        formatter_class=_Overview,
+        add_help=False,
+    )
+    options = parser.add_argument_group("opties / options")
+    options.add_argument("-h", "--help", action="help", help="deze hulp / this help")
+    options.add_argument("--debug", action="store_true", help="toon de traceback / show tracebacks")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMANDO", help=argparse.SUPPRESS
+    )
+    listed: dict[str, str] = {}  # each command's line in `ontcijferd --help`
+
+    def command(name: str, help: str, **kwargs):
+        """Where a command's options go: a researchers' command's Dutch group, or its parser."""
+        listed[name] = help
+        kwargs |= {"help": help, "prog": f"ontcijferd {name}"}  # not the overview's usage
+        if name in FOR_RESEARCHERS:
+            return _for_researchers(commands, name, **kwargs)
+        return commands.add_parser(name, **kwargs)
+
+    running = command(
         "run",
         help="run the nightly job once (only what changed) and print a summary",
         description="Ask the source for each CBS table's release, load the new ones, rebuild, "
@@ -102,18 +176,17 @@ def command_line(description: str) -> argparse.ArgumentParser:
         help="where neither the published warehouse nor its last good copy can be trusted, "
         "start a new value history (the run stops and says so otherwise)",
     )
-    commands.add_parser(
+    command(
         "prepare",
         help="generate the dbt files from the registry and parse the dbt project "
         "(done by `make run` and `make test`)",
     )
-    commands.add_parser(
+    command(
         "check-live",
         help="compare the registry with live CBS (catalog, TableInfos, DataProperties, "
         "categories; no data), one line per difference; writes nothing",
     )
-    listing = _for_researchers(
-        commands,
+    listing = command(
         "indicators",
         help="de indicatorcatalogus: indicator, titel, eenheid, thema, bronnen, laatste periode",
     )
@@ -123,8 +196,7 @@ def command_line(description: str) -> argparse.ArgumentParser:
         help="alleen dit thema, in hoofd- of kleine letters (bevolking, wonen, jeugdhulp, "
         "armoede, export, kerncijfers, …)",
     )
-    exporting = _for_researchers(
-        commands,
+    exporting = command(
         "export",
         help="schrijf de cijfers van indicatoren met hun toelichting naar bestanden",
         description="Schrijft de rijen van marts.indicator_values voor de gevraagde "
@@ -140,10 +212,10 @@ def command_line(description: str) -> argparse.ArgumentParser:
     )
     exporting.add_argument(
         "--regions",
-        nargs="*",
+        nargs="+",
         default=[],
         metavar="REGIO",
-        help="regiocodes of -namen (standaard: alle)",
+        help="regiocodes of -namen (zonder --regions: alle regio's)",
     )
     exporting.add_argument(
         "--from", dest="period_from", metavar="PERIODE", help="bijvoorbeeld 2015"
@@ -169,14 +241,13 @@ def command_line(description: str) -> argparse.ArgumentParser:
         help="alleen xlsx: regio's in rijen, perioden in kolommen (jaren en halfjaren op "
         "aparte bladen)",
     )
-    reporting = _for_researchers(
-        commands, "report", help="bouw het rapport (HTML-pagina's met grafieken, werkt offline)"
+    reporting = command(
+        "report", help="bouw het rapport (HTML-pagina's met grafieken, werkt offline)"
     )
     reporting.add_argument(
         "--out", type=Path, required=True, metavar="MAP", help="map voor de site"
     )
-    finding = _for_researchers(
-        commands,
+    finding = command(
         "regions",
         help="regio's (code, naam, niveau, indicatoren met gegevens); zoek op een deel van de naam",
     )
@@ -190,4 +261,5 @@ def command_line(description: str) -> argparse.ArgumentParser:
         "--level", metavar="NIVEAU", help="gemeente, corop, woondeal, provincie, landsdeel, land"
     )
     parser.command_parsers = commands.choices
+    parser.description = _overview(listed)
     return parser

@@ -345,7 +345,7 @@ HANDLERS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = command_line(__doc__.splitlines()[0])
+    parser = command_line()
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help, or a usage error already said in one line

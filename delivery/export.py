@@ -103,10 +103,10 @@ def open_published(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     broken = damage(path)
     if broken:
         raise NoWarehouseError(
-            f"Het gepubliceerde warehouse {path} is beschadigd ({broken}): `ontcijferd run` "
-            "bouwt het opnieuw op"
+            f"Het gepubliceerde warehouse {path} is beschadigd: `ontcijferd run` bouwt het "
+            "opnieuw op"
             + (" vanuit de laatste goede publicatie" if trusted_publication(path) else "")
-            + "."
+            + f". (Voor het datateam: {broken}.)"  # the reason as the run summary gives it
         )
     with reading(path) as con:
         yield con

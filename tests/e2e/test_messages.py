@@ -4,6 +4,7 @@ give. Run against the end-to-end warehouse through the real command line entry p
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -193,7 +194,24 @@ CASES = [
         ["exprot", "bevolking_totaal"],
         {},
         EXIT_USAGE,
-        ["argument command: invalid choice: 'exprot'"],
+        [
+            "ontcijferd: onbekend commando / unknown command 'exprot'; bedoelt u / did you "
+            "mean 'export'? (`ontcijferd --help` toont het gebruik / shows the usage)"
+        ],
+    ),
+    (
+        "no command at all",
+        [],
+        {},
+        EXIT_USAGE,
+        ["ontcijferd: geen commando gegeven / no command given (`ontcijferd --help`"],
+    ),
+    (
+        "--regions without a region",
+        ["export", "bevolking_totaal", "--regions", "--out", "{tmp}/x"],
+        {},
+        EXIT_USAGE,
+        ["ontcijferd: --regions verwacht een waarde (`ontcijferd export --help` toont"],
     ),
     (
         "an export without --out",
@@ -330,6 +348,19 @@ def test_the_researchers_commands_help_in_dutch(capsys):
             assert english not in said, said
     assert main(["run", "--help"]) == EXIT_OK
     assert capsys.readouterr().out.startswith("usage: ontcijferd run")
+    # `ontcijferd --help`, the first thing anyone reads: each command under who uses it.
+    assert main(["--help"]) == EXIT_OK
+    said = capsys.readouterr().out
+    assert said.startswith("gebruik / usage: ontcijferd [-h] [--debug] COMMANDO ..."), said
+    listed = re.findall(r"^  ([a-z][a-z-]*)  ", said, flags=re.MULTILINE)
+    assert listed == ["indicators", "export", "report", "regions", "run", "prepare", "check-live"]
+    assert (
+        said.index("Voor onderzoekers:")
+        < said.index("  indicators")
+        < said.index("For the data team:")
+        < said.index("  run ")
+    )
+    assert "  export      schrijf de cijfers van indicatoren met hun toelichting" in said
 
 
 def test_regions_lists_and_themes_ignore_case(capsys):
