@@ -19,7 +19,7 @@ again. Then the next run is queued, and after each trial:
 before its worker takes the warehouse (no owner tag yet): the moment random stops hardly ever
 draw, which run monitoring would leave for four hours.
 
-The e2e tests (tests/e2e/test_daemon.py) kill at two fixed moments; this repeats kills at any
+The e2e tests (tests/e2e/test_daemon.py) kill at four fixed moments; this repeats kills at any
 moment. Prints one line per trial and a tally; exits 1 if any promise was broken. Results in
 BENCHMARKS.md.
 """

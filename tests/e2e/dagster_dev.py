@@ -29,15 +29,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_dagster_dev(home: Path):
-    """`dagster dev` on `home`, once it answers; (its process, a GraphQL client)."""
+def start_dagster_dev(home: Path, env: dict[str, str] | None = None):
+    """`dagster dev` on `home` (environment plus `env`), once it answers; (its process, a
+    GraphQL client)."""
     from dagster_graphql import DagsterGraphQLClient
 
     port = _free_port()
     server = subprocess.Popen(
         [str(DAGSTER), "dev", "-h", "127.0.0.1", "-p", str(port)],
         cwd=REPO_ROOT,
-        env={**os.environ, "DAGSTER_HOME": str(home)},
+        env={**os.environ, **(env or {}), "DAGSTER_HOME": str(home)},
         stdout=(home / "dagster-dev.log").open("a"),
         stderr=subprocess.STDOUT,
         start_new_session=True,

@@ -2,8 +2,8 @@
 dagster.yaml, runs submitted to the run queue (as a schedule tick or a launch from the UI
 submits them) and executed by the code server in a run worker of their own.
 
-A queued run killed with SIGKILL during dbt, or an `ontcijferd run` killed during dbt, must never
-keep the next queued run from starting.
+A queued run killed with SIGKILL during dbt, an `ontcijferd run` killed during dbt, or a queued
+run stranded by a killed `dagster dev`, must never keep the next queued run from starting.
 """
 
 from __future__ import annotations
@@ -31,7 +31,13 @@ from tests.e2e.dagster_dev import (
     submit,
     wait_for,
 )
-from tests.e2e.runs import assert_no_process_left, dbt_build_running, run_id_of, start_run
+from tests.e2e.runs import (
+    assert_no_process_left,
+    dbt_build_running,
+    hooked_env,
+    run_id_of,
+    start_run,
+)
 
 # The next run leaves the queue (START_WITHIN_SECONDS, issue 25) seconds after the dead run is
 # found (the `dead_runs` sensor runs every 10 s); a whole run then takes ~45-60 s from queueing
@@ -163,46 +169,76 @@ def test_killed_runs_never_hold_the_queue(daemon, warehouse_path, tmp_path, requ
     )
 
 
-def test_a_run_left_starting_by_a_killed_dagster_dev_does_not_hold_the_queue(
+def test_runs_stranded_by_a_killed_dagster_dev_do_not_hold_the_queue(
     warehouse_path, dbt_manifest, tmp_path, request
 ):
-    """The whole `dagster dev` killed with SIGKILL (the machine or container stopped) while a
-    queued run is STARTING — its worker not yet running, so nothing is left to start it or to
-    record an owner: after a restart the next queued run leaves the queue within a minute (run
-    monitoring's start timeout, dagster.yaml; it waited 180 s + a 30-s poll before) and
-    publishes; the stranded run is marked failed."""
+    """The whole `dagster dev` killed with SIGKILL (the machine or container stopped) at the two
+    moments a queued run has no process of ours vouching for it: while it is STARTING (no worker
+    yet; run monitoring's start timeout, dagster.yaml, fails it) and once STARTED but before its
+    worker recorded itself as the run's owner (the `dead_runs` sensor judges it by the pid its
+    worker logged; the test hook pauses the worker exactly there). After each restart the next
+    queued run leaves the queue within a minute; the last one publishes; both stranded runs are
+    marked failed. Before, they held the queue for 180 s + 30 s and for four hours."""
     home = real_dagster_home(tmp_path)
     published = older_publication(warehouse_path, tmp_path / "warehouse")
-    server, client = start_dagster_dev(home)
+    ready = tmp_path / "ready-owner"
+    paused = hooked_env("owner", ready)  # each run worker of this `dagster dev` pauses there
+    server, client = start_dagster_dev(home, paused)
     try:
-        stranded = submit(client, published)
+        starting = submit(client, published)
 
-        def starting(instance: dg.DagsterInstance) -> bool:
-            return instance.get_run_by_id(stranded).status == dg.DagsterRunStatus.STARTING
+        def is_starting(instance: dg.DagsterInstance) -> bool:
+            return instance.get_run_by_id(starting).status == dg.DagsterRunStatus.STARTING
 
-        assert wait_for(home, starting, 120, interval=0.05), "the run never was STARTING"
+        assert wait_for(home, is_starting, 120, interval=0.05), "the run never was STARTING"
         os.killpg(server.pid, signal.SIGKILL)
         server.wait()
-        server, client = start_dagster_dev(home)
+        server, client = start_dagster_dev(home, paused)
+        submitted = time.monotonic()
+        ownerless = submit(client, published)
+        left_queue = wait_for(home, started(ownerless), 120)
+        assert left_queue is not None, "the run after the STARTING one stayed queued"
+        after_starting = left_queue - submitted
+        assert wait_for(home, lambda _: ready.exists(), 120), "its worker never started"
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            run = instance.get_run_by_id(ownerless)
+            assert run.status == dg.DagsterRunStatus.STARTED and OWNER_TAG not in run.tags
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+        server, client = start_dagster_dev(home)  # without the hook
         submitted = time.monotonic()
         last = submit(client, published)
         left_queue = wait_for(home, started(last), 120)
-        assert left_queue is not None, "the next queued run stayed queued"
+        assert left_queue is not None, "the run after the ownerless one stayed queued"
         assert wait_for(home, finished(last), 300) == "SUCCESS"
     finally:
         stop_dagster_dev(server)
-    waited = left_queue - submitted
-    assert status_of(home, stranded) == "FAILURE"
-    assert waited <= START_WITHIN_SECONDS, f"the next queued run started after {waited:.0f} s"
+    after_ownerless = left_queue - submitted
+    assert status_of(home, starting) == "FAILURE" and status_of(home, ownerless) == "FAILURE"
+    for waited in (after_starting, after_ownerless):
+        assert waited <= START_WITHIN_SECONDS, f"a queued run started after {waited:.0f} s"
     assert publications(published) == ["older-code", publications(published)[1]]
+    expected = f"the next queued run leaves the queue within {START_WITHIN_SECONDS} s"
     reliability_row(
         request,
         side="ours",
         fault="the whole `dagster dev` killed (SIGKILL) while a queued run is STARTING",
         injected="`dagster dev` with the real dagster.yaml killed the moment a queued run is "
         "STARTING, started again, another run queued",
-        expected=f"the next queued run leaves the queue within {START_WITHIN_SECONDS} s and "
-        "publishes; the stranded run is marked failed (it held the queue for 180 s + 30 s)",
-        seen=f"the next queued run left the queue {waited:.0f} s after it was queued; the "
-        "stranded run: FAILURE",
+        expected=f"{expected}; the stranded run is marked failed (it held the queue for 180 s "
+        "+ 30 s)",
+        seen=f"the next queued run left the queue {after_starting:.0f} s after it was queued; "
+        "the stranded run: FAILURE",
+    )
+    reliability_row(
+        request,
+        side="ours",
+        fault="the whole `dagster dev` killed (SIGKILL) after a queued run started, before its "
+        "worker recorded itself as the owner (daemon path)",
+        injected="`dagster dev` with the real dagster.yaml killed while the run's worker is "
+        "paused there (test hook), started again, another run queued",
+        expected=f"{expected} and publishes; the stranded run is marked failed (it held the "
+        "queue until run monitoring's four hours)",
+        seen=f"the next queued run left the queue {after_ownerless:.0f} s after it was queued "
+        "and published; the stranded run: FAILURE",
     )

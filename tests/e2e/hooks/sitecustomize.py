@@ -6,6 +6,8 @@ ONTCIJFERD_TEST_PAUSE set, the run pauses at that moment and writes the moment's
 file ONTCIJFERD_TEST_READY, so the test can kill or signal it exactly there:
 - `launch`: in `ontcijferd run`, just before it starts the run (nothing written yet);
 - `worker`: in the run worker, before Dagster has recorded the run (it imports the definitions);
+- `owner`: in a run worker the Dagster daemon launched, before it records itself as the run's
+  owner (the run is STARTED, its worker's pid logged, no owner tag yet);
 - `load`: just after the first CBS table was loaded into the build;
 - `publish`: after the build's checkpoint, just before the atomic rename over the published file;
 - `renamed`: just after that rename, before the published file's checksum is written.
@@ -38,6 +40,16 @@ def _pause_before_launch(launcher) -> None:
 
 def _pause_on_import(_module) -> None:
     _pause("worker")
+
+
+def _pause_before_owner_tag(resources) -> None:
+    owner = resources.owner_of_this_process
+
+    def paused():
+        _pause("owner")
+        return owner()
+
+    resources.owner_of_this_process = paused
 
 
 def _pause_after_first_load(refresh) -> None:
@@ -76,6 +88,7 @@ def _pause_after_rename(build) -> None:
 PATCHES = {
     "launch": ("orchestration.launcher", _pause_before_launch),
     "worker": ("orchestration.definitions", _pause_on_import),
+    "owner": ("orchestration.resources", _pause_before_owner_tag),
     "load": ("lifecycle.refresh", _pause_after_first_load),
     "publish": ("lifecycle.build", _pause_before_rename),
     "renamed": ("lifecycle.build", _pause_after_rename),
