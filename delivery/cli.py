@@ -311,7 +311,7 @@ def _delivery_errors(handler):
     empty selection exit 5; a folder or file that cannot be written a usage error."""
 
     def wrapped(args: argparse.Namespace) -> int:
-        from delivery.export import DeliveryError, EmptyExtractError, NoWarehouseError
+        from delivery.export import DeliveryError, EmptyExtractError, NoWarehouseError, os_reason
 
         try:
             return handler(args)
@@ -321,7 +321,7 @@ def _delivery_errors(handler):
             if isinstance(err, OSError):
                 where = err.filename or getattr(args, "out", "")
                 print(
-                    f"ontcijferd: kan {where} niet schrijven: {err.strerror or err}",
+                    f"ontcijferd: kan {where} niet schrijven: {os_reason(err)}",
                     file=sys.stderr,
                 )
                 return EXIT_USAGE

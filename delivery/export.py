@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
+import errno
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -55,6 +56,25 @@ class NoWarehouseError(DeliveryError):
 
 class EmptyExtractError(DeliveryError):
     """The selection has no rows at all."""
+
+
+# Why a file or folder could not be written, as researchers read it (the system says it in
+# English); any other error keeps the system's words.
+OS_REASONS = {
+    errno.ENOENT: "dat pad bestaat niet",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+    errno.EACCES: "geen toestemming",
+    errno.EPERM: "geen toestemming",
+    errno.EROFS: "de schijf is alleen-lezen",
+    errno.ENOSPC: "de schijf is vol",
+    errno.EDQUOT: "uw schijfquotum is op",
+    errno.EISDIR: "dat is een map",
+}
+
+
+def os_reason(err: OSError) -> str:
+    """Why `err` stopped a write, in Dutch where we know the words."""
+    return OS_REASONS.get(err.errno, err.strerror or str(err))
 
 
 # Periods as CBS writes them here: a year, a half year, a quarter or a month.

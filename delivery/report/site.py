@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jinja2
 
-from delivery.export import DeliveryError
+from delivery.export import DeliveryError, os_reason
 from delivery.formatting import VEGA_LOCALE
 from delivery.readable import write_csv_nl
 from delivery.report.page import Page
@@ -82,7 +82,7 @@ def _one_report_at_a_time(parent: Path) -> Iterator[None]:
         parent.mkdir(parents=True, exist_ok=True)
         folder = os.open(parent, os.O_RDONLY)
     except OSError as err:
-        raise DeliveryError(f"--out: kan niet schrijven in {parent} ({err.strerror})") from None
+        raise DeliveryError(f"--out: kan niet schrijven in {parent} ({os_reason(err)})") from None
     try:
         fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -107,7 +107,7 @@ def _replace_whole(out_dir: Path) -> Iterator[Path]:
         staging.mkdir()  # its parent exists: the lock is on it
     except OSError as err:
         raise DeliveryError(
-            f"--out {out_dir}: kan {staging.name} er niet naast schrijven ({err.strerror}); het "
+            f"--out {out_dir}: kan {staging.name} er niet naast schrijven ({os_reason(err)}); het "
             "rapport wordt naast zijn map geschreven en pas als het af is op zijn plaats gezet"
         ) from None
     try:

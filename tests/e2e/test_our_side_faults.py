@@ -233,8 +233,8 @@ def test_export_into_a_read_only_folder_is_one_line(warehouse_path, tmp_path, mo
         code, message = delivery("export", "bevolking_totaal", "--out", str(folder))
     assert code == EXIT_USAGE, message
     assert (
-        message
-        == f"ontcijferd: kan {folder}/bevolking_totaal.csv niet schrijven: Read-only file system"
+        message == f"ontcijferd: kan {folder}/bevolking_totaal.csv niet schrijven: de schijf is "
+        "alleen-lezen"
     )
     reliability_row(
         request,

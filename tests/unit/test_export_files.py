@@ -1,12 +1,14 @@
 """An export stopped while it writes (Ctrl-C, SIGTERM, a full disk) leaves no truncated data file
 that looks like a finished export. The rows are SYNTHETIC."""
 
+import errno
+import os
 import signal
 
 import pandas as pd
 import pytest
 
-from delivery.export import write_extract
+from delivery.export import os_reason, write_extract
 from delivery.signals import Stopped
 
 ROWS = pd.DataFrame(
@@ -40,3 +42,11 @@ def test_a_file_that_cannot_be_written_is_named_as_asked(tmp_path):
     with pytest.raises(OSError) as failed:
         write_extract(ROWS, METADATA, "csv", tmp_path)
     assert failed.value.filename == str(tmp_path / "x.csv")
+
+
+def test_why_a_write_failed_is_said_in_dutch():
+    """Researchers read the reason in Dutch where we know the words; other reasons keep the
+    system's (English) words rather than none."""
+    assert os_reason(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))) == "de schijf is vol"
+    assert os_reason(OSError(errno.EACCES, os.strerror(errno.EACCES))) == "geen toestemming"
+    assert os_reason(OSError(errno.EIO, os.strerror(errno.EIO))) == "Input/output error"
