@@ -356,7 +356,9 @@ def main(argv: list[str] | None = None) -> int:
                 return HANDLERS[args.command](args)
         except (Stopped, Exception) as err:
             said = " ".join(str(err).split())  # one line, also for a multi-line message
-            if isinstance(err, ConfigError):
+            if isinstance(err, ConfigError):  # the data team's settings, in their words
+                if args.command in FOR_RESEARCHERS:
+                    said = f"de instellingen kloppen niet (voor het datateam: {said})"
                 print(f"ontcijferd: {said}", file=sys.stderr)
                 return EXIT_USAGE
             stopped, failed, debug = LAST_RESORT[args.command in FOR_RESEARCHERS]

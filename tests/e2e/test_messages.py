@@ -42,7 +42,10 @@ CASES = [
         ["indicators"],
         {"ONTCIJFERD_WAREHOUSE": "{tmp}"},
         EXIT_USAGE,
-        ["warehouse '{tmp}' is a folder: name the warehouse file"],
+        [
+            "ontcijferd: de instellingen kloppen niet (voor het datateam: ",
+            "warehouse '{tmp}' is a folder: name the warehouse file",
+        ],
     ),
     (
         "invalid YAML in the configuration",
