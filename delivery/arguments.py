@@ -75,8 +75,10 @@ class _OneLineParser(argparse.ArgumentParser):
 class _DutchHelp(argparse.HelpFormatter):
     """The help of a researchers' command: `gebruik:` where argparse writes `usage:`."""
 
+    usage_prefix = "gebruik: "
+
     def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, "gebruik: " if prefix is None else prefix)
+        super().add_usage(usage, actions, groups, self.usage_prefix if prefix is None else prefix)
 
 
 def _for_researchers(commands, name: str, **kwargs):
@@ -88,12 +90,11 @@ def _for_researchers(commands, name: str, **kwargs):
     return arguments
 
 
-class _Overview(argparse.RawDescriptionHelpFormatter):
+class _Overview(_DutchHelp, argparse.RawDescriptionHelpFormatter):
     """`ontcijferd --help`: the usage line in both languages (the commands are listed in the
     description, by who uses them)."""
 
-    def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, "gebruik / usage: " if prefix is None else prefix)
+    usage_prefix = "gebruik / usage: "
 
 
 def _overview(listed: dict[str, str]) -> str:
