@@ -21,6 +21,12 @@ LAST_RESORT = {
 }
 
 
+def for_the_data_team(reason: str) -> str:
+    """A reason only the data team can act on (their settings, the warehouse's damage), inside a
+    researcher's Dutch line in the data team's own words, to be passed on as it stands."""
+    return f"(voor het datateam: {reason})"
+
+
 # argparse's own words for a usage error, as the researchers' commands say them.
 DUTCH_ERRORS = [
     (re.compile(r"^the following arguments are required: (.*)$"), r"dit ontbreekt: \1"),

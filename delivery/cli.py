@@ -37,6 +37,7 @@ from delivery.arguments import (
     FOR_RESEARCHERS,
     LAST_RESORT,
     command_line,
+    for_the_data_team,
 )
 from delivery.signals import Stopped, output_may_go_away, stop_received, stopped_by_signals
 from sources.config import DBT_EXECUTABLE, REPO_ROOT, ConfigError, Settings, load_settings
@@ -358,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
             said = " ".join(str(err).split())  # one line, also for a multi-line message
             if isinstance(err, ConfigError):  # the data team's settings, in their words
                 if args.command in FOR_RESEARCHERS:
-                    said = f"de instellingen kloppen niet (voor het datateam: {said})"
+                    said = f"de instellingen kloppen niet {for_the_data_team(said)}"
                 print(f"ontcijferd: {said}", file=sys.stderr)
                 return EXIT_USAGE
             stopped, failed, debug = LAST_RESORT[args.command in FOR_RESEARCHERS]

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from delivery.arguments import for_the_data_team
 from delivery.formatting import inert_text
 from delivery.readable import (
     COLUMN_LEGEND,
@@ -126,7 +127,7 @@ def open_published(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             f"Het gepubliceerde warehouse {path} is beschadigd: `ontcijferd run` bouwt het "
             "opnieuw op"
             + (" vanuit de laatste goede publicatie" if trusted_publication(path) else "")
-            + f". (Voor het datateam: {broken}.)"  # the reason as the run summary gives it
+            + f" {for_the_data_team(broken)}."  # the reason as the run summary gives it
         )
     with reading(path) as con:
         yield con

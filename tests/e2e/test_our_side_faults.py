@@ -166,7 +166,7 @@ def test_a_damaged_or_deleted_warehouse_is_rebuilt_with_its_history(published, t
         assert code == 4, messages[command[0]]
         assert (
             "is beschadigd: `ontcijferd run` bouwt het opnieuw op vanuit de laatste goede "
-            "publicatie. (Voor het datateam: its contents differ from the checksum"
+            "publicatie (voor het datateam: its contents differ from the checksum"
         ) in messages[command[0]]
         assert "Traceback" not in messages[command[0]]
     code, out = run_here()
