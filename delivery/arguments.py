@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import re
+import sys
 import textwrap
 from pathlib import Path
 
@@ -60,6 +61,12 @@ class _OneLineParser(argparse.ArgumentParser):
     def _in_both_languages(self, message: str) -> str:
         """argparse's words for a missing or unknown command, in Dutch and English."""
         if message.startswith("the following arguments are required"):
+            # argparse says only that the command is missing, even when an option it does not
+            # know stood before it (`ontcijferd --bogus export …`): name that option.
+            known = {flag for action in self._actions for flag in action.option_strings}
+            unknown = [arg for arg in self.given if arg.startswith("-") and arg not in known]
+            if unknown:
+                return f"onbekende optie / unknown option {unknown[0]!r}"
             return "geen commando gegeven / no command given"
         given = re.search(r"invalid choice: '(.*?)'", message)
         if given is None:
@@ -70,7 +77,10 @@ class _OneLineParser(argparse.ArgumentParser):
             f"; bedoelt u / did you mean {' / '.join(map(repr, near))}?" if near else ""
         )
 
+    given: list[str] = []
+
     def parse_args(self, args=None, namespace=None):
+        self.given = list(sys.argv[1:] if args is None else args)
         parsed, unknown = self.parse_known_args(args, namespace)
         if unknown:
             said_by = self.command_parsers.get(getattr(parsed, "command", None), self)

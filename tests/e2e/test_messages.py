@@ -210,6 +210,13 @@ CASES = [
         ["ontcijferd: geen commando gegeven / no command given (`ontcijferd --help`"],
     ),
     (
+        "an option nobody knows and no command",
+        ["--verbose"],
+        {},
+        EXIT_USAGE,
+        ["ontcijferd: onbekende optie / unknown option '--verbose' (`ontcijferd --help`"],
+    ),
+    (
         "--regions without a region",
         ["export", "bevolking_totaal", "--regions", "--out", "{tmp}/x"],
         {},
