@@ -1,14 +1,7 @@
-"""`ontcijferd` — the command line of Overijssel Ontcijferd.
+"""`ontcijferd` — the command line of Overijssel Ontcijferd: what each command does when it runs.
 
-    ontcijferd run         run the nightly job once on the configured source, print a summary
-    ontcijferd prepare     generate the dbt files from the registry, parse the dbt project
-    ontcijferd indicators  the indicator catalog: id, title, unit, sources, latest period
-    ontcijferd export      indicator rows as csv/xlsx/parquet with a metadata sidecar
-    ontcijferd report      the static report (HTML pages with charts) from the warehouse
-    ontcijferd regions     region codes, names and levels, and how many indicators have data
-    ontcijferd check-live  compare the registry with live CBS, one line per difference
-
-The commands' options and help, and which commands answer in Dutch: delivery/arguments.py.
+The commands, their options and help (`ontcijferd --help`), and which commands answer in Dutch
+are declared once, in delivery/arguments.py.
 
 Exit codes: 0 success, 1 the run failed (the last good warehouse stays published) or
 check-live found differences, 2 usage error (unknown or ambiguous indicator, region, theme,
