@@ -131,10 +131,12 @@ def _decision(
 def with_periodic_check(settings: Settings, today: dt.date) -> Settings:
     """A plain run on the configured day (`full_check_day`) downloads every table and compares
     its content with the loaded one: CBS can correct figures without a new `Modified`, which
-    the release hint alone would never notice."""
+    the release hint alone would never notice. Live CBS only: the snapshot's release already
+    is a checksum of its content (sources/snapshot.py), so a check would rebuild the warehouse
+    to learn nothing."""
     day = settings.full_check_day
     due = day == "daily" or (day in WEEKDAYS and WEEKDAYS.index(day) == today.weekday())
-    if settings.refresh == "changed" and due:
+    if settings.source == "live" and settings.refresh == "changed" and due:
         return replace(settings, refresh="check")
     return settings
 

@@ -40,7 +40,7 @@ nightly_job = dg.define_asset_job(
 )
 def nightly_schedule(context: dg.ScheduleEvaluationContext):
     # The settings the plan was made with are the run's settings (its run config).
-    # On the full-check day (config: full_check_day) the night's run also compares content.
+    # On the full-check day (config: full_check_day) a night on live CBS also compares content.
     night = context.scheduled_execution_time.date()
     settings = with_periodic_check(load_settings(), night)
     planning = concurrent.futures.ThreadPoolExecutor(max_workers=1)

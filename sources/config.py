@@ -45,7 +45,7 @@ class Settings:
     # download the others and load those whose content changed (the periodic full check,
     # lifecycle/refresh.py); "all": reload all.
     refresh: str = "changed"
-    # The day a plain run is a full check ("monday" … "sunday", "daily" or "never").
+    # The day a plain run on live CBS is a full check ("monday" … "sunday", "daily" or "never").
     full_check_day: str = "sunday"
     # Tables whose changed columns (new, renamed or dropped by CBS) the data team has reviewed.
     accept_schema: frozenset[str] = frozenset()

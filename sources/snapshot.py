@@ -46,15 +46,13 @@ class SnapshotSource:
         return rows[0] if rows else {}
 
     def release_hint(self, table: CbsTable) -> str:
-        """The snapshot's release of a table: CBS's `Modified` if recorded, else a checksum.
+        """The snapshot's release of a table: the checksum of the table's folder.
 
-        The raw files carry no release date, so the snapshot's own release is the checksum of
-        the table's folder: a rebuilt snapshot with changed figures is a new release.
+        The raw files carry no release date of CBS, and a content checksum is the surer identity
+        anyway: a rebuilt snapshot with one changed figure is a new release, whatever its
+        TableInfos say — so the snapshot needs no periodic full check (lifecycle/refresh.py).
         """
         folder = self.root / table.table_id
-        modified = self.table_info(table.table_id).get("Modified")
-        if modified:
-            return str(modified)
         digest = hashlib.sha256()
         for path in sorted(folder.glob("*.json")):
             digest.update(path.name.encode())

@@ -2,6 +2,8 @@
 
 import dataclasses
 import datetime as dt
+import json
+import shutil
 
 from lifecycle.refresh import decide, with_periodic_check
 from lifecycle.releases import LoadedRelease, release_id_for
@@ -87,11 +89,44 @@ def test_a_correction_under_the_same_modified_is_a_release_of_its_own():
     assert release_id_for(None, None, "c" * 64) == "content-" + "c" * 16
 
 
-def test_the_full_check_day_turns_a_plain_run_into_a_check():
+def test_the_full_check_day_turns_a_plain_live_run_into_a_check():
     sunday, monday = dt.date(2026, 11, 29), dt.date(2026, 11, 30)
-    assert with_periodic_check(Settings(), sunday).refresh == "check"
-    assert with_periodic_check(Settings(), monday).refresh == "changed"
-    assert with_periodic_check(Settings(full_check_day="monday"), monday).refresh == "check"
-    assert with_periodic_check(Settings(full_check_day="daily"), monday).refresh == "check"
-    assert with_periodic_check(Settings(full_check_day="never"), sunday).refresh == "changed"
-    assert with_periodic_check(Settings(refresh="all"), sunday).refresh == "all"
+
+    def refresh(today, **settings):
+        return with_periodic_check(Settings(source="live", **settings), today).refresh
+
+    assert refresh(sunday) == "check"
+    assert refresh(monday) == "changed"
+    assert refresh(monday, full_check_day="monday") == "check"
+    assert refresh(monday, full_check_day="daily") == "check"
+    assert refresh(sunday, full_check_day="never") == "changed"
+    assert refresh(sunday, refresh="all") == "all"
+    # The snapshot's release is a checksum of its files: a check would learn nothing new.
+    assert with_periodic_check(Settings(full_check_day="daily"), sunday).refresh == "changed"
+
+
+def test_a_changed_snapshot_figure_is_a_new_release_even_under_a_recorded_modified(tmp_path):
+    """The snapshot has no periodic full check, so its release must change with any figure —
+    also if a rebuilt snapshot records CBS's Modified (SYNTHETIC date and figure)."""
+    table = get_table("85098NED")
+    shutil.copytree(SnapshotSource().root / table.table_id, tmp_path / table.table_id)
+    infos = tmp_path / table.table_id / "TableInfos.json"
+    infos.write_text(
+        json.dumps(
+            [
+                {
+                    **SnapshotSource(tmp_path).table_info(table.table_id),
+                    "Modified": "2025-03-01T02:00:00",
+                }
+            ]
+        )
+    )
+    source = SnapshotSource(tmp_path)
+    before = source.release_hint(table)
+    data = tmp_path / table.table_id / "TypedDataSet.json"
+    rows = json.loads(data.read_text())
+    measure = next(iter(table.measures))
+    next(r for r in rows if r[measure] is not None)[measure] += 0.1
+    data.write_text(json.dumps(rows))
+    assert before.startswith("snapshot-")
+    assert source.release_hint(table) not in (before, "2025-03-01T02:00:00")
