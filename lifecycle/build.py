@@ -484,9 +484,12 @@ class WarehouseBuild:
             self._database.close()
             self._database = None
 
-    def publish(self) -> Path:
+    def publish(self, keep_replaced: bool = False) -> Path:
         """Checkpoint the build, keep a copy as the last good publication, then atomically
         replace the published warehouse with it and record its checksum.
+
+        `keep_replaced`: the published file is not what was published (`distrust`), so it is
+        kept rather than overwritten (`_keep_replaced`).
 
         A kill between the rename and the checksum leaves a file whose own checksum is the old
         one, but whose last good copy, recorded first, has its checksum: it is trusted
@@ -498,6 +501,8 @@ class WarehouseBuild:
         digest = _sha256(self.path)
         _keep_as_last_good(self.path, self.published, digest, self.run_id)
         writers = _lock_holders(self.published, writing=True)  # they hold the file replaced
+        if keep_replaced and self.published.exists():
+            self._warnings.append(self._keep_replaced())
         os.replace(self.path, self.published)
         _write_checksum(self.published, digest, self.run_id)
         dir_fd = os.open(self.published.parent, os.O_RDONLY)
@@ -509,6 +514,28 @@ class WarehouseBuild:
         if wal_of(self.published).exists():
             self._warnings.append(self._foreign_wal(writers))
         return self.published
+
+    def _keep_replaced(self) -> str:
+        """Keep the published file a publication is about to replace although it is not what
+        was published: a session wrote into it (an analyst's own tables) or it is damaged.
+        Nothing in it is lost. A hard link costs no copy and the published path never goes
+        missing; a copy where the file system has no links."""
+        kept = self.build_dir / f"{self.published.name}.{time.strftime('%Y%m%dT%H%M%S')}.replaced"
+        try:
+            os.link(self.published, kept)
+        except OSError:
+            try:
+                shutil.copyfile(self.published, kept)
+            except OSError as err:
+                kept.unlink(missing_ok=True)
+                return (
+                    f"The file this publication replaced was not the one published; it could "
+                    f"not be kept ({err})."
+                )
+        return (
+            f"The file this publication replaced was not the one published (written into "
+            f"outside a run, e.g. an analyst's own tables, or damaged): kept at {kept}."
+        )
 
     def _foreign_wal(self, writers: set[int]) -> str:
         """What to do about the write-ahead log beside the new publication: it holds what a

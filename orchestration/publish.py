@@ -34,7 +34,8 @@ def publish(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun, marts:
 
     A build made from exactly what the published warehouse already holds (same CBS releases,
     custom files and code) is not republished: analysts' file and its checksum stay as they are.
-    A damaged published warehouse, or one whose history lost rows, is always replaced.
+    A damaged published warehouse, or one whose history lost rows, is always replaced, and
+    kept beside the build: an analyst's tables in it are not lost.
     """
     settings = ontcijferd.settings
     with ontcijferd.build.connect() as con:
@@ -57,9 +58,10 @@ def publish(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun, marts:
         indicators = con.execute(
             "select indicator_id, count(*) from marts.indicator_values group by 1 order by 1"
         ).fetchall()
-    path = ontcijferd.build.publish()
+    path = ontcijferd.build.publish(keep_replaced=bool(broken))
     context.log.info("Published %s", path)
-    for line in ontcijferd.build.take_warnings():  # an analyst's session wrote into the old file
+    # An analyst's session wrote into the old file: what became of its writes.
+    for line in ontcijferd.build.take_warnings():
         context.log.warning(line)
     return dg.MaterializeResult(
         metadata={

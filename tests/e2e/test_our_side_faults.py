@@ -156,6 +156,7 @@ def test_a_damaged_or_deleted_warehouse_is_rebuilt_with_its_history(published, t
     # Truncated, as a full disk or a bad copy leaves it: nothing trusts it.
     with open(published, "r+b") as file:
         file.truncate(published.stat().st_size // 2)
+    truncated = published.read_bytes()
     messages = {}
     for command in (
         ["indicators"],
@@ -173,6 +174,11 @@ def test_a_damaged_or_deleted_warehouse_is_rebuilt_with_its_history(published, t
     assert code == EXIT_OK, out
     [repair] = [line for line in out.splitlines() if "is damaged" in line]
     assert "rebuilt from the last good publication" in repair
+    # The file it replaced is kept, not overwritten (here half a file; it may hold an analyst's
+    # tables: tests/unit/test_publication_checksum.py).
+    [kept] = (published.parent / ".build").glob(f"{published.name}.*.replaced")
+    assert kept.read_bytes() == truncated
+    assert f"kept at {kept}." in out
     assert history_rows(published)[0] == publications + 1  # history survived
     assert history_rows(published)[1] >= history
     assert delivery("indicators")[0] == EXIT_OK

@@ -252,3 +252,48 @@ def test_a_session_that_wrote_into_the_old_publication_locks_no_one_out(tmp_path
         "opens the new file once the session ends (or at once, if it died)",
         seen=warning.replace(str(tmp_path), "<tmp>"),
     )
+
+
+def test_a_publication_written_into_outside_a_run_is_kept_when_replaced(tmp_path, request):
+    """SYNTHETIC one-table publications. An analyst's session made a table of its own in the
+    published file and ended (DuckDB checkpoints on close): the checksum fails, so the next run
+    rebuilds from the last good copy (tests/e2e/test_our_side_faults.py) — and keeps the file it
+    replaces, the analyst's table in it, instead of overwriting it."""
+    from lifecycle.build import WarehouseBuild, distrust
+
+    published, build_file = tmp_path / "ontcijferd.duckdb", tmp_path / ".build" / "next.duckdb"
+    _file(published, 1)
+    digest = _sha256(published)
+    _keep_as_last_good(published, published, digest, "first")
+    _write_checksum(published, digest, "first")
+    analyst = duckdb.connect(str(published))
+    analyst.execute("create table mine as select 42 as x")
+    analyst.close()
+    broken = distrust(published)
+    assert "differ from the checksum recorded at publication" in broken
+    build = WarehouseBuild.begin(published, build_file, "next")
+    with build.connect() as con:
+        assert con.execute(
+            "select count(*) from duckdb_tables() where table_name = 'mine'"
+        ).fetchone() == (0,)
+        con.execute("update t set v = 2")
+    build.publish(keep_replaced=bool(broken))
+    [warning] = build.take_warnings()
+    build.release()
+    [kept] = build_file.parent.glob("ontcijferd.duckdb.*.replaced")
+    assert warning.endswith(f"kept at {kept}.")
+    with reading(kept) as con:
+        assert con.execute("select x from mine").fetchone() == (42,)
+    with reading(published) as con:
+        assert con.execute("select v from t").fetchone() == (2,)
+    assert damage(published) is None
+    reliability_row(
+        request,
+        side="ours (user)",
+        fault="an analyst's session made its own table in the published file and ended",
+        injected="duckdb.connect(published) + create table, closed (checkpointed); a build "
+        "published",
+        expected="the run rebuilds from the last good copy and keeps the file it replaces, with "
+        "the analyst's table, saying where",
+        seen=warning,
+    )
