@@ -44,6 +44,8 @@ class _OneLineParser(argparse.ArgumentParser):
     # Each command's parser, by name, so that arguments no command knows are said by the
     # command given (argparse leaves them to the top-level parser).
     command_parsers: dict[str, argparse.ArgumentParser] = {}
+    # The arguments as given, for an error argparse words without them (`_in_both_languages`).
+    given: list[str] = []
 
     def error(self, message: str):
         if self.prog == "ontcijferd":  # no command (yet): researchers and the data team alike
@@ -76,8 +78,6 @@ class _OneLineParser(argparse.ArgumentParser):
         return f"onbekend commando / unknown command {given.group(1)!r}" + (
             f"; bedoelt u / did you mean {' / '.join(map(repr, near))}?" if near else ""
         )
-
-    given: list[str] = []
 
     def parse_args(self, args=None, namespace=None):
         self.given = list(sys.argv[1:] if args is None else args)

@@ -533,8 +533,8 @@ class WarehouseBuild:
                     f"not be kept ({err})."
                 )
         return (
-            f"The file this publication replaced was not the one published (written into "
-            f"outside a run, e.g. an analyst's own tables, or damaged): kept at {kept}."
+            f"The file this publication replaced was not the one published (changed outside a "
+            f"run — an analyst's own tables, say — or damaged): kept at {kept}."
         )
 
     def _foreign_wal(self, writers: set[int]) -> str:
