@@ -12,7 +12,6 @@ regions in rows and periods in columns, with StatLine's marks on the period head
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -20,9 +19,8 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from delivery.export import STATUS_LEGEND
 from delivery.formatting import formula_like, shown_unit, shown_value, unit_format
-from delivery.readable import DUTCH_COLUMN_LEGEND, catalog_decimals, for_readers
+from delivery.readable import catalog_decimals, explanation_rows, for_readers
 
 PERIOD_TYPE_SHEETS = {
     "jaar": "jaren",
@@ -31,17 +29,6 @@ PERIOD_TYPE_SHEETS = {
     "maand": "maanden",
 }
 STATUS_MARKS = {"voorlopig": "*", "nader voorlopig": "**"}
-DEFINITION_WORDS = {
-    "title": "titel",
-    "definitie": "definitie",
-    "unit": "eenheid",
-    "decimalen": "decimalen (leeg: zoals de eenheid)",
-    "theme": "thema",
-    "source_kind": "soort bron",
-    "source_tables": "brontabellen",
-    "peildatum": "peildatum",
-    "toelichting": "methode en kanttekeningen",
-}
 
 
 def _append(sheet: Worksheet, values: list) -> None:
@@ -134,49 +121,6 @@ def write_workbook(data: pd.DataFrame, metadata: dict, path: Path, wide: bool) -
 
 def _explanation_sheet(book: Workbook, metadata: dict, wide: bool) -> None:
     sheet = book.create_sheet("toelichting")
-    selection = metadata["selection"]
-    rows = [
-        ("onderwerp", "veld", "toelichting"),
-        ("gemaakt op", "", metadata["generated_at"]),
-        ("licentie", "", metadata["licence"]),
-        ("selectie", "indicatoren", ", ".join(selection["indicators"])),
-        (
-            "selectie",
-            "regio's",
-            "alle" if selection["regions"] == "all" else ", ".join(selection["regions"]),
-        ),
-        ("selectie", "periode", f"{selection['from'] or 'begin'} t/m {selection['to'] or 'eind'}"),
-        (
-            "indeling",
-            "",
-            "breed: regio's in rijen, perioden in kolommen; * voorlopig, ** nader "
-            "voorlopig in de kop van een periode met zulke cijfers"
-            if wide
-            else "lang: één rij per indicator, regio en periode",
-        ),
-        (
-            "afronding",
-            "",
-            "cijfers zijn afgerond zoals CBS ze publiceert: aantallen in hele "
-            "getallen, percentages en verhoudingen met één decimaal; bedragen die CBS in "
-            "duizenden euro's publiceert (WOZ-waarde) staan hier in euro's",
-        ),
-    ]
-    for missing in metadata["not_available"]:
-        rows.append(("geen gegevens", "", missing))
-    for definition in metadata["indicators"]:
-        rows += [
-            (definition["indicator_id"], DEFINITION_WORDS.get(field, field), definition[field])
-            for field in definition
-            if field != "indicator_id"
-        ]
-    rows += [("status", status, words) for status, words in STATUS_LEGEND.items()]
-    rows += [("CBS-publicatiedatum", t, d) for t, d in metadata["cbs_release_dates"].items()]
-    if not wide:
-        rows += [("kolom", column, words) for column, words in DUTCH_COLUMN_LEGEND.items()]
-    for row in rows:
-        _append(
-            sheet,
-            [json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for v in row],
-        )
+    for row in explanation_rows(metadata, wide):
+        _append(sheet, list(row))
     _finish(sheet, [28, 24, 120], "A2")

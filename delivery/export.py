@@ -24,9 +24,11 @@ from delivery.arguments import for_the_data_team
 from delivery.formatting import inert_text
 from delivery.readable import (
     COLUMN_LEGEND,
-    DUTCH_COLUMN_LEGEND,
+    STATUS_LEGEND,
     catalog_decimals,
+    explanation_rows,
     write_csv_nl,
+    write_text_csv_nl,
 )
 from lifecycle.build import damage, reading, trusted_publication
 from lifecycle.releases import has_table
@@ -35,16 +37,6 @@ from lifecycle.releases import has_table
 # headers, figures as CBS publishes them).
 FORMATS = ("csv", "csv-nl", "xlsx", "parquet")
 LICENCE = "Bron: CBS (CC BY 4.0); bewerking Overijssel Ontcijferd"
-# What a status means, and what each column of an extract holds: in Dutch, for the metadata
-# sidecar and the Excel `toelichting` sheet alike.
-STATUS_LEGEND = {
-    "definitief": "definitief CBS-cijfer",
-    "voorlopig": "voorlopig CBS-cijfer (* op StatLine); CBS kan het nog herzien",
-    "nader voorlopig": "nader voorlopig CBS-cijfer (** op StatLine); CBS kan het nog herzien",
-    "onbekend": "de bron vermeldt de status niet (zoals de ingebouwde CBS-gegevens)",
-    "geheim": "door CBS geheimgehouden; de waarde is leeg, nooit nul",
-    "n.v.t.": "geen CBS-periode: een beleidsdoel of een cijfer van een andere publicatie",
-}
 
 
 class DeliveryError(ValueError):
@@ -408,9 +400,11 @@ def write_extract(
     if data_file.exists() and not force:
         raise DeliveryError(f"{data_file} bestaat al; met --force wordt het vervangen")
     frame = data.assign(release_date=data["release_date"].astype("string"))
-    if fmt == "csv-nl":
-        metadata = {**metadata, "columns": DUTCH_COLUMN_LEGEND}
-    metadata_file = None if fmt == "xlsx" else out_dir / f"{stem}.metadata.json"
+    # The toelichting: a sheet of the workbook; beside a csv-nl file for Dutch Excel, in Dutch
+    # and in the same dialect; beside a file for software, as JSON.
+    named = {"xlsx": None, "csv-nl": f"{stem}_toelichting_excel-nl.csv"}
+    explained_in = named.get(fmt, f"{stem}.metadata.json")
+    metadata_file = None if explained_in is None else out_dir / explained_in
     with _whole_or_nothing(data_file) as partial:
         if fmt == "csv":
             inert_text(frame).to_csv(partial, index=False, encoding="utf-8")
@@ -424,7 +418,11 @@ def write_extract(
             write_workbook(frame, metadata, partial, wide)
         if metadata_file is not None:  # in place before the data file: never one without it
             with _whole_or_nothing(metadata_file) as sidecar:
-                sidecar.write_text(json.dumps(metadata, indent=2, ensure_ascii=False, default=str))
+                if fmt == "csv-nl":
+                    write_text_csv_nl(explanation_rows(metadata), sidecar)
+                else:
+                    text = json.dumps(metadata, indent=2, ensure_ascii=False, default=str)
+                    sidecar.write_text(text)
     return Extract(data_file, metadata_file, len(data))
 
 

@@ -5,6 +5,7 @@ files of delivery/export.py."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -154,3 +155,83 @@ def write_csv_nl(data: pd.DataFrame, path: Path, decimals: Mapping[str, int | No
             for v, (u, d) in zip(readable[dutch], units, strict=True)
         ]  # + 0.0: no "-0,0"
     cells.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+
+
+def write_text_csv_nl(rows: list[tuple], path: Path) -> None:
+    """Rows of text with a header row first (the toelichting) in the dialect of `write_csv_nl`:
+    `;`, UTF-8 with a BOM, formulas made inert."""
+    header, *body = rows
+    cells = inert_text(pd.DataFrame(body, columns=list(header), dtype=object))
+    cells.map(_dutch_cell).to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+
+
+# What a status means, in Dutch: in the JSON metadata and the toelichting alike.
+STATUS_LEGEND = {
+    "definitief": "definitief CBS-cijfer",
+    "voorlopig": "voorlopig CBS-cijfer (* op StatLine); CBS kan het nog herzien",
+    "nader voorlopig": "nader voorlopig CBS-cijfer (** op StatLine); CBS kan het nog herzien",
+    "onbekend": "de bron vermeldt de status niet (zoals de ingebouwde CBS-gegevens)",
+    "geheim": "door CBS geheimgehouden; de waarde is leeg, nooit nul",
+    "n.v.t.": "geen CBS-periode: een beleidsdoel of een cijfer van een andere publicatie",
+}
+# The catalog's fields as the toelichting names them.
+DEFINITION_WORDS = {
+    "title": "titel",
+    "definitie": "definitie",
+    "unit": "eenheid",
+    "decimalen": "decimalen (leeg: zoals de eenheid)",
+    "theme": "thema",
+    "source_kind": "soort bron",
+    "source_tables": "brontabellen",
+    "peildatum": "peildatum",
+    "toelichting": "methode en kanttekeningen",
+}
+
+
+def explanation_rows(metadata: dict, wide: bool = False) -> list[tuple]:
+    """The toelichting in Dutch, one row per item (onderwerp, veld, toelichting; a header row
+    first): the `toelichting` sheet of a workbook and the toelichting beside a csv-nl file."""
+    selection = metadata["selection"]
+    rows = [
+        ("onderwerp", "veld", "toelichting"),
+        ("gemaakt op", "", metadata["generated_at"]),
+        ("licentie", "", metadata["licence"]),
+        ("selectie", "indicatoren", ", ".join(selection["indicators"])),
+        (
+            "selectie",
+            "regio's",
+            "alle" if selection["regions"] == "all" else ", ".join(selection["regions"]),
+        ),
+        ("selectie", "periode", f"{selection['from'] or 'begin'} t/m {selection['to'] or 'eind'}"),
+        (
+            "indeling",
+            "",
+            "breed: regio's in rijen, perioden in kolommen; * voorlopig, ** nader "
+            "voorlopig in de kop van een periode met zulke cijfers"
+            if wide
+            else "lang: één rij per indicator, regio en periode",
+        ),
+        (
+            "afronding",
+            "",
+            "cijfers zijn afgerond zoals CBS ze publiceert: aantallen in hele "
+            "getallen, percentages en verhoudingen met één decimaal; bedragen die CBS in "
+            "duizenden euro's publiceert (WOZ-waarde) staan hier in euro's",
+        ),
+    ]
+    for missing in metadata["not_available"]:
+        rows.append(("geen gegevens", "", missing))
+    for definition in metadata["indicators"]:
+        rows += [
+            (definition["indicator_id"], DEFINITION_WORDS.get(field, field), definition[field])
+            for field in definition
+            if field != "indicator_id"
+        ]
+    rows += [("status", status, words) for status, words in STATUS_LEGEND.items()]
+    rows += [("CBS-publicatiedatum", t, d) for t, d in metadata["cbs_release_dates"].items()]
+    if not wide:
+        rows += [("kolom", column, words) for column, words in DUTCH_COLUMN_LEGEND.items()]
+    return [
+        tuple(json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for v in row)
+        for row in rows
+    ]

@@ -1,6 +1,7 @@
 """`ontcijferd indicators` and `ontcijferd export` on the end-to-end warehouse: files read back
 equal the warehouse, the metadata travels with them, and bad requests fail usefully."""
 
+import csv
 import json
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from delivery.cli import EXIT_NO_WAREHOUSE, EXIT_OK, EXIT_USAGE, main
 from delivery.export import open_published
+from delivery.readable import DUTCH_COLUMN_LEGEND
 
 
 @pytest.fixture
@@ -154,6 +156,23 @@ def test_csv_for_dutch_excel(published, warehouse, tmp_path):
         for r in rows
         if r["indicator"] != "jeugdhulp_in_natura_pct" and r["waarde"]
     )
+    # Its toelichting in Dutch, for the same Excel: no JSON with English keys beside it.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "jeugdhulp_in_natura_pct_en_1_meer_GM0141_excel-nl.csv",
+        "jeugdhulp_in_natura_pct_en_1_meer_GM0141_toelichting_excel-nl.csv",
+    ]
+    explained = tmp_path / "jeugdhulp_in_natura_pct_en_1_meer_GM0141_toelichting_excel-nl.csv"
+    assert explained.read_bytes().startswith(b"\xef\xbb\xbf")
+    with explained.open(encoding="utf-8-sig") as file:
+        explanation = list(csv.reader(file, delimiter=";"))
+    assert explanation[0] == ["onderwerp", "veld", "toelichting"]
+    definitie = warehouse.execute(
+        "select definitie from marts.indicator_catalog where indicator_id = 'woz_waarde_gemiddeld'"
+    ).fetchone()[0]
+    assert ["woz_waarde_gemiddeld", "definitie", definitie] in explanation
+    assert ["selectie", "regio's", "GM0141"] in explanation
+    assert ["licentie", "", "Bron: CBS (CC BY 4.0); bewerking Overijssel Ontcijferd"] in explanation
+    assert ["kolom", "waarde", DUTCH_COLUMN_LEGEND["waarde"]] in explanation
 
 
 def test_excel_wide_keeps_years_and_half_years_apart_rounded_as_cbs(published, tmp_path):

@@ -1,6 +1,7 @@
 """An export stopped while it writes (Ctrl-C, SIGTERM, a full disk) leaves no truncated data file
 that looks like a finished export. The rows are SYNTHETIC."""
 
+import csv
 import errno
 import os
 import signal
@@ -50,3 +51,26 @@ def test_why_a_write_failed_is_said_in_dutch():
     assert os_reason(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))) == "de schijf is vol"
     assert os_reason(OSError(errno.EACCES, os.strerror(errno.EACCES))) == "geen toestemming"
     assert os_reason(OSError(errno.EIO, os.strerror(errno.EIO))) == "Input/output error"
+
+
+def test_the_dutch_toelichting_beside_a_csv_nl_file_runs_no_formula(tmp_path):
+    """SYNTHETIC catalog entry whose title is a formula: in the toelichting for Dutch Excel it
+    stays text (OWASP's leading '), like every cell of the data file."""
+    hostile = '=HYPERLINK("http://example.invalid","klik")'
+    metadata = {
+        **METADATA,
+        "generated_at": "2026-12-06T00:00:00+00:00",
+        "licence": "Bron: CBS (CC BY 4.0)",
+        "not_available": [],
+        "indicators": [
+            {"indicator_id": "x", "title": hostile, "unit": "personen", "decimalen": None}
+        ],
+        "cbs_release_dates": {},
+    }
+    rows = ROWS.assign(unit="personen", region_code="PV23")
+    extract = write_extract(rows, metadata, "csv-nl", tmp_path)
+    assert extract.metadata_file == tmp_path / "x_toelichting_excel-nl.csv"
+    with extract.metadata_file.open(encoding="utf-8-sig") as file:
+        explanation = list(csv.reader(file, delimiter=";"))
+    assert explanation[0] == ["onderwerp", "veld", "toelichting"]
+    assert ["x", "titel", "'" + hostile] in explanation
