@@ -65,11 +65,11 @@ def _pause_after_first_load(refresh) -> None:
 def _pause_before_rename(build) -> None:
     publish = build.WarehouseBuild.publish
 
-    def paused(self):
+    def paused(self, *args, **kwargs):
         with self.connect() as con:
             con.execute("checkpoint")
         _pause("publish")
-        return publish(self)
+        return publish(self, *args, **kwargs)
 
     build.WarehouseBuild.publish = paused
 
