@@ -515,12 +515,17 @@ class WarehouseBuild:
             self._warnings.append(self._foreign_wal(writers))
         return self.published
 
+    def _set_aside(self, replaced: Path) -> Path:
+        """Where a file the publication replaces is kept: beside the build, named by the file
+        and the time."""
+        return self.build_dir / f"{replaced.name}.{time.strftime('%Y%m%dT%H%M%S')}.replaced"
+
     def _keep_replaced(self) -> str:
         """Keep the published file a publication is about to replace although it is not what
         was published: a session wrote into it (an analyst's own tables) or it is damaged.
         Nothing in it is lost. A hard link costs no copy and the published path never goes
         missing; a copy where the file system has no links."""
-        kept = self.build_dir / f"{self.published.name}.{time.strftime('%Y%m%dT%H%M%S')}.replaced"
+        kept = self._set_aside(self.published)
         try:
             os.link(self.published, kept)
         except OSError:
@@ -551,7 +556,7 @@ class WarehouseBuild:
                 f"{self.published} (DuckDB: WAL does not match); ontcijferd's own commands read "
                 "it regardless. Ask its owner to close it and to open the warehouse read-only."
             )
-        kept = self.build_dir / f"{wal.name}.{time.strftime('%Y%m%dT%H%M%S')}.replaced"
+        kept = self._set_aside(wal)
         os.replace(wal, kept)
         return (
             f"{wal.name} beside the published warehouse held what a session that has ended "
