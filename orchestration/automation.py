@@ -18,12 +18,10 @@ from sources.config import load_settings
 # the table CBS did not answer for.
 PLAN_SECONDS = 40
 
-# One process, steps in order: with a handful of steps the multiprocess executor's process per
-# step costs more than it saves, and DuckDB allows a single writer anyway.
+# In one process, steps in order, as every job of the code location (orchestration/definitions.py).
 nightly_job = dg.define_asset_job(
     "nightly",
     selection=dg.AssetSelection.all(),
-    executor_def=dg.in_process_executor,
     description="Load every CBS table with a new release, build and check the marts, publish.",
 )
 

@@ -17,8 +17,9 @@ from orchestration.transform import dbt_models
 
 
 def build_definitions() -> dg.Definitions:
+    upstream = [*raw_assets, dbt_models()]
     return dg.Definitions(
-        assets=[*raw_assets, dbt_models(), published_warehouse_asset()],
+        assets=[*upstream, published_warehouse_asset(upstream, mart_checks)],
         asset_checks=mart_checks,
         jobs=[nightly_job],
         schedules=[nightly_schedule],
@@ -26,6 +27,12 @@ def build_definitions() -> dg.Definitions:
         # The run's settings come in its run config (orchestration/resources.py `run_config`);
         # dbt is configured per run from them (orchestration/transform.py).
         resources={"ontcijferd": OntcijferdRun()},
+        # Every job in one process, steps in order — the nightly job and the asset job the UI
+        # launches for "Materialize" alike. With a process per step, each would take the
+        # warehouse build lock for itself and the second would find it taken by its own run;
+        # and with a handful of steps and DuckDB's single writer a process per step would only
+        # cost time.
+        executor=dg.in_process_executor,
     )
 
 

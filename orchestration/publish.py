@@ -4,6 +4,8 @@ It depends on every mart, so it only runs when all upstream steps succeeded and 
 check failed; otherwise the last good warehouse stays published.
 """
 
+from collections.abc import Sequence
+
 import dagster as dg
 
 from lifecycle.build import distrust, reading
@@ -11,19 +13,28 @@ from lifecycle.releases import record_publication, warehouse_inputs
 from orchestration.resources import OntcijferdRun, failure_in_words
 from orchestration.transform import mart_names
 
+PUBLISHED = dg.AssetKey(["warehouse", "published"])
 
-def published_warehouse_asset() -> dg.AssetsDefinition:
-    """The publish step after every mart of the prepared dbt manifest."""
+
+def published_warehouse_asset(
+    upstream: Sequence[dg.AssetsDefinition], checks: Sequence[dg.AssetChecksDefinition]
+) -> dg.AssetsDefinition:
+    """The publish step after every mart of the prepared dbt manifest; it publishes only the
+    build of a run that built all `upstream` assets and ran all their checks and `checks`."""
     marts = mart_names()
+    whole_pipeline = {PUBLISHED}
+    for definition in [*upstream, *checks]:
+        whole_pipeline.update(definition.keys, definition.check_keys)
 
     @dg.asset(
-        key=dg.AssetKey(["warehouse", "published"]),
+        key=PUBLISHED,
         deps=[dg.AssetKey(["marts", m]) for m in marts],
         group_name="publish",
         kinds={"duckdb"},
     )
     def published_warehouse(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun):
         with failure_in_words("publish"):
+            refuse_part_of_the_pipeline(whole_pipeline - planned_for(context))
             return publish(context, ontcijferd, marts)
 
     return published_warehouse
@@ -72,3 +83,41 @@ def publish(context: dg.AssetExecutionContext, ontcijferd: OntcijferdRun, marts:
             "indicators": dg.MetadataValue.json(dict(indicators)),
         }
     )
+
+
+PLANNED = {
+    dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED,
+    dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED,
+}
+
+
+def refuse_part_of_the_pipeline(left_out: set[dg.AssetKey | dg.AssetCheckKey]) -> None:
+    """Each run's build starts from a copy of the published warehouse. A run of part of the
+    pipeline — assets selected in the Dagster UI, a re-execution from a failed step, assets
+    materialized without their checks — would publish that copy with the rest left as it was:
+    a CBS release recorded as loaded beside marts made from the one before, or a figure the
+    plausibility gate never saw."""
+    if left_out:
+        names = sorted(key.to_user_string() for key in left_out)
+        raise dg.Failure(
+            description=f"Not published: this run builds only part of the pipeline "
+            f"({len(names)} assets and checks left out: {', '.join(names[:3])}"
+            f"{', …' if len(names) > 3 else ''}). A build starts from the published "
+            "warehouse, so what the run left out would be published unbuilt or unchecked. "
+            "Materialize all assets with their checks, launch the nightly job, or run "
+            "`ontcijferd run`.",
+            metadata={"left out": dg.MetadataValue.json(names)},
+        )
+
+
+def planned_for(context: dg.AssetExecutionContext) -> set[dg.AssetKey | dg.AssetCheckKey]:
+    """The assets and checks Dagster planned for this run, from its event log."""
+    planned = set()
+    for record in context.instance.get_records_for_run(context.run_id, of_type=PLANNED).records:
+        event = record.event_log_entry.dagster_event
+        if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED:
+            planned.add(event.asset_key)
+        else:
+            check = event.event_specific_data
+            planned.add(dg.AssetCheckKey(check.asset_key, check.check_name))
+    return planned
