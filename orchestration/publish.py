@@ -113,7 +113,7 @@ def refuse_part_of_the_pipeline(left_out: set[dg.AssetKey | dg.AssetCheckKey]) -
 def planned_for(context: dg.AssetExecutionContext) -> set[dg.AssetKey | dg.AssetCheckKey]:
     """The assets and checks Dagster planned for this run, from its event log."""
     planned = set()
-    for record in context.instance.get_records_for_run(context.run_id, of_type=PLANNED).records:
+    for record in context.instance.get_records_for_run(context.run.run_id, of_type=PLANNED).records:
         event = record.event_log_entry.dagster_event
         if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED:
             planned.add(event.asset_key)
