@@ -32,6 +32,7 @@ def for_the_data_team(reason: str) -> str:
 DUTCH_ERRORS = [
     (re.compile(r"^the following arguments are required: (.*)$"), r"dit ontbreekt: \1"),
     (re.compile(r"^unrecognized arguments: (.*)$"), r"onbekend: \1"),
+    (re.compile(r"^ambiguous option: (\S+) could match (.*)$"), r"\1 is onduidelijk: \2?"),
     (re.compile(r"^argument (\S+): expected one argument$"), r"\1 verwacht één waarde"),
     (re.compile(r"^argument (\S+): expected at least one argument$"), r"\1 verwacht een waarde"),
 ]
@@ -49,26 +50,36 @@ class _OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str):
         if self.prog == "ontcijferd":  # no command (yet): researchers and the data team alike
-            self.exit(
-                EXIT_USAGE,
-                f"ontcijferd: {self._in_both_languages(message)} (`ontcijferd --help` toont "
-                "het gebruik / shows the usage)\n",
-            )
+            self._say_in_both_languages(self._in_both_languages(message))
         if self.prog.rsplit(" ", 1)[-1] not in FOR_RESEARCHERS:
             self.exit(EXIT_USAGE, f"ontcijferd: {message} (`{self.prog} --help` shows the usage)\n")
         for english, dutch in DUTCH_ERRORS:
             message = english.sub(dutch, message)
         self.exit(EXIT_USAGE, f"ontcijferd: {message} (`{self.prog} --help` toont het gebruik)\n")
 
+    def _say_in_both_languages(self, words: str):
+        self.exit(
+            EXIT_USAGE,
+            f"ontcijferd: {words} (`ontcijferd --help` toont het gebruik / shows the usage)\n",
+        )
+
+    def _first_unknown_option(self, given: list[str]) -> str | None:
+        """The first of `given` that looks like an option this parser does not know (an
+        abbreviation argparse accepts counts as known). argparse reports such an option only
+        after everything else: `ontcijferd --bogus export …` would say that the command is
+        missing, `ontcijferd export --bogus x` that --out is."""
+        known = [flag for action in self._actions for flag in action.option_strings]
+        for arg in given:
+            if arg == "--":
+                return None
+            name = arg.split("=", 1)[0]
+            if name.startswith("-") and not any(flag.startswith(name) for flag in known):
+                return arg
+        return None
+
     def _in_both_languages(self, message: str) -> str:
         """argparse's words for a missing or unknown command, in Dutch and English."""
         if message.startswith("the following arguments are required"):
-            # argparse says only that the command is missing, even when an option it does not
-            # know stood before it (`ontcijferd --bogus export …`): name that option.
-            known = {flag for action in self._actions for flag in action.option_strings}
-            unknown = [arg for arg in self.given if arg.startswith("-") and arg not in known]
-            if unknown:
-                return f"onbekende optie / unknown option {unknown[0]!r}"
             return "geen commando gegeven / no command given"
         given = re.search(r"invalid choice: '(.*?)'", message)
         if given is None:
@@ -81,11 +92,25 @@ class _OneLineParser(argparse.ArgumentParser):
 
     def parse_args(self, args=None, namespace=None):
         self.given = list(sys.argv[1:] if args is None else args)
+        if self.prog == "ontcijferd":
+            self._unknown_options_first()
         parsed, unknown = self.parse_known_args(args, namespace)
         if unknown:
             said_by = self.command_parsers.get(getattr(parsed, "command", None), self)
             said_by.error(f"unrecognized arguments: {' '.join(unknown)}")
         return parsed
+
+    def _unknown_options_first(self) -> None:
+        """An unknown option, before or after the command, is said before anything else."""
+        at = next((i for i, arg in enumerate(self.given) if not arg.startswith("-")), None)
+        option = self._first_unknown_option(self.given[:at])
+        if option is not None:
+            self._say_in_both_languages(f"onbekende optie / unknown option {option!r}")
+        command = self.command_parsers.get(self.given[at]) if at is not None else None
+        if command is not None:
+            option = command._first_unknown_option(self.given[at + 1 :])
+            if option is not None:
+                command.error(f"unrecognized arguments: {option}")
 
 
 class _DutchHelp(argparse.HelpFormatter):

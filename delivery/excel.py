@@ -121,6 +121,6 @@ def write_workbook(data: pd.DataFrame, metadata: dict, path: Path, wide: bool) -
 
 def _explanation_sheet(book: Workbook, metadata: dict, wide: bool) -> None:
     sheet = book.create_sheet("toelichting")
-    for row in explanation_rows(metadata, wide):
+    for row in explanation_rows(metadata, "breed" if wide else "lang"):
         _append(sheet, list(row))
     _finish(sheet, [28, 24, 120], "A2")

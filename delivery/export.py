@@ -8,7 +8,6 @@ the folder asked for, under file names built from validated indicator ids. No Da
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import difflib
 import errno
 import json
@@ -22,9 +21,8 @@ import pandas as pd
 
 from delivery.arguments import for_the_data_team
 from delivery.formatting import inert_text
+from delivery.metadata import described
 from delivery.readable import (
-    COLUMN_LEGEND,
-    STATUS_LEGEND,
     catalog_decimals,
     explanation_rows,
     write_csv_nl,
@@ -36,7 +34,6 @@ from lifecycle.releases import has_table
 # csv: full precision, for tools; csv-nl: for Dutch Excel (`;`, decimal comma, BOM, Dutch
 # headers, figures as CBS publishes them).
 FORMATS = ("csv", "csv-nl", "xlsx", "parquet")
-LICENCE = "Bron: CBS (CC BY 4.0); bewerking Overijssel Ontcijferd"
 
 
 class DeliveryError(ValueError):
@@ -312,53 +309,13 @@ def extract(
     _check_periods(period_from, period_to)
     codes = _region_codes(con, regions) if regions else None
     data = extract_rows(con, indicators, codes, period_from, period_to)
-    definitions = con.execute(
-        "select indicator_id, title, definitie, unit, decimalen, theme, source_kind, "
-        "source_tables, peildatum, toelichting from marts.indicator_catalog "
-        "where list_contains($indicators, indicator_id) order by indicator_id",
-        {"indicators": list(indicators)},
-    ).df()
-    releases = con.execute(
-        "select table_id, title, modified, source_mode from raw.cbs_table_infos order by 1"
-    ).df()
-    not_available = [
-        f"{indicator} heeft geen gegevens"
-        + (f" voor {code}" if code else "")
-        + (f" in {period_from or '…'}–{period_to or '…'}" if period_from or period_to else "")
-        for indicator in indicators
-        for code in (codes or [None])
-        if not (
-            (data["indicator_id"] == indicator) & (code is None or data["region_code"] == code)
-        ).any()
-    ]
+    metadata = described(con, data, indicators, codes, period_from, period_to)
     if data.empty:
         raise EmptyExtractError(
-            "Niets te exporteren: " + "; ".join(not_available) + " (`ontcijferd indicators` "
-            "toont de laatste periode van elke indicator, `ontcijferd regions` de regio's met "
-            "gegevens)"
+            "Niets te exporteren: " + "; ".join(metadata["not_available"]) + " (`ontcijferd "
+            "indicators` toont de laatste periode van elke indicator, `ontcijferd regions` de "
+            "regio's met gegevens)"
         )
-    metadata = {
-        "not_available": not_available,
-        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "licence": LICENCE,
-        "selection": {
-            "indicators": list(indicators),
-            "regions": codes or "all",
-            "from": period_from,
-            "to": period_to,
-        },
-        "rows": len(data),
-        "indicators": definitions.astype(object)
-        .where(definitions.notna(), None)
-        .to_dict("records"),
-        "status_legend": STATUS_LEGEND,
-        "cbs_release_dates": {
-            r.table_id: r.modified or "onbekend (de bron geeft geen datum)"
-            for r in releases.itertuples()
-            if any(r.table_id in str(d) for d in definitions["source_tables"])
-        },
-        "columns": COLUMN_LEGEND,
-    }
     return data, metadata
 
 

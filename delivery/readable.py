@@ -35,7 +35,11 @@ COLUMNS = {
         "het cijfer; leeg waar CBS een periode maar geen cijfer publiceert, nooit nul",
     ),
     "unit": ("eenheid", "eenheid van het cijfer"),
-    "status": ("status", "status van het cijfer (zie status_legend)"),
+    "status": (
+        "status",
+        "status van het cijfer; wat elke status betekent staat in de toelichting "
+        "(status_legend in de metadata van csv en parquet)",
+    ),
     "method_break": (
         "methodebreuk",
         "waar (true, ja) in de eerste periode na een wissel naar een tabel met een andere "
@@ -188,9 +192,21 @@ DEFINITION_WORDS = {
 }
 
 
-def explanation_rows(metadata: dict, wide: bool = False) -> list[tuple]:
+# How the figures of a file are laid out, as the toelichting says it.
+LAYOUTS = {
+    "lang": "lang: één rij per indicator, regio en periode",
+    "breed": "breed: regio's in rijen, perioden in kolommen; * voorlopig, ** nader voorlopig in "
+    "de kop van een periode met zulke cijfers",
+    "rapport": "de cijfers van het rapport (map cijfers/): een bestand per grafiek, met de "
+    "cijfers die zij tekent, en een per indicator, met al zijn cijfers; één rij per regio en "
+    "periode",
+}
+
+
+def explanation_rows(metadata: dict, layout: str = "lang") -> list[tuple]:
     """The toelichting in Dutch, one row per item (onderwerp, veld, toelichting; a header row
-    first): the `toelichting` sheet of a workbook and the toelichting beside a csv-nl file."""
+    first): the `toelichting` sheet of a workbook, the toelichting beside a csv-nl file and
+    beside the report's downloads. `layout`: one of LAYOUTS."""
     selection = metadata["selection"]
     rows = [
         ("onderwerp", "veld", "toelichting"),
@@ -203,14 +219,7 @@ def explanation_rows(metadata: dict, wide: bool = False) -> list[tuple]:
             "alle" if selection["regions"] == "all" else ", ".join(selection["regions"]),
         ),
         ("selectie", "periode", f"{selection['from'] or 'begin'} t/m {selection['to'] or 'eind'}"),
-        (
-            "indeling",
-            "",
-            "breed: regio's in rijen, perioden in kolommen; * voorlopig, ** nader "
-            "voorlopig in de kop van een periode met zulke cijfers"
-            if wide
-            else "lang: één rij per indicator, regio en periode",
-        ),
+        ("indeling", "", LAYOUTS[layout]),
         (
             "afronding",
             "",
@@ -229,7 +238,7 @@ def explanation_rows(metadata: dict, wide: bool = False) -> list[tuple]:
         ]
     rows += [("status", status, words) for status, words in STATUS_LEGEND.items()]
     rows += [("CBS-publicatiedatum", t, d) for t, d in metadata["cbs_release_dates"].items()]
-    if not wide:
+    if layout != "breed":
         rows += [("kolom", column, words) for column, words in DUTCH_COLUMN_LEGEND.items()]
     return [
         tuple(json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for v in row)

@@ -62,4 +62,5 @@ def build_report(
         ]
         pages += [gemeente(data, code) for code in data.gemeenten["region_code"]]
         written = [site.render(page).relative_to(folder) for page in pages]
+        site.explain(data.explained())
     return [out_dir / page for page in written]

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from delivery.export import extract_rows
+from delivery.metadata import described
 from sources.notation import number
 
 NEDERLAND = "NL01"
@@ -73,6 +74,12 @@ class ReportData:
         """Every row of an indicator, empty values included: its download, the rows of
         `ontcijferd export <indicator>`."""
         return extract_rows(self.con, [indicator])
+
+    def explained(self) -> dict:
+        """The toelichting of the report's downloads, as `ontcijferd export` gives it for an
+        extract of every indicator: definitions, sources, CBS release dates, statuses."""
+        indicators = sorted(self.catalog.index)
+        return described(self.con, extract_rows(self.con, indicators), indicators)
 
     def compared(self, indicator: str) -> pd.DataFrame:
         """The focus gemeenten in the latest year with any value (null values kept)."""

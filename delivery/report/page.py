@@ -28,6 +28,8 @@ TABLE_COLUMNS = (
     "aandeel_pct",
     "status",
 )
+# The toelichting of every download of the report (definitions, sources, release dates).
+EXPLANATION_CSV = "cijfers/toelichting.csv"
 # A chart title longer than this is set on several lines, so it fits a phone's width.
 TITLE_LINE = 42
 # Above this many regions a chart's description names the highest and lowest, not each.
@@ -85,6 +87,7 @@ class Page:
                     else ""
                 ),
                 "csv": self.root + csv,
+                "explanation": self.root + EXPLANATION_CSV,
                 "description": describe(spec, frame),
                 "table": table_view(frame, self.root),
             }

@@ -20,8 +20,8 @@ import jinja2
 
 from delivery.export import DeliveryError, os_reason
 from delivery.formatting import VEGA_LOCALE
-from delivery.readable import write_csv_nl
-from delivery.report.page import Page
+from delivery.readable import explanation_rows, write_csv_nl, write_text_csv_nl
+from delivery.report.page import EXPLANATION_CSV, Page
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
@@ -177,6 +177,10 @@ class Site:
         path = self.out_dir / page.file
         path.write_text(html, encoding="utf-8")
         return path
+
+    def explain(self, metadata: dict) -> None:
+        """The toelichting of the downloads, in their dialect (CSV for Dutch Excel)."""
+        write_text_csv_nl(explanation_rows(metadata, "rapport"), self.out_dir / EXPLANATION_CSV)
 
     def _write_assets(self) -> None:
         import vl_convert

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from delivery.cli import EXIT_OK, main
+from delivery.report.page import EXPLANATION_CSV
 from delivery.report.pages import PAGES
 from delivery.report.site import MAP_CREDIT
 from tests.conftest import REPO_ROOT, reliability_row
@@ -220,7 +221,7 @@ def test_downloads_are_the_figures_researchers_read(site, warehouse_path, tmp_pa
     in euros); an indicator's download is byte for byte its export."""
     from delivery.readable import DUTCH_HEADERS
 
-    downloads = sorted((site / "cijfers").glob("*.csv"))
+    downloads = sorted(set((site / "cijfers").glob("*.csv")) - {site / EXPLANATION_CSV})
     assert len(downloads) > 200
     for path in downloads:
         header = path.read_text(encoding="utf-8-sig").splitlines()[0].split(";")
@@ -244,6 +245,45 @@ def test_downloads_are_the_figures_researchers_read(site, warehouse_path, tmp_pa
         "379000",
         "euro",
     )
+
+
+def test_every_download_links_its_toelichting(site, warehouse):
+    """Beside every download the report links one toelichting, as `ontcijferd export --format
+    csv-nl` writes one beside its file: per indicator its title, definition and sources, what
+    each status means, each CBS table's release date, and which indicators have no figures."""
+    with (site / EXPLANATION_CSV).open(encoding="utf-8-sig") as file:
+        rows = list(csv.reader(file, delimiter=";"))
+    assert rows[0] == ["onderwerp", "veld", "toelichting"]
+    said = {(subject, field): words for subject, field, words in rows[1:]}
+    catalog = warehouse.execute(
+        "select indicator_id, title, definitie, source_tables from marts.indicator_catalog"
+    ).fetchall()
+    for indicator, title, definition, source_tables in catalog:
+        assert said[(indicator, "titel")] == title
+        assert said[(indicator, "definitie")] == definition
+        assert said[(indicator, "brontabellen")] == source_tables
+    without_rows = {
+        indicator
+        for (indicator,) in warehouse.execute(
+            "select indicator_id from marts.indicator_catalog except "
+            "select indicator_id from marts.indicator_values"
+        ).fetchall()
+    }
+    told = {words.split()[0] for (subject, _), words in said.items() if subject == "geen gegevens"}
+    assert told == without_rows
+    assert said[("status", "voorlopig")].startswith("voorlopig CBS-cijfer")
+    assert said[("CBS-publicatiedatum", "82550NED")]  # the woningvoorraad's table
+    assert said[("indeling", "")].startswith("de cijfers van het rapport")
+    # Every page with a download links the toelichting, from its own folder.
+    without_downloads = set()
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if "download>Download de cijfers" in text or "download>CSV</a>" in text:
+            root = "../" * (len(page.relative_to(site).parts) - 1)
+            assert f'href="{root}{EXPLANATION_CSV}" download>toelichting</a>' in text, page
+        else:
+            without_downloads.add(page.name)
+    assert without_downloads == {"index.html", "warehouse.html", "datakwaliteit.html"}
 
 
 def _specs(site, page_file) -> dict:
