@@ -168,6 +168,7 @@ class Site:
             charts=page.charts,
             chart_list=page.chart_list,
             uses_geo=page.uses_geo,
+            explanation_csv=EXPLANATION_CSV,
             map_credit=MAP_CREDIT,
             vega_locale=VEGA_LOCALE,
             notes=page.context.get("notes", []),
