@@ -174,9 +174,14 @@ def _room_for_dagster_storage() -> None:
         )
 
 
+def dagster_root() -> Path:
+    """`.dagster_home/` in DAGSTER_HOME: where dagster.yaml keeps everything Dagster stores."""
+    return Path(os.environ["DAGSTER_HOME"]) / ".dagster_home"
+
+
 def run_log(run_id: str) -> Path:
     """`.dagster_home/logs/<run id>.log`: each run its own log (its worker's output, dbt's)."""
-    path = Path(os.environ["DAGSTER_HOME"]) / ".dagster_home" / "logs" / f"{run_id}.log"
+    path = dagster_root() / "logs" / f"{run_id}.log"
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -226,7 +231,7 @@ def recover_dead_runs(say: Callable[[str], None]) -> None:
     before Dagster writes there: that run and the next one with something new could not run."""
     dagster_home()
     _room_for_dagster_storage()
-    with _instance() as instance:
+    with _storage_failure_named(), _instance() as instance:
         for line in mark_dead_runs_failed(instance):
             say(line)
 
@@ -242,7 +247,7 @@ def launch(settings: Settings, say: Callable[[str], None]) -> RunOutcome:
         s: signal.signal(s, stop) for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN
     }
     try:
-        with _instance() as instance:
+        with _storage_failure_named(stop), _instance() as instance:
             log_path = run_log(run_id)
             outcome = RunOutcome(run_id, "CANCELED", log_path)
             if stop.signum is None:
@@ -257,12 +262,10 @@ def launch(settings: Settings, say: Callable[[str], None]) -> RunOutcome:
                     )
                 if stop.signum is not None:  # a signal while the worker was being started
                     stop.kill_worker()
-                with _storage_failure_named(instance, stop):
-                    running = _watch(instance, stop, run_id, say)
+                running = _watch(instance, stop, run_id, say)
             if stop.signum is not None:
                 return _canceled(instance, outcome, signal.Signals(stop.signum).name)
-            with _storage_failure_named(instance, stop):
-                outcome = _outcome(instance, outcome, stop.worker.returncode, running)
+            outcome = _outcome(instance, outcome, stop.worker.returncode, running)
             if any(f.busy for f in outcome.failures) and last_log is not None:
                 _swap_last_run_log(log_path, last_log)
             return outcome
@@ -271,27 +274,47 @@ def launch(settings: Settings, say: Callable[[str], None]) -> RunOutcome:
             signal.signal(signum, handler)
 
 
+class DagsterStorageError(RuntimeError):
+    """Dagster's own SQLite storage (runs, event log) failed under `ontcijferd run`."""
+
+
+# SQLite's words for a database file it cannot read at all (not a full disk or a lock).
+DAMAGED_STORAGE = re.compile(r"malformed|not a database")
+
+
 @contextlib.contextmanager
-def _storage_failure_named(instance: dg.DagsterInstance, stop: _Stop) -> Iterator[None]:
-    """Dagster's SQLite storage failing under the launcher — its disk full: "disk I/O error",
-    "database or disk is full" — stops the run (it writes there too), and the error says where
-    and how much room is left."""
+def _storage_failure_named(stop: _Stop | None = None) -> Iterator[None]:
+    """Dagster's SQLite storage failing under the launcher is said in one line: where it is,
+    how much room is left, SQLite's reason and what became of the run. A run going is stopped
+    (its worker writes there too). A full disk says "disk I/O error" or "database or disk is
+    full"; a damaged file ("database disk image is malformed", "file is not a database") fails
+    every run until it is moved aside, which the line says."""
     try:
         yield
     except Exception as err:
-        if not isinstance(err.__cause__, sqlite3.Error):
+        cause = err.__cause__
+        if not isinstance(cause, sqlite3.Error):
             raise
-        stop.kill_worker()
-        raise RuntimeError(
-            f"{_dagster_storage(instance)} failed: {' '.join(str(err.__cause__).split())}; "
-            "the run was stopped"
-        ) from err
+        started = stop is not None and stop.worker is not None
+        if started:
+            stop.kill_worker()
+        reason = " ".join(str(cause).split())
+        said = f"{_dagster_storage()} failed: {reason}; "
+        said += "the run was stopped" if started else "no run was started"
+        if DAMAGED_STORAGE.search(reason):
+            said += (
+                f". It is damaged: move {dagster_root()} aside and run again; Dagster then starts "
+                "afresh (its run history and run logs stay in the folder moved aside; the "
+                "warehouse and its history do not live there)"
+            )
+        raise DagsterStorageError(said) from err
 
 
-def _dagster_storage(instance: dg.DagsterInstance) -> str:
+def _dagster_storage() -> str:
     """Where Dagster's storage is and how much room it has left, for a line on its failing."""
-    root = instance.root_directory
-    return f"Dagster's storage in {root} ({number(shutil.disk_usage(root).free / 2**20)} MiB free)"
+    root = dagster_root()
+    free = shutil.disk_usage(root if root.is_dir() else os.environ["DAGSTER_HOME"]).free
+    return f"Dagster's storage in {root} ({number(free / 2**20)} MiB free)"
 
 
 def _watch(instance: dg.DagsterInstance, stop: _Stop, run_id: str, say) -> list[str]:
@@ -352,7 +375,7 @@ def _outcome(
         if exit_code > 0 and (error := _last_error(outcome.log_path)):
             worker_ended += f": {error}"
             if "(sqlite3." in error:  # Dagster's own storage failed (its disk full?)
-                worker_ended += f" in {_dagster_storage(instance)}"
+                worker_ended += f" in {_dagster_storage()}"
         instance.report_run_failed(run, f"The run worker ended ({worker_ended}) before the run did")
         run = instance.get_run_by_id(outcome.run_id)
     if run is None:

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from delivery.cli import EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE
 from lifecycle.build import checksum_file
@@ -65,6 +66,67 @@ def test_a_full_disk_under_dagsters_storage_is_one_line(published, tmp_path, mon
         fault="disk full under Dagster's storage",
         injected="DAGSTER_HOME on a tmpfs of 8 MiB",
         expected="exit 1, one line: where, free and needed space; no run started",
+        seen=said,
+    )
+
+
+# How runs.db is damaged, and what SQLite then says.
+STORAGE_DAMAGE = {
+    "its 100-byte header zeroed": "file is not a database",
+    "every page after the first overwritten": "database disk image is malformed",
+}
+
+
+@pytest.mark.parametrize("damage", STORAGE_DAMAGE)
+def test_a_damaged_dagster_storage_is_one_line_saying_what_to_do(
+    warehouse_path, tmp_path, monkeypatch, request, damage
+):
+    """Dagster's run storage damaged (a crash mid-write, a bad restore): its header zeroed, or
+    every page after the first overwritten. `ontcijferd run` starts no run and says, in one
+    line, where the storage is and what to do; done, the next run works on a fresh storage, the
+    damaged one kept aside. (The published warehouse, copied with its checksum and safety net,
+    has nothing new: no pipeline run is needed to tell.)"""
+    published = tmp_path / "warehouse" / "ontcijferd.duckdb"
+    published.parent.mkdir()
+    shutil.copyfile(warehouse_path, published)
+    shutil.copyfile(f"{warehouse_path}.sha256", f"{published}.sha256")
+    monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(published))
+    monkeypatch.setenv("ONTCIJFERD_SOURCE", "snapshot")
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(real_dagster_home(home)))
+    build_with_nothing_to_publish(published, "start")  # the last good copy beside it
+    assert delivery("run") == (EXIT_OK, "")  # nothing new; Dagster's storage made
+    root = home / ".dagster_home"
+    runs = root / "storage" / "history" / "runs.db"
+    with open(runs, "r+b") as file:
+        if damage.startswith("its 100-byte header"):
+            file.write(bytes(100))
+        else:
+            page = 4096
+            file.seek(page)
+            file.write(b"\xde\xad" * ((runs.stat().st_size - page) // 2))
+    before = published.read_bytes()
+
+    code, said = delivery("run")
+
+    assert code == EXIT_RUN_FAILED and "\n" not in said and "Traceback" not in said
+    assert said.startswith(
+        f"ontcijferd: run failed: DagsterStorageError: Dagster's storage in {root} ("
+    )
+    reason = STORAGE_DAMAGE[damage]
+    assert f"MiB free) failed: {reason}; no run was started. It is damaged: move {root} " in said
+    assert published.read_bytes() == before
+    root.rename(home / "dagster_home.damaged")
+    assert delivery("run") == (EXIT_OK, "")
+    assert (home / "dagster_home.damaged" / "storage" / "history" / "runs.db").exists()
+    reliability_row(
+        request,
+        side="ours",
+        fault="Dagster's run storage damaged",
+        injected=f"runs.db: {damage}",
+        expected="exit 1, one line: where, SQLite's reason, no run started, what to do; after "
+        "moving it aside the next run works",
         seen=said,
     )
 

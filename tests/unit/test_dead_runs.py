@@ -101,23 +101,32 @@ def test_the_error_a_run_worker_died_of_is_read_from_its_log(tmp_path):
     assert _last_error(tmp_path / "missing.log") is None
 
 
-def test_dagsters_storage_failing_under_the_launcher_says_where(tmp_path):
+def test_dagsters_storage_failing_under_the_launcher_says_where(tmp_path, monkeypatch):
     """Dagster's SQLite storage failing while the launcher watches the run (its disk filled up:
     tried with DAGSTER_HOME on a tmpfs filled mid-run, which ended in SQLAlchemy's "database or
-    disk is full" and nothing else): one error naming the storage and its free space. Other
-    errors pass unchanged. SYNTHETIC errors, raised as SQLAlchemy raises them."""
+    disk is full" and nothing else): one error naming the storage and its free space, and that
+    the run was stopped. Before a worker started, no run was. Other errors pass unchanged.
+    SYNTHETIC errors, raised as SQLAlchemy raises them."""
     from orchestration.launcher import _Stop, _storage_failure_named
 
-    instance = types.SimpleNamespace(root_directory=str(tmp_path))
-    with pytest.raises(RuntimeError) as said, _storage_failure_named(instance, _Stop()):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    (tmp_path / ".dagster_home").mkdir()
+    running = _Stop()
+    running.worker = types.SimpleNamespace(pid=2**22 + 1)  # no such process group
+    with pytest.raises(RuntimeError) as said, _storage_failure_named(running):
         raise ValueError("(sqlite3.OperationalError) …") from sqlite3.OperationalError(
             "database or disk is full"
         )
-    assert str(said.value).startswith(f"Dagster's storage in {tmp_path} (")
+    assert str(said.value).startswith(f"Dagster's storage in {tmp_path / '.dagster_home'} (")
     assert str(said.value).endswith(
         " MiB free) failed: database or disk is full; the run was stopped"
     )
-    with pytest.raises(KeyError), _storage_failure_named(instance, _Stop()):
+    with pytest.raises(RuntimeError) as said, _storage_failure_named(_Stop()):
+        raise ValueError("(sqlite3.OperationalError) …") from sqlite3.OperationalError(
+            "disk I/O error"
+        )
+    assert str(said.value).endswith(" MiB free) failed: disk I/O error; no run was started")
+    with pytest.raises(KeyError), _storage_failure_named(running):
         raise KeyError("not the storage")
 
 
