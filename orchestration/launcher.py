@@ -136,13 +136,22 @@ def root_cause(error) -> str:
 
 def dagster_home() -> None:
     """Dagster reads dagster.yaml from DAGSTER_HOME: the repository root, whose relative storage
-    paths (.dagster_home/) are relative to it. One that is not a folder is a bad configuration
-    (exit 2), said before Dagster says it in a traceback."""
+    paths (.dagster_home/) are relative to it. One that is not a folder, or has no dagster.yaml
+    (a DAGSTER_HOME set in the shell for another project), is a bad configuration (exit 2),
+    said before Dagster says it in a traceback or runs on its defaults."""
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT))
     os.chdir(REPO_ROOT)
     home = Path(os.environ["DAGSTER_HOME"])
     if not home.is_dir():
         raise ConfigError(f"DAGSTER_HOME {home} is not a folder: Dagster keeps its runs there")
+    if not (home / "dagster.yaml").is_file():
+        # Dagster would run on its defaults: its storage loose in that folder, telemetry on,
+        # no run queue limit and no run monitoring — a nightly run could then hang unseen.
+        raise ConfigError(
+            f"DAGSTER_HOME {home} has no dagster.yaml: unset DAGSTER_HOME to use the "
+            f"repository's ({REPO_ROOT}), or put one there (the repository's, its paths made "
+            "absolute)"
+        )
 
 
 def _instance() -> dg.DagsterInstance:

@@ -76,6 +76,13 @@ CASES = [
         ["DAGSTER_HOME", "no_such_home is not a folder"],
     ),
     (
+        "a DAGSTER_HOME without the project's dagster.yaml (set in the shell for something else)",
+        ["run"],
+        {"DAGSTER_HOME": "{tmp}/other"},
+        EXIT_USAGE,
+        ["DAGSTER_HOME {tmp}/other has no dagster.yaml: unset DAGSTER_HOME to use the repo"],
+    ),
+    (
         "a misspelled key in the configuration",
         ["run"],
         {"ONTCIJFERD_CONFIG": "{tmp}/typo.yaml"},

@@ -16,7 +16,7 @@ from delivery.cli import EXIT_OK, EXIT_RUN_FAILED
 from sources.config import REPO_ROOT
 from sources.snapshot import SNAPSHOT_DIR
 from tests.conftest import reliability_row
-from tests.e2e.conftest import run_here, run_nightly, value
+from tests.e2e.conftest import real_dagster_home, run_here, run_nightly, value
 
 # Expected region membership (domain documentation, Overijssel's 25 gemeenten).
 WEST = {"GM0148", "GM0160", "GM0166", "GM0175", "GM0180", "GM1708", "GM1896", "GM0193"}
@@ -200,7 +200,7 @@ def test_a_failed_dbt_identity_names_its_rows_in_the_run_summary(
         "ONTCIJFERD_WAREHOUSE": published,
         "ONTCIJFERD_SNAPSHOT_DIR": broken,
         "ONTCIJFERD_SOURCE": "snapshot",
-        "DAGSTER_HOME": tmp_path,
+        "DAGSTER_HOME": real_dagster_home(tmp_path),
     }.items():
         monkeypatch.setenv(name, str(setting))
     code, out = run_here()

@@ -30,7 +30,7 @@ from delivery.cli import EXIT_OK, EXIT_RUN_FAILED
 from sources.snapshot import SNAPSHOT_DIR
 from tests.cbs_server import FAULT_KINDS, CbsODataServer
 from tests.conftest import reliability_row
-from tests.e2e.conftest import run_here
+from tests.e2e.conftest import real_dagster_home, run_here
 
 OLD_RELEASE, NEW_RELEASE, OTHERS_RELEASE = (
     "2024-06-27T02:00:00",
@@ -180,8 +180,8 @@ def live_history(warehouse_path, tmp_path_factory):
         )
         env.setenv("ONTCIJFERD_CONFIG", str(config))
         env.setenv("ONTCIJFERD_WAREHOUSE", str(published))
-        env.setenv("DAGSTER_HOME", str(tmp / "dagster_home"))
         (tmp / "dagster_home").mkdir()
+        env.setenv("DAGSTER_HOME", str(real_dagster_home(tmp / "dagster_home")))
 
         def run(label: str, *args: str) -> None:
             code, out = run_here(*args)
