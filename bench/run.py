@@ -44,6 +44,7 @@ from pathlib import Path
 
 from sources.config import DBT_EXECUTABLE
 from sources.config import REPO_ROOT as REPO
+from tests.e2e.conftest import real_dagster_home
 
 BIN = Path(sys.executable).parent
 
@@ -52,9 +53,7 @@ def _dagster_home(folder: Path, checkout: Path = REPO) -> Path:
     """A Dagster home like the checkout's, with storage inside `folder` (an empty home)."""
     home = folder / "dagster_home"
     home.mkdir()
-    text = (checkout / "dagster.yaml").read_text().replace(".dagster_home", str(home / "store"))
-    (home / "dagster.yaml").write_text(text)
-    return home
+    return real_dagster_home(home, checkout)
 
 
 def _ontcijferd(checkout: Path, command: str, env: dict[str, str]) -> subprocess.Popen:

@@ -149,9 +149,10 @@ def made_by_older_code(published: Path) -> None:
     Path(f"{published}.sha256").unlink(missing_ok=True)
 
 
-def real_dagster_home(home: Path) -> Path:
-    """The project's dagster.yaml (run queue and pool limits included), storing under `home`."""
-    config = (REPO_ROOT / "dagster.yaml").read_text(encoding="utf-8")
+def real_dagster_home(home: Path, checkout: Path = REPO_ROOT) -> Path:
+    """The dagster.yaml of the project's `checkout` (run queue and run monitoring included),
+    storing under `home`, in `home/.dagster_home` as the launcher expects."""
+    config = (checkout / "dagster.yaml").read_text(encoding="utf-8")
     (home / "dagster.yaml").write_text(config.replace(".dagster_home", str(home / ".dagster_home")))
     return home
 
