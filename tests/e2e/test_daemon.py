@@ -2,8 +2,9 @@
 dagster.yaml, runs submitted to the run queue (as a schedule tick or a launch from the UI
 submits them) and executed by the code server in a run worker of their own.
 
-A queued run killed with SIGKILL during dbt, an `ontcijferd run` killed during dbt, or a queued
-run stranded by a killed `dagster dev`, must never keep the next queued run from starting.
+A queued run killed with SIGKILL during dbt, an `ontcijferd run` killed during dbt, a queued run
+terminated from the UI during dbt, or a queued run stranded by a killed `dagster dev`, must
+never publish nor keep the next queued run from starting.
 """
 
 from __future__ import annotations
@@ -87,8 +88,8 @@ def publications(path: Path) -> list[str]:
         con.close()
 
 
-def kill_queued_run_during_dbt(home: Path, client, published: Path) -> tuple[str, float]:
-    """(run id, seconds it waited in the queue) of a queued run killed once dbt runs."""
+def queued_run_in_dbt(home: Path, client, published: Path) -> tuple[str, float]:
+    """(run id, seconds it waited in the queue) of a queued run, once its `dbt build` runs."""
     submitted = time.monotonic()
     run_id = submit(client, published)
     left_queue = wait_for(home, started(run_id), 120)
@@ -98,6 +99,12 @@ def kill_queued_run_during_dbt(home: Path, client, published: Path) -> tuple[str
     while not dbt_build_running(published.parent):  # dbt itself, not only the step
         assert time.monotonic() < deadline, "dbt build never started"
         time.sleep(0.2)
+    return run_id, left_queue - submitted
+
+
+def kill_queued_run_during_dbt(home: Path, client, published: Path) -> tuple[str, float]:
+    """(run id, seconds it waited in the queue) of a queued run killed once dbt runs."""
+    run_id, waited = queued_run_in_dbt(home, client, published)
     with dg.DagsterInstance.from_config(str(home)) as instance:
         owner = instance.get_run_by_id(run_id).tags[OWNER_TAG]
         engine = dg.DagsterEventType.ENGINE_EVENT
@@ -109,13 +116,14 @@ def kill_queued_run_during_dbt(home: Path, client, published: Path) -> tuple[str
     # The pid the dead_runs sensor judges a run by before its owner tag exists is the worker's.
     assert [int(found.group(1)) for found in logged if found] == [worker]
     os.kill(worker, signal.SIGKILL)  # the run worker, as the OOM killer would
-    return run_id, left_queue - submitted
+    return run_id, waited
 
 
 def test_killed_runs_never_hold_the_queue(daemon, warehouse_path, tmp_path, request):
     """A CLI run killed during dbt, then a queued run killed during dbt: after each, the next
     queued run leaves the queue at once (the daemon finds the dead run by itself: no CLI run
-    comes between), and the last one publishes."""
+    comes between). That next run is terminated from the UI during dbt: canceled, nothing
+    published, its dbt gone. The last one publishes."""
     home, client = daemon
     published = older_publication(warehouse_path, home / "warehouse")
     env = {"DAGSTER_HOME": str(home), "ONTCIJFERD_WAREHOUSE": str(published)}
@@ -125,6 +133,15 @@ def test_killed_runs_never_hold_the_queue(daemon, warehouse_path, tmp_path, requ
     cli_run = run_id_of(output)
 
     queued, after_cli_kill = kill_queued_run_during_dbt(home, client, published)
+    # The data team's Terminate button (the UI sends the same GraphQL call) during dbt.
+    terminated, after_kill = queued_run_in_dbt(home, client, published)
+    before = published.read_bytes()
+    asked = time.monotonic()
+    client.terminate_run(terminated)
+    assert wait_for(home, finished(terminated), 60) == "CANCELED"
+    canceled_after = time.monotonic() - asked
+    assert_no_process_left(published.parent)  # dbt too
+    assert published.read_bytes() == before
 
     submitted = time.monotonic()
     last = submit(client, published)
@@ -134,6 +151,7 @@ def test_killed_runs_never_hold_the_queue(daemon, warehouse_path, tmp_path, requ
     published_after = time.monotonic() - submitted
     assert status == "SUCCESS", (home / "dagster-dev.log").read_text()[-3000:]
     assert status_of(home, cli_run) == "FAILURE" and status_of(home, queued) == "FAILURE"
+    assert status_of(home, terminated) == "CANCELED"
     # The killed run's dbt outlives its worker on this path; the next run stopped it if it
     # still held the build (lifecycle/build.py), and nothing of either run is left.
     assert_no_process_left(published.parent)
@@ -166,6 +184,18 @@ def test_killed_runs_never_hold_the_queue(daemon, warehouse_path, tmp_path, requ
         expected=f"{expected} and publishes within {PUBLISH_WITHIN_SECONDS} s",
         seen=f"the next queued run left the queue {start_took:.0f} s and published "
         f"{published_after:.0f} s after it was queued; the killed run: FAILURE",
+    )
+    reliability_row(
+        request,
+        side="ours",
+        fault="queued run terminated from the Dagster UI during dbt (daemon path)",
+        injected="`dagster dev` with the real dagster.yaml; a queued run terminated while dbt "
+        "runs (GraphQL terminateRun, as the UI's Terminate button), another run queued",
+        expected="CANCELED, nothing published, no process left; the next queued run starts "
+        f"within {START_WITHIN_SECONDS} s and publishes",
+        seen=f"CANCELED {canceled_after:.1f} s after Terminate (it had left the queue "
+        f"{after_kill:.0f} s after it was queued); published file unchanged; the next run: "
+        f"{status}",
     )
 
 
