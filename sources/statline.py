@@ -11,6 +11,7 @@ cbsodata's own route for comparison).
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from typing import Annotated, TypeVar
 from urllib.parse import quote
 
 import requests
+import urllib3
 from pydantic import ConfigDict, Field
 
 from sources.registry import CbsTable, Slice
@@ -46,6 +48,9 @@ MAX_PAGES = 2_000
 # stays within MAX_URL_CHARS, with room for the `&$skip=…` CBS appends in an odata.nextLink.
 MAX_URL_CHARS = 2_000
 NEXTLINK_ROOM = 40
+# An answer is read in pieces of at most this size, as they arrive, so that its deadline is
+# checked while it comes in.
+READ_BYTES = 64 * 1024
 
 
 class CbsUnavailableError(RuntimeError):
@@ -66,6 +71,11 @@ class CbsPagingError(requests.RequestException):
     """CBS's `odata.nextLink` paging looped back to a page already read, or never ended."""
 
 
+class CbsSlowAnswerError(requests.Timeout):
+    """An answer (one page) still not complete `timeout_seconds` after it was asked for: bytes
+    trickling in, each within the timeout of a single read, which alone would never end it."""
+
+
 class CbsEmptyDataSetError(ValueError):
     """CBS answered with an empty data set for a table that has rows (a publication glitch)."""
 
@@ -83,6 +93,7 @@ class LiveSettings:
 
     catalog_url: str = "opendata.cbs.nl"
     use_https: bool = True
+    # The longest one answer (a page) may take, from the request to its last byte.
     timeout_seconds: Annotated[float, Field(gt=0)] = 60.0
     max_attempts: Annotated[int, Field(ge=1)] = 4
     backoff_seconds: Annotated[float, Field(ge=0)] = 2.0
@@ -213,25 +224,50 @@ class StatLineClient:
                         + f" ({url})"
                     )
                 seen.add(url)
-                response = session.get(url, timeout=self.settings.timeout_seconds)
-                if response.status_code in (400, 404) and refusable:
-                    raise CbsRequestRefusedError(
-                        f"CBS table {table_id}: HTTP {response.status_code} for {refusable} "
-                        f"({len(url)}-character URL {url[:120]}…) — a request CBS cannot serve, "
-                        "not retried; whether the table is discontinued is read from its "
-                        "TableInfos"
-                    )
-                response.raise_for_status()
-                response.encoding = "utf-8"
-                body = response.json()
+                payload = self._answer(session, url, table_id, refusable)
+                body = json.loads(payload)  # ValueError: cut off, or not JSON (an HTML page)
                 if not isinstance(body, dict) or not isinstance(body.get("value"), list):
                     raise CbsNotODataError(
                         f"CBS table {table_id}: the answer from {url} is not OData (no 'value' "
-                        f"list): {response.text[:120]!r}"
+                        f"list): {payload[:120].decode('utf-8', 'replace')!r}"
                     )
                 rows.extend(body["value"])
                 url = body.get("odata.nextLink")
         return rows
+
+    def _answer(
+        self, session: requests.Session, url: str, table_id: str, refusable: str | None
+    ) -> bytes:
+        """The body of one answer, within `timeout_seconds` from the request to its last byte.
+
+        `requests`' timeout bounds each wait for a byte, not the whole answer: a connection
+        that trickles stays within it for ever. So the body is read as it arrives, and the
+        answer is given up (CbsSlowAnswerError, retried) once its time is over.
+        """
+        deadline = time.monotonic() + self.settings.timeout_seconds
+        with session.get(url, timeout=self.settings.timeout_seconds, stream=True) as response:
+            if response.status_code in (400, 404) and refusable:
+                raise CbsRequestRefusedError(
+                    f"CBS table {table_id}: HTTP {response.status_code} for {refusable} "
+                    f"({len(url)}-character URL {url[:120]}…) — a request CBS cannot serve, "
+                    "not retried; whether the table is discontinued is read from its "
+                    "TableInfos"
+                )
+            response.raise_for_status()
+            pieces = []
+            try:
+                # decode_content: as `requests` would, undo the answer's gzip or deflate.
+                while piece := response.raw.read1(READ_BYTES, decode_content=True):
+                    pieces.append(piece)
+                    if time.monotonic() > deadline:
+                        raise CbsSlowAnswerError(
+                            f"the answer from {url} was not complete after "
+                            f"{self.settings.timeout_seconds:g} s ({sum(map(len, pieces)):,} "
+                            "bytes so far)"
+                        )
+            except urllib3.exceptions.HTTPError as err:  # a read timeout, a reset, cut off
+                raise requests.ConnectionError(err) from err
+            return b"".join(pieces)
 
     def _with_retries(
         self, table_id: str, what: str, call: Callable[[], T], url: str | None = None

@@ -6,7 +6,8 @@ in pages linked by an absolute `odata.nextLink`, as opendata.cbs.nl does. `$filt
 recorded; with `evaluate_filter` it is also applied as CBS applies it (the subset of OData the
 client sends: `eq`, `startswith`, `substringof`, `and`, `or`, parentheses), and the nextLink
 carries it on. `delay_seconds` adds a fixed latency to every request, and `bytes_sent` counts
-the bytes of every answer per table — for the live-path benchmark (bench/live.py).
+the bytes of every answer per table — for the live-path benchmark (bench/live.py). With
+`gzip_answers` it compresses its answers for a client that accepts gzip.
 
 Like CBS's IIS, it refuses a query string over MAX_QUERY_STRING characters with 404 (IIS's
 404.15); `longest_url` is the longest request it was sent.
@@ -20,6 +21,7 @@ FAULT_KINDS, or "refused" (404 for the data set only, as IIS refuses an over-lon
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import re
 import socket
@@ -31,6 +33,8 @@ from urllib.parse import parse_qs, quote, urlparse
 
 FAULT_KINDS = {
     "timeout": "no answer within the client's timeout",
+    "trickle": "an answer trickling in a few bytes at a time, each gap within the client's "
+    "timeout, the whole answer far longer",
     "reset": "connection reset half-way through a page",
     "truncated": "status 200 with the JSON cut off",
     "html200": "an HTML error page with status 200",
@@ -126,8 +130,12 @@ class CbsODataServer:
         delay_seconds: float = 0.0,
         generated_tables: dict | None = None,
         catalog: list[dict] | None = None,
+        gzip_answers: bool = False,
     ) -> None:
         self.root = root
+        # Compress answers with gzip where the client accepts it, as CBS's IIS may.
+        self.gzip_answers = gzip_answers
+        self.compressed_answers = 0
         # `ODataCatalog/Tables` lists each served table's TableInfos row, then these rows.
         self.extra_catalog = catalog or []
         # Tables generated on request instead of read from `root` (bench/synthetic.py): their
@@ -144,6 +152,9 @@ class CbsODataServer:
         self.broken_tables: dict[str, int | str] = {}  # table id → fault of its data set
         self.retry_after_seconds = 7
         self.stall_seconds = 3.0
+        # "trickle": this many bytes, then a pause this long (under any client timeout used).
+        self.trickle_bytes = 64
+        self.trickle_seconds = 0.1
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -171,6 +182,17 @@ class CbsODataServer:
                 elif fault == "timeout":
                     time.sleep(server.stall_seconds)
                     self.close_connection = True
+                elif fault == "trickle":
+                    _, body = server.answer(self.path, None)
+                    payload = json.dumps(body).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json;charset=utf-8")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    for start in range(0, len(payload), server.trickle_bytes):
+                        self.wfile.write(payload[start : start + server.trickle_bytes])
+                        self.wfile.flush()
+                        time.sleep(server.trickle_seconds)
                 elif fault == "not_odata":
                     self.send_json(200, b'{"message": "Service temporarily unavailable"}')
                 elif fault == "html200":
@@ -197,9 +219,15 @@ class CbsODataServer:
 
             def send_json(self, status: int, payload: bytes) -> None:
                 table = server.table_of(self.path)
+                compress = server.gzip_answers and "gzip" in self.headers.get("Accept-Encoding", "")
+                if compress:
+                    payload = gzip.compress(payload)
+                    server.compressed_answers += 1
                 server.bytes_sent[table] = server.bytes_sent.get(table, 0) + len(payload)
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json;charset=utf-8")
+                if compress:
+                    self.send_header("Content-Encoding", "gzip")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)

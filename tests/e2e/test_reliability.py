@@ -1,7 +1,7 @@
 """Reliability end to end, through `ontcijferd run` as the data team runs it.
 
 Live mode against the local CBS OData server serving a copy of the embedded snapshot:
-1. CBS faults on nine tables at once (one fault kind each) → the run fails, names every table,
+1. CBS faults on ten tables at once (one fault kind each) → the run fails, names every table,
    the published warehouse stays byte-identical;
 2. the next clean run publishes — with 85098NED's SYNTHETIC older release: Overijssel's 2023
    youth-care share at 12.2 % "voorlopig" (the provisional figure quoted in the domain notes;
@@ -37,12 +37,13 @@ OLD_RELEASE, NEW_RELEASE, OTHERS_RELEASE = (
     "2025-06-26T02:00:00",
     "2025-04-22T02:00:00",
 )
-# One fault kind per table: all nine in one failing run.
+# One fault kind per table: all ten in one failing run.
 BROKEN = {
     "03759ned": 500,
     "37230ned": 503,
     "70072ned": 429,
     "71486ned": "timeout",
+    "85036NED": "trickle",
     "82550NED": "reset",
     "82900NED": "truncated",
     "82972NED": "html200",
@@ -227,7 +228,7 @@ def test_cbs_faults_fail_the_run_naming_each_table_and_publish_nothing(live_hist
             request,
             side="CBS (run)",
             fault=f"{FAULT_NAMES[fault]} on {table_id} during the nightly run",
-            injected="local OData server; nine tables broken at once, one fault each",
+            injected="local OData server; ten tables broken at once, one fault each",
             expected="run exits 1, names the table; published warehouse byte-identical",
             seen=line.strip(),
         )

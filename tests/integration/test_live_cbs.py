@@ -55,6 +55,13 @@ def test_the_client_reads_what_cbsodata_reads(server, monkeypatch):
         assert ours == theirs
 
 
+def test_an_answer_compressed_with_gzip_is_read_as_it_would_be_uncompressed(server):
+    with CbsODataServer(SNAPSHOT_DIR, page_size=200, gzip_answers=True) as compressing:
+        compressed = client_for(compressing)._download_once("03759ned", [None])
+        assert compressing.compressed_answers > 27  # the sets, and every page of the data set
+    assert compressed == client_for(server)._download_once("03759ned", [None])
+
+
 @pytest.fixture(scope="module")
 def scope():
     gebieden = SnapshotSource().fetch(REGISTRY["86059NED"], None)
