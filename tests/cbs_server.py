@@ -7,7 +7,8 @@ recorded; with `evaluate_filter` it is also applied as CBS applies it (the subse
 client sends: `eq`, `startswith`, `substringof`, `and`, `or`, parentheses), and the nextLink
 carries it on. `delay_seconds` adds a fixed latency to every request, and `bytes_sent` counts
 the bytes of every answer per table — for the live-path benchmark (bench/live.py). With
-`gzip_answers` it compresses its answers for a client that accepts gzip.
+`gzip_answers` it compresses its answers for a client that accepts gzip, sent in chunks (HTTP/1.1
+`Transfer-Encoding: chunked`) as a server compressing on the fly sends them.
 
 Like CBS's IIS, it refuses a query string over MAX_QUERY_STRING characters with 404 (IIS's
 404.15); `longest_url` is the longest request it was sent.
@@ -224,13 +225,24 @@ class CbsODataServer:
                     payload = gzip.compress(payload)
                     server.compressed_answers += 1
                 server.bytes_sent[table] = server.bytes_sent.get(table, 0) + len(payload)
+                if compress:  # compressed on the fly: HTTP/1.1 chunks, no length beforehand
+                    self.protocol_version = "HTTP/1.1"
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json;charset=utf-8")
-                if compress:
-                    self.send_header("Content-Encoding", "gzip")
-                self.send_header("Content-Length", str(len(payload)))
+                if not compress:
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.send_header("Connection", "close")
                 self.end_headers()
-                self.wfile.write(payload)
+                for start in range(0, len(payload), 8192):
+                    chunk = payload[start : start + 8192]
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.write(b"0\r\n\r\n")
+                self.close_connection = True
 
             def handle_one_request(self):
                 # The client gave up (timeout test): nothing left to answer.
