@@ -334,7 +334,8 @@ class StatLineClient:
         # The TableInfos this client read for the release hint is not asked for again.
         info = self._table_infos.get(table_id)
         known = {"TableInfos": [info]} if info else {}
-        with ThreadPoolExecutor(max_workers=max(1, self.settings.concurrent_requests)) as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, self.settings.concurrent_requests))
+        try:
             sets = {
                 name: [pool.submit(self._entity_set, table_id, name, f) for f in slice_filters]
                 if name == DATA_SET
@@ -343,6 +344,10 @@ class StatLineClient:
                 if name not in known
             }
             fetched = {name: [row for f in got for row in f.result()] for name, got in sets.items()}
+        finally:
+            # Once one request failed (or the run is stopped) the attempt is over: requests
+            # still queued are not sent; those under way end within timeout_seconds.
+            pool.shutdown(cancel_futures=True)
         return {name: known.get(name) or fetched[name] for name in listed}
 
     def table_info(self, table_id: str) -> dict:

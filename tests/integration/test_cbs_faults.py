@@ -45,13 +45,14 @@ def scope():
     return resolve_scope(ScopeConfig(), membership_from_gebieden(gebieden.data))
 
 
-def client(server, waits: list[float], on_wait=None) -> StatLineClient:
+def client(server, waits: list[float], on_wait=None, **settings_kw) -> StatLineClient:
     settings = LiveSettings(
         catalog_url=server.catalog_url,
         use_https=False,
         timeout_seconds=0.5,
         max_attempts=ATTEMPTS,
         backoff_seconds=0.01,
+        **settings_kw,
     )
 
     def sleep(seconds: float) -> None:
@@ -110,6 +111,20 @@ def test_fault_that_clears_is_survived_with_the_same_rows(server, scope, fault, 
         expected="the retry loads the table; rows equal a clean download",
         seen=f"loaded {len(data.data)} rows after {len(waits) + 1} attempts",
     )
+
+
+def test_a_failed_request_ends_the_attempt_without_sending_the_queued_ones(server, scope):
+    # 85926NED's scoped download is 15 data requests (5 slices, regions split to fit CBS's URL
+    # limit), one at a time here; each answer takes 0.1 s, far longer than handing a failure
+    # from the worker thread to the caller.
+    table = get_table("85926NED")
+    server.delay_seconds = 0.1
+    server.broken_tables[table.table_id] = 500
+    with pytest.raises(CbsUnavailableError):
+        client(server, [], concurrent_requests=1).fetch(table, scope)
+    sent = [r for r in server.requests if f"/{table.table_id}/TypedDataSet" in r]
+    # The failing request and at most the one started meanwhile, per attempt (was 15).
+    assert ATTEMPTS <= len(sent) <= 2 * ATTEMPTS
 
 
 def test_404_for_the_table_is_not_retried_and_says_it_is_not_served(server, request):
