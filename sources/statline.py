@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -48,6 +49,10 @@ MAX_PAGES = 2_000
 # stays within MAX_URL_CHARS, with room for the `&$skip=…` CBS appends in an odata.nextLink.
 MAX_URL_CHARS = 2_000
 NEXTLINK_ROOM = 40
+# A URL in an error is cut to this many characters: a data request's URL carries a filter of up
+# to 2,000, which would bury the reason in the one line a failed table gets.
+SHOWN_URL_CHARS = 120
+LONG_URL = re.compile(rf"https?://\S{{{SHOWN_URL_CHARS},}}")
 # An answer is read in pieces of at most this size, as they arrive, so that its deadline is
 # checked while it comes in.
 READ_BYTES = 64 * 1024
@@ -159,6 +164,13 @@ def slice_filters(
                 "in sources/registry.py"
             )
     return [joined(group) for group in groups]
+
+
+def _described(err: Exception) -> str:
+    """An error as `Type: message`, every long URL in it cut short."""
+    return LONG_URL.sub(
+        lambda url: url.group()[:SHOWN_URL_CHARS] + "…", f"{type(err).__name__}: {err}"
+    )
 
 
 def _status_of(err: requests.RequestException) -> int | None:
@@ -294,7 +306,8 @@ class StatLineClient:
                             f"{url}{what}): withdrawn, or the id is wrong"
                         ) from err
                     raise CbsUnavailableError(
-                        f"CBS table {table_id}: HTTP {status} from {url}{what} — not retried: {err}"
+                        f"CBS table {table_id}: HTTP {status} from {url}{what} — not retried: "
+                        + _described(err)
                     ) from err
                 last_error, wait = err, _retry_after(err)
             except (requests.RequestException, ValueError) as err:
@@ -308,14 +321,13 @@ class StatLineClient:
                     "CBS table %s attempt %d failed (%s); retry in %.1fs",
                     table_id,
                     attempt,
-                    last_error,
+                    _described(last_error),
                     wait,
                 )
                 self._sleep(wait)
         raise CbsUnavailableError(
             f"CBS table {table_id}: no valid answer from {url}{what} after "
-            f"{self.settings.max_attempts} attempts; last error: "
-            f"{type(last_error).__name__}: {last_error}"
+            f"{self.settings.max_attempts} attempts; last error: {_described(last_error)}"
         ) from last_error
 
     def _download_once(
