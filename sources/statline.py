@@ -261,9 +261,9 @@ class StatLineClient:
             if response.status_code in (400, 404) and refusable:
                 raise CbsRequestRefusedError(
                     f"CBS table {table_id}: HTTP {response.status_code} for {refusable} "
-                    f"({len(url)}-character URL {url[:120]}…) — a request CBS cannot serve, "
-                    "not retried; whether the table is discontinued is read from its "
-                    "TableInfos"
+                    f"({len(url)}-character URL {url[:SHOWN_URL_CHARS]}…) — a request CBS "
+                    "cannot serve, not retried; whether the table is discontinued is read from "
+                    "its TableInfos"
                 )
             response.raise_for_status()
             pieces = []
