@@ -183,17 +183,6 @@ class CbsODataServer:
                 elif fault == "timeout":
                     time.sleep(server.stall_seconds)
                     self.close_connection = True
-                elif fault == "trickle":
-                    _, body = server.answer(self.path, None)
-                    payload = json.dumps(body).encode()
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json;charset=utf-8")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    for start in range(0, len(payload), server.trickle_bytes):
-                        self.wfile.write(payload[start : start + server.trickle_bytes])
-                        self.wfile.flush()
-                        time.sleep(server.trickle_seconds)
                 elif fault == "not_odata":
                     self.send_json(200, b'{"message": "Service temporarily unavailable"}')
                 elif fault == "html200":
@@ -208,15 +197,25 @@ class CbsODataServer:
                     payload = json.dumps(body).encode()
                     if fault == "truncated":
                         self.send_json(200, payload[: len(payload) // 2])
+                    elif fault == "trickle":
+                        self.promise_json(200, len(payload))
+                        for start in range(0, len(payload), server.trickle_bytes):
+                            self.wfile.write(payload[start : start + server.trickle_bytes])
+                            self.wfile.flush()
+                            time.sleep(server.trickle_seconds)
                     else:  # reset: promise the whole page, send half, drop the connection
-                        self.send_response(200)
-                        self.send_header("Content-Type", "application/json;charset=utf-8")
-                        self.send_header("Content-Length", str(len(payload)))
-                        self.end_headers()
+                        self.promise_json(200, len(payload))
                         self.wfile.write(payload[: len(payload) // 2])
                         self.wfile.flush()
                         self.connection.shutdown(socket.SHUT_RDWR)
                         self.close_connection = True
+
+            def promise_json(self, status: int, length: int) -> None:
+                """The headers of a JSON answer of `length` bytes; its body is up to the caller."""
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json;charset=utf-8")
+                self.send_header("Content-Length", str(length))
+                self.end_headers()
 
             def send_json(self, status: int, payload: bytes) -> None:
                 table = server.table_of(self.path)
@@ -225,15 +224,14 @@ class CbsODataServer:
                     payload = gzip.compress(payload)
                     server.compressed_answers += 1
                 server.bytes_sent[table] = server.bytes_sent.get(table, 0) + len(payload)
-                if compress:  # compressed on the fly: HTTP/1.1 chunks, no length beforehand
-                    self.protocol_version = "HTTP/1.1"
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json;charset=utf-8")
                 if not compress:
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
+                    self.promise_json(status, len(payload))
                     self.wfile.write(payload)
                     return
+                # Compressed on the fly: HTTP/1.1 chunks, no length known beforehand.
+                self.protocol_version = "HTTP/1.1"
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json;charset=utf-8")
                 self.send_header("Content-Encoding", "gzip")
                 self.send_header("Transfer-Encoding", "chunked")
                 self.send_header("Connection", "close")
