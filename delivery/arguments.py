@@ -28,6 +28,10 @@ def for_the_data_team(reason: str) -> str:
     return f"(voor het datateam: {reason})"
 
 
+# What argparse takes for a negative number, a value rather than an option (no option of ours
+# looks like one).
+NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$")
+
 # argparse's own words for a usage error, as the researchers' commands say them.
 DUTCH_ERRORS = [
     (re.compile(r"^the following arguments are required: (.*)$"), r"dit ontbreekt: \1"),
@@ -73,6 +77,8 @@ class _OneLineParser(argparse.ArgumentParser):
             if arg == "--":
                 return None
             name = arg.split("=", 1)[0]
+            if NEGATIVE_NUMBER.match(arg):  # a value (`--from -2015`), as argparse takes it
+                continue
             if name.startswith("-") and not any(flag.startswith(name) for flag in known):
                 return arg
         return None

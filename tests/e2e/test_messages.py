@@ -273,6 +273,13 @@ CASES = [
         ["--from 'garbage' is geen periode"],
     ),
     (
+        "a negative year: a value that is no period, not an option",
+        ["export", "bevolking_totaal", "--from", "-2015", "--out", "{tmp}/x"],
+        {},
+        EXIT_USAGE,
+        ["--from '-2015' is geen periode"],
+    ),
+    (
         "an export selection without data",
         ["export", "verkoopprijs_gemiddeld", "--regions", "Zwolle", "--out", "{tmp}/x"],
         {},
