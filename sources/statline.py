@@ -56,6 +56,10 @@ LONG_URL = re.compile(rf"https?://\S{{{SHOWN_URL_CHARS},}}")
 # An answer is read in pieces of at most this size, as they arrive, so that its deadline is
 # checked while it comes in.
 READ_BYTES = 64 * 1024
+# No CBS answer comes near this (a page of 10,000 rows is a few MB); an answer that does is not
+# CBS's (a proxy streaming without end, a gzip bomb: counted after decompression) and is given up
+# before it fills the run worker's memory, each of `concurrent_requests` at once.
+MAX_ANSWER_BYTES = 128 * 1024 * 1024
 
 
 class CbsUnavailableError(RuntimeError):
@@ -79,6 +83,10 @@ class CbsPagingError(requests.RequestException):
 class CbsSlowAnswerError(requests.Timeout):
     """An answer (one page) still not complete `timeout_seconds` after it was asked for: bytes
     trickling in, each within the timeout of a single read, which alone would never end it."""
+
+
+class CbsOversizedAnswerError(ValueError):
+    """An answer (one page) larger than MAX_ANSWER_BYTES: not an answer CBS gives."""
 
 
 class CbsEmptyDataSetError(ValueError):
@@ -250,11 +258,13 @@ class StatLineClient:
     def _answer(
         self, session: requests.Session, url: str, table_id: str, refusable: str | None
     ) -> bytes:
-        """The body of one answer, within `timeout_seconds` from the request to its last byte.
+        """The body of one answer, within `timeout_seconds` from the request to its last byte
+        and MAX_ANSWER_BYTES in size.
 
         `requests`' timeout bounds each wait for a byte, not the whole answer: a connection
         that trickles stays within it for ever. So the body is read as it arrives, and the
-        answer is given up (CbsSlowAnswerError, retried) once its time is over.
+        answer is given up (CbsSlowAnswerError, retried) once its time is over, or once it is
+        larger than any CBS answer (CbsOversizedAnswerError, retried).
         """
         deadline = time.monotonic() + self.settings.timeout_seconds
         with session.get(url, timeout=self.settings.timeout_seconds, stream=True) as response:
@@ -266,16 +276,21 @@ class StatLineClient:
                     "its TableInfos"
                 )
             response.raise_for_status()
-            pieces = []
+            pieces, received = [], 0
             try:
                 # decode_content: as `requests` would, undo the answer's gzip or deflate.
                 while piece := response.raw.read1(READ_BYTES, decode_content=True):
                     pieces.append(piece)
+                    received += len(piece)
+                    if received > MAX_ANSWER_BYTES:
+                        raise CbsOversizedAnswerError(
+                            f"the answer from {url} was still coming after {received:,} bytes, "
+                            f"more than any CBS answer ({MAX_ANSWER_BYTES:,}): not CBS's"
+                        )
                     if time.monotonic() > deadline:
                         raise CbsSlowAnswerError(
                             f"the answer from {url} was not complete after "
-                            f"{self.settings.timeout_seconds:g} s ({sum(map(len, pieces)):,} "
-                            "bytes so far)"
+                            f"{self.settings.timeout_seconds:g} s ({received:,} bytes so far)"
                         )
             except urllib3.exceptions.HTTPError as err:  # a read timeout, a reset, cut off
                 raise requests.ConnectionError(err) from err
@@ -287,9 +302,10 @@ class StatLineClient:
         """`call()` with bounded retries and backoff on the faults CBS's API is known for.
 
         Retried: HTTP 429 (honouring Retry-After), 5xx, timeouts, connections reset mid-page,
-        truncated JSON, an HTML error page served with status 200, a looping nextLink and an
-        empty data set. Anything else fails at once: a 404 for the table's listing or TableInfos
-        (the table is withdrawn), a 4xx or a request refused for one of its sets.
+        truncated JSON, an HTML error page served with status 200, a looping nextLink, an
+        empty data set and an answer larger than any of CBS's. Anything else fails at once: a
+        404 for the table's listing or TableInfos (the table is withdrawn), a 4xx or a request
+        refused for one of its sets.
         """
         url = url or self.table_url(table_id)
         last_error: Exception | None = None
@@ -312,7 +328,8 @@ class StatLineClient:
                 last_error, wait = err, _retry_after(err)
             except (requests.RequestException, ValueError) as err:
                 # RequestException: timeouts, resets (incl. mid-body), our paging guard;
-                # ValueError: truncated JSON, HTML with status 200, an empty data set.
+                # ValueError: truncated JSON, HTML with status 200, an empty data set, an
+                # answer larger than any of CBS's.
                 last_error = err
             if attempt < self.settings.max_attempts:
                 backoff = self.settings.backoff_seconds * 2 ** (attempt - 1)

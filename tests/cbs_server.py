@@ -36,6 +36,7 @@ FAULT_KINDS = {
     "timeout": "no answer within the client's timeout",
     "trickle": "an answer trickling in a few bytes at a time, each gap within the client's "
     "timeout, the whole answer far longer",
+    "flood": "an answer without end, as fast as the connection takes it (a broken proxy)",
     "reset": "connection reset half-way through a page",
     "truncated": "status 200 with the JSON cut off",
     "html200": "an HTML error page with status 200",
@@ -197,6 +198,13 @@ class CbsODataServer:
                     payload = json.dumps(body).encode()
                     if fault == "truncated":
                         self.send_json(200, payload[: len(payload) // 2])
+                    elif fault == "flood":  # a page's start, then spaces until the client goes
+                        self.promise_json(200, 1 << 40)
+                        self.wfile.write(payload[:100])
+                        with contextlib.suppress(OSError):
+                            while True:
+                                self.wfile.write(b" " * 65_536)
+                        self.close_connection = True
                     elif fault == "trickle":
                         self.promise_json(200, len(payload))
                         for start in range(0, len(payload), server.trickle_bytes):

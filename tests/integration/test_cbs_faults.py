@@ -10,6 +10,7 @@ from collections import Counter
 
 import pytest
 
+from sources import statline
 from sources.registry import REGISTRY, get_table
 from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
 from sources.snapshot import SNAPSHOT_DIR, SnapshotSource
@@ -39,6 +40,14 @@ def server():
     with CbsODataServer(SNAPSHOT_DIR, page_size=200) as srv:
         srv.stall_seconds = 1.0
         yield srv
+
+
+@pytest.fixture(autouse=True)
+def small_answer_limit(monkeypatch):
+    """SYNTHETIC size limit: the server's endless answer ("flood") passes 1 MiB in milliseconds,
+    the real limit (128 MiB) in ~0.3 s, too close to the 0.5-s deadline to say which ends it;
+    the test pages are ~110 KB."""
+    monkeypatch.setattr(statline, "MAX_ANSWER_BYTES", 1024 * 1024)
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +101,8 @@ def test_persistent_fault_is_retried_a_bounded_number_of_times_then_names_the_ta
     assert len(waits) == ATTEMPTS - 1
     if fault == 429:
         assert waits == [7.0, 7.0]  # CBS's Retry-After, not our own backoff
+    if fault == "flood":  # given up at its size, long before its deadline
+        assert "after 1,0" in message and "more than any CBS answer (1,048,576)" in message
     reliability_row(
         request,
         side="CBS (client)",
