@@ -6,6 +6,7 @@ dimension keys in CBS's code formats, numeric measures, and one row per combinat
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 
@@ -62,7 +63,9 @@ def raw_contract(
         if measure in table.text_measures:
             columns[measure] = pa.Column(str, nullable=True)
         else:
-            columns[measure] = pa.Column(float, nullable=True)
+            # "INF", "-Infinity", 1e400 in an answer are numbers to pandas and DuckDB, not figures.
+            finite = pa.Check(lambda values: values.abs() < math.inf, name="finite", error="finite")
+            columns[measure] = pa.Column(float, finite, nullable=True)
     return pa.DataFrameSchema(
         columns,
         strict=True,

@@ -17,6 +17,8 @@ import datetime as dt
 import difflib
 import hashlib
 import io
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +38,8 @@ NUTS_REGIONS = {"NL": "NL01", "NL21": "PV23"}
 # "0-4" … "80-84" and an open top group such as "85+".
 SEXES = ("mannen", "vrouwen")
 AGE_GROUP_PATTERN = r"\d{1,3}-\d{1,3}|\d{1,3}\+"
+# A `published` that is meant as a date (year-month-day in digits), valid or not.
+ISO_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
 
 class CustomFileError(ValueError):
@@ -136,12 +140,29 @@ def releases(source: CustomSource, root: Path = CUSTOM_DIR) -> list[Release]:
         meta_path = path.with_suffix(".yaml")
         if not meta_path.is_file():
             raise CustomFileError(f"file {path}: metadata file {meta_path.name} is missing")
-        metadata = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+        metadata = _metadata(meta_path)
         missing = [k for k in METADATA_KEYS if not metadata.get(k)]
         if missing:
             raise CustomFileError(f"file {meta_path}: missing {', '.join(missing)}")
-        found.append(Release(source, path.stem, path, {k: str(v) for k, v in metadata.items()}))
+        release = Release(source, path.stem, path, {k: str(v) for k, v in metadata.items()})
+        release_date(release)  # a date that cannot be is said now, not read as no date
+        found.append(release)
     return found
+
+
+def _metadata(meta_path: Path) -> dict:
+    """A release's metadata file: YAML `key: value` lines (METADATA_KEYS and notes), every value
+    read as the text it is (a date is checked by `release_date`)."""
+    try:
+        metadata = yaml.load(meta_path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+    except (UnicodeDecodeError, yaml.YAMLError) as err:
+        reason = " ".join(str(err).split())
+        raise CustomFileError(f"file {meta_path}: not readable UTF-8 YAML ({reason})") from err
+    if not isinstance(metadata, dict):
+        raise CustomFileError(
+            f"file {meta_path}: not 'key: value' lines ({', '.join(METADATA_KEYS)})"
+        )
+    return metadata
 
 
 def region_codes_from_gebieden(rows: list[dict]) -> dict[str, str]:
@@ -166,11 +187,17 @@ def _codes_for(source: CustomSource, region_codes: Mapping[str, str]) -> dict[st
 
 
 def release_date(release: Release) -> str | None:
-    """The publication date as release date, only when the metadata gives a full date."""
+    """The publication date as release date, only when the metadata gives a full date (text such
+    as "augustus 2023 (dag onbekend)" is no date); a date that cannot be (2025-13-45) is refused."""
     published = release.metadata["published"].strip()
     try:
         return dt.date.fromisoformat(published).isoformat()
-    except ValueError:
+    except ValueError as err:
+        if ISO_DATE_LIKE.match(published):
+            raise CustomFileError(
+                f"file {release.path.with_suffix('.yaml')}: published {published!r} is not a "
+                f"date ({err})"
+            ) from err
         return None
 
 
@@ -199,17 +226,24 @@ def _contract(source: CustomSource, province_names: list[str]) -> pa.DataFrameSc
 def _parse_numbers(path: Path, frame: pd.DataFrame) -> list[str]:
     """Turn `jaar` and `waarde` into numbers; a cell that is text is reported, not guessed."""
     problems = []
-    for column, dtype in (("jaar", "Int64"), ("waarde", "float64")):
+    for column, whole in (("jaar", True), ("waarde", False)):
         text = frame[column]
-        numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
-        for row in frame.index[(text != "") & numbers.isna()]:
+        numbers = pd.to_numeric(text.where(text != ""), errors="coerce").astype("float64")
+        # "inf" and "1e400" are numbers to pandas, not figures; a year is a whole number.
+        fits = (numbers.abs() < math.inf) & (numbers % 1 == 0 if whole else True)
+        for row in frame.index[((text != "") | whole) & ~fits]:  # a row without a year too
+            shown = text[row] if len(text[row]) <= 40 else f"{text[row][:40]}…"
             problems.append(
-                f"file {path}, row {row + 2}, column {column}: {text[row]!r} is not a number "
-                "(write digits with '.' as decimal separator, no thousands separator)"
+                f"file {path}, row {row + 2}, column {column}: {shown!r} is not a "
+                + (
+                    "year"
+                    if whole
+                    else "number (write digits with '.' as decimal separator, no "
+                    "thousands separator)"
+                )
             )
-        frame[column] = (
-            numbers.astype(dtype) if dtype == "float64" else numbers.round().astype(dtype)
-        )
+        numbers = numbers.where(fits)
+        frame[column] = numbers.astype("Int64") if whole else numbers
     return problems
 
 
@@ -220,6 +254,8 @@ def _contract_messages(
     cases = err.failure_cases
     for case in cases[cases["index"].notna()].itertuples():
         row = int(case.index) + 2  # line in the file: line 1 is the header
+        if case.column == "jaar" and case.check == "not_nullable":
+            continue  # said by _parse_numbers, with what the cell held
         if case.check == "multiple_fields_uniqueness" or not isinstance(case.column, str):
             messages.append(f"file {path}, row {row}: duplicate row (same key as another row)")
         elif case.column == "eenheid":
@@ -238,9 +274,10 @@ def _contract_messages(
                 f"file {path}, row {row}, column regio: unknown {kind} {case.failure_case!r}{hint}"
             )
         else:
+            value = case.failure_case
+            value = value.item() if hasattr(value, "item") else value  # 21, not np.int64(21)
             messages.append(
-                f"file {path}, row {row}, column {case.column}: {case.failure_case!r} fails "
-                f"{case.check}"
+                f"file {path}, row {row}, column {case.column}: {value!r} fails {case.check}"
             )
     for case in cases[cases["index"].isna()].itertuples():
         if case.check == "column_in_schema":
@@ -261,8 +298,8 @@ def read_release(release: Release, region_codes: Mapping[str, str]) -> pd.DataFr
         lines = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     except (UnicodeDecodeError, csv.Error) as err:
         raise CustomFileError(f"file {path}: not a readable UTF-8 CSV file ({err})") from err
-    if not lines:
-        raise CustomFileError(f"file {path}: empty")
+    if not any(lines[1:]):  # a release without rows would leave the marts without figures
+        raise CustomFileError(f"file {path}: empty" + (" but for its header" if lines else ""))
     ragged = [
         f"file {path}, row {n}: {len(fields)} fields where the header has {len(lines[0])} "
         "(a ',' inside a number? use '.' as decimal separator)"

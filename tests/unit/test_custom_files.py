@@ -85,6 +85,28 @@ BAD_FILES = {
         lambda lines: [line.replace(",,mln euro,geheim", ",0,mln euro,geheim") for line in lines],
         ["row 14, column waarde: status is 'geheim' but a value is given"],
     ),
+    "an infinite value": (
+        lambda lines: [
+            lines[0],
+            lines[1].replace("11654", "inf"),
+            lines[2].replace("10210", "1e400"),
+            *lines[3:],
+        ],
+        ["row 2, column waarde: 'inf' is not a number", "row 3, column waarde: '1e400' is not a"],
+    ),
+    "a year with a fraction, and none": (
+        lambda lines: [
+            lines[0],
+            lines[1].replace(",2019,", ",2019.5,"),
+            lines[2].replace(",2020,", ",,"),
+            *lines[3:],
+        ],
+        ["row 2, column jaar: '2019.5' is not a year", "row 3, column jaar: '' is not a year"],
+    ),
+    "a header and no rows": (
+        lambda lines: lines[:1],
+        ["2025-01-15-test.csv: empty but for its header"],
+    ),
     "empty without a reason": (
         lambda lines: [line.replace(",,mln euro,geheim", ",,mln euro,") for line in lines],
         ["row 14, column waarde: empty without status 'geheim'"],
@@ -110,6 +132,29 @@ def test_a_release_without_its_metadata_file_is_rejected(tmp_path):
     shutil.copy(REAL, folder / "2025-01-15-test.csv")
     with pytest.raises(CustomFileError, match="metadata file 2025-01-15-test.yaml is missing"):
         releases(EXPORT, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("metadata", "expected"),
+    [
+        ("title: [unclosed\n", "not readable UTF-8 YAML (while parsing a flow sequence"),
+        ("- title\n- publisher\n", "not 'key: value' lines (title, publisher"),
+        (
+            "title: t\npublisher: CBS\nsource_url: https://example.org\npublished: 2025-13-45\n",
+            "published '2025-13-45' is not a date (month must be in 1..12)",
+        ),
+    ],
+    ids=["broken YAML", "a list", "a date that cannot be"],
+)
+def test_a_bad_metadata_file_is_named(tmp_path, metadata, expected):
+    folder = tmp_path / "export_provincies"
+    folder.mkdir()
+    shutil.copy(REAL, folder / "2025-01-15-test.csv")
+    (folder / "2025-01-15-test.yaml").write_text(metadata, encoding="utf-8")
+    with pytest.raises(CustomFileError) as err:
+        releases(EXPORT, tmp_path)
+    assert str(err.value).startswith(f"file {folder / '2025-01-15-test.yaml'}: ")
+    assert expected in str(err.value) and "\n" not in str(err.value)
 
 
 PYRAMID = CUSTOM_SOURCES["bevolking_leeftijdsgroepen"]

@@ -106,6 +106,10 @@ def test_changed_key_padding_and_unknown_codes_fail_the_contract(entity_sets, re
     unknown = [m for m in messages if "listed in CBS's RegioS categories" in m]
     assert padding and "column RegioS" in padding[0] and "'NL01'" in padding[0]
     assert unknown and "'GM9999'" in unknown[0] and "CBS table 85098NED" in unknown[0]
+    measure = next(m for m in TABLE.measures if m not in TABLE.text_measures)
+    frame.loc[2, measure] = float("inf")  # "INF" or 1e400 in an answer loads as infinity
+    [infinite] = [m for m in contract_failures(TABLE, frame) if "finite" in m]
+    assert infinite == f"CBS table 85098NED, column {measure}: finite failed for inf"
     for fault, message in (
         ("changed key padding", padding[0]),
         ("unknown category code", unknown[0]),
