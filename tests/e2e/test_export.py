@@ -68,7 +68,7 @@ def test_bad_releases_stop_the_run_and_change_nothing(warehouse_path, tmp_path):
     real = custom / "export_provincies" / "2023-08-cbs-nieuws"
     lines = real.with_suffix(".csv").read_text(encoding="utf-8").splitlines()
     for n, (change, _) in enumerate(BAD_FILES.values()):
-        bad = custom / "export_provincies" / f"2024-06-0{n + 1}-bad"
+        bad = custom / "export_provincies" / f"2024-06-{n + 1:02d}-bad"
         bad.with_suffix(".csv").write_text("\n".join(change(lines)) + "\n")
         shutil.copy(real.with_suffix(".yaml"), bad.with_suffix(".yaml"))
     result = run_nightly(
@@ -84,7 +84,7 @@ def test_bad_releases_stop_the_run_and_change_nothing(warehouse_path, tmp_path):
     assert error == told.description
     per_file = error.splitlines()
     for n, (_, expected) in enumerate(BAD_FILES.values()):
-        [message] = [m for m in per_file if f"2024-06-0{n + 1}-bad.csv" in m]
+        [message] = [m for m in per_file if f"2024-06-{n + 1:02d}-bad.csv" in m]
         for part in expected:
             assert part in message
     assert published.read_bytes() == before
