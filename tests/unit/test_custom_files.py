@@ -56,17 +56,29 @@ def test_a_full_publication_date_becomes_the_release_date(tmp_path):
     assert release_date(release_with(tmp_path, real_lines())) == "2025-01-15"
 
 
+def rows_changed(*changes: tuple[str, str]):
+    """A change of the file: the first data rows, one (old, new) replacement each."""
+    return lambda lines: [
+        lines[0],
+        *(
+            line.replace(*change)
+            for line, change in zip(lines[1 : 1 + len(changes)], changes, strict=True)
+        ),
+        *lines[1 + len(changes) :],
+    ]
+
+
 BAD_FILES = {
     "missing column": (
         lambda lines: [line.rsplit(",", 1)[0] for line in lines],
         ["column(s) status missing"],
     ),
     "text in a number": (
-        lambda lines: [lines[0], lines[1].replace("11654", "elfduizend"), *lines[2:]],
+        rows_changed(("11654", "elfduizend")),
         ["row 2, column waarde: 'elfduizend' is not a number"],
     ),
     "decimal comma": (
-        lambda lines: [lines[0], lines[1].replace("11654", "11654,5"), *lines[2:]],
+        rows_changed(("11654", "11654,5")),
         ["row 2: 6 fields where the header has 5"],
     ),
     "duplicate row": (
@@ -74,7 +86,7 @@ BAD_FILES = {
         ["row 11: duplicate row", "row 38: duplicate row"],
     ),
     "unknown province": (
-        lambda lines: [lines[0], lines[1].replace("Groningen", "Groningn"), *lines[2:]],
+        rows_changed(("Groningen", "Groningn")),
         ["row 2, column regio: unknown province 'Groningn'; did you mean 'Groningen'?"],
     ),
     "changed unit": (
@@ -86,21 +98,11 @@ BAD_FILES = {
         ["row 14, column waarde: status is 'geheim' but a value is given"],
     ),
     "an infinite value": (
-        lambda lines: [
-            lines[0],
-            lines[1].replace("11654", "inf"),
-            lines[2].replace("10210", "1e400"),
-            *lines[3:],
-        ],
+        rows_changed(("11654", "inf"), ("10210", "1e400")),
         ["row 2, column waarde: 'inf' is not a number", "row 3, column waarde: '1e400' is not a"],
     ),
     "a year with a fraction, and none": (
-        lambda lines: [
-            lines[0],
-            lines[1].replace(",2019,", ",2019.5,"),
-            lines[2].replace(",2020,", ",,"),
-            *lines[3:],
-        ],
+        rows_changed((",2019,", ",2019.5,"), (",2020,", ",,")),
         ["row 2, column jaar: '2019.5' is not a year", "row 3, column jaar: '' is not a year"],
     ),
     "a header and no rows": (
