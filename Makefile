@@ -6,7 +6,7 @@ export DAGSTER_HOME := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup prepare run test reliability dev lint snapshot bench browser duckdb-lts
+.PHONY: setup prepare run test reliability dev daemon-alive lint snapshot bench browser duckdb-lts
 
 # Python environment from the lock file (uv.lock), in .venv, compiled to bytecode once: without
 # it every process compiles dagster, dbt and GX again wherever PYTHONDONTWRITEBYTECODE is set
@@ -55,6 +55,12 @@ reliability: test
 # The Dagster UI on http://127.0.0.1:3000 (code location from pyproject.toml).
 dev: prepare
 	$(BIN)/dagster dev
+
+# For a watchdog (cron, systemd): fails, saying "Daemon(s) not running", when the daemon of
+# `make dev` has sent no heartbeat (it sends one every 30 s) for two minutes — without it there
+# is no nightly run, and no failed run says so. Dagster's own default waits 30 minutes.
+daemon-alive: setup
+	DAGSTER_DAEMON_HEARTBEAT_TOLERANCE=120 $(BIN)/dagster-daemon liveness-check
 
 # Benchmarks (about 23 minutes; results and reasoning in BENCHMARKS.md).
 bench: prepare

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import duckdb
 import pytest
 
 from orchestration.supervision import OWNER_TAG, WORKER_STARTED
+from sources.config import REPO_ROOT
 from tests.conftest import reliability_row
 from tests.e2e.conftest import made_by_older_code, real_dagster_home
 from tests.e2e.dagster_dev import (
@@ -57,6 +59,28 @@ def daemon(tmp_path_factory, dbt_manifest):
         yield home, client
     finally:
         stop_dagster_dev(server)
+
+
+def daemon_alive(home: Path) -> subprocess.CompletedProcess:
+    """`make daemon-alive` (the data team's watchdog) for the Dagster home `home`."""
+    return subprocess.run(
+        ["make", "-s", "daemon-alive", f"DAGSTER_HOME={home}"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_watchdog_tells_a_live_daemon_from_none(daemon, tmp_path):
+    home, _ = daemon
+    deadline = time.monotonic() + 60  # the daemon's first heartbeat, after the webserver is up
+    while (alive := daemon_alive(home)).returncode != 0 and time.monotonic() < deadline:
+        time.sleep(2)
+    assert (alive.returncode, alive.stdout.strip()) == (0, "Daemon live"), alive.stderr
+    # A Dagster home whose daemon never ran (or stopped more than two minutes ago).
+    gone = daemon_alive(real_dagster_home(tmp_path))
+    assert gone.returncode != 0 and gone.stdout.strip() == "Daemon(s) not running"
 
 
 def older_publication(warehouse_path: str, folder: Path) -> Path:
