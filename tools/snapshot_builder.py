@@ -22,6 +22,7 @@ import hashlib
 import io
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -941,7 +942,19 @@ def main() -> None:
         help="folder with the collected raw CBS files (regio/, bevolking/, kwb/…)",
     )
     args = parser.parse_args()
-    for snap in build(args.raw_dir):
+    if not args.raw_dir.is_dir():
+        sys.exit(f"snapshot: --raw-dir {args.raw_dir} is not a folder")
+    try:
+        snapshots = build(args.raw_dir)
+    except (OSError, ValueError, KeyError) as err:
+        # A missing or changed raw file. Every CBS table is read before any is written; the
+        # custom files are built after them, so a fault there leaves the tables rewritten.
+        reason = f"{err.filename}: {err.strerror}" if isinstance(err, OSError) else repr(err)
+        sys.exit(
+            f"snapshot: {' '.join(reason.split())} (`git status sources/` shows what was "
+            "rewritten before it)"
+        )
+    for snap in snapshots:
         print(f"{snap.table.table_id}: {len(snap.rows)} rows")
 
 

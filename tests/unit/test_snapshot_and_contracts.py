@@ -1,8 +1,11 @@
 import json
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 
+from sources.config import REPO_ROOT
 from sources.contracts import contract_failures
 from sources.registry import REGISTRY, get_table
 from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
@@ -154,3 +157,25 @@ def test_the_population_on_the_boundaries_of_2009_is_another_count(scope):
     assert inhabitants[("PV23", "1999")] == 1_070_540 != cbs[("PV23", "1999")] == 1_070_444
     registered = {link.from_table: link for link in REGISTRY["84910NED"].series_links}
     assert registered["80860ned"].same_definition is False
+
+
+@pytest.mark.parametrize(
+    ("raw_dir", "expected"),
+    [
+        ("missing", "snapshot: --raw-dir {tmp}/missing is not a folder"),
+        (
+            "empty",
+            "snapshot: {tmp}/empty/regio/85385NED.csv: No such file or directory (`git status "
+            "sources/` shows what was rewritten before it)",
+        ),
+    ],
+)
+def test_the_snapshot_builder_says_a_missing_raw_file_in_one_line(tmp_path, raw_dir, expected):
+    (tmp_path / "empty").mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.snapshot_builder", "--raw-dir", str(tmp_path / raw_dir)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stderr) == (1, expected.format(tmp=tmp_path) + "\n")
