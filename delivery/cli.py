@@ -211,6 +211,7 @@ def check_live(_args: argparse.Namespace) -> int:
     """The registry against live CBS (sources/live_check.py): one line per difference, exit 1
     if there is any; nothing is written."""
     from lifecycle.refresh import scope_for
+    from sources.live_check import NO_ANSWER_IN_A_ROW
     from sources.live_check import check_live as compare
     from sources.registry import CURRENT_REGION_TABLE, DECLARED_LIVE_TABLES, REGISTRY
     from sources.snapshot import SnapshotSource
@@ -223,16 +224,21 @@ def check_live(_args: argparse.Namespace) -> int:
     scope = scope_for(settings, regions.data)
     print(
         f"check-live: {len(REGISTRY)} registered and {len(DECLARED_LIVE_TABLES)} declared tables "
-        f"against {client.table_url('')}"
+        f"against {client.table_url('').removesuffix('/')}"
     )
+    tables = [*REGISTRY.values(), *DECLARED_LIVE_TABLES.values()]
     reports = compare(client, list(REGISTRY.values()), scope, list(DECLARED_LIVE_TABLES.values()))
     differences = [(r.table_id, d) for r in reports for d in r.differences]
     for table_id, difference in differences:
         print(f"  DIFFERENT {table_id}: {difference}")
-    print("requests of a scoped download (CBS refuses URLs over 2,000 characters):")
-    for report_ in reports:
-        if report_.requests:
-            print(f"  {report_.table_id}: {report_.requests}")
+    unanswered = [r for r in reports if r.unanswered]
+    for report_ in unanswered:
+        print(f"  NO ANSWER {report_.table_id}: {report_.unanswered}")
+    sized = [r for r in reports if r.requests]
+    if sized:
+        print("requests of a scoped download (CBS refuses URLs over 2,000 characters):")
+    for report_ in sized:
+        print(f"  {report_.table_id}: {report_.requests}")
     pending = [r for r in reports if r.pending]
     if pending:
         print(
@@ -242,8 +248,20 @@ def check_live(_args: argparse.Namespace) -> int:
         for report_ in pending:
             print(f"  {report_.table_id}: {report_.pending}")
     if differences:
-        tables = len({t for t, _ in differences})
-        print(f"{len(differences)} difference(s) from the registry in {tables} table(s)")
+        different = len({t for t, _ in differences})
+        print(f"{len(differences)} difference(s) from the registry in {different} table(s)")
+    if unanswered:
+        untried = len(tables) - len(reports)
+        print(
+            f"{len(unanswered)} table(s) not checked: CBS gave no answer"
+            + (
+                f"; stopped after {NO_ANSWER_IN_A_ROW} in a row, {untried} more not tried (CBS "
+                "down, or this machine cannot reach it?)"
+                if untried
+                else ""
+            )
+        )
+    if differences or unanswered:
         return EXIT_RUN_FAILED
     print("every registered table matches the registry")
     return EXIT_OK

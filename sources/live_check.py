@@ -32,6 +32,9 @@ from sources.tabledata import (
     resolve_slice,
 )
 
+# check-live gives up after this many tables in a row without an answer from CBS.
+NO_ANSWER_IN_A_ROW = 3
+
 # A yearly edition's title ends in its year: "Kerncijfers wijken en buurten 2024".
 EDITION_TITLE = re.compile(r"^(?P<series>.*\S)\s+(?P<year>(19|20)\d\d)$")
 
@@ -42,6 +45,7 @@ class TableReport:
     differences: list[str] = field(default_factory=list)
     requests: str = ""  # the data requests of a scoped download
     pending: str = ""  # a declared table: what CBS says its keys are, to be confirmed
+    unanswered: str = ""  # why the table could not be checked: CBS gave no valid answer
 
 
 def _quoted(text: str) -> str:
@@ -209,7 +213,9 @@ def check_live(
     scope: RegionScope,
     declared: list[DeclaredTable] = (),
 ) -> list[TableReport]:
-    """One report per table; a table CBS does not answer for is a difference, not a crash."""
+    """One report per table checked; a table CBS does not answer for is said, not a crash. After
+    NO_ANSWER_IN_A_ROW tables without an answer the rest are not tried: CBS is down or out of
+    reach, and each table would cost `max_attempts` timeouts (hours, with CBS not answering)."""
     reports = []
     for table in [*tables, *declared]:
         try:
@@ -218,5 +224,9 @@ def check_live(
             else:
                 reports.append(check_table(client, table, scope))
         except CbsUnavailableError as err:
-            reports.append(TableReport(table.table_id, [f"no answer from CBS: {err}"]))
+            reports.append(TableReport(table.table_id, unanswered=str(err)))
+            if all(r.unanswered for r in reports[-NO_ANSWER_IN_A_ROW:]) and len(reports) >= (
+                NO_ANSWER_IN_A_ROW
+            ):
+                break
     return reports

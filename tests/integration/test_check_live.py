@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import yaml
 
 from delivery.cli import EXIT_OK, EXIT_RUN_FAILED, main
 from sources.live_check import check_table
-from sources.registry import REGISTRY, CbsTable, Slice
+from sources.registry import DECLARED_LIVE_TABLES, REGISTRY, CbsTable, Slice
 from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
 from sources.snapshot import SNAPSHOT_DIR, SnapshotSource
 from sources.statline import LiveSettings, StatLineClient
@@ -262,6 +263,37 @@ def test_check_live_on_the_registered_tables(tmp_path, monkeypatch, capsys, requ
         injected="catalog row 86999NED 'Kerncijfers wijken en buurten 2026' (SYNTHETIC row)",
         expected="exit 1; one line naming the registered edition and the new one",
         seen=line.strip(),
+    )
+
+
+def test_check_live_stops_when_cbs_does_not_answer(tmp_path, monkeypatch, capsys, request):
+    """CBS out of reach (nothing listens at its address): three tables without an answer, the
+    rest not tried, exit 1 — not a 'difference from the registry' per table, nor, with CBS not
+    answering at all, max_attempts timeouts for each of the 45 tables (hours)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        nobody = f"127.0.0.1:{sock.getsockname()[1]}"
+    config = tmp_path / "live.yaml"
+    live = {"catalog_url": nobody, "use_https": False, "max_attempts": 1}
+    config.write_text(yaml.safe_dump({"source": "live", "live": live}))
+    monkeypatch.setenv("ONTCIJFERD_CONFIG", str(config))
+    assert main(["check-live"]) == EXIT_RUN_FAILED
+    out = capsys.readouterr().out.splitlines()
+    unanswered = [line for line in out if line.startswith("  NO ANSWER ")]
+    assert len(unanswered) == 3 and "Connection refused" in unanswered[0]
+    assert not [line for line in out if "DIFFERENT" in line or "requests of" in line]
+    untried = len(REGISTRY) + len(DECLARED_LIVE_TABLES) - 3
+    assert out[-1] == (
+        f"3 table(s) not checked: CBS gave no answer; stopped after 3 in a row, {untried} more "
+        "not tried (CBS down, or this machine cannot reach it?)"
+    )
+    reliability_row(
+        request,
+        side="CBS (check-live)",
+        fault="CBS out of reach",
+        injected="nothing listening at the configured catalog address",
+        expected="exit 1; three tables tried, each named with the reason, the rest not tried",
+        seen=out[-1],
     )
 
 
