@@ -21,7 +21,7 @@ from sources.custom import region_codes_from_gebieden
 from sources.registry import CURRENT_REGION_TABLE, REGISTRY
 from sources.scope import RegionScope
 from sources.snapshot import SnapshotSource
-from sources.statline import StatLineClient
+from sources.statline import CbsUnavailableError, StatLineClient
 
 
 @contextlib.contextmanager
@@ -61,6 +61,7 @@ class OntcijferdRun(dg.ConfigurableResource):
     _build: WarehouseBuild | None = PrivateAttr(default=None)
     _scope: RegionScope | None = PrivateAttr(default=None)
     _gebieden_rows: list[dict] | None = PrivateAttr(default=None)
+    _gebieden_error: str | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._settings = (
@@ -100,9 +101,22 @@ class OntcijferdRun(dg.ConfigurableResource):
         return cbs_source(self.settings)
 
     def _gebieden(self) -> list[dict]:
-        """Today's Gebieden in Nederland rows, fetched once per run."""
+        """Today's Gebieden in Nederland rows, fetched once per run. Every step needs them (the
+        scope, the custom files' region names): when they cannot be had, each later step fails
+        at once with the first step's reason instead of asking CBS again — with CBS down or out
+        of reach, each step would wait out its retries, hours for a run of 42 tables."""
+        if self._gebieden_error is not None:
+            raise CbsUnavailableError(
+                f"today's region table {CURRENT_REGION_TABLE} could not be read earlier in this "
+                f"run (not asked again): {self._gebieden_error}"
+            )
         if self._gebieden_rows is None:
-            self._gebieden_rows = self.source().fetch(REGISTRY[CURRENT_REGION_TABLE], None).data
+            try:
+                table = REGISTRY[CURRENT_REGION_TABLE]
+                self._gebieden_rows = self.source().fetch(table, None).data
+            except Exception as err:
+                self._gebieden_error = str(err)
+                raise
         return self._gebieden_rows
 
     def scope(self) -> RegionScope:

@@ -27,10 +27,11 @@ import pytest
 import yaml
 
 from delivery.cli import EXIT_OK, EXIT_RUN_FAILED
+from orchestration.launcher import step_failure_message
 from sources.snapshot import SNAPSHOT_DIR
 from tests.cbs_server import FAULT_KINDS, CbsODataServer
 from tests.conftest import reliability_row
-from tests.e2e.conftest import real_dagster_home, run_here
+from tests.e2e.conftest import real_dagster_home, run_here, run_nightly
 
 OLD_RELEASE, NEW_RELEASE, OTHERS_RELEASE = (
     "2024-06-27T02:00:00",
@@ -356,3 +357,50 @@ def test_live_low_income_comes_from_86006ned_alone(live_history):
         for code, share in sorted(LOW_INCOME_2023.items())
     ]
     assert compared == (25, 6.5, 7.0)
+
+
+def test_without_todays_region_table_every_step_fails_at_once(tmp_path, monkeypatch, request):
+    """Every step needs today's region table (the scope, the custom files' region names). CBS
+    not serving it (503, every attempt) fails the run after one round of retries: each later
+    step names the first failure without asking CBS again (it asked 46 times, each with its
+    retries: with CBS out of reach and the production settings, hours)."""
+    with CbsODataServer(SNAPSHOT_DIR, page_size=5000) as server:
+        server.broken_tables["86059NED"] = 503
+        config = tmp_path / "live.yaml"
+        live = {
+            "catalog_url": server.catalog_url,
+            "use_https": False,
+            "timeout_seconds": 2,
+            "max_attempts": 3,
+            "backoff_seconds": 0.01,
+        }
+        config.write_text(yaml.safe_dump({"source": "live", "live": live}))
+        monkeypatch.setenv("ONTCIJFERD_CONFIG", str(config))
+        result = run_nightly({"ONTCIJFERD_WAREHOUSE": str(tmp_path / "ontcijferd.duckdb")})
+    asked = [r for r in server.requests if "/86059NED/TypedDataSet" in r]
+    failures = {
+        e.step_key: step_failure_message(e.event_specific_data)
+        for e in result.all_events
+        if e.is_step_failure
+    }
+    assert not result.success and len(asked) == 3
+    raw_steps = [key for key in failures if key.startswith("raw__")]
+    assert len(raw_steps) == len(failures) == 46  # 42 CBS tables and 4 custom files
+    first, *later = failures.values()
+    assert (
+        first.startswith("CBS table 86059NED: no valid answer from") and "after 3 attempts" in first
+    )
+    assert all(
+        message == "today's region table 86059NED could not be read earlier in this run (not "
+        f"asked again): {first}"
+        for message in later
+    )
+    reliability_row(
+        request,
+        side="CBS (run)",
+        fault="today's region table (86059NED) not served during the nightly run",
+        injected="local OData server: 86059NED's data set answers 503 every time",
+        expected="one round of retries, then every step fails at once naming the first failure",
+        seen=f"{len(asked)} requests for 86059NED's data, {len(failures)} steps failed; the "
+        f"last: {later[-1][:160]}…",
+    )
