@@ -226,8 +226,8 @@ def check_live(_args: argparse.Namespace) -> int:
         f"check-live: {len(REGISTRY)} registered and {len(DECLARED_LIVE_TABLES)} declared tables "
         f"against {client.table_url('').removesuffix('/')}"
     )
-    tables = [*REGISTRY.values(), *DECLARED_LIVE_TABLES.values()]
-    reports = compare(client, list(REGISTRY.values()), scope, list(DECLARED_LIVE_TABLES.values()))
+    registered, declared = list(REGISTRY.values()), list(DECLARED_LIVE_TABLES.values())
+    reports = compare(client, registered, scope, declared)
     differences = [(r.table_id, d) for r in reports for d in r.differences]
     for table_id, difference in differences:
         print(f"  DIFFERENT {table_id}: {difference}")
@@ -251,7 +251,7 @@ def check_live(_args: argparse.Namespace) -> int:
         different = len({t for t, _ in differences})
         print(f"{len(differences)} difference(s) from the registry in {different} table(s)")
     if unanswered:
-        untried = len(tables) - len(reports)
+        untried = len(registered) + len(declared) - len(reports)
         print(
             f"{len(unanswered)} table(s) not checked: CBS gave no answer"
             + (

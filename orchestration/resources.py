@@ -111,8 +111,8 @@ class OntcijferdRun(dg.ConfigurableResource):
                 f"run (not asked again): {self._gebieden_error}"
             )
         if self._gebieden_rows is None:
+            table = REGISTRY[CURRENT_REGION_TABLE]
             try:
-                table = REGISTRY[CURRENT_REGION_TABLE]
                 self._gebieden_rows = self.source().fetch(table, None).data
             except Exception as err:
                 self._gebieden_error = str(err)

@@ -225,8 +225,7 @@ def check_live(
                 reports.append(check_table(client, table, scope))
         except CbsUnavailableError as err:
             reports.append(TableReport(table.table_id, unanswered=str(err)))
-            if all(r.unanswered for r in reports[-NO_ANSWER_IN_A_ROW:]) and len(reports) >= (
-                NO_ANSWER_IN_A_ROW
-            ):
+            last = reports[-NO_ANSWER_IN_A_ROW:]
+            if len(last) == NO_ANSWER_IN_A_ROW and all(r.unanswered for r in last):
                 break
     return reports

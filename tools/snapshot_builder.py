@@ -949,7 +949,8 @@ def main() -> None:
     except (OSError, ValueError, KeyError) as err:
         # A missing or changed raw file. Every CBS table is read before any is written; the
         # custom files are built after them, so a fault there leaves the tables rewritten.
-        reason = f"{err.filename}: {err.strerror}" if isinstance(err, OSError) else repr(err)
+        named = isinstance(err, OSError) and err.filename
+        reason = f"{err.filename}: {err.strerror}" if named else f"{type(err).__name__}: {err}"
         sys.exit(
             f"snapshot: {' '.join(reason.split())} (`git status sources/` shows what was "
             "rewritten before it)"
