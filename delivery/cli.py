@@ -211,11 +211,10 @@ def check_live(_args: argparse.Namespace) -> int:
     """The registry against live CBS (sources/live_check.py): one line per difference, exit 1
     if there is any; nothing is written."""
     from lifecycle.refresh import scope_for
-    from sources.live_check import NO_ANSWER_IN_A_ROW
     from sources.live_check import check_live as compare
     from sources.registry import CURRENT_REGION_TABLE, DECLARED_LIVE_TABLES, REGISTRY
     from sources.snapshot import SnapshotSource
-    from sources.statline import StatLineClient
+    from sources.statline import NO_ANSWER_IN_A_ROW, StatLineClient
 
     settings = load_settings()
     client = StatLineClient(settings.live)

@@ -62,6 +62,7 @@ class OntcijferdRun(dg.ConfigurableResource):
     _scope: RegionScope | None = PrivateAttr(default=None)
     _gebieden_rows: list[dict] | None = PrivateAttr(default=None)
     _gebieden_error: str | None = PrivateAttr(default=None)
+    _source: SnapshotSource | StatLineClient | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._settings = (
@@ -98,7 +99,11 @@ class OntcijferdRun(dg.ConfigurableResource):
         return self._build
 
     def source(self) -> SnapshotSource | StatLineClient:
-        return cbs_source(self.settings)
+        """The run's one source: a live client that got no answer from CBS for several tables in
+        a row asks no more for the rest of the run (sources/statline.py, `not_answering`)."""
+        if self._source is None:
+            self._source = cbs_source(self.settings)
+        return self._source
 
     def _gebieden(self) -> list[dict]:
         """Today's Gebieden in Nederland rows, fetched once per run. Every step needs them (the

@@ -32,9 +32,6 @@ from sources.tabledata import (
     resolve_slice,
 )
 
-# check-live gives up after this many tables in a row without an answer from CBS.
-NO_ANSWER_IN_A_ROW = 3
-
 # A yearly edition's title ends in its year: "Kerncijfers wijken en buurten 2024".
 EDITION_TITLE = re.compile(r"^(?P<series>.*\S)\s+(?P<year>(19|20)\d\d)$")
 
@@ -213,9 +210,9 @@ def check_live(
     scope: RegionScope,
     declared: list[DeclaredTable] = (),
 ) -> list[TableReport]:
-    """One report per table checked; a table CBS does not answer for is said, not a crash. After
-    NO_ANSWER_IN_A_ROW tables without an answer the rest are not tried: CBS is down or out of
-    reach, and each table would cost `max_attempts` timeouts (hours, with CBS not answering)."""
+    """One report per table checked; a table CBS does not answer for is said, not a crash. Once
+    the client asks no more (CBS gave no answer for several tables in a row: `not_answering`),
+    the rest are not tried."""
     reports = []
     for table in [*tables, *declared]:
         try:
@@ -225,7 +222,6 @@ def check_live(
                 reports.append(check_table(client, table, scope))
         except CbsUnavailableError as err:
             reports.append(TableReport(table.table_id, unanswered=str(err)))
-            last = reports[-NO_ANSWER_IN_A_ROW:]
-            if len(last) == NO_ANSWER_IN_A_ROW and all(r.unanswered for r in last):
+            if client.not_answering:
                 break
     return reports

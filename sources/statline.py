@@ -60,6 +60,10 @@ READ_BYTES = 64 * 1024
 # CBS's (a proxy streaming without end, a gzip bomb: counted after decompression) and is given up
 # before it fills the run worker's memory, each of `concurrent_requests` at once.
 MAX_ANSWER_BYTES = 128 * 1024 * 1024
+# After this many tables in a row without a valid answer (each after every attempt) CBS is down
+# or out of reach: the client asks no more, rather than waiting out each further table's retries
+# (up to ~4 minutes a table with the default settings and a CBS that does not answer at all).
+NO_ANSWER_IN_A_ROW = 3
 
 
 class CbsUnavailableError(RuntimeError):
@@ -69,6 +73,10 @@ class CbsUnavailableError(RuntimeError):
 class CbsTableNotFoundError(CbsUnavailableError):
     """CBS answers 404 for the table itself (its listing or TableInfos): withdrawn, or the id is
     wrong. A discontinued table is still served; its TableInfos say so (`OutputStatus`)."""
+
+
+class CbsNotAskedError(CbsUnavailableError):
+    """Not asked: CBS gave no answer for the NO_ANSWER_IN_A_ROW tables before this one."""
 
 
 class CbsRequestRefusedError(CbsUnavailableError):
@@ -198,7 +206,13 @@ class StatLineClient:
     def __init__(self, settings: LiveSettings, sleep: Callable[[float], None] = time.sleep):
         self.settings = settings
         self._sleep = sleep
-        self._table_infos: dict[str, dict] = {}  # asked once per client (one asset's run)
+        self._table_infos: dict[str, dict] = {}  # asked once per client
+        self._unanswered: list[str] = []  # the last tables in a row without a valid answer
+
+    @property
+    def not_answering(self) -> bool:
+        """CBS gave no answer for NO_ANSWER_IN_A_ROW tables in a row: this client asks no more."""
+        return len(self._unanswered) >= NO_ANSWER_IN_A_ROW
 
     def table_url(self, table_id: str) -> str:
         scheme = "https" if self.settings.use_https else "http"
@@ -308,14 +322,26 @@ class StatLineClient:
         refused for one of its sets.
         """
         url = url or self.table_url(table_id)
+        if self.not_answering:
+            raise CbsNotAskedError(
+                f"CBS table {table_id}: not asked — CBS gave no answer for "
+                f"{', '.join(self._unanswered)} before it, each after "
+                f"{self.settings.max_attempts} attempts (CBS down, or out of reach?)"
+            )
         last_error: Exception | None = None
         for attempt in range(1, self.settings.max_attempts + 1):
             wait = None
             try:
-                return call()
+                answer = call()
+                self._unanswered.clear()
+                return answer
+            except CbsRequestRefusedError:
+                self._unanswered.clear()  # an answer, if not the one wanted
+                raise
             except requests.HTTPError as err:
                 status = _status_of(err)
                 if status not in RETRYABLE_STATUS:
+                    self._unanswered.clear()  # an answer, if not the one wanted
                     if status == 404:
                         raise CbsTableNotFoundError(
                             f"CBS table {table_id}: CBS does not serve the table (HTTP 404 from "
@@ -342,6 +368,7 @@ class StatLineClient:
                     wait,
                 )
                 self._sleep(wait)
+        self._unanswered.append(table_id)
         raise CbsUnavailableError(
             f"CBS table {table_id}: no valid answer from {url}{what} after "
             f"{self.settings.max_attempts} attempts; last error: {_described(last_error)}"

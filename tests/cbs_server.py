@@ -16,7 +16,8 @@ Like CBS's IIS, it refuses a query string over MAX_QUERY_STRING characters with 
 Faults, for the reliability tests: `faults` makes the next requests (any table) fail, consumed
 in order; `broken_tables` makes every data-set request of one table fail the same way until
 removed. A fault is an HTTP status (500, 503, 429 with Retry-After, 404: the table is gone), one of
-FAULT_KINDS, or "refused" (404 for the data set only, as IIS refuses an over-long URL).
+FAULT_KINDS, "refused" (404 for the data set only, as IIS refuses an over-long URL) or "down"
+(503 for every request of the table, its listing and metadata too: CBS not answering).
 """
 
 from __future__ import annotations
@@ -296,8 +297,8 @@ class CbsODataServer:
         parts = [p for p in urlparse(raw_path).path.split("/") if p]
         if len(parts) >= 3 and parts[2] in self.broken_tables:
             fault = self.broken_tables[parts[2]]
-            if fault == 404 or (len(parts) == 4 and parts[3] == "TypedDataSet"):
-                return fault
+            if fault in (404, "down") or (len(parts) == 4 and parts[3] == "TypedDataSet"):
+                return 503 if fault == "down" else fault
         return None
 
     def answer(self, raw_path: str, fault: str | None = None) -> tuple[int, dict]:

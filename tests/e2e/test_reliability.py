@@ -404,3 +404,44 @@ def test_without_todays_region_table_every_step_fails_at_once(tmp_path, monkeypa
         seen=f"{len(asked)} requests for 86059NED's data, {len(failures)} steps failed; the "
         f"last: {later[-1][:160]}…",
     )
+
+
+def test_once_cbs_stops_answering_the_run_asks_no_more(tmp_path, monkeypatch, request):
+    """CBS answers for today's region table, then for nothing (every request of every other
+    table 503): three tables get their retries, every later one is not asked, saying why —
+    rather than each of the 42 waiting out its retries (with CBS not answering at all and the
+    production settings, up to ~4 minutes a table)."""
+    with CbsODataServer(SNAPSHOT_DIR, page_size=5000) as server:
+        server.broken_tables.update(
+            {f.name: "down" for f in SNAPSHOT_DIR.iterdir() if f.is_dir() and f.name != "86059NED"}
+        )
+        config = tmp_path / "live.yaml"
+        live = {"catalog_url": server.catalog_url, "use_https": False, "max_attempts": 3}
+        config.write_text(
+            yaml.safe_dump({"source": "live", "live": {**live, "backoff_seconds": 0.01}})
+        )
+        monkeypatch.setenv("ONTCIJFERD_CONFIG", str(config))
+        result = run_nightly({"ONTCIJFERD_WAREHOUSE": str(tmp_path / "ontcijferd.duckdb")})
+    asked = {path.split("/")[3] for path in server.requests} - {"86059NED"}
+    failed = {
+        e.step_key: step_failure_message(e.event_specific_data)
+        for e in result.all_events
+        if e.is_step_failure
+    }
+    assert not result.success and len(asked) == 3
+    tried = [m for m in failed.values() if "no valid answer" in m]
+    not_asked = [m for m in failed.values() if "not asked" in m]
+    assert len(tried) == 3 and len(not_asked) == len(failed) - 3 == 39
+    first_three = ", ".join(m.split(":")[0].removeprefix("CBS table ") for m in tried)
+    assert sorted(first_three.split(", ")) == sorted(asked)
+    assert all(
+        f"not asked — CBS gave no answer for {first_three} before it" in m for m in not_asked
+    )
+    reliability_row(
+        request,
+        side="CBS (run)",
+        fault="CBS stops answering during the nightly run (after today's region table)",
+        injected="local OData server: every request of every other table answers 503",
+        expected="three tables get their retries; the others are not asked, saying why",
+        seen=f"{len(asked)} tables asked, {len(not_asked)} not asked: {not_asked[-1][:170]}…",
+    )

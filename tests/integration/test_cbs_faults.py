@@ -15,6 +15,7 @@ from sources.registry import REGISTRY, get_table
 from sources.scope import ScopeConfig, membership_from_gebieden, resolve_scope
 from sources.snapshot import SNAPSHOT_DIR, SnapshotSource
 from sources.statline import (
+    CbsNotAskedError,
     CbsRequestRefusedError,
     CbsTableNotFoundError,
     CbsUnavailableError,
@@ -143,6 +144,30 @@ def test_a_failed_request_ends_the_attempt_without_sending_the_queued_ones(serve
     sent = [r for r in server.requests if f"/{table.table_id}/TypedDataSet" in r]
     # The failing request and at most the one started meanwhile, per attempt (was 15).
     assert ATTEMPTS <= len(sent) <= 2 * ATTEMPTS
+
+
+def test_after_three_tables_without_an_answer_the_client_asks_no_more(server):
+    """Tables CBS gives no answer for, each after its attempts; an answer in between starts
+    the count again. After NO_ANSWER_IN_A_ROW in a row the client sends nothing more."""
+    down, answering = ["85098NED", "85099NED", "84134NED", "85036NED", "82972NED"], "70072ned"
+    server.broken_tables.update(dict.fromkeys(down, "down"))
+    cbs = client(server, [])
+    for table_id in [down[0], down[1]]:
+        with pytest.raises(CbsUnavailableError, match="no valid answer"):
+            cbs.table_info(table_id)
+    assert cbs.table_info(answering)["Identifier"] == answering and not cbs.not_answering
+    for table_id in down[2:]:
+        with pytest.raises(CbsUnavailableError, match="no valid answer"):
+            cbs.table_info(table_id)
+    assert cbs.not_answering
+    sent = len(server.requests)
+    with pytest.raises(CbsNotAskedError) as err:
+        cbs.table_info("03759ned")
+    assert len(server.requests) == sent  # not asked
+    assert str(err.value) == (
+        "CBS table 03759ned: not asked — CBS gave no answer for 84134NED, 85036NED, 82972NED "
+        f"before it, each after {ATTEMPTS} attempts (CBS down, or out of reach?)"
+    )
 
 
 def test_404_for_the_table_is_not_retried_and_says_it_is_not_served(server, request):
