@@ -1,6 +1,6 @@
 -- Parts sum to their whole where every part is present: gemeenten to their COROP region,
 -- woondeal region and province, COROP regions to the province (focus province; dwellings sold
--- per quarter too). Flows from
+-- per quarter too). Each failing row names the parts' and the whole's CBS tables. Flows from
 -- 84903NED/86054NED are rounded by CBS to multiples of 5 (≤ 2.5 off per figure), the woondeal
 -- cumulations add that up per year since 2022. Rows: the whole, the period, the difference,
 -- and the parts to look at first: those whose change since their previous period is largest
@@ -44,6 +44,7 @@ other_counts as (
 compared as (
     select s.indicator_id, s.whole_code as region_code, s.part_level, s.period,
         s.parts_sum, w.value as whole_value, s.parts_sum - w.value as difference,
+        w.source_table as whole_source_table,
         case
             when s.indicator_id in {{ sql_list(rounded_flows()) }} then 2.5 * (s.n_parts + 1)
             when s.indicator_id like 'woondeal_%'
@@ -64,7 +65,7 @@ failing as (
     select * from compared where abs(difference) > rounding
 ),
 previous as (
-    select indicator_id, region_code, region_name, period, value,
+    select indicator_id, region_code, region_name, period, value, source_table,
         lag(period) over series as previous_period,
         lag(value) over series as previous_value
     from {{ ref('indicator_values') }}
@@ -82,15 +83,23 @@ parts as (
                 || p.previous_period,
                 'no previous period')
             order by abs(p.value - p.previous_value) / nullif(abs(p.previous_value), 0)
-                desc nulls last)[1:3], '; ') as largest_changes_among_parts
+                desc nulls last)[1:3], '; ') as largest_changes_among_parts,
+        array_to_string(list(distinct p.source_table order by p.source_table), ', ')
+            as parts_source_tables
     from failing f
     join links l on l.whole_code = f.region_code and l.part_level = f.part_level
     join previous p on p.indicator_id = f.indicator_id and p.region_code = l.region_code
         and p.period = f.period
     group by all
 )
-select f.*, p.largest_changes_among_parts,
-    'check these parts in their CBS table (raw.cbs_<id>); a change of boundaries is declared '
-    || 'in reference.grenswijzigingen' as what_to_do
+select f.*, p.parts_source_tables, p.largest_changes_among_parts,
+    case when p.parts_source_tables = f.whole_source_table
+        then 'check these parts in their CBS table (raw.cbs_<id>); a change of boundaries is '
+            || 'declared in reference.grenswijzigingen'
+        -- Two CBS tables, published apart: they can disagree in a period one of them revised.
+        else 'the parts come from ' || p.parts_source_tables || ', the whole from '
+            || f.whole_source_table || ': check these parts in their CBS tables and compare '
+            || 'the tables for this period (CBS may have revised one without the other); a '
+            || 'change of boundaries is declared in reference.grenswijzigingen' end as what_to_do
 from failing f
 left join parts p using (indicator_id, region_code, period, part_level)

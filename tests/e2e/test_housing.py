@@ -278,6 +278,15 @@ def test_a_whole_not_adding_up_names_the_part_that_jumped(tampered, dbt_singular
         first = row["largest_changes_among_parts"].split("; ")[0]
         assert first.startswith("GM0193 Zwolle: +55") and first.endswith(" since 2023"), row
         assert "reference.grenswijzigingen" in row["what_to_do"]
+        # Each row names the CBS tables of the parts and of the whole (these differ here:
+        # gemeenten missing from the embedded 03759ned come from 85644NED).
+        assert (row["parts_source_tables"], row["whole_source_table"]) == (
+            "03759ned, 85644NED",
+            "03759ned",
+        )
+        assert row["what_to_do"].startswith(
+            "the parts come from 03759ned, 85644NED, the whole from 03759ned: check these parts"
+        )
 
 
 def test_negative_count_and_share_above_100_are_blocked(tampered, request):
