@@ -25,7 +25,8 @@ KINDS = ("aantal", "totaal", "aandeel", "verandering", "index", "gemiddelde")
 # Kinds that say more about a region's size than about the region: never compared between
 # gemeenten, never negative unless the entry says so.
 SIZE_KINDS = ("aantal", "totaal")
-SOURCE_KINDS = ("cbs", "berekend", "referentie", "beleidsdoel")
+# What a figure is; the descriptions readers get are in dbt_project/seeds/_seeds.yml.
+SOURCE_KINDS = ("cbs", "berekend", "referentie", "beleidsdoel", "prognose")
 # The columns of the catalog seed, in order (marts.indicator_catalog adds the source tables,
 # taken from the figures themselves).
 CATALOG_COLUMNS = (
@@ -102,7 +103,8 @@ def load(path: Path = INDICATORS_FILE) -> dict[str, Indicator]:
             )
         if indicator.source_kind not in SOURCE_KINDS:
             raise IndicatorFileError(
-                f"{path.name}: indicator {name}: source_kind {indicator.source_kind!r}"
+                f"{path.name}: indicator {name}: source_kind {indicator.source_kind!r}, "
+                f"not one of {SOURCE_KINDS}"
             )
         if name in indicators:
             raise IndicatorFileError(f"{path.name}: indicator {name} is described twice")

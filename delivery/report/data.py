@@ -128,9 +128,12 @@ class ReportData:
         )
 
     def latest_focus_period(self) -> str | None:
+        """The newest year the focus province has a figure for: observed or computed from
+        observations — a forecast's 2050 or a target's year is no state of the data."""
         return self._one(
-            "select max(period) from marts.indicator_values where period_type = 'jaar' "
-            "and region_code = ? and value is not null",
+            "select max(v.period) from marts.indicator_values v join marts.indicator_catalog c "
+            "using (indicator_id) where v.period_type = 'jaar' and v.region_code = ? "
+            "and v.value is not null and c.source_kind not in ('prognose', 'beleidsdoel')",
             self.focus,
         )
 

@@ -78,3 +78,17 @@ def test_gemeenten_the_tables_lack_have_no_rows_and_the_catalog_says_so(warehous
     )
     assert "niet de prognose van de provincie zelf (Primos)" in notes["bevolkingsprognose"]
     assert "6 van de 25 Overijsselse gemeenten" in notes["geboorten"]
+
+
+def test_the_forecast_is_labelled_a_forecast(warehouse):
+    """Researchers read the catalog's kind of source: a forecast is no CBS observation."""
+    kinds = dict(
+        warehouse.execute(
+            "select indicator_id, source_kind from marts.indicator_catalog "
+            "where indicator_id like 'bevolkingsprognose%'"
+        ).fetchall()
+    )
+    assert kinds == dict.fromkeys(
+        ("bevolkingsprognose", "bevolkingsprognose_ondergrens", "bevolkingsprognose_bovengrens"),
+        "prognose",
+    )

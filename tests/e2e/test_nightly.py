@@ -151,6 +151,7 @@ def test_catalog_and_statuses(warehouse):
         "berekend": ["onbekend", "voorlopig"],
         "referentie": ["n.v.t."],
         "beleidsdoel": ["n.v.t."],
+        "prognose": ["onbekend"],
     }
 
 

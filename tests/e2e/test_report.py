@@ -126,6 +126,8 @@ def test_the_report_is_dutch_and_sourced(site):
     assert "Rapport gemaakt op " in front and "1.195.792" in front  # Overijssel, 1 January 2025
     assert "Voorlopig cijfer: CBS kan het nog herzien." in front
     assert "+6.759 ten opzichte van 2024" in front  # 1,195,792 − 1,189,033
+    # The state of the data is the newest observed year, not the forecast's 2050.
+    assert "de nieuwste is 2025 (prognoses en beleidsdoelen niet\nmeegeteld)" in front
     for link in ("bevolking.html", "gemeenten.html", "warehouse.html", "datakwaliteit.html"):
         assert f'href="{link}"' in front
     armoede = (site / "armoede.html").read_text(encoding="utf-8")
