@@ -9,7 +9,6 @@ from delivery.report import charts
 from delivery.report.chart_kinds import map_of, ranking_of, trend_of
 from delivery.report.data import NEDERLAND, ReportData
 from delivery.report.page import Page
-from delivery.report.site import MAP_CREDIT
 
 # The year Trendweb compares the population pyramid with ("from pyramid to mushroom").
 PYRAMID_BASE_YEAR = "2000"
@@ -269,7 +268,7 @@ def _export(data: ReportData, page: Page) -> None:
         lead="Welke provincies voeren het meest uit?",
         caption="Kaart van de 12 provincies in vier klassen (kwartielen); grijs: geen "
         "gegevens (Flevoland: geheim, CBS publiceert het cijfer niet). Eenheid: mln euro. "
-        + MAP_CREDIT
+        + charts.MAP_CREDIT
         + ".",
     )
     trend_of(

@@ -7,7 +7,6 @@ from __future__ import annotations
 from delivery.report import charts
 from delivery.report.data import ReportData
 from delivery.report.page import Page, period_words
-from delivery.report.site import MAP_CREDIT
 from lifecycle.expectations import COUNT_UNITS
 
 
@@ -56,7 +55,7 @@ def map_of(data: ReportData, page: Page, indicator: str, lead: str, name: str | 
         + ". Klik op een gemeente voor haar pagina. Eenheid: "
         + unit
         + ". "
-        + MAP_CREDIT
+        + charts.MAP_CREDIT
         + ".",
     )
 

@@ -19,6 +19,10 @@ from delivery.formatting import d3_format, figure
 NOT_FINAL = ("voorlopig", "nader voorlopig")
 FINAL_WORDS = {True: "definitief of status onbekend", False: "(nader) voorlopig"}
 BOUNDARIES = "grenzen:"  # a map's data names the boundaries the page loads (assets/grenzen.js)
+# The boundaries' credit line, shown with every map (delivery/geo/PROVENANCE.md).
+MAP_CREDIT = (
+    "Grenzen: CBS / Kadaster, CBS Gebiedsindelingen 2025 (PDOK), vereenvoudigd door cartomap/nl"
+)
 
 
 def decimals_of(frame: pd.DataFrame) -> int | None:

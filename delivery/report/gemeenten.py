@@ -12,7 +12,6 @@ from delivery.report import charts
 from delivery.report.chart_kinds import trend_of
 from delivery.report.data import NEDERLAND, ReportData
 from delivery.report.page import Page, period_words
-from delivery.report.site import MAP_CREDIT
 
 # The source of the gemeenten's boundaries and membership, credited under the locator maps.
 GEBIEDEN_TABLE = "86059NED"
@@ -49,7 +48,7 @@ def gemeenten_index(data: ReportData) -> Page:
         ),
         data.gemeenten.assign(status="n.v.t.", source_table=GEBIEDEN_TABLE),
         lead="Waar ligt welke gemeente?",
-        caption="Klik op een gemeente voor haar pagina. " + MAP_CREDIT + ".",
+        caption="Klik op een gemeente voor haar pagina. " + charts.MAP_CREDIT + ".",
     )
     page.context.update(gemeenten=rows)
     return page
@@ -86,7 +85,7 @@ def gemeente(data: ReportData, code: str) -> Page:
         ),
         data.gemeenten.assign(status="n.v.t.", source_table=GEBIEDEN_TABLE),
         lead=f"Waar ligt {g['region_name']}?",
-        caption="Klik op een andere gemeente voor haar pagina. " + MAP_CREDIT + ".",
+        caption="Klik op een andere gemeente voor haar pagina. " + charts.MAP_CREDIT + ".",
     )
     name = g["region_name"]
     for indicator, lead in SERIES.items():

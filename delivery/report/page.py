@@ -32,6 +32,10 @@ TABLE_COLUMNS = (
 EXPLANATION_CSV = "cijfers/toelichting.csv"
 # A chart title longer than this is set on several lines, so it fits a phone's width.
 TITLE_LINE = 42
+# A chart saved as an image for a publication (templates/base.html.j2): this wide in pixels, its
+# credit lines under it at most this long.
+IMAGE_WIDTH = 640
+CREDIT_LINE = 105
 # Above this many regions a chart's description names the highest and lowest, not each.
 DESCRIBED_REGIONS = 3
 
@@ -43,6 +47,7 @@ class Page:
     kind: str  # the template: templates/<kind>.html.j2
     root: str = ""  # the way back to the site's root from the page's folder
     charts: dict[str, dict] = field(default_factory=dict)  # name → Vega-Lite spec
+    credits: dict[str, list[str]] = field(default_factory=dict)  # name → its image's credit
     chart_list: list[dict] = field(default_factory=list)
     downloads: dict[str, pd.DataFrame] = field(default_factory=dict)  # site path → figures
     context: dict = field(default_factory=dict)
@@ -74,18 +79,26 @@ class Page:
         self.downloads[csv] = frame
         statuses = sorted({s for s in frame.get("status", pd.Series()).dropna()})
         marked = [s for s in statuses if s in charts.NOT_FINAL]
+        not_final = (
+            "Niet definitief (open of lichter getekend): cijfers met status "
+            f"{', '.join(marked)}."
+            if marked
+            else ""
+        )
+        drawn_from = sources(frame)
+        # Saved as an image the chart leaves its caption behind: what a publication must say
+        # beside it goes with it — sources (and boundaries), what is not final, who made it.
+        credit = f"Bron: {drawn_from}; bewerking Overijssel Ontcijferd."
+        if charts.BOUNDARIES in json.dumps(spec):
+            credit += f" {charts.MAP_CREDIT}."
+        self.credits[name] = textwrap.wrap(f"{credit} {not_final}".strip(), CREDIT_LINE)
         self.chart_list.append(
             {
                 "name": name,
                 "lead": lead,
                 "caption": caption,
-                "sources": sources(frame),
-                "not_final": (
-                    "Niet definitief (open of lichter getekend): cijfers met status "
-                    f"{', '.join(marked)}."
-                    if marked
-                    else ""
-                ),
+                "sources": drawn_from,
+                "not_final": not_final,
                 "csv": self.root + csv,
                 "explanation": self.root + EXPLANATION_CSV,
                 "description": describe(spec, frame),

@@ -21,18 +21,16 @@ import jinja2
 from delivery.export import DeliveryError, os_reason
 from delivery.formatting import VEGA_LOCALE
 from delivery.readable import explanation_rows, write_csv_nl, write_text_csv_nl
-from delivery.report.page import EXPLANATION_CSV, Page
+from delivery.report.charts import MAP_CREDIT
+from delivery.report.page import EXPLANATION_CSV, IMAGE_WIDTH, Page
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
-# The boundary files and their credit line (delivery/geo/PROVENANCE.md).
+# The boundary files (delivery/geo/PROVENANCE.md).
 BOUNDARY_FILES = {
     "gemeente_2025": "gemeente_2025.topojson",
     "provincie_2025": "provincie_2025.topojson",
 }
-MAP_CREDIT = (
-    "Grenzen: CBS / Kadaster, CBS Gebiedsindelingen 2025 (PDOK), vereenvoudigd door cartomap/nl"
-)
 # Marks a folder as an earlier report, which a new report may overwrite.
 REPORT_MARKER = ".ontcijferd-rapport"
 
@@ -166,6 +164,8 @@ class Site:
             navigation=self.navigation,
             generated=self.generated,
             charts=page.charts,
+            credits=page.credits,
+            image_width=IMAGE_WIDTH,
             chart_list=page.chart_list,
             uses_geo=page.uses_geo,
             explanation_csv=EXPLANATION_CSV,

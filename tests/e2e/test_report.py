@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from delivery.cli import EXIT_OK, main
+from delivery.report.charts import MAP_CREDIT
 from delivery.report.page import EXPLANATION_CSV
 from delivery.report.pages import PAGES
-from delivery.report.site import MAP_CREDIT
 from tests.conftest import REPO_ROOT, reliability_row
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -448,6 +448,43 @@ def test_charts_have_dutch_accessible_names_and_table_views(site, browser):
     assert page.evaluate("document.activeElement.tagName") in ("A", "SUMMARY")
     header = view.locator("th").all_inner_texts()
     assert header == ["regio", "periode", "waarde", "status"]
+    page.close()
+
+
+def _saved_image(page, chart: str, image_format: str) -> bytes:
+    with page.expect_download() as download:
+        page.click(f"button[data-grafiek='{chart}'][data-formaat='{image_format}']")
+    assert download.value.suggested_filename == f"{chart}.{image_format}"
+    return Path(download.value.path()).read_bytes()
+
+
+def test_a_chart_saves_as_an_image_with_title_and_credit(site, browser):
+    """A researcher takes a chart or a map into a publication: the image carries what the
+    page's caption says beside it — sources, boundaries, what is not final — in Dutch."""
+    page = browser.new_page(accept_downloads=True)
+    errors = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto((site / "bevolking.html").as_uri())
+    page.wait_for_selector("#reeks_bevolking_totaal svg")
+    svg = _saved_image(page, "reeks_bevolking_totaal", "svg").decode("utf-8")
+    words = " ".join(re.sub(r"<[^>]+>", " ", svg).split())
+    assert "Bevolking op 1 januari" in words  # the chart's own title
+    assert "1.200.000" in words  # an axis in Dutch notation
+    assert (
+        "Bron: CBS, tabel 03759ned, 37230ned; bewerking Overijssel Ontcijferd. Niet definitief "
+        "(open of lichter getekend): cijfers met status voorlopig." in words
+    )
+    page.goto((site / "wonen.html").as_uri())
+    page.wait_for_selector("#kaart_woondeal_gerealiseerd_cumulatief svg")
+    svg = _saved_image(page, "kaart_woondeal_gerealiseerd_cumulatief", "svg").decode("utf-8")
+    words = " ".join(re.sub(r"<[^>]+>", " ", svg).split())
+    assert f"Bron: CBS, tabel 82550NED; bewerking Overijssel Ontcijferd. {MAP_CREDIT}." in words
+    assert svg.count("<path") > OVERIJSSEL_GEMEENTEN  # every gemeente drawn
+    png = _saved_image(page, "kaart_woondeal_gerealiseerd_cumulatief", "png")
+    assert png.startswith(b"\x89PNG")
+    width = int.from_bytes(png[16:20], "big")
+    assert width >= 2 * 640  # twice the image width: sharp in print
+    assert errors == []
     page.close()
 
 
