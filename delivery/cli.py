@@ -307,6 +307,7 @@ def report(args: argparse.Namespace) -> int:
 
 def regions(args: argparse.Namespace) -> int:
     from delivery.export import regions as list_regions
+    from delivery.metadata import OUTSIDE_SCOPE
 
     with _published() as con:
         rows = list_regions(con, args.search, args.level)
@@ -314,6 +315,8 @@ def regions(args: argparse.Namespace) -> int:
         print(f"ontcijferd: geen regio past bij {args.search!r}", file=sys.stderr)
         return EXIT_USAGE
     print(rows.to_string(index=False))
+    if empty := int((rows["indicatoren_met_data"] == 0).sum()):
+        print(f"{empty} van deze {len(rows)} regio's zonder cijfers: {OUTSIDE_SCOPE}.")
     return EXIT_OK
 
 

@@ -13,6 +13,24 @@ import pandas as pd
 from delivery.readable import COLUMN_LEGEND, STATUS_LEGEND
 
 LICENCE = "Bron: CBS (CC BY 4.0); bewerking Overijssel Ontcijferd"
+# Why a region the warehouse knows by name has no figure at all: regions come from all of
+# Nederland, figures only for the regions the configuration keeps.
+OUTSIDE_SCOPE = (
+    "dit warehouse heeft cijfers voor gemeenten en COROP-gebieden alleen binnen zijn "
+    "regio-indeling (region_scope in config/ontcijferd.yaml)"
+)
+
+
+def without_figures(con: duckdb.DuckDBPyConnection, codes: Sequence[str]) -> dict[str, str]:
+    """The regions among `codes` without a single figure in the warehouse, code → name."""
+    return dict(
+        con.execute(
+            "select region_code, region_name from marts.dim_region r "
+            "where list_contains($codes, region_code) and not exists (select 1 from "
+            "marts.indicator_values v where v.region_code = r.region_code) order by 1",
+            {"codes": list(codes)},
+        ).fetchall()
+    )
 
 
 def described(
@@ -35,13 +53,18 @@ def described(
     releases = con.execute(
         "select table_id, title, modified, source_mode from raw.cbs_table_infos order by 1"
     ).df()
+    outside = without_figures(con, codes or [])
     not_available = [
+        f"{code} ({name}) heeft geen enkel cijfer — {OUTSIDE_SCOPE}"
+        for code, name in outside.items()
+    ] + [
         f"{indicator} heeft geen gegevens"
         + (f" voor {code}" if code else "")
         + (f" in {period_from or '…'}–{period_to or '…'}" if period_from or period_to else "")
         for indicator in indicators
         for code in (codes or [None])
-        if not (
+        if code not in outside
+        and not (
             (data["indicator_id"] == indicator) & (code is None or data["region_code"] == code)
         ).any()
     ]

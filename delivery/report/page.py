@@ -80,8 +80,7 @@ class Page:
         statuses = sorted({s for s in frame.get("status", pd.Series()).dropna()})
         marked = [s for s in statuses if s in charts.NOT_FINAL]
         not_final = (
-            "Niet definitief (open of lichter getekend): cijfers met status "
-            f"{', '.join(marked)}."
+            f"Niet definitief (open of lichter getekend): cijfers met status {', '.join(marked)}."
             if marked
             else ""
         )

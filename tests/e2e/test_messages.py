@@ -287,6 +287,17 @@ CASES = [
         ["Niets te exporteren: verkoopprijs_gemiddeld heeft geen gegevens voor GM0193"],
     ),
     (
+        "a gemeente outside the warehouse's regions",
+        ["export", "bevolking_totaal", "--regions", "Amsterdam", "--out", "{tmp}/x"],
+        {},
+        EXIT_EMPTY,
+        [
+            "Niets te exporteren: GM0363 (Amsterdam) heeft geen enkel cijfer — dit warehouse "
+            "heeft cijfers voor gemeenten en COROP-gebieden alleen binnen zijn regio-indeling "
+            "(region_scope in config/ontcijferd.yaml)"
+        ],
+    ),
+    (
         "export --out onto a file",
         ["export", "bevolking_totaal", "--out", "{tmp}/file"],
         {},
@@ -414,6 +425,14 @@ def test_regions_lists_and_themes_ignore_case(capsys):
     assert main(["regions", "twente"]) == EXIT_OK
     listed = capsys.readouterr().out
     assert "CR12" in listed and "WD02" in listed and "GM1735" in listed
+    assert "zonder cijfers" not in listed
+    # Every Dutch region has a name; figures only those within the configured regions.
+    assert main(["regions", "amsterdam"]) == EXIT_OK
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[-1] == (
+        "2 van deze 2 regio's zonder cijfers: dit warehouse heeft cijfers voor gemeenten en "
+        "COROP-gebieden alleen binnen zijn regio-indeling (region_scope in config/ontcijferd.yaml)."
+    )
     assert main(["indicators", "--theme", "Wonen"]) == EXIT_OK
     assert "woningvoorraad" in capsys.readouterr().out
 
