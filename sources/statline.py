@@ -105,6 +105,13 @@ class CbsNotODataError(ValueError):
     """CBS answered 200 with JSON that is not an OData answer (no `value` list)."""
 
 
+# A host name, an IPv4 address or an IPv6 address in brackets, with an optional port.
+HOST_AND_PORT = re.compile(
+    r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*"
+    r"[A-Za-z0-9])?)*)(:[0-9]{1,5})?"
+)
+
+
 @dataclass(frozen=True)
 class LiveSettings:
     """The `live:` settings; config/ontcijferd.yaml is validated against these types and bounds
@@ -123,6 +130,16 @@ class LiveSettings:
     # what CBS tolerates from one client: fewer than the 6 a browser opens to one host, and a
     # 429 is retried after its Retry-After. 1 sends them one by one.
     concurrent_requests: Annotated[int, Field(ge=1, le=6)] = 4
+
+    def __post_init__(self) -> None:
+        # The client puts scheme and path around it: "https://opendata.cbs.nl" would become a
+        # request to host "https", failing as if CBS did not answer.
+        if not HOST_AND_PORT.fullmatch(self.catalog_url):
+            raise ValueError(
+                f"live.catalog_url must be a host name with an optional port, such as "
+                f"'opendata.cbs.nl' or '127.0.0.1:8080' (no scheme, no path), not "
+                f"{self.catalog_url!r}"
+            )
 
 
 def entity_set_url(table_url: str, name: str, filters: str | None = None) -> str:

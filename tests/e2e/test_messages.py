@@ -125,6 +125,17 @@ CASES = [
         ["zero.yaml: live.max_attempts: Input should be greater than or equal to 1 (got 0)"],
     ),
     (
+        "a URL where the CBS host belongs (it became a request to host 'https')",
+        ["run"],
+        {"ONTCIJFERD_CONFIG": "{tmp}/url.yaml"},
+        EXIT_USAGE,
+        [
+            "url.yaml: live.catalog_url must be a host name with an optional port, such as "
+            "'opendata.cbs.nl' or '127.0.0.1:8080' (no scheme, no path), not "
+            "'https://opendata.cbs.nl/ODataFeed'"
+        ],
+    ),
+    (
         "a misspelled environment variable",
         ["run"],
         {"ONTCIJFERD_SOURSE": "live"},
@@ -330,6 +341,9 @@ def test_one_clear_line(what, argv, env, code, words, tmp_path, monkeypatch, req
     (tmp_path / "binary.yaml").write_bytes(bytes(range(128, 256)))
     (tmp_path / "abc.yaml").write_text("live:\n  timeout_seconds: abc\n")
     (tmp_path / "zero.yaml").write_text("live:\n  max_attempts: 0\n")
+    (tmp_path / "url.yaml").write_text(
+        "source: live\nlive:\n  catalog_url: https://opendata.cbs.nl/ODataFeed\n"
+    )
     (tmp_path / "file").write_text("not a folder")
     for home, dagster_yaml in (
         ("dagster_home", "storage: [sqlite\n"),
