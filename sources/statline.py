@@ -63,6 +63,8 @@ MAX_ANSWER_BYTES = 128 * 1024 * 1024
 # After this many tables in a row without a valid answer (each after every attempt) CBS is down
 # or out of reach: the client asks no more, rather than waiting out each further table's retries
 # (up to ~4 minutes a table with the default settings and a CBS that does not answer at all).
+# Counted apart for data: CBS may answer a table's small metadata requests while its data
+# requests time out, and those answers must not start the count of data again.
 NO_ANSWER_IN_A_ROW = 3
 
 
@@ -224,12 +226,15 @@ class StatLineClient:
         self.settings = settings
         self._sleep = sleep
         self._table_infos: dict[str, dict] = {}  # asked once per client
-        self._unanswered: list[str] = []  # the last tables in a row without a valid answer
+        # The last tables in a row without a valid answer: to any request, to a data request.
+        self._unanswered: list[str] = []
+        self._without_data: list[str] = []
 
     @property
     def not_answering(self) -> bool:
-        """CBS gave no answer for NO_ANSWER_IN_A_ROW tables in a row: this client asks no more."""
-        return len(self._unanswered) >= NO_ANSWER_IN_A_ROW
+        """CBS gave no answer for NO_ANSWER_IN_A_ROW tables in a row, or no data for as many:
+        this client asks no more."""
+        return NO_ANSWER_IN_A_ROW in (len(self._unanswered), len(self._without_data))
 
     def table_url(self, table_id: str) -> str:
         scheme = "https" if self.settings.use_https else "http"
@@ -328,7 +333,12 @@ class StatLineClient:
             return b"".join(pieces)
 
     def _with_retries(
-        self, table_id: str, what: str, call: Callable[[], T], url: str | None = None
+        self,
+        table_id: str,
+        what: str,
+        call: Callable[[], T],
+        url: str | None = None,
+        data: bool = False,
     ) -> T:
         """`call()` with bounded retries and backoff on the faults CBS's API is known for.
 
@@ -336,13 +346,18 @@ class StatLineClient:
         truncated JSON, an HTML error page served with status 200, a looping nextLink, an
         empty data set and an answer larger than any of CBS's. Anything else fails at once: a
         404 for the table's listing or TableInfos (the table is withdrawn), a 4xx or a request
-        refused for one of its sets.
+        refused for one of its sets. `data`: the call downloads the table's data.
         """
         url = url or self.table_url(table_id)
         if self.not_answering:
+            unanswered, words = (
+                (self._unanswered, "no answer")
+                if len(self._unanswered) >= NO_ANSWER_IN_A_ROW
+                else (self._without_data, "no data (its other requests answered)")
+            )
             raise CbsNotAskedError(
-                f"CBS table {table_id}: not asked — CBS gave no answer for "
-                f"{', '.join(self._unanswered)} before it, each after "
+                f"CBS table {table_id}: not asked — CBS gave {words} for "
+                f"{', '.join(unanswered)} before it, each after "
                 f"{self.settings.max_attempts} attempts (CBS down, or out of reach?)"
             )
         last_error: Exception | None = None
@@ -350,15 +365,15 @@ class StatLineClient:
             wait = None
             try:
                 answer = call()
-                self._unanswered.clear()
+                self._answered(data)
                 return answer
             except CbsRequestRefusedError:
-                self._unanswered.clear()  # an answer, if not the one wanted
+                self._answered(data)  # an answer, if not the one wanted
                 raise
             except requests.HTTPError as err:
                 status = _status_of(err)
                 if status not in RETRYABLE_STATUS:
-                    self._unanswered.clear()  # an answer, if not the one wanted
+                    self._answered(data)  # an answer, if not the one wanted
                     if status == 404:
                         raise CbsTableNotFoundError(
                             f"CBS table {table_id}: CBS does not serve the table (HTTP 404 from "
@@ -386,10 +401,19 @@ class StatLineClient:
                 )
                 self._sleep(wait)
         self._unanswered.append(table_id)
+        if data:
+            self._without_data.append(table_id)
         raise CbsUnavailableError(
             f"CBS table {table_id}: no valid answer from {url}{what} after "
             f"{self.settings.max_attempts} attempts; last error: {_described(last_error)}"
         ) from last_error
+
+    def _answered(self, data: bool) -> None:
+        """CBS answered (if only to refuse): the count of tables without an answer starts
+        again, and that of tables without data if the answer was to a data request."""
+        self._unanswered.clear()
+        if data:
+            self._without_data.clear()
 
     def _download_once(
         self, table_id: str, slice_filters: list[str | None]
@@ -469,7 +493,7 @@ class StatLineClient:
                 )
             return merged
 
-        merged = self._with_retries(table.table_id, "", all_slices)
+        merged = self._with_retries(table.table_id, "", all_slices, data=True)
         if DATA_SET not in merged:
             raise CbsDataError(
                 f"CBS table {table.table_id}: no {DATA_SET} at {self.table_url(table.table_id)}"

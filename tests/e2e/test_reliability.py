@@ -406,14 +406,20 @@ def test_without_todays_region_table_every_step_fails_at_once(tmp_path, monkeypa
     )
 
 
-def test_once_cbs_stops_answering_the_run_asks_no_more(tmp_path, monkeypatch, request):
+@pytest.mark.parametrize(
+    ("fault", "said"),
+    [("down", "no answer"), (503, "no data (its other requests answered)")],
+    ids=["every request", "data requests only"],
+)
+def test_once_cbs_stops_answering_the_run_asks_no_more(tmp_path, monkeypatch, request, fault, said):
     """CBS answers for today's region table, then for nothing (every request of every other
-    table 503): three tables get their retries, every later one is not asked, saying why —
-    rather than each of the 42 waiting out its retries (with CBS not answering at all and the
-    production settings, up to ~4 minutes a table)."""
+    table 503) or for nothing but metadata (their data sets 503, their TableInfos answering):
+    three tables get their retries, every later one is not asked, saying why — rather than
+    each of the 42 waiting out its retries (with CBS not answering and the production
+    settings, up to ~4 minutes a table)."""
     with CbsODataServer(SNAPSHOT_DIR, page_size=5000) as server:
         server.broken_tables.update(
-            {f.name: "down" for f in SNAPSHOT_DIR.iterdir() if f.is_dir() and f.name != "86059NED"}
+            {f.name: fault for f in SNAPSHOT_DIR.iterdir() if f.is_dir() and f.name != "86059NED"}
         )
         config = tmp_path / "live.yaml"
         live = {"catalog_url": server.catalog_url, "use_https": False, "max_attempts": 3}
@@ -434,14 +440,15 @@ def test_once_cbs_stops_answering_the_run_asks_no_more(tmp_path, monkeypatch, re
     assert len(tried) == 3 and len(not_asked) == len(failed) - 3 == 39
     first_three = ", ".join(m.split(":")[0].removeprefix("CBS table ") for m in tried)
     assert sorted(first_three.split(", ")) == sorted(asked)
-    assert all(
-        f"not asked — CBS gave no answer for {first_three} before it" in m for m in not_asked
-    )
+    assert all(f"not asked — CBS gave {said} for {first_three} before it" in m for m in not_asked)
     reliability_row(
         request,
         side="CBS (run)",
-        fault="CBS stops answering during the nightly run (after today's region table)",
-        injected="local OData server: every request of every other table answers 503",
+        fault="CBS stops answering during the nightly run (after today's region table)"
+        + ("" if fault == "down" else ", but for its tables' metadata"),
+        injected="local OData server: "
+        + ("every request" if fault == "down" else "the data set")
+        + " of every other table answers 503",
         expected="three tables get their retries; the others are not asked, saying why",
         seen=f"{len(asked)} tables asked, {len(not_asked)} not asked: {not_asked[-1][:170]}…",
     )

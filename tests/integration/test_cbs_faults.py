@@ -170,6 +170,37 @@ def test_after_three_tables_without_an_answer_the_client_asks_no_more(server):
     )
 
 
+def test_tables_whose_data_cbs_does_not_serve_are_counted_though_their_metadata_answers(
+    server, scope
+):
+    """CBS answering a table's small requests (TableInfos, its listing and metadata sets) but
+    not its data: those answers do not start the count of tables without data again, so after
+    NO_ANSWER_IN_A_ROW such tables the client asks no more; a table whose data came does."""
+    no_data = ["85098NED", "85099NED", "84134NED", "85036NED"]
+    server.broken_tables.update(dict.fromkeys(no_data, 503))  # the data set only
+    cbs = client(server, [])
+    cbs.fetch(get_table("82972NED"), scope)  # data came: nothing counted
+    for table_id in no_data[:2]:
+        cbs.table_info(table_id)  # answers
+        with pytest.raises(CbsUnavailableError, match="no valid answer"):
+            cbs.fetch(get_table(table_id), scope)
+    cbs.fetch(get_table("82972NED"), scope)  # data came again: the count starts again
+    for table_id in no_data[:3]:
+        assert cbs.table_info(table_id)["Identifier"] == table_id and not cbs.not_answering
+        with pytest.raises(CbsUnavailableError, match="no valid answer"):
+            cbs.fetch(get_table(table_id), scope)
+    assert cbs.not_answering
+    sent = len(server.requests)
+    with pytest.raises(CbsNotAskedError) as err:
+        cbs.table_info(no_data[3])
+    assert len(server.requests) == sent  # not asked
+    assert str(err.value) == (
+        f"CBS table {no_data[3]}: not asked — CBS gave no data (its other requests answered) "
+        f"for 85098NED, 85099NED, 84134NED before it, each after {ATTEMPTS} attempts (CBS "
+        "down, or out of reach?)"
+    )
+
+
 def test_404_for_the_table_is_not_retried_and_says_it_is_not_served(server, request):
     with pytest.raises(CbsTableNotFoundError, match="does not serve the table.*withdrawn") as err:
         client(server, []).table_info("99999NED")
