@@ -38,15 +38,17 @@ OLD_RELEASE, NEW_RELEASE, OTHERS_RELEASE = (
     "2025-06-26T02:00:00",
     "2025-04-22T02:00:00",
 )
-# One fault kind per table: all ten in one failing run.
+# One fault kind per table: all ten in one failing run. Never three in a row in the run's step
+# order (alphabetical): after three tables without data the run's client asks no more
+# (sources/statline.py), and each fault here must be tried.
 BROKEN = {
     "03759ned": 500,
     "37230ned": 503,
-    "70072ned": 429,
+    "83454NED": 429,
     "71486ned": "timeout",
     "85036NED": "trickle",
     "82550NED": "reset",
-    "82900NED": "truncated",
+    "83625NED": "truncated",
     "82972NED": "html200",
     "85099NED": "nextlink_loop",
     "84903NED": "empty",
@@ -224,7 +226,7 @@ def test_cbs_faults_fail_the_run_naming_each_table_and_publish_nothing(live_hist
             for line in faults["out"].splitlines()
             if "STEP FAILED" in line and f"CBS table {table_id}:" in line
         ]
-        assert "after 2 attempts" in line
+        assert "no valid answer" in line and "after 2 attempts" in line  # tried, not skipped
         reliability_row(
             request,
             side="CBS (run)",
