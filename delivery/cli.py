@@ -166,9 +166,8 @@ def _summary(outcome, settings: Settings) -> int:
         print(f"  DISK FULL during {step}: {room}")
     if not any(f.step is None for f in outcome.failures):  # a run not started checked nothing
         said.print_checks(outcome, settings, failures_shown=not disk_full)
-    for failure in [] if disk_full else outcome.failures:
-        where = f"STEP FAILED {failure.step}" if failure.step else "RUN NOT STARTED"
-        print(f"  {where}: {failure.message}")
+    if not disk_full:
+        print("\n".join(said.failure_lines(outcome.failures)))
     if any(f.busy for f in outcome.failures):
         return EXIT_BUSY
     if not outcome.success:

@@ -3,6 +3,7 @@ longer serves, and what the published warehouse holds."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -34,6 +35,29 @@ def stopped_run(outcome, path: Path, published: bool) -> str:
         else what_stays_published(path)
     )
     return f"Run {outcome.run_id} stopped ({outcome.stopped_by}): {in_dagster}; {stays}."
+
+
+def failure_lines(failures) -> list[str]:
+    """One line per reason a step failed. Steps failing for the same reason — CBS not asked
+    after three tables without an answer, today's region table unreadable — are one line
+    naming every step, not forty lines that differ only in the table."""
+    by_reason: dict[str, list] = {}
+    for failure in failures:
+        by_reason.setdefault(_reason(failure), []).append(failure)
+    lines = []
+    for first, *more in by_reason.values():
+        where = f"STEP FAILED {first.step}" if first.step else "RUN NOT STARTED"
+        same = f" (the same for {len(more)} more: {', '.join(f.step for f in more)})"
+        lines.append(f"  {where}: {first.message}{same if more else ''}")
+    return lines
+
+
+def _reason(failure) -> str:
+    """A failure's message without the name of its own table or file, which its step names."""
+    if failure.step is None:
+        return failure.message
+    own = failure.step.rsplit("__", 1)[-1].removeprefix("cbs_")
+    return re.sub(re.escape(own), "…", failure.message, flags=re.IGNORECASE)
 
 
 def published_summary(path: Path) -> list[str]:
