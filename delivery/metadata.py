@@ -53,6 +53,11 @@ def described(
     releases = con.execute(
         "select table_id, title, modified, source_mode from raw.cbs_table_infos order by 1"
     ).df()
+    # What each kind of source means, as the warehouse documents its catalog's column.
+    [kinds] = con.execute(
+        "select comment from duckdb_columns() where schema_name = 'marts' "
+        "and table_name = 'indicator_catalog' and column_name = 'source_kind'"
+    ).fetchone() or [None]
     outside = without_figures(con, codes or [])
     not_available = [
         f"{code} ({name}) heeft geen enkel cijfer — {OUTSIDE_SCOPE}"
@@ -83,6 +88,7 @@ def described(
         .where(definitions.notna(), None)
         .to_dict("records"),
         "status_legend": STATUS_LEGEND,
+        "source_kind_legend": kinds,
         "cbs_release_dates": {
             r.table_id: r.modified or "onbekend (de bron geeft geen datum)"
             for r in releases.itertuples()

@@ -236,6 +236,8 @@ def explanation_rows(metadata: dict, layout: str = "lang") -> list[tuple]:
             for field in definition
             if field != "indicator_id"
         ]
+    if metadata.get("source_kind_legend"):  # absent where the warehouse has no comments
+        rows.append(("soort bron", "", metadata["source_kind_legend"]))
     rows += [("status", status, words) for status, words in STATUS_LEGEND.items()]
     rows += [("CBS-publicatiedatum", t, d) for t, d in metadata["cbs_release_dates"].items()]
     if layout != "breed":

@@ -46,6 +46,7 @@ def test_the_metadata_sidecar_says_what_the_numbers_are(published, tmp_path):
     assert "03759ned" in definition["source_tables"]
     assert metadata["licence"].startswith("Bron: CBS")
     assert set(metadata["status_legend"]) >= {"definitief", "voorlopig", "onbekend", "geheim"}
+    assert "prognose (een voorspelling, door CBS gepubliceerd" in metadata["source_kind_legend"]
     assert metadata["cbs_release_dates"]["03759ned"].startswith("onbekend")  # not in snapshot
     assert metadata["generated_at"] and metadata["rows"] == 38  # 1988–2025
 
@@ -87,7 +88,7 @@ def test_excel_is_laid_out_for_researchers(published, tmp_path):
     assert list(sheets) == ["jaren", "toelichting"]
     flevoland = sheets["jaren"].query("regiocode == 'PV24'")  # Dutch headers
     assert flevoland["waarde"].isna().all() and set(flevoland["status"]) == {"geheim"}
-    assert {"licentie", "status", "kolom"} <= set(sheets["toelichting"]["onderwerp"])
+    assert {"licentie", "soort bron", "status", "kolom"} <= set(sheets["toelichting"]["onderwerp"])
     book = load_workbook(tmp_path / "export_goederen.xlsx")
     data = book["jaren"]
     assert data.freeze_panes == "A2" and data.auto_filter.ref == data.dimensions
