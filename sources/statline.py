@@ -234,7 +234,7 @@ class StatLineClient:
     def not_answering(self) -> bool:
         """CBS gave no answer for NO_ANSWER_IN_A_ROW tables in a row, or no data for as many:
         this client asks no more."""
-        return NO_ANSWER_IN_A_ROW in (len(self._unanswered), len(self._without_data))
+        return max(len(self._unanswered), len(self._without_data)) >= NO_ANSWER_IN_A_ROW
 
     def table_url(self, table_id: str) -> str:
         scheme = "https" if self.settings.use_https else "http"
