@@ -54,7 +54,7 @@ class Page:
 
     @property
     def uses_geo(self) -> bool:
-        return charts.BOUNDARIES in json.dumps(self.charts)
+        return any(_is_map(spec) for spec in self.charts.values())
 
     def note(self, text: str) -> None:
         self.context.setdefault("notes", []).append(text)
@@ -88,7 +88,7 @@ class Page:
         # Saved as an image the chart leaves its caption behind: what a publication must say
         # beside it goes with it — sources (and boundaries), what is not final, who made it.
         credit = f"Bron: {drawn_from}; bewerking Overijssel Ontcijferd."
-        if charts.BOUNDARIES in json.dumps(spec):
+        if _is_map(spec):
             credit += f" {charts.MAP_CREDIT}."
         self.credits[name] = textwrap.wrap(f"{credit} {not_final}".strip(), CREDIT_LINE)
         self.chart_list.append(
@@ -104,6 +104,11 @@ class Page:
                 "table": table_view(frame, self.root),
             }
         )
+
+
+def _is_map(spec: dict) -> bool:
+    """The chart draws the boundaries the page loads (charts.BOUNDARIES)."""
+    return charts.BOUNDARIES in json.dumps(spec)
 
 
 def sources(frame: pd.DataFrame) -> str:
