@@ -30,6 +30,7 @@ from sources.tabledata import (
     CbsDataError,
     lifecycle_note,
     resolve_slice,
+    unlisted_keys,
 )
 
 # A yearly edition's title ends in its year: "Kerncijfers wijken en buurten 2024".
@@ -74,12 +75,11 @@ def _categories(client: StatLineClient, table: CbsTable, report: TableReport) ->
         {d for s in table.slices for d in (*s.dimension_codes, *s.category_titles)}
     )
     lists = {d: client.metadata_set(table.table_id, d) for d in chosen_dimensions}
+    gone = unlisted_keys(table.slices, lists)
     for dimension, categories in lists.items():
-        keys = {str(c.get("Key") or "").strip() for c in categories}
         titles = [str(c.get("Title") or "").strip() for c in categories]
-        for code in sorted({c for s in table.slices for c in s.dimension_codes.get(dimension, ())}):
-            if code not in keys:
-                report.differences.append(f"category key {code!r} of {dimension} is gone")
+        for code in sorted(gone.get(dimension, ())):
+            report.differences.append(f"category key {code!r} of {dimension} is gone")
         for title in sorted(
             {t for s in table.slices for t in s.category_titles.get(dimension, ())}
         ):

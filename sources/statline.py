@@ -34,6 +34,7 @@ from sources.tabledata import (
     resolve_slice,
     select_table_data,
     slice_region_codes,
+    unlisted_selection,
 )
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,8 @@ class CbsOversizedAnswerError(ValueError):
 
 
 class CbsEmptyDataSetError(ValueError):
-    """CBS answered with an empty data set for a table that has rows (a publication glitch)."""
+    """CBS answered with an empty data set although it lists all the registry selects (a
+    publication glitch)."""
 
 
 class CbsNotODataError(ValueError):
@@ -487,17 +489,25 @@ class StatLineClient:
             url = self.table_url(table.table_id)
             filters = [f for slice_ in slices for f in slice_filters(table, slice_, scope, url)]
             merged = self._download_once(table.table_id, filters)
-            if DATA_SET in merged and not merged[DATA_SET]:
+            # Empty although CBS lists all the registry selects: a glitch, asked again. With a
+            # selection CBS does not list, empty is the answer (said below, not retried).
+            empty = DATA_SET in merged and not merged[DATA_SET]
+            if empty and not unlisted_selection(table, slices, merged):
                 raise CbsEmptyDataSetError(
-                    f"CBS table {table.table_id}: {DATA_SET} is empty (the table has rows)"
+                    f"CBS table {table.table_id}: {DATA_SET} is empty although CBS lists every "
+                    "category the registry selects"
                 )
             return merged
 
         merged = self._with_retries(table.table_id, "", all_slices, data=True)
+        location = self.table_url(table.table_id)
         if DATA_SET not in merged:
+            raise CbsDataError(f"CBS table {table.table_id}: no {DATA_SET} at {location}")
+        unlisted = unlisted_selection(table, slices, merged)
+        if unlisted:
             raise CbsDataError(
-                f"CBS table {table.table_id}: no {DATA_SET} at {self.table_url(table.table_id)}"
+                f"CBS table {table.table_id}: CBS does not list {'; '.join(unlisted)} at "
+                f"{location}, which the registry selects (sources/registry.py): those rows "
+                "would be missing"
             )
-        return select_table_data(
-            table, scope, merged, source=self.mode, location=self.table_url(table.table_id)
-        )
+        return select_table_data(table, scope, merged, source=self.mode, location=location)

@@ -165,6 +165,43 @@ def resolve_slice(
     )
 
 
+def unlisted_keys(
+    slices: Sequence[Slice], categories: Mapping[str, Sequence[Row]]
+) -> dict[str, list[str]]:
+    """Per dimension, the category keys the slices select that its category list does not hold
+    (a dimension without a list in `categories` holds none)."""
+    unlisted = {}
+    for dimension in dict.fromkeys(d for s in slices for d in s.dimension_codes):
+        listed = {str(c.get("Key") or "").strip() for c in categories.get(dimension, ())}
+        codes = dict.fromkeys(code for s in slices for code in s.dimension_codes.get(dimension, ()))
+        missing = [code for code in codes if code not in listed]
+        if missing:
+            unlisted[dimension] = missing
+    return unlisted
+
+
+def unlisted_selection(
+    table: CbsTable, slices: Sequence[Slice], categories: Mapping[str, Sequence[Row]]
+) -> list[str]:
+    """What the registry selects that the table's own category lists do not hold, in words:
+    the category keys of the (resolved) slices (`Geslacht '3000', '4000'`), and the kinds of
+    period when the period list holds none of them.
+
+    A selection CBS no longer lists selects no rows from CBS (its `$filter` matches nothing) —
+    all of them, or silently those of one category when a slice keeps several.
+    """
+    unlisted = [
+        f"{dimension} {', '.join(map(repr, codes))}"
+        for dimension, codes in unlisted_keys(slices, categories).items()
+    ]
+    periods = categories.get(table.period_dimension or "")
+    kinds = set(table.period_kinds or ())
+    if periods is not None and kinds and not {period_kind(str(c["Key"])) for c in periods} & kinds:
+        said = " or ".join(map(repr, table.period_kinds))
+        unlisted.append(f"{table.period_dimension} of kind {said}")
+    return unlisted
+
+
 def _slice_matches(table: CbsTable, slice_: Slice, wanted: set[str] | None, row: Row) -> bool:
     """Whether a row belongs to a slice; `wanted` is the slice's region keys (None: all)."""
     for dimension, codes in slice_.dimension_codes.items():

@@ -572,13 +572,20 @@ def build(raw_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[SnapshotTable]:
         table, [path, raw_dir / "bevolking" / "03759ned_metadata.csv"], SOURCE_S1, S1_RETRIEVED
     )
     build_label_resolved(table, read_semicolon_csv(path), regions, 6, snap, dim_codes)
+    # CBS's whole category lists, as the live feed serves them, not only the totals the file
+    # holds: the live client checks that CBS lists every category the registry selects.
+    for dimension in dim_codes:
+        snap.dimensions[dimension] = [
+            {"Key": r["Key"], "Title": r["Title"], "Description": r["Description"] or None}
+            for r in meta[dimension]
+        ]
     snap.data_properties = [
         {k: (v if v != "" else None) for k, v in r.items() if k != "ID"}
         for r in meta["DataProperties"]
     ]
     snap.derived.append(
-        "Geslacht/Leeftijd/BurgerlijkeStaat keys and DataProperties from the "
-        "03759ned metadata export of the 2019-05-17 release"
+        "Geslacht/Leeftijd/BurgerlijkeStaat keys, their whole category lists and DataProperties "
+        "from the 03759ned metadata export of the 2019-05-17 release"
     )
     snap.gaps.append(
         "Only the totals slice (Geslacht, Leeftijd and BurgerlijkeStaat = totaal): no sex × "

@@ -119,21 +119,18 @@ def serve_synthetic_low_income(folder: Path) -> None:
     _write(folder, "TypedDataSet", [{"ID": i, **row} for i, row in enumerate(rows)])
 
 
-@pytest.fixture(scope="module")
-def live_history(warehouse_path, tmp_path_factory):
-    """The four runs of the module docstring; the tests below assert on what they left."""
-    tmp = tmp_path_factory.mktemp("reliability")
-    published = tmp / "ontcijferd.duckdb"
-    shutil.copyfile(warehouse_path, published)  # the last good publication (snapshot mode)
-    served = tmp / "served"
-    shutil.copytree(SNAPSHOT_DIR, served)
-    for folder in served.iterdir():
-        if folder.is_dir():
-            set_release(served, folder.name, OTHERS_RELEASE)
-    set_release(served, "85098NED", OLD_RELEASE, overijssel_2023=12.2, status="Voorlopig")
-    # SYNTHETIC rows outside the registered slice (another use / goods class): the live-only
-    # tables have no data in the snapshot; with these they answer with a non-empty data set
-    # (an empty one is a fault) and still load empty, as in snapshot mode.
+def serve_live_only_tables(served: Path) -> None:
+    """SYNTHETIC answers for the tables the snapshot has no data for (live mode only), as CBS
+    would give them: category lists that hold what the registry selects, and a data set with a
+    row outside the registered slice (another use / goods class), so that the data set is not
+    empty (an empty one is a fault) and the table still loads empty, as in snapshot mode."""
+    periods = [{"Key": "2024JJ00", "Title": "2024", "Status": "Definitief"}]
+    _write(served / "86098NED", "Perioden", periods)
+    _write(
+        served / "86098NED",
+        "Gebruiksfunctie",
+        [{"Key": "A045364", "Title": "Woning"}, {"Key": "A045365", "Title": "Logies"}],
+    )
     _write(
         served / "86098NED",
         "TypedDataSet",
@@ -149,6 +146,12 @@ def live_history(warehouse_path, tmp_path_factory):
             }
         ],
     )
+    _write(served / "85427NED", "Perioden", periods)
+    _write(
+        served / "85427NED",
+        "SITC",
+        [{"Key": "T001082", "Title": "Totaal"}, {"Key": "S000001", "Title": "Voeding"}],
+    )
     _write(
         served / "85427NED",
         "TypedDataSet",
@@ -163,6 +166,21 @@ def live_history(warehouse_path, tmp_path_factory):
         ],
     )
     serve_synthetic_low_income(served / "86006NED")
+
+
+@pytest.fixture(scope="module")
+def live_history(warehouse_path, tmp_path_factory):
+    """The four runs of the module docstring; the tests below assert on what they left."""
+    tmp = tmp_path_factory.mktemp("reliability")
+    published = tmp / "ontcijferd.duckdb"
+    shutil.copyfile(warehouse_path, published)  # the last good publication (snapshot mode)
+    served = tmp / "served"
+    shutil.copytree(SNAPSHOT_DIR, served)
+    for folder in served.iterdir():
+        if folder.is_dir():
+            set_release(served, folder.name, OTHERS_RELEASE)
+    set_release(served, "85098NED", OLD_RELEASE, overijssel_2023=12.2, status="Voorlopig")
+    serve_live_only_tables(served)
     outcome: dict = {}
     with CbsODataServer(served, page_size=2000) as server, pytest.MonkeyPatch.context() as env:
         server.stall_seconds = 1.5

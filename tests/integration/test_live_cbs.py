@@ -3,6 +3,7 @@ what the real `cbsodata` client reads from the same server."""
 
 import csv
 import json
+import shutil
 
 import duckdb
 import pytest
@@ -205,6 +206,67 @@ def test_a_category_chosen_by_title_is_resolved_to_the_live_key(tmp_path, scope)
     assert categories[categories["dimension"] == "VormenVanJeugdzorg"]["title"].tolist() == [
         "JZ Totaal jeugdzorg"
     ]
+
+
+def _03759ned_served(folder, drop_keys=(), drop_period_kind=None):
+    """03759ned as the snapshot serves it, with categories the registry selects taken out of
+    CBS's lists (SYNTHETIC: CBS has not dropped them)."""
+    shutil.copytree(SNAPSHOT_DIR / "03759ned", folder / "03759ned")
+    for name in ("Geslacht", "Perioden"):
+        path = folder / "03759ned" / f"{name}.json"
+        listed = json.loads(path.read_text())
+        path.write_text(
+            json.dumps(
+                [
+                    c
+                    for c in listed
+                    if c["Key"].strip() not in drop_keys
+                    and (drop_period_kind is None or drop_period_kind not in c["Key"])
+                ]
+            )
+        )
+
+
+@pytest.mark.parametrize(
+    ("dropped", "said"),
+    [
+        ({"drop_keys": ("4000",)}, "Geslacht '4000'"),
+        ({"drop_keys": ("3000", "4000", "T001038")}, "Geslacht 'T001038', '3000', '4000'"),
+        ({"drop_period_kind": "JJ"}, "Perioden of kind 'JJ'"),
+    ],
+    ids=["one of two sexes", "every sex", "the years"],
+)
+def test_a_selection_cbs_does_not_list_fails_at_once_naming_it(
+    tmp_path, scope, dropped, said, request
+):
+    """CBS applies the client's `$filter`: a category the registry selects that CBS no longer
+    lists selects no rows — all of the table's (an empty data set, which is not a glitch to ask
+    again for) or silently those of one category. Either fails at once, naming the table, the
+    dimension and the keys."""
+    _03759ned_served(tmp_path, **dropped)
+    with (
+        CbsODataServer(tmp_path, evaluate_filter=True) as cbs,
+        pytest.raises(CbsDataError) as err,
+    ):
+        client_for(cbs).fetch(get_table("03759ned"), scope)
+    asked = [r for r in cbs.requests if "/TypedDataSet" in r and "$skip" not in r]
+    message = str(err.value)
+    assert message.startswith(f"CBS table 03759ned: CBS does not list {said} at http://127.0.0.1:")
+    assert message.endswith(
+        "/03759ned/, which the registry selects (sources/registry.py): those rows would be missing"
+    )
+    assert len(asked) == len(set(asked)) >= 2  # each slice's filter(s) once: not asked again
+    if "every sex" in request.node.name:
+        reliability_row(
+            request,
+            side="CBS (schema)",
+            fault="CBS no longer lists a category the registry selects by key",
+            injected="03759ned's Geslacht list without its categories; the server applies "
+            "`$filter` as CBS does (an empty data set)",
+            expected="the table is refused at once (not retried as a glitch), naming table, "
+            "dimension and keys",
+            seen=message,
+        )
 
 
 def test_a_category_title_cbs_no_longer_lists_fails_naming_it(tmp_path, scope, request):
