@@ -40,6 +40,11 @@ SEXES = ("mannen", "vrouwen")
 AGE_GROUP_PATTERN = r"\d{1,3}-\d{1,3}|\d{1,3}\+"
 # A `published` that is meant as a date (year-month-day in digits), valid or not.
 ISO_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+# A file's problems are one line for the data team: the first few, then how many more (a file
+# saved in another format fails on every row alike).
+PROBLEMS_SHOWN = 5
+# What another program (Dutch Excel: ';') may have separated a file's columns with.
+OTHER_SEPARATORS = (";", "\t", "|")
 
 
 class CustomFileError(ValueError):
@@ -285,29 +290,53 @@ def _contract_messages(
     return sorted(set(messages), key=messages.index)
 
 
+def _in_one_line(problems: list[str]) -> str:
+    """The first PROBLEMS_SHOWN problems, and how many more there are."""
+    more = len(problems) - PROBLEMS_SHOWN
+    return "; ".join(problems[:PROBLEMS_SHOWN]) + (
+        f"; and {more} more problem{'s' if more > 1 else ''} in the file" if more > 0 else ""
+    )
+
+
 def read_release(release: Release, region_codes: Mapping[str, str]) -> pd.DataFrame:
     """Validate one release file and return its rows with `region_code` and `release` added.
 
     `region_codes` maps region names as CBS writes them (and their codes) to codes; a source
     coded by province name may only use provinces.
-    Raises CustomFileError naming file, row and column for every problem found.
+    Raises CustomFileError naming file, row and column of the problems found (the first
+    PROBLEMS_SHOWN of them, and how many more).
     """
     source, path = release.source, release.path
     province_codes = _codes_for(source, region_codes)
+    content = path.read_bytes()
     try:
-        lines = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    except (UnicodeDecodeError, csv.Error) as err:
-        raise CustomFileError(f"file {path}: not a readable UTF-8 CSV file ({err})") from err
+        lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    except UnicodeDecodeError as err:
+        row = content[: err.start].count(b"\n") + 1
+        raise CustomFileError(
+            f"file {path}, row {row}: not UTF-8 (byte 0x{content[err.start]:02x}); save it as "
+            "CSV UTF-8 (Excel: 'CSV UTF-8 (comma delimited)')"
+        ) from err
+    except csv.Error as err:
+        raise CustomFileError(f"file {path}: not a readable CSV file ({err})") from err
     if not any(lines[1:]):  # a release without rows would leave the marts without figures
         raise CustomFileError(f"file {path}: empty" + (" but for its header" if lines else ""))
+    header = lines[0]
+    other = [sep for sep in OTHER_SEPARATORS if len(header) == 1 and sep in header[0]]
+    if other:
+        raise CustomFileError(
+            f"file {path}: its header {header[0]!r} is one column, separated by {other[0]!r} "
+            f"(as Dutch Excel saves CSV); a {source.source_id} file separates its columns "
+            f"{','.join(source.columns)} by ',' and writes '.' as decimal separator"
+        )
     ragged = [
-        f"file {path}, row {n}: {len(fields)} fields where the header has {len(lines[0])} "
+        f"file {path}, row {n}: {len(fields)} fields where the header has {len(header)} "
         "(a ',' inside a number? use '.' as decimal separator)"
         for n, fields in enumerate(lines[1:], start=2)
-        if fields and len(fields) != len(lines[0])
+        if fields and len(fields) != len(header)
     ]
     if ragged:
-        raise CustomFileError("; ".join(ragged))
+        raise CustomFileError(_in_one_line(ragged))
     frame = pd.DataFrame([f for f in lines[1:] if f], columns=lines[0], dtype="string")
     missing = [c for c in source.columns if c not in frame.columns]
     if missing:
@@ -338,7 +367,7 @@ def read_release(release: Release, region_codes: Mapping[str, str]) -> pd.DataFr
         else []
     )
     if problems:
-        raise CustomFileError("; ".join(problems))
+        raise CustomFileError(_in_one_line(problems))
     checked["region_code"] = checked["regio"].map(province_codes)
     checked["release"] = release.release_id
     return checked

@@ -10,6 +10,7 @@ import pytest
 from sources.custom import (
     CUSTOM_DIR,
     CUSTOM_SOURCES,
+    PROBLEMS_SHOWN,
     CustomFileError,
     read_release,
     region_codes_from_gebieden,
@@ -81,6 +82,14 @@ BAD_FILES = {
         rows_changed(("11654", "11654,5")),
         ["row 2: 6 fields where the header has 5"],
     ),
+    "columns separated by ';' (Dutch Excel)": (
+        lambda lines: [line.replace(",", ";") for line in lines],
+        [
+            ".csv: its header 'regio;jaar;waarde;eenheid;status' is one column, separated by ';'"
+            " (as Dutch Excel saves CSV); a export_provincies file separates its columns "
+            "regio,jaar,waarde,eenheid,status by ','"
+        ],
+    ),
     "duplicate row": (
         lambda lines: [*lines, lines[10]],
         ["row 11: duplicate row", "row 38: duplicate row"],
@@ -126,6 +135,31 @@ def test_bad_file_is_rejected_naming_file_row_and_column(tmp_path, kind):
     assert str(release.path) in message
     for part in expected:
         assert part in message
+
+
+def test_a_file_wrong_on_every_row_is_one_line_naming_the_first_rows(tmp_path):
+    """A file saved in another shape fails on every row alike: the first PROBLEMS_SHOWN rows
+    are named, then how many more, not a line as long as the file."""
+    lines = real_lines()
+    release = release_with(tmp_path, [lines[0], *(line + ",x" for line in lines[1:])])
+    with pytest.raises(CustomFileError) as err:
+        read_release(release, CODES)
+    message = str(err.value)
+    assert message.count("6 fields where the header has 5") == PROBLEMS_SHOWN == 5
+    assert "row 6: 6 fields" in message and "row 7:" not in message
+    assert message.endswith("; and 31 more problems in the file")
+
+
+def test_a_file_not_in_utf8_names_the_row_and_how_to_save_it(tmp_path):
+    """Excel's plain "CSV" is Windows-1252: the first non-ASCII letter (Fryslân) is named."""
+    release = release_with(tmp_path, real_lines())
+    release.path.write_bytes("\r\n".join(real_lines()).encode("cp1252"))
+    with pytest.raises(CustomFileError) as err:
+        read_release(release, CODES)
+    assert str(err.value) == (
+        f"file {release.path}, row 5: not UTF-8 (byte 0xe2); save it as CSV UTF-8 (Excel: "
+        "'CSV UTF-8 (comma delimited)')"
+    )
 
 
 def test_a_release_without_its_metadata_file_is_rejected(tmp_path):
