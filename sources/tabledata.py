@@ -184,8 +184,8 @@ def unlisted_selection(
     table: CbsTable, slices: Sequence[Slice], categories: Mapping[str, Sequence[Row]]
 ) -> list[str]:
     """What the registry selects that the table's own category lists do not hold, in words:
-    the category keys of the (resolved) slices (`Geslacht '3000', '4000'`), and the kinds of
-    period when the period list holds none of them.
+    the category keys of the (resolved) slices (`Geslacht '3000', '4000'`) and the registered
+    kinds of period (`Perioden of kind 'MM'`).
 
     A selection CBS no longer lists selects no rows from CBS (its `$filter` matches nothing) —
     all of them, or silently those of one category when a slice keeps several.
@@ -195,10 +195,11 @@ def unlisted_selection(
         for dimension, codes in unlisted_keys(slices, categories).items()
     ]
     periods = categories.get(table.period_dimension or "")
-    kinds = set(table.period_kinds or ())
-    if periods is not None and kinds and not {period_kind(str(c["Key"])) for c in periods} & kinds:
-        said = " or ".join(map(repr, table.period_kinds))
-        unlisted.append(f"{table.period_dimension} of kind {said}")
+    if periods is not None:
+        listed = {period_kind(str(c["Key"])) for c in periods}
+        missing = [repr(kind) for kind in table.period_kinds or () if kind not in listed]
+        if missing:
+            unlisted.append(f"{table.period_dimension} of kind {', '.join(missing)}")
     return unlisted
 
 

@@ -125,7 +125,8 @@ def serve_live_only_tables(served: Path) -> None:
     row outside the registered slice (another use / goods class), so that the data set is not
     empty (an empty one is a fault) and the table still loads empty, as in snapshot mode."""
     periods = [{"Key": "2024JJ00", "Title": "2024", "Status": "Definitief"}]
-    _write(served / "86098NED", "Perioden", periods)
+    january = {"Key": "2025MM01", "Title": "2025 januari", "Status": "Voorlopig"}
+    _write(served / "86098NED", "Perioden", [*periods, january])
     _write(
         served / "86098NED",
         "Gebruiksfunctie",

@@ -187,7 +187,10 @@ def _jeugdzorg_2015_2020_sets(total_title):
             {"Key": "X900002", "Title": "JZ Totaal jeugdzorg in natura"},
         ],
         "RegioS": [{"Key": "PV23  ", "Title": "Overijssel (PV)"}],
-        "Perioden": [{"Key": "2020JJ00", "Title": "2020", "Status": "Definitief"}],
+        "Perioden": [
+            {"Key": "2020JJ00", "Title": "2020", "Status": "Definitief"},
+            {"Key": "2020HJ01", "Title": "2020 1e halfjaar", "Status": "Definitief"},
+        ],
     }
 
 

@@ -14,6 +14,7 @@ from sources.scope import (
     resolve_scope,
 )
 from sources.snapshot import SnapshotSource
+from sources.tabledata import unlisted_keys, unlisted_selection
 from tests.conftest import REPO_ROOT
 
 OVERIJSSEL_GEMEENTEN = {
@@ -174,3 +175,21 @@ def test_no_request_url_is_over_2000_characters_and_the_requests_select_the_scop
                         if keep(row):
                             kept.append(region)
             assert sorted(kept) == sorted(2 * list(codes)), (table.table_id, slice_.name)
+
+
+def test_what_the_registry_selects_is_checked_against_cbs_category_lists():
+    """Each category key a slice selects and each registered kind of period must be in the
+    table's own lists (SYNTHETIC lists: CBS stopped the months of 37230ned, one of
+    03759ned's sexes)."""
+    months_gone = {"Perioden": [{"Key": "2024JJ00"}, {"Key": "2025KW01"}]}
+    table = get_table("37230ned")
+    assert unlisted_selection(table, table.slices, months_gone) == ["Perioden of kind 'MM'"]
+    table = get_table("03759ned")
+    lists = {
+        "Geslacht": [{"Key": "T001038"}, {"Key": "3000   "}],  # CBS pads its keys
+        "Leeftijd": [{"Key": "10000  "}],
+        "BurgerlijkeStaat": [{"Key": "T001019"}],
+        "Perioden": [{"Key": "2024JJ00"}],
+    }
+    assert unlisted_selection(table, table.slices, lists) == ["Geslacht '4000'"]
+    assert unlisted_keys(table.slices, lists) == {"Geslacht": ["4000"]}
