@@ -12,6 +12,7 @@ latest. How to add a release: README, "Adding a CBS export release".
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import difflib
@@ -308,9 +309,9 @@ def read_release(release: Release, region_codes: Mapping[str, str]) -> pd.DataFr
     """
     source, path = release.source, release.path
     province_codes = _codes_for(source, region_codes)
-    content = path.read_bytes()
+    content = path.read_bytes().removeprefix(codecs.BOM_UTF8)  # Excel's "CSV UTF-8" has one
     try:
-        lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        lines = list(csv.reader(io.StringIO(content.decode("utf-8"))))
     except UnicodeDecodeError as err:
         row = content[: err.start].count(b"\n") + 1
         raise CustomFileError(

@@ -1,6 +1,7 @@
 """Custom CBS files: the real export release validates; every kind of bad file is rejected with
 a message naming file, row and column. The bad files are SYNTHETIC variations of the real one."""
 
+import codecs
 import json
 import shutil
 from pathlib import Path
@@ -153,13 +154,14 @@ def test_a_file_wrong_on_every_row_is_one_line_naming_the_first_rows(tmp_path):
 def test_a_file_not_in_utf8_names_the_row_and_how_to_save_it(tmp_path):
     """Excel's plain "CSV" is Windows-1252: the first non-ASCII letter (Fryslân) is named."""
     release = release_with(tmp_path, real_lines())
-    release.path.write_bytes("\r\n".join(real_lines()).encode("cp1252"))
-    with pytest.raises(CustomFileError) as err:
-        read_release(release, CODES)
-    assert str(err.value) == (
-        f"file {release.path}, row 5: not UTF-8 (byte 0xe2); save it as CSV UTF-8 (Excel: "
-        "'CSV UTF-8 (comma delimited)')"
-    )
+    for bom in (b"", codecs.BOM_UTF8):  # a BOM before Windows-1252 text: a file pieced together
+        release.path.write_bytes(bom + "\r\n".join(real_lines()).encode("cp1252"))
+        with pytest.raises(CustomFileError) as err:
+            read_release(release, CODES)
+        assert str(err.value) == (
+            f"file {release.path}, row 5: not UTF-8 (byte 0xe2); save it as CSV UTF-8 (Excel: "
+            "'CSV UTF-8 (comma delimited)')"
+        )
 
 
 def test_a_release_without_its_metadata_file_is_rejected(tmp_path):
