@@ -323,7 +323,7 @@ def read_release(release: Release, region_codes: Mapping[str, str]) -> pd.DataFr
     if not any(lines[1:]):  # a release without rows would leave the marts without figures
         raise CustomFileError(f"file {path}: empty" + (" but for its header" if lines else ""))
     header = lines[0]
-    other = [sep for sep in OTHER_SEPARATORS if len(header) == 1 and sep in header[0]]
+    other = [sep for sep in OTHER_SEPARATORS if sep in header[0]] if len(header) == 1 else []
     if other:
         raise CustomFileError(
             f"file {path}: its header {header[0]!r} is one column, separated by {other[0]!r} "

@@ -483,27 +483,26 @@ class StatLineClient:
             for s in table.slices
         ]
 
-        def all_slices() -> dict[str, list[dict]]:
+        def all_slices() -> tuple[dict[str, list[dict]], list[str]]:
             # The metadata sets once, the data set once per slice (each request costs a round
             # trip to CBS: BENCHMARKS.md).
             url = self.table_url(table.table_id)
             filters = [f for slice_ in slices for f in slice_filters(table, slice_, scope, url)]
             merged = self._download_once(table.table_id, filters)
+            unlisted = unlisted_selection(table, slices, merged)
             # Empty although CBS lists all the registry selects: a glitch, asked again. With a
             # selection CBS does not list, empty is the answer (said below, not retried).
-            empty = DATA_SET in merged and not merged[DATA_SET]
-            if empty and not unlisted_selection(table, slices, merged):
+            if DATA_SET in merged and not merged[DATA_SET] and not unlisted:
                 raise CbsEmptyDataSetError(
                     f"CBS table {table.table_id}: {DATA_SET} is empty although CBS lists every "
                     "category the registry selects"
                 )
-            return merged
+            return merged, unlisted
 
-        merged = self._with_retries(table.table_id, "", all_slices, data=True)
+        merged, unlisted = self._with_retries(table.table_id, "", all_slices, data=True)
         location = self.table_url(table.table_id)
         if DATA_SET not in merged:
             raise CbsDataError(f"CBS table {table.table_id}: no {DATA_SET} at {location}")
-        unlisted = unlisted_selection(table, slices, merged)
         if unlisted:
             raise CbsDataError(
                 f"CBS table {table.table_id}: CBS does not list {'; '.join(unlisted)} at "
