@@ -40,9 +40,10 @@ def _append(sheet: Worksheet, values: list) -> None:
             cell.data_type = "s"
 
 
-def _finish(sheet: Worksheet, widths: list[int], frozen: str) -> None:
+def _finish(sheet: Worksheet, widths: list[int], frozen: str, metadata: dict) -> None:
     """Column widths, a frozen header, a filter on the header row, and a print setup: A4
-    landscape, one page wide, the header row repeated, the sheet's name and page numbers."""
+    landscape, one page wide, the header row repeated, the sheet's name, page numbers and the
+    source (other sources than CBS are too long for a footer: the toelichting names them)."""
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = frozen
@@ -53,7 +54,12 @@ def _finish(sheet: Worksheet, widths: list[int], frozen: str) -> None:
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.print_title_rows = "1:1"
     sheet.oddHeader.center.text = f"Overijssel Ontcijferd — {sheet.title}"
-    sheet.oddFooter.center.text = "pagina &P van &N — Bron: CBS (CC BY 4.0)"
+    credit = (
+        "bronnen: zie het blad toelichting"
+        if metadata["other_sources"]
+        else "Bron: CBS (CC BY 4.0)"
+    )
+    sheet.oddFooter.center.text = f"pagina &P van &N — {credit}"
 
 
 def _long_sheet(book: Workbook, title: str, rows: pd.DataFrame, metadata: dict) -> None:
@@ -70,7 +76,7 @@ def _long_sheet(book: Workbook, title: str, rows: pd.DataFrame, metadata: dict) 
         cell = sheet.cell(sheet.max_row, value_column)
         cell.number_format = unit_format(unit, decimals.get(indicator)).excel
     widths = [max(len(c), *(len(str(v)) for v in readable[c].head(500))) + 2 for c in columns]
-    _finish(sheet, [min(w, 60) for w in widths], "A2")
+    _finish(sheet, [min(w, 60) for w in widths], "A2", metadata)
 
 
 def _wide_sheet(book: Workbook, title: str, rows: pd.DataFrame, metadata: dict) -> None:
@@ -100,7 +106,9 @@ def _wide_sheet(book: Workbook, title: str, rows: pd.DataFrame, metadata: dict) 
             sheet.cell(sheet.max_row, column).number_format = number_format
     name_width = max([len(n) for n in rows["region_name"].dropna()] + [10]) + 2
     title_width = max([len(titles.get(i, i)) for i in rows["indicator_id"]] + [10]) + 2
-    _finish(sheet, [min(title_width, 50), 12, 10, name_width, 16] + [12] * len(periods), "F2")
+    _finish(
+        sheet, [min(title_width, 50), 12, 10, name_width, 16] + [12] * len(periods), "F2", metadata
+    )
 
 
 def write_workbook(data: pd.DataFrame, metadata: dict, path: Path, wide: bool) -> None:
@@ -123,4 +131,4 @@ def _explanation_sheet(book: Workbook, metadata: dict, wide: bool) -> None:
     sheet = book.create_sheet("toelichting")
     for row in explanation_rows(metadata, "breed" if wide else "lang"):
         _append(sheet, list(row))
-    _finish(sheet, [28, 24, 120], "A2")
+    _finish(sheet, [28, 24, 120], "A2", metadata)

@@ -11,14 +11,43 @@ import duckdb
 import pandas as pd
 
 from delivery.readable import COLUMN_LEGEND, STATUS_LEGEND
+from sources.registry import DECLARED_LIVE_TABLES, REGISTRY
 
-LICENCE = "Bron: CBS (CC BY 4.0); bewerking Overijssel Ontcijferd"
+# A figure's source_table names the CBS StatLine tables it comes from by their ids (several,
+# joined by ', ', where a figure combines tables); every other source — a custom file, a
+# reference or a policy target — by its title and publisher, which is how it is credited.
+# marts.indicator_catalog (source_tables) tells them apart the same way, by the tables loaded.
+CBS_TABLES = frozenset(REGISTRY) | frozenset(DECLARED_LIVE_TABLES)
+# What CBS asks of whoever reuses its figures (CC BY 4.0, "Bron: CBS").
+CBS_CREDIT = "CBS (CC BY 4.0)"
+PROCESSED_BY = "bewerking Overijssel Ontcijferd"
 # Why a region the warehouse knows by name has no figure at all: regions come from all of
 # Nederland, figures only for the regions the configuration keeps.
 OUTSIDE_SCOPE = (
     "dit warehouse heeft cijfers voor gemeenten en COROP-gebieden alleen binnen zijn "
     "regio-indeling (region_scope in config/ontcijferd.yaml)"
 )
+
+
+def sources_of(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The CBS tables and the other sources (by name) the rows of `frame` come from."""
+    tables, others = set(), set()
+    for source in frame["source_table"].dropna().unique() if len(frame) else []:
+        parts = source.split(", ")
+        if all(part in CBS_TABLES for part in parts):
+            tables.update(parts)
+        else:
+            others.add(source)
+    return sorted(tables), sorted(others)
+
+
+def credit_line(frame: pd.DataFrame) -> str:
+    """The licence line of these figures: 'Bron: CBS (CC BY 4.0); bewerking Overijssel
+    Ontcijferd' where they all come from CBS tables, else every other source named as well
+    (Eurostat, ABF Research, a policy target): a reuser must not credit CBS for them."""
+    tables, others = sources_of(frame)
+    named = ([CBS_CREDIT] if tables or not others else []) + others
+    return f"Bron: {'; '.join(named)}; {PROCESSED_BY}"
 
 
 def without_figures(con: duckdb.DuckDBPyConnection, codes: Sequence[str]) -> dict[str, str]:
@@ -76,7 +105,8 @@ def described(
     return {
         "not_available": not_available,
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "licence": LICENCE,
+        "licence": credit_line(data),
+        "other_sources": sources_of(data)[1],
         "selection": {
             "indicators": list(indicators),
             "regions": list(codes) if codes else "all",

@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from delivery.formatting import figure
+from delivery.metadata import PROCESSED_BY, sources_of
 from delivery.readable import DUTCH_HEADERS, FIGURE_UNITS
 from delivery.report import charts
 
@@ -50,11 +51,18 @@ class Page:
     credits: dict[str, list[str]] = field(default_factory=dict)  # name → its image's credit
     chart_list: list[dict] = field(default_factory=list)
     downloads: dict[str, pd.DataFrame] = field(default_factory=dict)  # site path → figures
+    shown: list[pd.DataFrame] = field(default_factory=list)  # figures outside charts (cards)
     context: dict = field(default_factory=dict)
 
     @property
     def uses_geo(self) -> bool:
         return any(_is_map(spec) for spec in self.charts.values())
+
+    @property
+    def other_sources(self) -> list[str]:
+        """The sources besides CBS of the figures on this page, by name (for its footer)."""
+        frames = [f for f in [*self.downloads.values(), *self.shown] if "source_table" in f.columns]
+        return sources_of(pd.concat(frames))[1] if frames else []
 
     def note(self, text: str) -> None:
         self.context.setdefault("notes", []).append(text)
@@ -87,7 +95,7 @@ class Page:
         drawn_from = sources(frame)
         # Saved as an image the chart leaves its caption behind: what a publication must say
         # beside it goes with it — sources (and boundaries), what is not final, who made it.
-        credit = f"Bron: {drawn_from}; bewerking Overijssel Ontcijferd."
+        credit = f"Bron: {drawn_from}; {PROCESSED_BY}."
         if _is_map(spec):
             credit += f" {charts.MAP_CREDIT}."
         self.credits[name] = textwrap.wrap(f"{credit} {not_final}".strip(), CREDIT_LINE)
@@ -113,15 +121,9 @@ def _is_map(spec: dict) -> bool:
 
 def sources(frame: pd.DataFrame) -> str:
     """'CBS, tabel 82550NED, 71486ned' for StatLine tables; other sources by their full name."""
-    tables, others = set(), set()
-    for source in frame["source_table"].dropna().unique():
-        parts = source.split(", ")
-        if all(re.fullmatch(r"\d{5}(ned|NED)", p) for p in parts):
-            tables.update(parts)
-        else:
-            others.add(source)
-    named = [f"CBS, tabel {', '.join(sorted(tables))}"] if tables else []
-    return "; ".join(named + sorted(others))
+    tables, others = sources_of(frame)
+    named = [f"CBS, tabel {', '.join(tables)}"] if tables else []
+    return "; ".join(named + others)
 
 
 def period_words(period: str) -> str:

@@ -176,6 +176,43 @@ def test_csv_for_dutch_excel(published, warehouse, tmp_path):
     assert ["kolom", "waarde", DUTCH_COLUMN_LEGEND["waarde"]] in explanation
 
 
+def test_figures_from_others_than_cbs_are_credited_to_them(published, tmp_path):
+    """Eurostat's age groups and the ABF housing shortage Trendweb publishes are not CBS's
+    figures: the licence line names them, and a printed sheet sends the reader to the
+    toelichting."""
+    from openpyxl import load_workbook
+
+    args = ["export", "aandeel_65_plus_pct", "woningtekort_abf", "--regions", "PV23"]
+    assert main([*args, "--format", "xlsx", "--out", str(tmp_path)]) == EXIT_OK
+    [workbook] = tmp_path.glob("*.xlsx")
+    book = load_workbook(workbook)
+    explanation = {(r[0].value, r[1].value): r[2].value for r in book["toelichting"].iter_rows()}
+    licence = explanation[("licentie", None)]
+    # Overijssel's age groups come from Eurostat's file, its ABF figure from Trendweb: no CBS.
+    assert licence == (
+        "Bron: Bevolking op 1 januari naar geslacht en vijfjaarsleeftijdsgroep (Eurostat "
+        "demo_r_pjangroup, cijfers van CBS) (Eurostat, Eurostat-download van ongeveer augustus "
+        "2025 (exacte datum onbekend)); Trendweb 2025, Trendbureau Overijssel (ABF-methode); "
+        "bewerking Overijssel Ontcijferd"
+    )
+    for sheet in book.worksheets:
+        assert sheet.oddFooter.center.text.endswith("bronnen: zie het blad toelichting")
+    main(
+        [
+            "export",
+            "woningvoorraad",
+            "--regions",
+            "PV23",
+            "--format",
+            "xlsx",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    cbs_only = load_workbook(tmp_path / "woningvoorraad_PV23.xlsx")
+    assert cbs_only["jaren"].oddFooter.center.text.endswith("Bron: CBS (CC BY 4.0)")
+
+
 def test_excel_wide_keeps_years_and_half_years_apart_rounded_as_cbs(published, tmp_path):
     from openpyxl import load_workbook
 

@@ -122,9 +122,20 @@ def test_the_report_is_dutch_and_sourced(site):
         assert text.count("Bron: ") >= text.count('class="chart"'), page_file
         if "grenzen.js" in text:
             assert MAP_CREDIT in text
+    # Births come from CBS 37201 (an id without NED); the age groups from Eurostat: the page's
+    # footer names Eurostat beside CBS.
+    bevolking = (site / "bevolking.html").read_text(encoding="utf-8")
+    assert "Bron: CBS, tabel 37201." in bevolking
+    footer = bevolking[bevolking.index("<footer>") :]
+    assert 'cijfers: CBS (CC BY 4.0, "Bron: CBS"); Bevolking op 1 januari naar' in footer
+    assert "(Eurostat, Eurostat-download van " in footer
+    assert "; Bevolking op" not in (site / "arbeid.html").read_text(encoding="utf-8")
     front = (site / "index.html").read_text(encoding="utf-8")
     assert "Rapport gemaakt op " in front and "1.195.792" in front  # Overijssel, 1 January 2025
     assert "Voorlopig cijfer: CBS kan het nog herzien." in front
+    # Each card names its source; Eurostat's (the age groups) is named in the footer too.
+    assert "Bron: CBS, tabel 03759ned, 37230ned.</p>" in front
+    assert "(Eurostat, Eurostat-download van " in front[front.index("<footer>") :]
     assert "+6.759 ten opzichte van 2024" in front  # 1,195,792 − 1,189,033
     # The state of the data is the newest observed year, not the forecast's 2050.
     assert "de nieuwste is 2025 (prognoses en beleidsdoelen niet\nmeegeteld)" in front

@@ -3,12 +3,16 @@
 -- from the figures themselves, never typed by hand.
 -- `definitie` and `toelichting` are the Dutch texts researchers read (report, exports);
 -- `definition` and `method_notes` the same in English, for the team.
-with sources as (
-    -- "84903NED, 86054NED" (a figure combining tables) counts as each table; another source's
-    -- name (a custom file's title, a publisher) stays whole.
+with cbs_tables as (
+    select list(table_id) as table_ids from {{ source('cbs_metadata', 'cbs_table_infos') }}
+),
+sources as (
+    -- "84903NED, 86054NED" (a figure combining CBS tables) counts as each table; another
+    -- source's name (a custom file's title and publisher, which may hold ', ') stays whole.
+    -- delivery/metadata.py (sources_of) tells CBS tables from other sources the same way.
     select indicator_id, string_agg(distinct source, ', ' order by source) as source_tables
-    from {{ ref('indicator_values') }},
-        unnest(case when regexp_full_match(source_table, '[0-9]{5}[A-Za-z]*(, [0-9]{5}[A-Za-z]*)*')
+    from {{ ref('indicator_values') }}, cbs_tables,
+        unnest(case when list_has_all(table_ids, string_split(source_table, ', '))
             then string_split(source_table, ', ') else [source_table] end) as s(source)
     group by indicator_id
 )
