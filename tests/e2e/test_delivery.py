@@ -176,7 +176,7 @@ def test_csv_for_dutch_excel(published, warehouse, tmp_path):
     assert ["kolom", "waarde", DUTCH_COLUMN_LEGEND["waarde"]] in explanation
 
 
-def test_figures_from_others_than_cbs_are_credited_to_them(published, tmp_path):
+def test_figures_from_others_than_cbs_are_credited_to_them(published, warehouse, tmp_path):
     """Eurostat's age groups and the ABF housing shortage Trendweb publishes are not CBS's
     figures: the licence line names them, and a printed sheet sends the reader to the
     toelichting."""
@@ -197,6 +197,13 @@ def test_figures_from_others_than_cbs_are_credited_to_them(published, tmp_path):
     )
     for sheet in book.worksheets:
         assert sheet.oddFooter.center.text.endswith("bronnen: zie het blad toelichting")
+    # The catalog keeps two sources with commas in their names apart.
+    assert warehouse.execute(
+        "select source_tables from marts.indicator_catalog where indicator_id = 'woningtekort_abf'"
+    ).fetchone()[0] == (
+        "ABF Research (Primos), statistisch woningtekort, gepubliceerd door het ministerie van "
+        "BZK; Trendweb 2025, Trendbureau Overijssel (ABF-methode)"
+    )
     main(
         [
             "export",

@@ -6,18 +6,31 @@
 with cbs_tables as (
     select list(table_id) as table_ids from {{ source('cbs_metadata', 'cbs_table_infos') }}
 ),
-sources as (
+figures as (
     -- "84903NED, 86054NED" (a figure combining CBS tables) counts as each table; another
     -- source's name (a custom file's title and publisher, which may hold ', ') stays whole.
     -- delivery/metadata.py (sources_of) tells CBS tables from other sources the same way.
-    select indicator_id, string_agg(distinct source, ', ' order by source) as source_tables
-    from {{ ref('indicator_values') }}, cbs_tables,
-        unnest(case when list_has_all(table_ids, string_split(source_table, ', '))
-            then string_split(source_table, ', ') else [source_table] end) as s(source)
+    select distinct v.indicator_id, v.source_table,
+        list_has_all(c.table_ids, string_split(v.source_table, ', ')) as from_cbs
+    from {{ ref('indicator_values') }} v, cbs_tables c
+),
+sources as (
+    select distinct indicator_id, from_cbs, unnest(case when from_cbs
+        then string_split(source_table, ', ') else [source_table] end) as source
+    from figures
+),
+named as (
+    -- CBS tables first, by id ("71486ned, 82550NED"), then every other source by its name,
+    -- each set off by '; ' as its name may hold commas.
+    select indicator_id, nullif(concat_ws('; ',
+            string_agg(source, ', ' order by source) filter (where from_cbs),
+            string_agg(source, '; ' order by source) filter (where not from_cbs)), '')
+        as source_tables
+    from sources
     group by indicator_id
 )
 select d.indicator_id, d.title, d.definitie, d.toelichting, d.definition, d.unit, d.decimalen,
     d.theme, d.source_kind, coalesce(s.source_tables, 'nog geen cijfers') as source_tables,
     d.peildatum, d.method_notes
 from {{ ref('indicator_definitions') }} d
-left join sources s using (indicator_id)
+left join named s using (indicator_id)
