@@ -12,6 +12,7 @@ import difflib
 import errno
 import json
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,8 +185,8 @@ def _check_indicators(con: duckdb.DuckDBPyConnection, indicators: Sequence[str])
         )
 
 
-# Names people use for a gemeente that CBS writes otherwise (CBS's name is also accepted).
-ALIASES = {"den haag": "GM0518", "den bosch": "GM0796"}
+# Names people use for a region that CBS writes otherwise (CBS's name is also accepted).
+ALIASES = {"den haag": "GM0518", "den bosch": "GM0796", "friesland": "PV21"}
 LEVEL_NAMES = {
     "corop": "COROP-gebied",
     "woondeal": "woondealregio",
@@ -196,9 +197,17 @@ LEVEL_NAMES = {
 }
 
 
+def _folded(name: str) -> str:
+    """A region's name as it is looked up: lower case, without accents ("Fryslân" is found by
+    "fryslan", as people type it)."""
+    decomposed = unicodedata.normalize("NFKD", name.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _region_keys(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, set[str]], dict[str, tuple]]:
     """Every way to name a region (code, CBS name, the name without CBS's suffix such as
-    "Hengelo (O.)", a common alias), lower case → the codes it may mean; and code → row."""
+    "Hengelo (O.)", a common alias), folded (`_folded`) → the codes it may mean; and code →
+    row."""
     rows = con.execute(
         "select region_code, region_name, region_level from marts.dim_region order by 1"
     ).fetchall()
@@ -208,7 +217,7 @@ def _region_keys(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, set[str]], d
         if name and name.endswith(")") and " (" in name:
             names.add(name.rsplit(" (", 1)[0])
         for key in names - {""}:
-            keys.setdefault(key.lower(), set()).add(code)
+            keys.setdefault(_folded(key), set()).add(code)
     for alias, code in ALIASES.items():
         keys.setdefault(alias, set()).add(code)
     return keys, {code: (code, name, level) for code, name, level in rows}
@@ -220,7 +229,7 @@ def _region_codes(con: duckdb.DuckDBPyConnection, regions: Sequence[str]) -> lis
     keys, by_code = _region_keys(con)
     problems, codes = [], []
     for region in regions:
-        found = sorted(keys.get(region.strip().lower(), ()))
+        found = sorted(keys.get(_folded(region), ()))
         if len(found) == 1:
             codes.append(found[0])
         elif found:
@@ -230,13 +239,13 @@ def _region_codes(con: duckdb.DuckDBPyConnection, regions: Sequence[str]) -> lis
             )
             problems.append(f"Regio {region!r} is dubbelzinnig: {choices}; geef de code")
         else:
-            near = difflib.get_close_matches(region.lower(), list(keys), n=3, cutoff=0.6)
+            near = difflib.get_close_matches(_folded(region), list(keys), n=3, cutoff=0.6)
             named = sorted({by_code[c][1] for n in near for c in keys[n]})
             hint = f"; bedoelt u {' of '.join(repr(n) for n in named)}?" if named else ""
             problems.append(f"Onbekende regio {region!r}{hint} (`ontcijferd regions` toont ze)")
     if problems:
         raise DeliveryError("; ".join(problems))
-    return codes
+    return list(dict.fromkeys(codes))  # a region named twice (Zwolle GM0193) is asked once
 
 
 def regions(
@@ -248,7 +257,7 @@ def regions(
     codes = None
     if search:
         keys, _ = _region_keys(con)
-        needle = search.strip().lower()
+        needle = _folded(search)
         codes = sorted({c for key, found in keys.items() if needle in key for c in found})
     return con.execute(
         """

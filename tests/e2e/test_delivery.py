@@ -80,6 +80,18 @@ def test_selection_by_region_name_and_period(published, tmp_path):
     ]
 
 
+def test_regions_are_found_as_people_type_them(published, tmp_path, capsys):
+    """Without accents (Fryslân, Súdwest-Fryslân), by the old name (Friesland); a region named
+    twice is asked once."""
+    assert main(["regions", "fryslan"]) == EXIT_OK
+    found = capsys.readouterr().out
+    assert all(code in found for code in ("PV21", "GM1900", "GM1970")), found
+    args = ["export", "bevolking_totaal", "--from", "2024", "--to", "2024", "--out", str(tmp_path)]
+    assert main([*args, "--regions", "Friesland", "fryslan", "FRYSLÂN", "PV21"]) == EXIT_OK
+    rows = pd.read_csv(tmp_path / "bevolking_totaal_PV21_2024-2024.csv")
+    assert rows[["region_name", "value"]].values.tolist() == [["Fryslân", 661_904]]
+
+
 def test_excel_is_laid_out_for_researchers(published, tmp_path):
     from openpyxl import load_workbook
 
