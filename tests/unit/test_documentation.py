@@ -18,3 +18,19 @@ def test_every_public_table_and_column_has_a_dutch_description():
                 if item.get("description") and not dutch.strip():
                     missing.append(f"{file}: {node['name']}.{item['name']}")
     assert missing == []
+
+
+def test_the_themes_the_catalog_documents_are_the_themes_indicators_have():
+    from lifecycle.indicators import indicators
+
+    themes = sorted({i.theme for i in indicators().values()})
+    documented = []
+    for file in PUBLIC:
+        document = yaml.safe_load((REPO_ROOT / file).read_text(encoding="utf-8"))
+        for node in document.get("models", []) + document.get("seeds", []):
+            for column in node.get("columns", []):
+                if column["name"] == "theme":
+                    said = column["meta"]["omschrijving"]
+                    assert said == f"Thema: {', '.join(themes[:-1])} of {themes[-1]}.", file
+                    documented.append(node["name"])
+    assert documented == ["indicator_catalog", "indicator_definitions"]
