@@ -92,7 +92,17 @@ def front(data: ReportData) -> Page:
         for f, (t, kind, theme) in PAGES.items()
         if kind == "theme"
     ]
-    page.context.update(cards=cards, latest_period=data.latest_focus_period(), themes=themes)
+    # What the introduction says the report covers: the theme pages (the kerncijfers it names
+    # apart, with the number of gemeenten).
+    subjects = [
+        t.lower() for t, kind, theme in PAGES.values() if kind == "theme" and theme != "kerncijfers"
+    ]
+    page.context.update(
+        cards=cards,
+        latest_period=data.latest_focus_period(),
+        themes=themes,
+        subjects=subjects,
+    )
     return page
 
 

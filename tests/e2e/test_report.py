@@ -133,6 +133,10 @@ def test_the_report_is_dutch_and_sourced(site):
     front = (site / "index.html").read_text(encoding="utf-8")
     assert "Rapport gemaakt op " in front and "1.195.792" in front  # Overijssel, 1 January 2025
     assert "Voorlopig cijfer: CBS kan het nog herzien." in front
+    assert (
+        "bevolking, wonen, jeugdhulp, armoede, export, economie, arbeid, bereikbaarheid en de "
+        "kerncijfers van de 25 gemeenten" in " ".join(front.split())
+    )
     # Each card names its source; Eurostat's (the age groups) is named in the footer too.
     assert "Bron: CBS, tabel 03759ned, 37230ned.</p>" in front
     assert "(Eurostat, Eurostat-download van " in front[front.index("<footer>") :]
