@@ -377,7 +377,7 @@ def write_extract(
         elif fmt == "csv-nl":
             write_csv_nl(frame, partial, catalog_decimals(metadata))
         elif fmt == "parquet":
-            frame.to_parquet(partial, index=False)
+            _write_parquet(frame, metadata, partial)
         else:
             from delivery.excel import write_workbook
 
@@ -387,9 +387,27 @@ def write_extract(
                 if fmt == "csv-nl":
                     write_text_csv_nl(explanation_rows(metadata), sidecar)
                 else:
-                    text = json.dumps(metadata, indent=2, ensure_ascii=False, default=str)
-                    sidecar.write_text(text)
+                    sidecar.write_text(_as_json(metadata))
     return Extract(data_file, metadata_file, len(data))
+
+
+# The key under which a Parquet file carries its toelichting (DuckDB: parquet_kv_metadata).
+PARQUET_METADATA_KEY = "ontcijferd.toelichting"
+
+
+def _as_json(metadata: dict) -> str:
+    return json.dumps(metadata, indent=2, ensure_ascii=False, default=str)
+
+
+def _write_parquet(frame: pd.DataFrame, metadata: dict, path: Path) -> None:
+    """The rows with their toelichting inside the file as well (the sidecar's JSON), so that a
+    Parquet file passed on alone still says what its figures are and where they come from."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    carried = {**(table.schema.metadata or {}), PARQUET_METADATA_KEY: _as_json(metadata)}
+    pq.write_table(table.replace_schema_metadata(carried), path)
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from delivery.cli import EXIT_NO_WAREHOUSE, EXIT_OK, EXIT_USAGE, main
-from delivery.export import open_published
+from delivery.export import PARQUET_METADATA_KEY, open_published
 from delivery.readable import DUTCH_COLUMN_LEGEND
 
 
@@ -262,8 +262,18 @@ def test_excel_wide_keeps_years_and_half_years_apart_rounded_as_cbs(published, t
 
 def test_parquet_export(published, tmp_path):
     main(["export", "woningvoorraad", "--format", "parquet", "--out", str(tmp_path)])
-    frame = pd.read_parquet(tmp_path / "woningvoorraad.parquet")
+    file = tmp_path / "woningvoorraad.parquet"
+    frame = pd.read_parquet(file)
     assert frame.query("region_code == 'PV23' and period == '2024'")["value"].item() == 527_085
+    # The file carries its toelichting, the sidecar's JSON, for whoever gets the file alone.
+    [(carried,)] = duckdb.execute(
+        "select decode(value) from parquet_kv_metadata(?) where decode(key) = ?",
+        [str(file), PARQUET_METADATA_KEY],
+    ).fetchall()
+    assert carried == (tmp_path / "woningvoorraad.metadata.json").read_text()
+    assert (
+        json.loads(carried)["licence"] == "Bron: CBS (CC BY 4.0); bewerking Overijssel Ontcijferd"
+    )
 
 
 def test_unknown_indicator_or_region_is_a_usage_error_with_suggestions(published, tmp_path, capsys):
