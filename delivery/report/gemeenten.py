@@ -11,7 +11,7 @@ from delivery.formatting import change, figure, number
 from delivery.report import charts
 from delivery.report.chart_kinds import trend_of
 from delivery.report.data import NEDERLAND, ReportData
-from delivery.report.page import Page, period_words
+from delivery.report.page import Page, period_words, sources
 
 # The source of the gemeenten's boundaries and membership, credited under the locator maps.
 GEBIEDEN_TABLE = "86059NED"
@@ -75,9 +75,11 @@ def gemeente(data: ReportData, code: str) -> Page:
             if pd.notna(r.rang)
             else "",
             "status": r.status,
+            "source": sources(rows.loc[[r.Index]]),
         }
         for r in rows.itertuples()
     ]
+    page.shown.append(rows)
     page.add_chart(
         f"ligging_{code}",
         charts.locator(data.gemeenten, code, "gemeente_2025", "{code}.html").properties(
@@ -130,6 +132,7 @@ def _population_row(data: ReportData, code: str) -> list[dict]:
             "rank": "",
             "similar": "",
             "status": own["status"].iloc[0],
+            "source": sources(own),
         }
     ]
 

@@ -354,6 +354,9 @@ def test_every_gemeente_has_a_page_linked_from_the_maps(site):
     assert "€\u00a0355.000" in zwolle and "€\u00a0379.000" in zwolle
     assert ">53\u00a0%<" in zwolle and ">57\u00a0%<" in zwolle  # KWB's whole percentages
     assert "Waar Zwolle het meest afwijkt van Nederland" in zwolle
+    # Each key figure names the table it comes from.
+    assert "<th>bron (cijfer van Zwolle)</th>" in zwolle
+    assert "<td>onbekend</td><td>CBS, tabel 86088NED</td></tr>" in zwolle  # arbeid, 2024
     # Development over time beside the province and Nederland, with its own CSV per gemeente.
     for indicator in ("bevolking_index_2002", "woningvoorraad", "jeugdhulp_in_natura_pct"):
         assert f'id="GM0193_{indicator}"' in zwolle, indicator
