@@ -133,6 +133,8 @@ def _wonen(data: ReportData, page: Page) -> None:
     deal = data.woondeal_progress()
     if not deal.empty:
         period = str(deal["period"].iloc[0])
+        # The target and the path to it are the woondeal's figures, not CBS's.
+        woondeal = {"status": "n.v.t.", "source_table": deal["doel_versie"]}
         long = pd.concat(
             [
                 deal.assign(
@@ -141,9 +143,9 @@ def _wonen(data: ReportData, page: Page) -> None:
                 deal.assign(
                     period=f"verwacht op het rechte pad, eind {period}",
                     value=deal["verwacht_lineair"],
-                    status="n.v.t.",
+                    **woondeal,
                 ),
-                deal.assign(period="doel voor 2030", value=deal["doel"], status="n.v.t."),
+                deal.assign(period="doel voor 2030", value=deal["doel"], **woondeal),
             ]
         ).assign(unit="woningen")
         page.add_chart(
@@ -155,7 +157,9 @@ def _wonen(data: ReportData, page: Page) -> None:
                 "region_name",
                 legend_title="reeks",
             ),
-            long.drop(columns=["gerealiseerd_cumulatief", "verwacht_lineair", "doel"]),
+            long.drop(
+                columns=["gerealiseerd_cumulatief", "verwacht_lineair", "doel", "doel_versie"]
+            ),
             lead="Hoe ver is de woondeal van zijn pad naar het doel in 2030?",
             caption="Per woondealregio de netto toegevoegde woningen sinds 1 januari 2022 "
             "(CBS: het saldo van 86054NED; een jaar dat die tabel nog niet heeft, het verschil "

@@ -149,10 +149,11 @@ class ReportData:
 
     def woondeal_progress(self) -> pd.DataFrame:
         """Per woondeal region and above, the latest year's realised and straight-path homes
-        and the target for 2030."""
+        and the target for 2030; `doel_versie` is the source of the target and the path."""
         return self.con.execute(
             "select region_code, region_name, jaar as period, gerealiseerd_cumulatief, "
-            "verwacht_lineair, doel, status, source_table from marts.woondeal_voortgang "
+            "verwacht_lineair, doel, status, source_table, doel_versie "
+            "from marts.woondeal_voortgang "
             "where region_level <> 'gemeente' and gerealiseerd_cumulatief is not null "
             "qualify jaar = max(jaar) over () order by region_name"
         ).df()

@@ -528,6 +528,12 @@ def test_status_onbekend_is_drawn_like_definitive_and_said_once_per_page(site):
         r for r in rows if r["period"] == "doel voor 2030" and r["region_code"] == "PV23"
     )
     assert overijssel["value"] == 47_300
+    # The target and the path to it are the woondeal's, the homes added CBS's: both are named.
+    assert {r["source_table"] for r in rows if r["period"] == "doel voor 2030"} == {
+        "Woondeal Overijssel (herzien april 2025)"
+    }
+    wonen = (site / "wonen.html").read_text(encoding="utf-8")
+    assert "Bron: CBS, tabel 82550NED; Woondeal Overijssel (herzien april 2025)." in wonen
     for page_file in PAGES:
         text = (site / page_file).read_text(encoding="utf-8")
         assert text.count("Over de status: bij ") == 1, page_file
