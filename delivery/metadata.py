@@ -32,7 +32,7 @@ OUTSIDE_SCOPE = (
 def sources_of(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     """The CBS tables and the other sources (by name) the rows of `frame` come from."""
     tables, others = set(), set()
-    for source in frame["source_table"].dropna().unique() if len(frame) else []:
+    for source in frame["source_table"].dropna().unique():
         parts = source.split(", ")
         if all(part in CBS_TABLES for part in parts):
             tables.update(parts)
@@ -41,11 +41,11 @@ def sources_of(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     return sorted(tables), sorted(others)
 
 
-def credit_line(frame: pd.DataFrame) -> str:
-    """The licence line of these figures: 'Bron: CBS (CC BY 4.0); bewerking Overijssel
-    Ontcijferd' where they all come from CBS tables, else every other source named as well
-    (Eurostat, ABF Research, a policy target): a reuser must not credit CBS for them."""
-    tables, others = sources_of(frame)
+def credit_line(tables: list[str], others: list[str]) -> str:
+    """The licence line of figures from these sources (`sources_of`): 'Bron: CBS (CC BY 4.0);
+    bewerking Overijssel Ontcijferd' where they all come from CBS tables, else every other
+    source named as well (Eurostat, ABF Research, a policy target): a reuser must not credit
+    CBS for them."""
     named = ([CBS_CREDIT] if tables or not others else []) + others
     return f"Bron: {'; '.join(named)}; {PROCESSED_BY}"
 
@@ -87,6 +87,7 @@ def described(
         "select comment from duckdb_columns() where schema_name = 'marts' "
         "and table_name = 'indicator_catalog' and column_name = 'source_kind'"
     ).fetchone() or [None]
+    tables, others = sources_of(data)
     outside = without_figures(con, codes or [])
     not_available = [
         f"{code} ({name}) heeft geen enkel cijfer — {OUTSIDE_SCOPE}"
@@ -105,8 +106,8 @@ def described(
     return {
         "not_available": not_available,
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "licence": credit_line(data),
-        "other_sources": sources_of(data)[1],
+        "licence": credit_line(tables, others),
+        "other_sources": others,
         "selection": {
             "indicators": list(indicators),
             "regions": list(codes) if codes else "all",

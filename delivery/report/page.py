@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 
 from delivery.formatting import figure
-from delivery.metadata import PROCESSED_BY, sources_of
+from delivery.metadata import PROCESSED_BY, credit_line, sources_of
 from delivery.readable import DUTCH_HEADERS, FIGURE_UNITS
 from delivery.report import charts
 
@@ -59,10 +59,10 @@ class Page:
         return any(_is_map(spec) for spec in self.charts.values())
 
     @property
-    def other_sources(self) -> list[str]:
-        """The sources besides CBS of the figures on this page, by name (for its footer)."""
+    def credit(self) -> str:
+        """The licence line of the figures on this page (its footer), as an export gives it."""
         frames = [f for f in [*self.downloads.values(), *self.shown] if "source_table" in f.columns]
-        return sources_of(pd.concat(frames))[1] if frames else []
+        return credit_line(*(sources_of(pd.concat(frames)) if frames else ([], [])))
 
     def note(self, text: str) -> None:
         self.context.setdefault("notes", []).append(text)

@@ -168,7 +168,7 @@ class Site:
             image_width=IMAGE_WIDTH,
             chart_list=page.chart_list,
             uses_geo=page.uses_geo,
-            other_sources=page.other_sources,
+            credit=page.credit,
             explanation_csv=EXPLANATION_CSV,
             map_credit=MAP_CREDIT,
             vega_locale=VEGA_LOCALE,

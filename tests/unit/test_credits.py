@@ -47,10 +47,12 @@ def test_cbs_is_credited_for_its_tables_and_every_other_source_by_name(
     frame = rows(*source_tables)
     assert sources(frame) == chart_credit
     if licence:
-        assert credit_line(frame) == licence
+        assert credit_line(*sources_of(frame)) == licence
 
 
 def test_no_rows_are_credited_to_cbs_alone():
     empty = rows()
     assert sources_of(empty) == ([], [])
-    assert credit_line(empty) == "Bron: CBS (CC BY 4.0); bewerking Overijssel Ontcijferd"
+    assert (
+        credit_line(*sources_of(empty)) == "Bron: CBS (CC BY 4.0); bewerking Overijssel Ontcijferd"
+    )
