@@ -30,14 +30,19 @@ OUTSIDE_SCOPE = (
 
 
 def sources_of(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """The CBS tables and the other sources (by name) the rows of `frame` come from."""
+    """The CBS tables and the other sources (by name) the rows of `frame` come from.
+
+    A row's source is one or more parts separated by ', ' ("82550NED, 86054NED"; "86054NED,
+    Woondeal Overijssel (herzien april 2025)" for a figure divided by a policy target): the parts
+    that are CBS tables count as such, the rest, joined again, is one other source (a custom
+    file's title and publisher may hold ', '). The catalog (marts.indicator_catalog) applies the
+    same rule in SQL."""
     tables, others = set(), set()
     for source in frame["source_table"].dropna().unique():
         parts = source.split(", ")
-        if all(part in CBS_TABLES for part in parts):
-            tables.update(parts)
-        else:
-            others.add(source)
+        tables.update(part for part in parts if part in CBS_TABLES)
+        if rest := [part for part in parts if part not in CBS_TABLES]:
+            others.add(", ".join(rest))
     return sorted(tables), sorted(others)
 
 

@@ -189,9 +189,9 @@ def test_csv_for_dutch_excel(published, warehouse, tmp_path):
 
 
 def test_figures_from_others_than_cbs_are_credited_to_them(published, warehouse, tmp_path):
-    """Eurostat's age groups and the ABF housing shortage Trendweb publishes are not CBS's
-    figures: the licence line names them, and a printed sheet sends the reader to the
-    toelichting."""
+    """Eurostat's age groups, the ABF housing shortage Trendweb publishes and the woondeal's
+    target are not CBS's figures: the licence line names them, and a printed sheet sends the
+    reader to the toelichting."""
     from openpyxl import load_workbook
 
     args = ["export", "aandeel_65_plus_pct", "woningtekort_abf", "--regions", "PV23"]
@@ -230,6 +230,16 @@ def test_figures_from_others_than_cbs_are_credited_to_them(published, warehouse,
     )
     cbs_only = load_workbook(tmp_path / "woningvoorraad_PV23.xlsx")
     assert cbs_only["jaren"].oddFooter.center.text.endswith("Bron: CBS (CC BY 4.0)")
+    # Progress towards the woondeal divides CBS's homes by the Woondeal's target: both named.
+    main(["export", "woondeal_voortgang_pct", "--regions", "PV23", "--out", str(tmp_path)])
+    progress = json.loads((tmp_path / "woondeal_voortgang_pct_PV23.metadata.json").read_text())
+    assert progress["licence"] == (
+        "Bron: CBS (CC BY 4.0); Woondeal Overijssel (herzien april 2025); "
+        "bewerking Overijssel Ontcijferd"
+    )
+    assert progress["indicators"][0]["source_tables"] == (
+        "82550NED, 86054NED; Woondeal Overijssel (herzien april 2025)"
+    )
 
 
 def test_excel_wide_keeps_years_and_half_years_apart_rounded_as_cbs(published, tmp_path):

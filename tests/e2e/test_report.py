@@ -140,6 +140,9 @@ def test_the_report_is_dutch_and_sourced(site):
     )
     # Each card names its source; Eurostat's (the age groups) is named in the footer too.
     assert "Bron: CBS, tabel 03759ned, 37230ned.</p>" in front
+    # Woondeal progress: CBS's homes against the Woondeal's target, both named.
+    progress = "Bron: CBS, tabel 82550NED, 86054NED; Woondeal Overijssel (herzien april 2025)."
+    assert f"{progress}</p>" in front
     assert "(Eurostat, Eurostat-download van " in front[front.index("<footer>") :]
     assert "+6.759 ten opzichte van 2024" in front  # 1,195,792 − 1,189,033
     # The state of the data is the newest observed year, not the forecast's 2050.

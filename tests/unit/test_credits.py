@@ -1,7 +1,8 @@
 """Whose figures these are: the credit of a chart and the licence line of an export name CBS for
 figures from CBS tables and every other source by its name, so that nobody credits CBS for
 Eurostat's or ABF Research's figures. The rows are SYNTHETIC; the source names are the
-warehouse's own forms (a CBS table id, ids joined by ', ', a custom file's title and publisher)."""
+warehouse's own forms (a CBS table id, ids joined by ', ', a custom file's title and publisher,
+a CBS id and a policy target joined by ', ')."""
 
 import pandas as pd
 import pytest
@@ -13,6 +14,7 @@ EUROSTAT = (
     "Bevolking op 1 januari naar geslacht en vijfjaarsleeftijdsgroep (Eurostat demo_r_pjangroup, "
     "cijfers van CBS) (Eurostat, Eurostat-download van ongeveer augustus 2025)"
 )
+WOONDEAL = "Woondeal Overijssel (herzien april 2025)"
 ABF = "ABF Research (Primos), statistisch woningtekort, gepubliceerd door het ministerie van BZK"
 
 
@@ -37,8 +39,15 @@ def rows(*source_tables):
         ),
         # Only others: CBS is not named at all; a name with ', ' in it stays whole.
         ([ABF, ABF], ABF, f"Bron: {ABF}; bewerking Overijssel Ontcijferd"),
+        # A figure divided by a policy target: the CBS table and the target's version, each
+        # credited as what it is.
+        (
+            ["86054NED, " + WOONDEAL, "82550NED, " + WOONDEAL],
+            f"CBS, tabel 82550NED, 86054NED; {WOONDEAL}",
+            f"Bron: CBS (CC BY 4.0); {WOONDEAL}; bewerking Overijssel Ontcijferd",
+        ),
         # An unknown id beside a CBS id is not taken for CBS's.
-        (["82550NED, 99999XYZ"], "82550NED, 99999XYZ", None),
+        (["82550NED, 99999XYZ"], "CBS, tabel 82550NED; 99999XYZ", None),
     ],
 )
 def test_cbs_is_credited_for_its_tables_and_every_other_source_by_name(

@@ -7,17 +7,21 @@ with cbs_tables as (
     select list(table_id) as table_ids from {{ source('cbs_metadata', 'cbs_table_infos') }}
 ),
 figures as (
-    -- "84903NED, 86054NED" (a figure combining CBS tables) counts as each table; another
-    -- source's name (a custom file's title and publisher, which may hold ', ') stays whole.
-    -- delivery/metadata.py (sources_of) tells CBS tables from other sources the same way.
+    -- "84903NED, 86054NED" (a figure combining CBS tables) counts as each table; the parts
+    -- that are not CBS tables, joined again, are one other source: a custom file's title and
+    -- publisher (which may hold ', '), or the Woondeal beside the CBS table a progress figure
+    -- divides. delivery/metadata.py (sources_of) tells the sources apart the same way.
     select distinct v.indicator_id, v.source_table,
-        list_has_all(c.table_ids, string_split(v.source_table, ', ')) as from_cbs
+        list_filter(string_split(v.source_table, ', '),
+            lambda part: list_contains(c.table_ids, part)) as cbs_parts,
+        nullif(array_to_string(list_filter(string_split(v.source_table, ', '),
+            lambda part: not list_contains(c.table_ids, part)), ', '), '') as other_source
     from {{ ref('indicator_values') }} v, cbs_tables c
 ),
 sources as (
-    select distinct indicator_id, from_cbs, unnest(case when from_cbs
-        then string_split(source_table, ', ') else [source_table] end) as source
-    from figures
+    select distinct indicator_id, true as from_cbs, unnest(cbs_parts) as source from figures
+    union
+    select distinct indicator_id, false, other_source from figures where other_source is not null
 ),
 named as (
     -- CBS tables first, by id ("71486ned, 82550NED"), then every other source by its name,

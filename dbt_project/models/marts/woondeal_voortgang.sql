@@ -98,6 +98,9 @@ select
         as benodigd_tempo,
     case when r.gerealiseerd_cumulatief is not null then r.status_cumulatief end as status,
     r.source_table,
+    -- progress and pace divide by the target: their sources are the CBS table and the
+    -- Woondeal, in the ', '-separated form indicator_values compares part by part
+    r.source_table || ', ' || d.omschrijving as voortgang_source_table,
     r.release_date
 from realised r
 left join doelen d using (region_code)
