@@ -125,7 +125,7 @@ def open_published(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 def catalog(con: duckdb.DuckDBPyConnection, theme: str | None = None) -> pd.DataFrame:
     """Every indicator with its title, unit, theme, source tables and latest period (Dutch
-    column names: researchers read this list)."""
+    column names: researchers read this list; '—' where it has no figures yet)."""
     themes = [
         t for (t,) in con.execute("select distinct theme from marts.indicator_catalog").fetchall()
     ]
@@ -140,7 +140,8 @@ def catalog(con: duckdb.DuckDBPyConnection, theme: str | None = None) -> pd.Data
     return con.execute(
         """
         select c.indicator_id as indicator, c.title as titel, c.unit as eenheid,
-            c.theme as thema, c.source_tables as bronnen, max(v.period) as laatste_periode
+            c.theme as thema, c.source_tables as bronnen,
+            coalesce(max(v.period), '—') as laatste_periode
         from marts.indicator_catalog c
         left join marts.indicator_values v using (indicator_id)
         where $theme is null or c.theme = $theme

@@ -320,6 +320,10 @@ def test_the_catalog_lists_every_indicator_with_its_latest_period(published, cap
         "bronnen",
         "laatste_periode",
     ]
+    # An indicator without figures yet says so, not pandas' "NaN".
+    assert main(["indicators", "--theme", "export"]) == EXIT_OK
+    [partner] = [line for line in capsys.readouterr().out.splitlines() if "partner_pct" in line]
+    assert partner.split()[-4:] == ["nog", "geen", "cijfers", "—"]
 
 
 def test_no_published_warehouse(monkeypatch, tmp_path, capsys):
