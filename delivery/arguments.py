@@ -266,10 +266,16 @@ def command_line() -> argparse.ArgumentParser:
         help="regiocodes of -namen (zonder --regions: alle regio's)",
     )
     exporting.add_argument(
-        "--from", dest="period_from", metavar="PERIODE", help="bijvoorbeeld 2015"
+        "--from",
+        dest="period_from",
+        metavar="PERIODE",
+        help="bijvoorbeeld 2015, 2015H2 of 2015Q3 (ook 2015K3)",
     )
     exporting.add_argument(
-        "--to", metavar="PERIODE", help="bijvoorbeeld 2023 (met 2023H1 en 2023H2)"
+        "--to",
+        metavar="PERIODE",
+        help="bijvoorbeeld 2023 (met 2023H1 en 2023H2); alleen perioden die helemaal tussen "
+        "--from en --to vallen: --from 2024H2 laat het jaar 2024 weg",
     )
     exporting.add_argument(
         "--format",

@@ -68,32 +68,51 @@ def os_reason(err: OSError) -> str:
     return OS_REASONS.get(err.errno, err.strerror or str(err))
 
 
-# Periods as CBS writes them here: a year, a half year, a quarter or a month.
-PERIOD = re.compile(r"^\d{4}(H[12]|K[1-4]|M(0[1-9]|1[0-2]))?$")
+# Periods as the warehouse writes them: a year (2015), a half year (2015H1), a quarter (2015Q2)
+# or a month (2015M03). A quarter may be typed as 2015K2 too (kwartaal), in either case.
+PERIOD = re.compile(r"([0-9]{4})(H[12]|Q[1-4]|M(?:0[1-9]|1[0-2]))?")
 
 
-def _check_periods(period_from: str | None, period_to: str | None) -> None:
+def _periods(period_from: str | None, period_to: str | None) -> tuple[str | None, str | None]:
+    """--from and --to in the warehouse's notation; refused unless each is a period and
+    --from does not lie after --to."""
+    periods = []
     for name, value in (("--from", period_from), ("--to", period_to)):
-        if value is not None and not PERIOD.match(value):
+        written = None if value is None else re.sub(r"K(?=[1-4]$)", "Q", value.strip().upper())
+        if written is not None and not PERIOD.fullmatch(written):
             raise DeliveryError(
                 f"{name} {value!r} is geen periode: geef een jaar (2015), halfjaar (2015H1), "
-                "kwartaal (2015K2) of maand (2015M03)"
+                "kwartaal (2015Q2 of 2015K2) of maand (2015M03)"
             )
+        periods.append(written)
+    period_from, period_to = periods
     if period_from and period_to and _months(period_from)[0] > _months(period_to)[1]:
         raise DeliveryError(f"--from {period_from} ligt na --to {period_to}")
+    return period_from, period_to
 
 
 def _months(period: str) -> tuple[int, int]:
     """The first and last month a period covers, as year * 12 + month (2020H2: July–December)."""
-    year, part = int(period[:4]), period[4:]
+    year, part = PERIOD.fullmatch(period).groups()
     first, last = {
-        "": (1, 12),
+        None: (1, 12),
         "H1": (1, 6),
         "H2": (7, 12),
-        **{f"K{q}": (3 * q - 2, 3 * q) for q in range(1, 5)},
+        **{f"Q{q}": (3 * q - 2, 3 * q) for q in range(1, 5)},
         **{f"M{m:02d}": (m, m) for m in range(1, 13)},
     }[part]
-    return year * 12 + first, year * 12 + last
+    return int(year) * 12 + first, int(year) * 12 + last
+
+
+def _within(periods: pd.Series, period_from: str | None, period_to: str | None) -> pd.Series:
+    """Which periods lie wholly within --from … --to, by the months they cover: --to 2023 keeps
+    2023H2 and 2023Q4; --from 2024H2 keeps 2024Q3 but not the year 2024, which starts before."""
+    start = _months(period_from)[0] if period_from else None
+    end = _months(period_to)[1] if period_to else None
+    months = periods.map(_months)
+    return months.map(
+        lambda span: (start is None or span[0] >= start) and (end is None or span[1] <= end)
+    )
 
 
 @dataclass(frozen=True)
@@ -282,25 +301,23 @@ def extract_rows(
     period_to: str | None = None,
 ) -> pd.DataFrame:
     """The rows of an extract (also the report's download of an indicator), empty values
-    included: the indicators, in the regions with these codes (None: all), in the periods."""
-    return con.execute(
+    included: the indicators, in the regions with these codes (None: all), in the periods
+    (`_within`: compared by the months they cover, as a year, a half year and a quarter do not
+    sort as text)."""
+    rows = con.execute(
         """
         select indicator_id, region_code, region_name, region_level, categorie, period,
             period_type, value, unit, status, method_break, source_table, release_date
         from marts.indicator_values
         where list_contains($indicators, indicator_id)
           and ($regions is null or list_contains($regions, region_code))
-          and ($from is null or period >= $from)
-          and ($to is null or period <= $to || 'Z')
         order by indicator_id, region_code, categorie, period
         """,
-        {
-            "indicators": list(indicators),
-            "regions": None if codes is None else list(codes),
-            "from": period_from,
-            "to": period_to,
-        },
+        {"indicators": list(indicators), "regions": None if codes is None else list(codes)},
     ).df()
+    if period_from is None and period_to is None:
+        return rows
+    return rows[_within(rows["period"], period_from, period_to)].reset_index(drop=True)
 
 
 def extract(
@@ -316,7 +333,7 @@ def extract(
     under `not_available` in the metadata; nothing at all is an error.
     """
     _check_indicators(con, indicators)
-    _check_periods(period_from, period_to)
+    period_from, period_to = _periods(period_from, period_to)
     codes = _region_codes(con, regions) if regions else None
     data = extract_rows(con, indicators, codes, period_from, period_to)
     metadata = described(con, data, indicators, codes, period_from, period_to)

@@ -80,6 +80,24 @@ def test_selection_by_region_name_and_period(published, tmp_path):
     ]
 
 
+def test_periods_of_different_length_are_selected_by_the_months_they_cover(published, tmp_path):
+    """A year, its half years and its quarters do not sort as text ('2024Q1' > '2024H2'): the
+    selection keeps the periods wholly within --from … --to. A quarter is written as the
+    warehouse and `ontcijferd indicators` write it (2025Q1) or as 2024K3 (kwartaal)."""
+    args = ["export", "prijsindex_koopwoningen", "--regions", "PV23", "--out", str(tmp_path)]
+    assert main([*args, "--from", "2024H2", "--to", "2025q1"]) == EXIT_OK
+    rows = pd.read_csv(tmp_path / "prijsindex_koopwoningen_PV23_2024H2-2025Q1.csv")
+    # CBS 85792NED, Overijssel, 2020 = 100: not 2024Q1 and 2024Q2, nor the year 2024
+    assert rows[["period", "value"]].values.tolist() == [
+        ["2024Q3", 143.7],
+        ["2024Q4", 147.4],
+        ["2025Q1", 150.9],
+    ]
+    assert main([*args, "--from", "2024K1", "--to", "2024H1"]) == EXIT_OK
+    rows = pd.read_csv(tmp_path / "prijsindex_koopwoningen_PV23_2024Q1-2024H1.csv")
+    assert rows["period"].tolist() == ["2024Q1", "2024Q2"]
+
+
 def test_regions_are_found_as_people_type_them(published, tmp_path, capsys):
     """Without accents (Fryslân, Súdwest-Fryslân), by the old name (Friesland); a region named
     twice is asked once."""
