@@ -152,7 +152,7 @@ class ReportData:
         and the target for 2030; `doel_versie` is the source of the target and the path."""
         return self.con.execute(
             "select region_code, region_name, jaar as period, gerealiseerd_cumulatief, "
-            "verwacht_lineair, doel, status, source_table, doel_versie "
+            "verwacht_lineair, doel, status, source_table_cumulatief as source_table, doel_versie "
             "from marts.woondeal_voortgang "
             "where region_level <> 'gemeente' and gerealiseerd_cumulatief is not null "
             "qualify jaar = max(jaar) over () order by region_name"

@@ -85,7 +85,9 @@ def test_woondeal_cumulative_is_the_sum_of_net_additions_since_2022(warehouse):
 
 def test_woondeal_reaches_2024_through_the_stock_of_1_january_2025(warehouse):
     """86054NED stops at 2023 in the snapshot; 2024's net addition is the change of 82550NED's
-    stock (531,840 on 1-1-2025 − 527,085 on 1-1-2024), flagged as a method break."""
+    stock (531,840 on 1-1-2025 − 527,085 on 1-1-2024), flagged as a method break. The total
+    since 2022 holds both tables' figures and names both; progress towards the target names
+    the Woondeal too."""
     assert (
         value(warehouse, "woningvoorraad", "PV23", "2025")
         - value(warehouse, "woningvoorraad", "PV23", "2024")
@@ -100,8 +102,12 @@ def test_woondeal_reaches_2024_through_the_stock_of_1_january_2025(warehouse):
     assert rows == [
         ("2022", "86054NED", False),
         ("2023", "86054NED", False),
-        ("2024", "82550NED", True),
+        ("2024", "82550NED, 86054NED", True),  # 2022–2023 from 86054NED, 2024 from 82550NED
     ]
+    assert warehouse.execute(
+        "select source_table, method_break from marts.indicator_values where region_code = "
+        "'PV23' and period = '2024' and indicator_id = 'woondeal_voortgang_pct'"
+    ).fetchone() == ("82550NED, 86054NED, Woondeal Overijssel (herzien april 2025)", True)
     methods = warehouse.execute(
         "select jaar, methode from marts.woondeal_voortgang where region_code = 'PV23' "
         "and jaar <= 2024 order by jaar"

@@ -500,7 +500,9 @@ def test_a_chart_saves_as_an_image_with_title_and_credit(site, browser):
     page.wait_for_selector("#kaart_woondeal_gerealiseerd_cumulatief svg")
     svg = _saved_image(page, "kaart_woondeal_gerealiseerd_cumulatief", "svg").decode("utf-8")
     words = " ".join(re.sub(r"<[^>]+>", " ", svg).split())
-    assert f"Bron: CBS, tabel 82550NED; bewerking Overijssel Ontcijferd. {MAP_CREDIT}." in words
+    # 2022–2023 from 86054NED, 2024 from 82550NED: the total since 2022 names both tables
+    credit = "Bron: CBS, tabel 82550NED, 86054NED; bewerking Overijssel Ontcijferd."
+    assert f"{credit} {MAP_CREDIT}." in words
     assert svg.count("<path") > OVERIJSSEL_GEMEENTEN  # every gemeente drawn
     png = _saved_image(page, "kaart_woondeal_gerealiseerd_cumulatief", "png")
     assert png.startswith(b"\x89PNG")
@@ -537,7 +539,7 @@ def test_status_onbekend_is_drawn_like_definitive_and_said_once_per_page(site):
         "Woondeal Overijssel (herzien april 2025)"
     }
     wonen = (site / "wonen.html").read_text(encoding="utf-8")
-    assert "Bron: CBS, tabel 82550NED; Woondeal Overijssel (herzien april 2025)." in wonen
+    assert "Bron: CBS, tabel 82550NED, 86054NED; Woondeal Overijssel (herzien april 2025)." in wonen
     for page_file in PAGES:
         text = (site / page_file).read_text(encoding="utf-8")
         assert text.count("Over de status: bij ") == 1, page_file

@@ -65,7 +65,10 @@ realised as (
         case when count(j.bruto_toevoeging) over w = j.jaar - l.eerste_jaar + 1
              then sum(j.bruto_toevoeging) over w end as bruto_toevoeging_cumulatief,
         {{ cbs_status_from_rank('min(' ~ cbs_status_rank('j.status') ~ ') over w') }}
-            as status_cumulatief
+            as status_cumulatief,
+        -- a total since the start holds every year's figure: it names every year's table
+        array_to_string(list_sort(list_distinct(list(j.source_table) over w)), ', ')
+            as source_table_cumulatief
     from per_jaar j
     cross join looptijd l
     window w as (partition by j.region_code order by j.jaar)
@@ -98,9 +101,10 @@ select
         as benodigd_tempo,
     case when r.gerealiseerd_cumulatief is not null then r.status_cumulatief end as status,
     r.source_table,
-    -- progress and pace divide by the target: their sources are the CBS table and the
-    -- Woondeal, in the ', '-separated form indicator_values compares part by part
-    r.source_table || ', ' || d.omschrijving as voortgang_source_table,
+    r.source_table_cumulatief,
+    -- progress and pace divide the total since the start by the target: their sources are its
+    -- CBS tables and the Woondeal, in the ', '-separated form indicator_values compares
+    r.source_table_cumulatief || ', ' || d.omschrijving as voortgang_source_table,
     r.release_date
 from realised r
 left join doelen d using (region_code)
