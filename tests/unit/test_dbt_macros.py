@@ -50,3 +50,44 @@ def test_every_cbs_status_string_maps_to_a_project_status(dbt_manifest, tmp_path
     result = run_dbt(["compile", "--inline", sql], tmp_path, tmp_path / "statuses.duckdb")
     rows = duckdb.sql(result.result.results[0].node.compiled_code).fetchall()
     assert dict(rows) == STATUSES
+
+
+# SYNTHETIC series (indicator, previous source → source) and declared links (van → naar,
+# same definition), for the rule of macros/series.sql.
+LINKS = [("A", "B", True), ("B", "C", False), ("K1", "K2", True)]
+CHANGES = {
+    "continued": ("A", "B", False),
+    "a break": ("B", "C", True),
+    "undeclared": ("A", "C", None),
+    # a total since the start that adds this year's table to last year's (woondeal 2024)
+    "a table added, declared as a break": ("B", "B, C", True),
+    "a table added, undeclared": ("A", "A, X", None),
+    # KWB editions beside another table: the part that stays is no change
+    "one of two tables continued": ("K1, H", "K2, H", False),
+    "a table gone without a successor": ("K1, H", "H", None),
+    "one table continued, the other undeclared": ("A, X", "B, Y", None),
+    # another source beside the tables (the Woondeal's target) stays whole
+    "beside a policy target": ("B, Woondeal (2025)", "C, Woondeal (2025)", True),
+}
+
+
+def test_a_change_of_source_is_a_break_only_as_declared(dbt_manifest, tmp_path):
+    changes = " union all ".join(
+        f"select '{name}' as indicator_id, 'PV23' as region_code, null as categorie, "
+        f"'jaar' as period_type, '2024' as period, '{old}' as previous_source, "
+        f"'{new}' as source_table"
+        for name, (old, new, _) in CHANGES.items()
+    )
+    # The same tables in another order are no change: the macro gives no row for it.
+    changes += " union all select 'reordered', 'PV23', null, 'jaar', '2024', 'A, H', 'H, A'"
+    links = " union all ".join(
+        f"select '{van}' as van_tabel, '{naar}' as naar_tabel, {same} as zelfde_definitie"
+        for van, naar, same in LINKS
+    )
+    sql = (
+        f"with changes as ({changes}), links as ({links}) select indicator_id, method_break "
+        "from ({{ source_change_breaks('changes', 'links') }})"
+    )
+    result = run_dbt(["compile", "--inline", sql], tmp_path, tmp_path / "series.duckdb")
+    rows = dict(duckdb.sql(result.result.results[0].node.compiled_code).fetchall())
+    assert rows == {name: expected for name, (_, _, expected) in CHANGES.items()}

@@ -30,44 +30,11 @@ sequenced as (
         as previous_source
     from all_indicators
 ),
--- A change of source (compared table by table where a figure combines tables, as sets: a total
--- since 2022 may add this year's table to last year's) is either the same statistic continued
--- or a method break, as declared in reference.reeksovergangen (generated from the registry's
--- series links): every table that came in must continue one that was there, every table that
--- went must be continued by one that is; a break where any of those links is one.
-source_changes as (
-    select indicator_id, region_code, categorie, period_type, period,
-        string_split(previous_source, ', ') as van, string_split(source_table, ', ') as naar
-    from sequenced
-    where previous_source <> source_table
-),
-links as (
-    select c.indicator_id, c.region_code, c.categorie, c.period_type, c.period, t.tabel,
-        o.zelfde_definitie
-    from source_changes c,
-        unnest(list_filter(c.naar, lambda tabel: not list_contains(c.van, tabel))) t(tabel)
-    left join {{ ref('reeksovergangen') }} o
-        on o.naar_tabel = t.tabel and list_contains(c.van, o.van_tabel)
-    union all
-    select c.indicator_id, c.region_code, c.categorie, c.period_type, c.period, t.tabel,
-        o.zelfde_definitie
-    from source_changes c,
-        unnest(list_filter(c.van, lambda tabel: not list_contains(c.naar, tabel))) t(tabel)
-    left join {{ ref('reeksovergangen') }} o
-        on o.van_tabel = t.tabel and list_contains(c.naar, o.naar_tabel)
-),
+-- A change of source is either the same statistic continued or a method break, as declared
+-- in reference.reeksovergangen (generated from the registry's series links); the rule, for
+-- sources that combine tables too, is the macro source_change_breaks (macros/series.sql).
 judged as (
-    -- null (undeclared) unless every table that came or went has a declared link
-    select indicator_id, region_code, categorie, period_type, period,
-        case when bool_and(declared) then bool_or(breaks) end as method_break
-    from (
-        select indicator_id, region_code, categorie, period_type, period, tabel,
-            bool_or(zelfde_definitie is not null) as declared,
-            bool_or(not zelfde_definitie) as breaks
-        from links
-        group by all
-    )
-    group by all
+    {{ source_change_breaks('sequenced', ref('reeksovergangen')) }}
 )
 select
     i.indicator_id,
@@ -86,7 +53,7 @@ select
     -- that year, as a change to a table with another definition does.
     case when g.region_code is not null then true
          when i.previous_source is null or i.previous_source = i.source_table then false
-         when j.indicator_id is null then false  -- the same tables, written in another order
+         when j.indicator_id is null then false  -- the same tables in another order
          else j.method_break end as method_break
 from sequenced i
 join {{ ref('indicator_definitions') }} c using (indicator_id)
