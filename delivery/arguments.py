@@ -292,8 +292,8 @@ def command_line() -> argparse.ArgumentParser:
     exporting.add_argument(
         "--wide",
         action="store_true",
-        help="alleen xlsx: regio's in rijen, perioden in kolommen (jaren en halfjaren op "
-        "aparte bladen)",
+        help="alleen xlsx: regio's in rijen, perioden in kolommen (jaren, halfjaren en "
+        "kwartalen op aparte bladen)",
     )
     reporting = command(
         "report", help="bouw het rapport (HTML-pagina's met grafieken, werkt offline)"
