@@ -11,7 +11,6 @@ import contextlib
 import difflib
 import errno
 import json
-import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ import pandas as pd
 from delivery.arguments import for_the_data_team
 from delivery.formatting import inert_text
 from delivery.metadata import described
+from delivery.periods import months, within, written
 from delivery.readable import (
     catalog_decimals,
     explanation_rows,
@@ -68,51 +68,22 @@ def os_reason(err: OSError) -> str:
     return OS_REASONS.get(err.errno, err.strerror or str(err))
 
 
-# Periods as the warehouse writes them: a year (2015), a half year (2015H1), a quarter (2015Q2)
-# or a month (2015M03). A quarter may be typed as 2015K2 too (kwartaal), in either case.
-PERIOD = re.compile(r"([0-9]{4})(H[12]|Q[1-4]|M(?:0[1-9]|1[0-2]))?")
-
-
 def _periods(period_from: str | None, period_to: str | None) -> tuple[str | None, str | None]:
-    """--from and --to in the warehouse's notation; refused unless each is a period and
-    --from does not lie after --to."""
+    """--from and --to as the warehouse writes periods (delivery/periods.py); refused unless
+    each is a period and --from does not lie after --to."""
     periods = []
-    for name, value in (("--from", period_from), ("--to", period_to)):
-        written = None if value is None else re.sub(r"K(?=[1-4]$)", "Q", value.strip().upper())
-        if written is not None and not PERIOD.fullmatch(written):
+    for name, typed in (("--from", period_from), ("--to", period_to)):
+        period = None if typed is None else written(typed)
+        if typed is not None and period is None:
             raise DeliveryError(
-                f"{name} {value!r} is geen periode: geef een jaar (2015), halfjaar (2015H1), "
+                f"{name} {typed!r} is geen periode: geef een jaar (2015), halfjaar (2015H1), "
                 "kwartaal (2015Q2 of 2015K2) of maand (2015M03)"
             )
-        periods.append(written)
+        periods.append(period)
     period_from, period_to = periods
-    if period_from and period_to and _months(period_from)[0] > _months(period_to)[1]:
+    if period_from and period_to and months(period_from)[0] > months(period_to)[1]:
         raise DeliveryError(f"--from {period_from} ligt na --to {period_to}")
     return period_from, period_to
-
-
-def _months(period: str) -> tuple[int, int]:
-    """The first and last month a period covers, as year * 12 + month (2020H2: July–December)."""
-    year, part = PERIOD.fullmatch(period).groups()
-    first, last = {
-        None: (1, 12),
-        "H1": (1, 6),
-        "H2": (7, 12),
-        **{f"Q{q}": (3 * q - 2, 3 * q) for q in range(1, 5)},
-        **{f"M{m:02d}": (m, m) for m in range(1, 13)},
-    }[part]
-    return int(year) * 12 + first, int(year) * 12 + last
-
-
-def _within(periods: pd.Series, period_from: str | None, period_to: str | None) -> pd.Series:
-    """Which periods lie wholly within --from … --to, by the months they cover: --to 2023 keeps
-    2023H2 and 2023Q4; --from 2024H2 keeps 2024Q3 but not the year 2024, which starts before."""
-    start = _months(period_from)[0] if period_from else None
-    end = _months(period_to)[1] if period_to else None
-    months = periods.map(_months)
-    return months.map(
-        lambda span: (start is None or span[0] >= start) and (end is None or span[1] <= end)
-    )
 
 
 @dataclass(frozen=True)
@@ -293,6 +264,24 @@ def regions(
     ).df()
 
 
+# The columns of an extract, in this order: every export and the report's downloads.
+EXTRACT_COLUMNS = [
+    "indicator_id",
+    "region_code",
+    "region_name",
+    "region_level",
+    "categorie",
+    "period",
+    "period_type",
+    "value",
+    "unit",
+    "status",
+    "method_break",
+    "source_table",
+    "release_date",
+]
+
+
 def extract_rows(
     con: duckdb.DuckDBPyConnection,
     indicators: Sequence[str],
@@ -302,12 +291,10 @@ def extract_rows(
 ) -> pd.DataFrame:
     """The rows of an extract (also the report's download of an indicator), empty values
     included: the indicators, in the regions with these codes (None: all), in the periods
-    (`_within`: compared by the months they cover, as a year, a half year and a quarter do not
-    sort as text)."""
+    (compared by the months they cover: delivery/periods.py)."""
     rows = con.execute(
-        """
-        select indicator_id, region_code, region_name, region_level, categorie, period,
-            period_type, value, unit, status, method_break, source_table, release_date
+        f"""
+        select {", ".join(EXTRACT_COLUMNS)}
         from marts.indicator_values
         where list_contains($indicators, indicator_id)
           and ($regions is null or list_contains($regions, region_code))
@@ -317,7 +304,7 @@ def extract_rows(
     ).df()
     if period_from is None and period_to is None:
         return rows
-    return rows[_within(rows["period"], period_from, period_to)].reset_index(drop=True)
+    return rows[within(rows["period"], period_from, period_to)].reset_index(drop=True)
 
 
 def extract(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from delivery.export import extract_rows
+from delivery.export import EXTRACT_COLUMNS, extract_rows
 from delivery.metadata import described
 from sources.notation import number
 
@@ -61,9 +61,11 @@ class ReportData:
         return self._one("select region_name from marts.dim_region where region_code = ?", code)
 
     def values(self, indicator: str, regions: list[str] | None = None, yearly: bool = True):
-        """An indicator's rows with a value, with its precision (`decimalen`) for formatting."""
+        """An indicator's rows with a value, with its precision (`decimalen`) for formatting;
+        the columns of an export, in its order."""
+        columns = ", ".join(f"v.{column}" for column in EXTRACT_COLUMNS)
         return self.con.execute(
-            "select v.*, c.decimalen from marts.indicator_values v "
+            f"select {columns}, c.decimalen from marts.indicator_values v "
             "join marts.indicator_catalog c using (indicator_id) where indicator_id = $i "
             "and ($r is null or list_contains($r, region_code)) and value is not null "
             "and (not $y or period_type = 'jaar') order by region_code, period",

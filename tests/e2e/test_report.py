@@ -219,7 +219,12 @@ def test_theme_pages_tell_their_story_with_few_charts(site):
     # Cars on 1 January 2025 come from 85237NED (provinces as columns); CBS has no figure per
     # 1,000 inhabitants for 2025 yet, and the caption says so rather than computing one.
     cars = (site / "cijfers" / "reeks_personenautos.csv").read_text(encoding="utf-8-sig")
-    assert ";PV23;Overijssel;provincie;;2025;jaar;632485;auto's;onbekend;85237NED;" in cars
+    assert ";PV23;Overijssel;provincie;;2025;jaar;632485;auto's;onbekend;;85237NED;" in cars
+    # A download's columns are an export's, in the same order.
+    assert cars.splitlines()[0] == (
+        "indicator;regiocode;regio;regioniveau;categorie;periode;soort periode;waarde;eenheid;"
+        "status;methodebreuk;bron;publicatiedatum"
+    )
     assert "voor 2025 heeft CBS nog geen cijfer per 1.000 inwoners" in bereikbaarheid
     # Sale prices per gemeente come from a truncated export: the map's caption names the 13
     # gemeenten without a figure (Zwolle among them), not the 12 that have one.
