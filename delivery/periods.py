@@ -36,6 +36,9 @@ def within(periods: pd.Series, period_from: str | None, period_to: str | None) -
     2023Q4; --from 2024H2 keeps 2024Q3 but not the year 2024, which starts before."""
     start = months(period_from)[0] if period_from else None
     end = months(period_to)[1] if period_to else None
-    return periods.map(months).map(
-        lambda span: (start is None or span[0] >= start) and (end is None or span[1] <= end)
-    )
+    kept = [
+        (start is None or first >= start) and (end is None or last <= end)
+        for first, last in map(months, periods)
+    ]
+    # a boolean mask even when empty (an empty object Series would select columns)
+    return pd.Series(kept, index=periods.index, dtype=bool)

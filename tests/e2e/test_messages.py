@@ -298,6 +298,22 @@ CASES = [
         ["Niets te exporteren: verkoopprijs_gemiddeld heeft geen gegevens voor GM0193"],
     ),
     (
+        "an export selection without data, with a period",
+        [
+            "export",
+            "verkoopprijs_gemiddeld",
+            "--regions",
+            "Zwolle",
+            "--from",
+            "2020Q1",
+            "--out",
+            "{tmp}/x",
+        ],
+        {},
+        EXIT_EMPTY,
+        ["Niets te exporteren: verkoopprijs_gemiddeld heeft geen gegevens voor GM0193 in 2020Q1–…"],
+    ),
+    (
         "a gemeente outside the warehouse's regions",
         ["export", "bevolking_totaal", "--regions", "Amsterdam", "--out", "{tmp}/x"],
         {},

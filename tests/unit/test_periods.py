@@ -35,3 +35,9 @@ def test_periods_of_different_length_are_compared_by_their_months():
     assert periods[within(periods, "2024H2", None)].tolist() == ["2024H2", "2024Q3"]
     assert periods[within(periods, None, "2023")].tolist() == ["2023", "2023H2", "2023Q4"]
     assert periods[within(periods, "2024Q1", "2024H1")].tolist() == ["2024Q1"]
+
+
+def test_an_empty_selection_keeps_the_columns():
+    """No rows for the regions asked: the selection is empty, not a frame without columns."""
+    rows = pd.DataFrame({"period": pd.Series([], dtype=object), "value": []})
+    assert list(rows[within(rows["period"], "2020", None)].columns) == ["period", "value"]
