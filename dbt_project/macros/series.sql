@@ -5,7 +5,8 @@
     this year's table to last year's), compared as sets: every table that came in must continue
     one that was there, every table that went must be continued by one that is, each by a
     declared link. method_break: true where any of those links is a break, false where none is,
-    null where a table came or went undeclared. The same tables in another order give no row.
+    null where a table came or went undeclared; false for the same tables in another order.
+    One row per change.
     Unit-tested with SYNTHETIC series in tests/unit/test_dbt_macros.py. -#}
 {% macro source_change_breaks(changes, links) %}
 with parts as (
@@ -30,8 +31,14 @@ per_table as (
         else o.van_tabel = t.tabel and list_contains(t.naar, o.naar_tabel) end
     group by all
 )
-select indicator_id, region_code, categorie, period_type, period,
-    case when bool_and(declared) then bool_or(breaks) end as method_break
-from per_table
+select p.indicator_id, p.region_code, p.categorie, p.period_type, p.period,
+    -- no table came or went (the same tables reordered): no per_table row, no break
+    case when bool_and(coalesce(t.declared, true)) then coalesce(bool_or(t.breaks), false) end
+        as method_break
+from parts p
+left join per_table t
+    on t.indicator_id = p.indicator_id and t.region_code = p.region_code
+    and t.categorie is not distinct from p.categorie and t.period_type = p.period_type
+    and t.period = p.period
 group by all
 {% endmacro %}

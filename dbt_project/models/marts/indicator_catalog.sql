@@ -11,12 +11,13 @@ figures as (
     -- that are not CBS tables, joined again, are one other source: a custom file's title and
     -- publisher (which may hold ', '), or the Woondeal beside the CBS table a progress figure
     -- divides. delivery/metadata.py (sources_of) tells the sources apart the same way.
-    select distinct v.indicator_id, v.source_table,
-        list_filter(string_split(v.source_table, ', '),
-            lambda part: list_contains(c.table_ids, part)) as cbs_parts,
-        nullif(array_to_string(list_filter(string_split(v.source_table, ', '),
-            lambda part: not list_contains(c.table_ids, part)), ', '), '') as other_source
-    from {{ ref('indicator_values') }} v, cbs_tables c
+    select indicator_id,
+        list_filter(parts, lambda part: list_contains(table_ids, part)) as cbs_parts,
+        nullif(array_to_string(
+            list_filter(parts, lambda part: not list_contains(table_ids, part)), ', '), '')
+            as other_source
+    from (select distinct indicator_id, string_split(source_table, ', ') as parts
+          from {{ ref('indicator_values') }}), cbs_tables
 ),
 sources as (
     select distinct indicator_id, true as from_cbs, unnest(cbs_parts) as source from figures

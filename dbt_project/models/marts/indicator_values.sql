@@ -53,7 +53,6 @@ select
     -- that year, as a change to a table with another definition does.
     case when g.region_code is not null then true
          when i.previous_source is null or i.previous_source = i.source_table then false
-         when j.indicator_id is null then false  -- the same tables in another order
          else j.method_break end as method_break
 from sequenced i
 join {{ ref('indicator_definitions') }} c using (indicator_id)
