@@ -97,17 +97,19 @@ class ReportData:
     def gemeente_values(self, indicator: str) -> pd.DataFrame:
         """Each focus gemeente's own value in the latest year with values, for what
         gemeente_vergelijking does not compare (counts, themes not compared): every gemeente,
-        null where it has no figure, no Nederland reference."""
+        null where it has no figure, no Nederland reference. A year, as `compared` takes: a
+        newer half year ('2024H1' sorts after '2024') is no year's figure."""
         return self.con.execute(
             "select r.region_code, r.region_name, v.indicator_id, coalesce(v.period, l.period) "
             "as period, v.value, c.unit, v.status, v.source_table, c.decimalen, "
             "null::double as nederland_value, null::double as provincie_value "
             "from marts.dim_region r cross join (select max(period) as period from "
             "marts.indicator_values where indicator_id = $i and region_level = 'gemeente' "
-            "and value is not null) l "
+            "and period_type = 'jaar' and value is not null) l "
             "join marts.indicator_catalog c on c.indicator_id = $i "
             "left join marts.indicator_values v on v.indicator_id = $i "
-            "and v.region_code = r.region_code and v.period = l.period "
+            "and v.region_code = r.region_code and v.period_type = 'jaar' "
+            "and v.period = l.period "
             "where r.region_level = 'gemeente' and r.provincie_code = $f order by r.region_name",
             {"i": indicator, "f": self.focus},
         ).df()

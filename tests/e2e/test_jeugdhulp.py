@@ -3,6 +3,7 @@ gemeente comparison, and the blocking checks on tampered copies of the warehouse
 
 import pytest
 
+from delivery.report.data import ReportData
 from tests.conftest import reliability_row
 from tests.e2e.conftest import compared, dbt_test_rows, value, yearly_series
 
@@ -49,6 +50,14 @@ def test_other_shares_and_the_count(warehouse):
     assert value(warehouse, "jeugdreclassering_pct", "PV23", "2023") == 0.3
     assert value(warehouse, "jongeren_met_jeugdzorg", "PV23", "2023") == 30_755
     assert value(warehouse, "jongeren_met_jeugdzorg", "GM0153", "2023") == 4_460
+
+
+def test_a_map_of_gemeente_counts_shows_the_latest_year_not_a_newer_half_year(warehouse):
+    """The report maps counts with each gemeente's own figure of the latest year; jeugdzorg
+    also has half years, and 2024H1 sorts after 2023 but is no year."""
+    frame = ReportData(warehouse, "PV23").gemeente_values("jongeren_met_jeugdzorg")
+    assert len(frame) == 25 and set(frame["period"]) == {"2023"}
+    assert frame.set_index("region_code").loc["GM0153", "value"] == 4_460  # Enschede
 
 
 def test_gemeente_comparison_with_province_and_nederland(warehouse):
