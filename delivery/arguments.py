@@ -280,6 +280,7 @@ def command_line() -> argparse.ArgumentParser:
     exporting.add_argument(
         "--format",
         default="csv",
+        type=str.lower,  # in any case, as regions and periods are
         metavar="FORMAAT",
         help="csv: volledige precisie, voor software (standaard); csv-nl: voor Nederlandse "
         "Excel (; en decimale komma, Nederlandse kopjes, afgerond zoals CBS publiceert); "

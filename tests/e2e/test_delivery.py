@@ -113,7 +113,8 @@ def test_regions_are_found_as_people_type_them(published, tmp_path, capsys):
 def test_excel_is_laid_out_for_researchers(published, tmp_path):
     from openpyxl import load_workbook
 
-    main(["export", "export_goederen", "--format", "xlsx", "--out", str(tmp_path)])
+    # The format in any case, as regions and periods.
+    main(["export", "export_goederen", "--format", "XLSX", "--out", str(tmp_path)])
     sheets = pd.read_excel(tmp_path / "export_goederen.xlsx", sheet_name=None)
     assert list(sheets) == ["jaren", "toelichting"]
     flevoland = sheets["jaren"].query("regiocode == 'PV24'")  # Dutch headers
