@@ -36,7 +36,7 @@ def sources_of(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     Woondeal Overijssel (herzien april 2025)" for a figure divided by a policy target): the parts
     that are CBS tables count as such, the rest, joined again, is one other source (a custom
     file's title and publisher may hold ', '). The catalog (marts.indicator_catalog) applies the
-    same rule in SQL."""
+    same rule in SQL; tests/e2e/test_delivery.py checks both agree on every indicator."""
     tables, others = set(), set()
     for source in frame["source_table"].dropna().unique():
         parts = source.split(", ")

@@ -12,6 +12,7 @@ import pytest
 
 from delivery.cli import EXIT_NO_WAREHOUSE, EXIT_OK, EXIT_USAGE, main
 from delivery.export import PARQUET_METADATA_KEY, open_published
+from delivery.metadata import sources_of
 from delivery.readable import DUTCH_COLUMN_LEGEND
 
 
@@ -259,6 +260,24 @@ def test_figures_from_others_than_cbs_are_credited_to_them(published, warehouse,
     assert progress["indicators"][0]["source_tables"] == (
         "82550NED, 86054NED; Woondeal Overijssel (herzien april 2025)"
     )
+
+
+def test_the_catalog_and_an_export_tell_the_same_sources_apart(warehouse):
+    """Which parts of a source are CBS tables is decided twice: in SQL for the catalog
+    (marts.indicator_catalog) and in Python for any selection of rows (delivery.metadata:
+    sources_of, for exports and the report). On every indicator of the warehouse they agree."""
+    catalog = dict(
+        warehouse.execute(
+            "select indicator_id, source_tables from marts.indicator_catalog"
+        ).fetchall()
+    )
+    values = warehouse.execute("select indicator_id, source_table from marts.indicator_values").df()
+    said = {}
+    for indicator, rows in values.groupby("indicator_id"):
+        tables, others = sources_of(rows)
+        said[indicator] = "; ".join(([", ".join(tables)] if tables else []) + others)
+    assert {i: s for i, s in catalog.items() if s != "nog geen cijfers"} == said
+    assert sum(";" in s for s in said.values()) >= 3  # a CBS table beside another source, too
 
 
 def test_excel_wide_keeps_years_and_half_years_apart_rounded_as_cbs(published, tmp_path):

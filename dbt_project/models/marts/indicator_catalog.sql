@@ -10,7 +10,8 @@ figures as (
     -- "84903NED, 86054NED" (a figure combining CBS tables) counts as each table; the parts
     -- that are not CBS tables, joined again, are one other source: a custom file's title and
     -- publisher (which may hold ', '), or the Woondeal beside the CBS table a progress figure
-    -- divides. delivery/metadata.py (sources_of) tells the sources apart the same way.
+    -- divides. delivery/metadata.py (sources_of) tells the sources apart the same way, for
+    -- any selection of rows; a test checks both agree on every indicator.
     select indicator_id,
         list_filter(parts, lambda part: list_contains(table_ids, part)) as cbs_parts,
         nullif(array_to_string(
