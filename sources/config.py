@@ -33,6 +33,14 @@ class ConfigError(ValueError):
     """The configuration file or an ONTCIJFERD_* variable is not valid (one line for users)."""
 
 
+class InvalidSetting(ValueError):
+    """A setting's value is not valid; `setting` is its key path in the file (("source",))."""
+
+    def __init__(self, setting: tuple[str, ...], message: str) -> None:
+        super().__init__(message)
+        self.setting = setting
+
+
 @dataclass(frozen=True)
 class Settings:
     source: str = "snapshot"
@@ -58,18 +66,24 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.source not in ("snapshot", "live"):
-            raise ValueError(f"source must be 'snapshot' or 'live', got {self.source!r}")
+            raise InvalidSetting(
+                ("source",), f"source must be 'snapshot' or 'live', got {self.source!r}"
+            )
         if self.refresh not in ("changed", "check", "all"):
-            raise ValueError(f"refresh must be 'changed', 'check' or 'all', got {self.refresh!r}")
+            raise InvalidSetting(
+                ("refresh",), f"refresh must be 'changed', 'check' or 'all', got {self.refresh!r}"
+            )
         if self.full_check_day not in (*WEEKDAYS, "daily", "never"):
-            raise ValueError(
+            raise InvalidSetting(
+                ("full_check_day",),
                 f"full_check_day must be a weekday (monday … sunday), 'daily' or 'never', "
-                f"got {self.full_check_day!r}"
+                f"got {self.full_check_day!r}",
             )
         if self.warehouse_path.is_dir():  # publishing would rename a file over the folder
-            raise ValueError(
+            raise InvalidSetting(
+                ("warehouse",),
                 f"warehouse {str(self.warehouse_path)!r} is a folder: name the warehouse file, "
-                f"e.g. {str(self.warehouse_path / 'ontcijferd.duckdb')!r}"
+                f"e.g. {str(self.warehouse_path / 'ontcijferd.duckdb')!r}",
             )
         host = (
             self.live.catalog_url.split(":")[0]
@@ -77,9 +91,10 @@ class Settings:
             else self.live.catalog_url.split("]")[0] + "]"
         )
         if not self.live.use_https and host not in LOOPBACK_HOSTS:
-            raise ValueError(
+            raise InvalidSetting(
+                ("live", "use_https"),
                 f"live.use_https may only be false for a local test server, not for "
-                f"{self.live.catalog_url!r}: live mode talks HTTPS to CBS"
+                f"{self.live.catalog_url!r}: live mode talks HTTPS to CBS",
             )
 
     @property
@@ -144,6 +159,8 @@ OTHER_VARIABLES = (
     "ONTCIJFERD_TEST_PAUSE",
     "ONTCIJFERD_TEST_READY",
 )
+# The settings only a variable sets (no key in the file), for saying where a bad value came from.
+ENV_ONLY = {("refresh",): "ONTCIJFERD_REFRESH"}
 
 
 def _check_variables(env) -> None:
@@ -241,10 +258,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         )
     except ValidationError as err:
         raise _invalid(err, config_path, from_env) from err
-    except ValueError as err:
-        raise ConfigError(
-            f"{config_path} (or an ONTCIJFERD_* environment variable): {err}"
-        ) from err
+    except InvalidSetting as err:
+        # Said where the value came from: the variable that set it, or else the file.
+        where = from_env.get(err.setting) or ENV_ONLY.get(err.setting) or str(config_path)
+        raise ConfigError(f"{where}: {err}") from err
+    except ValueError as err:  # e.g. a path with a NUL character
+        raise ConfigError(f"{config_path} (or an ONTCIJFERD_* variable): {err}") from err
 
 
 def settings_to_json(settings: Settings) -> str:

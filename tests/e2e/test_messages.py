@@ -28,14 +28,24 @@ CASES = [
         ["run"],
         {"ONTCIJFERD_SOURCE": "bogus"},
         EXIT_USAGE,
-        ["source must be 'snapshot' or 'live', got 'bogus'", "ontcijferd.yaml"],
+        ["ONTCIJFERD_SOURCE: source must be 'snapshot' or 'live', got 'bogus'"],
+    ),
+    (
+        "a source in Dutch in the configuration",
+        ["run"],
+        {"ONTCIJFERD_CONFIG": "{tmp}/dutch.yaml"},
+        EXIT_USAGE,
+        ["dutch.yaml: source must be 'snapshot' or 'live', got 'momentopname'"],
     ),
     (
         "the warehouse setting names a folder",
         ["run"],
         {"ONTCIJFERD_WAREHOUSE": "{tmp}/other"},
         EXIT_USAGE,
-        ["warehouse '{tmp}/other' is a folder", "'{tmp}/other/ontcijferd.duckdb'"],
+        [
+            "ONTCIJFERD_WAREHOUSE: warehouse '{tmp}/other' is a folder",
+            "'{tmp}/other/ontcijferd.duckdb'",
+        ],
     ),
     (
         "the warehouse setting names a folder, for a reader",
@@ -357,6 +367,7 @@ def test_one_clear_line(what, argv, env, code, words, tmp_path, monkeypatch, req
     (tmp_path / "binary.yaml").write_bytes(bytes(range(128, 256)))
     (tmp_path / "abc.yaml").write_text("live:\n  timeout_seconds: abc\n")
     (tmp_path / "zero.yaml").write_text("live:\n  max_attempts: 0\n")
+    (tmp_path / "dutch.yaml").write_text("source: momentopname\n")
     (tmp_path / "url.yaml").write_text(
         "source: live\nlive:\n  catalog_url: https://opendata.cbs.nl/ODataFeed\n"
     )
