@@ -38,6 +38,9 @@ OLD_RELEASE, NEW_RELEASE, OTHERS_RELEASE = (
     "2025-06-26T02:00:00",
     "2025-04-22T02:00:00",
 )
+# SYNTHETIC: 86054NED (the woondeal's yearly flows) released after 82550NED (the stock),
+# so that a total summing both has a release date of its own.
+FLOWS_RELEASE = "2025-06-30T02:00:00"
 # One fault kind per table: all ten in one failing run. Never three in a row in the run's step
 # order (alphabetical): after three tables without data the run's client asks no more
 # (sources/statline.py), and each fault here must be tried.
@@ -181,6 +184,7 @@ def live_history(warehouse_path, tmp_path_factory):
         if folder.is_dir():
             set_release(served, folder.name, OTHERS_RELEASE)
     set_release(served, "85098NED", OLD_RELEASE, overijssel_2023=12.2, status="Voorlopig")
+    set_release(served, "86054NED", FLOWS_RELEASE)
     serve_live_only_tables(served)
     outcome: dict = {}
     with CbsODataServer(served, page_size=2000) as server, pytest.MonkeyPatch.context() as env:
@@ -304,6 +308,29 @@ def test_cbs_revision_is_kept_and_listed_with_both_releases(live_history, reques
         seen=f"revision {revision[0]} ({revision[2]}, {revision[4]}) → {revision[1]} "
         f"({revision[3]}, {revision[5]}); history.cbs_85098ned holds all 3 releases",
     )
+
+
+def test_a_total_over_several_tables_is_dated_by_the_newest_release(live_history):
+    """Overijssel's homes added since 2022: 2023 sums 86054NED's flows; 2024 adds 82550NED's
+    stock difference, but the total exists only since the newer of the two releases."""
+    con = duckdb.connect(str(live_history["published"]), read_only=True)
+    try:
+        rows = con.execute(
+            "select period, value, source_table, release_date from marts.indicator_values "
+            "where indicator_id = 'woondeal_gerealiseerd_cumulatief' and region_code = 'PV23' "
+            "and period in ('2023', '2024') order by period"
+        ).fetchall()
+        stock = con.execute(
+            "select distinct release_date from marts.indicator_values "
+            "where indicator_id = 'woningvoorraad' and region_code = 'PV23'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert [(p, v, s, str(d)) for p, v, s, d in rows] == [
+        ("2023", 8_530, "86054NED", "2025-06-30"),
+        ("2024", 13_285, "82550NED, 86054NED", "2025-06-30"),
+    ]
+    assert [str(d) for (d,) in stock] == ["2025-04-22"]  # the stock's own, older release
 
 
 def test_only_the_table_with_a_new_release_was_loaded(live_history):

@@ -68,7 +68,9 @@ realised as (
             as status_cumulatief,
         -- a total since the start holds every year's figure: it names every year's table
         array_to_string(list_sort(list_distinct(list(j.source_table) over w)), ', ')
-            as source_table_cumulatief
+            as source_table_cumulatief,
+        -- and exists since the newest of their releases
+        max(j.release_date) over w as release_date_cumulatief
     from per_jaar j
     cross join looptijd l
     window w as (partition by j.region_code order by j.jaar)
@@ -105,7 +107,8 @@ select
     -- progress and pace divide the total since the start by the target: their sources are its
     -- CBS tables and the Woondeal, in the ', '-separated form indicator_values compares
     r.source_table_cumulatief || ', ' || d.omschrijving as voortgang_source_table,
-    r.release_date
+    r.release_date,
+    r.release_date_cumulatief
 from realised r
 left join doelen d using (region_code)
 left join oorspronkelijk o using (region_code)
