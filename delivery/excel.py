@@ -7,7 +7,9 @@ percentages with one; columns get widths, the header row is frozen and filterabl
 sheet prints on A4 landscape, one page wide, with the header row on each page. The long layout
 keeps the tidy columns of `marts.indicator_values` under Dutch headers; the wide layout puts
 regions in rows and periods in columns, with StatLine's marks on the period headers
-(* voorlopig, ** nader voorlopig). The `toelichting` sheet explains everything in Dutch.
+(* voorlopig, ** nader voorlopig), the word "geheim" where CBS withholds a figure (an empty cell
+would read as missing) and a cell comment on the first period after a method break (the long
+layout's status and methodebreuk columns). The `toelichting` sheet explains everything in Dutch.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -29,6 +32,12 @@ PERIOD_TYPE_SHEETS = {
     "maand": "maanden",
 }
 STATUS_MARKS = {"voorlopig": "*", "nader voorlopig": "**"}
+# In a wide sheet: the cell of a figure CBS withholds, and the comment on a method break's cell.
+WITHHELD = "geheim"
+BREAK_COMMENT = (
+    "Methodebreuk: vanaf deze periode een andere bron of definitie, of een ander grondgebied "
+    "(zie de toelichting); trek geen lijn over deze breuk."
+)
 
 
 def _append(sheet: Worksheet, values: list) -> None:
@@ -95,15 +104,25 @@ def _wide_sheet(book: Workbook, title: str, rows: pd.DataFrame, metadata: dict) 
     for (indicator, categorie, code, name, unit), group in ordered.groupby(
         keys, sort=False, dropna=False
     ):
-        figures = dict(zip(group["period"], group["value"], strict=True))
+        figures = group.set_index("period")
+        cells = []
+        for p in periods:
+            value = figures["value"].get(p)
+            withheld = pd.isna(value) and figures["status"].get(p) == "geheim"
+            cells.append(
+                WITHHELD if withheld else shown_value(value, unit, decimals.get(indicator))
+            )
         _append(
             sheet,
-            [titles.get(indicator, indicator), categorie, code, name, shown_unit(unit)]
-            + [shown_value(figures.get(p), unit, decimals.get(indicator)) for p in periods],
+            [titles.get(indicator, indicator), categorie, code, name, shown_unit(unit)] + cells,
         )
         number_format = unit_format(unit, decimals.get(indicator)).excel
-        for column in range(len(header) + 1, len(header) + len(periods) + 1):
-            sheet.cell(sheet.max_row, column).number_format = number_format
+        for column, p in enumerate(periods, start=len(header) + 1):
+            cell = sheet.cell(sheet.max_row, column)
+            cell.number_format = number_format
+            broken = figures["method_break"].get(p)
+            if pd.notna(broken) and broken:
+                cell.comment = Comment(BREAK_COMMENT, "Overijssel Ontcijferd")
     name_width = max([len(n) for n in rows["region_name"].dropna()] + [10]) + 2
     title_width = max([len(titles.get(i, i)) for i in rows["indicator_id"]] + [10]) + 2
     _finish(

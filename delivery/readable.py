@@ -196,7 +196,8 @@ DEFINITION_WORDS = {
 LAYOUTS = {
     "lang": "lang: één rij per indicator, regio en periode",
     "breed": "breed: regio's in rijen, perioden in kolommen; * voorlopig, ** nader voorlopig in "
-    "de kop van een periode met zulke cijfers",
+    "de kop van een periode met zulke cijfers; 'geheim' waar CBS het cijfer geheimhoudt (een lege "
+    "cel: geen cijfer); een opmerking bij een cel markeert een methodebreuk vanaf die periode",
     "rapport": "de cijfers van het rapport (map cijfers/): een bestand per grafiek, met de "
     "cijfers die zij tekent, en een per indicator, met al zijn cijfers; één rij per regio en "
     "periode",

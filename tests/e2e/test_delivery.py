@@ -305,6 +305,18 @@ def test_excel_wide_keeps_years_and_half_years_apart_rounded_as_cbs(published, t
     assert years.freeze_panes == "F2" and years.auto_filter.ref == years.dimensions
     explanation = {r[0].value: r[2].value for r in book["toelichting"].iter_rows(min_row=2)}
     assert explanation["indeling"].startswith("breed: regio's in rijen")
+    # The long layout's status and methodebreuk columns, in the wide one: youth care's new CBS
+    # table from 2021 breaks the series (a comment on that cell alone) ...
+    youth = rows[("Jongeren met jeugdhulp in natura (%)", "PV23")]
+    commented = [header[i] for i, cell in enumerate(youth) if cell.comment]
+    assert commented == ["2021"] and "Methodebreuk" in youth[header.index("2021")].comment.text
+    assert youth[header.index("2021")].value == 12.0
+    # ... and a figure CBS withholds says so, where an empty cell would read as missing.
+    wide = ["export", "export_goederen", "--format", "xlsx", "--wide", "--out", str(tmp_path)]
+    assert main(wide) == EXIT_OK
+    sheet = load_workbook(tmp_path / "export_goederen_breed.xlsx")["jaren"]
+    goods = {r[2]: r[5:] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert goods["PV24"] == ("geheim",) * 3 and goods["PV23"] == (22_598, 23_371, 25_119)
     assert main([*args, "--wide", "--out", str(tmp_path)]) == EXIT_USAGE  # csv stays tidy
 
 
