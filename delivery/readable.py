@@ -49,8 +49,8 @@ COLUMNS = {
     "source_table": ("bron", "CBS-tabel (of publicatie) waar het cijfer vandaan komt"),
     "release_date": (
         "publicatiedatum",
-        "publicatiedatum van de CBS-tabel (TableInfos.Modified), de nieuwste als een cijfer "
-        "tabellen optelt; leeg als de bron die niet geeft",
+        "publicatiedatum van de CBS-tabel (TableInfos.Modified), de nieuwste als een cijfer uit "
+        "meer tabellen komt; leeg als de bron die niet geeft",
     ),
 }
 COLUMN_LEGEND = {name: words for name, (_, words) in COLUMNS.items()}

@@ -142,6 +142,18 @@ where {% for s in t.slices %}({{ cbs_slice_condition(table_id, s) }}){% if not l
         when 1 then 'voorlopig' else 'onbekend' end
 {%- endmacro %}
 
+{#- The CBS release date of a figure computed from several CBS figures: the newest of theirs
+    (the figure exists only since then), unknown where one of them is. Across columns
+    (cbs_release_of_parts), or across rows, grouped or over a window (`over`). -#}
+{% macro cbs_release_of_parts(columns) -%}
+    case when {% for c in columns %}{{ c }} is not null{% if not loop.last %} and {% endif %}{% endfor %}
+        then greatest({{ columns | join(', ') }}) end
+{%- endmacro %}
+
+{% macro cbs_release_of_rows(column, over='') -%}
+    case when count({{ column }}){{ over }} = count(*){{ over }} then max({{ column }}){{ over }} end
+{%- endmacro %}
+
 {% macro cbs_status_of_parts(columns) -%}
     {%- set ranks = [] -%}
     {%- for c in columns %}{% do ranks.append(cbs_status_rank(c)) %}{% endfor -%}

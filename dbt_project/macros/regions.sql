@@ -11,7 +11,7 @@
         case when count(c.{{ s }}) = count(*) then sum(c.{{ s }}) end as {{ s }},{% endfor %}
         {{ cbs_status_from_rank('min(' ~ cbs_status_rank('c.status') ~ ')') }} as status,
         string_agg(distinct c.source_table, ', ' order by c.source_table) as source_table,
-        max(c.release_date) as release_date,
+        {{ cbs_release_of_rows('c.release_date') }} as release_date,
         'som van COROP-gebieden' as method
     from {{ relation }} c
     join {{ ref('woondeal_regions') }} w on w.corop_code = c.region_code

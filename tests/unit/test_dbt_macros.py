@@ -90,3 +90,22 @@ def test_a_change_of_source_is_a_break_only_as_declared(dbt_manifest, tmp_path):
     result = run_dbt(["compile", "--inline", sql], tmp_path, tmp_path / "series.duckdb")
     rows = dict(duckdb.sql(result.result.results[0].node.compiled_code).fetchall())
     assert rows == {name: expected for name, (_, _, expected) in CHANGES.items()}
+
+
+def test_a_figure_from_several_tables_carries_the_newest_release_or_none(dbt_manifest, tmp_path):
+    """macros/cbs.sql: across columns and across rows; SYNTHETIC dates, one of them unknown."""
+    sql = (
+        "select {{ cbs_release_of_parts(['a', 'b']) }} as across, g from (values "
+        "(date '2025-03-01', date '2025-04-22', 1), (date '2025-03-01', null, 2)) t(a, b, g)"
+        " union all select {{ cbs_release_of_rows('a') }}, g from (values "
+        "(date '2025-03-01', 3), (date '2025-04-22', 3), (date '2025-03-01', 4), (null, 4)) "
+        "t(a, g) group by g"
+    )
+    result = run_dbt(["compile", "--inline", sql], tmp_path, tmp_path / "releases.duckdb")
+    rows = duckdb.sql(result.result.results[0].node.compiled_code).fetchall()
+    assert sorted((g, str(d) if d else None) for d, g in rows) == [
+        (1, "2025-04-22"),
+        (2, None),
+        (3, "2025-04-22"),
+        (4, None),
+    ]

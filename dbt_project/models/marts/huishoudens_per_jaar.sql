@@ -30,6 +30,8 @@ select
     h.release_date,
     h.method,
     {{ cbs_status_of_parts(['h.status', 'b.status']) }} as huishoudensgrootte_status,
-    h.source_table || ', ' || b.source_table as huishoudensgrootte_source_table
+    h.source_table || ', ' || b.source_table as huishoudensgrootte_source_table,
+    {{ cbs_release_of_parts(['h.release_date', 'b.release_date']) }}
+        as huishoudensgrootte_release_date
 from all_regions h
 left join {{ ref('bevolking_per_jaar') }} b using (region_code, period)

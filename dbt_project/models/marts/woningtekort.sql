@@ -15,7 +15,7 @@ with proxy as (
             as woningtekort_proxy_pct,
         {{ cbs_status_of_parts(['h.status', 'v.status']) }} as status,
         h.source_table || ', ' || v.source_table as source_table,
-        greatest(h.release_date, v.release_date) as release_date
+        {{ cbs_release_of_parts(['h.release_date', 'v.release_date']) }} as release_date
     from {{ ref('huishoudens_per_jaar') }} h
     join {{ ref('woningvoorraad_per_jaar') }} v using (region_code, period)
 )

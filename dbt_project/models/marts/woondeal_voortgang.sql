@@ -69,9 +69,8 @@ realised as (
         -- a total since the start holds every year's figure: it names every year's table
         array_to_string(list_sort(list_distinct(list(j.source_table) over w)), ', ')
             as source_table_cumulatief,
-        -- and exists since the newest of their releases (unknown where one of them is)
-        case when count(j.release_date) over w = count(j.source_table) over w
-             then max(j.release_date) over w end as release_date_cumulatief
+        -- and exists since the newest of their releases
+        {{ cbs_release_of_rows('j.release_date', ' over w') }} as release_date_cumulatief
     from per_jaar j
     cross join looptijd l
     window w as (partition by j.region_code order by j.jaar)
