@@ -296,10 +296,21 @@ def export(args: argparse.Namespace) -> int:
 
 def report(args: argparse.Namespace) -> int:
     from delivery.report import build_report
+    from lifecycle.releases import published_focus
 
     settings = load_settings()
+    configured = settings.scope.focus_province
     with _published() as con:
-        pages = build_report(con, args.out, settings.scope.focus_province, settings.quality_file)
+        # The report is about the province the warehouse holds the gemeenten of: the
+        # configuration may since name another one, for the next run.
+        focus = published_focus(con) or configured
+        if focus != configured:
+            print(
+                f"ontcijferd: let op: het rapport gaat over {focus}, waarvoor dit warehouse is "
+                f"gebouwd; de instellingen noemen {configured} (dat geldt vanaf de volgende run)",
+                file=sys.stderr,
+            )
+        pages = build_report(con, args.out, focus, settings.quality_file)
     print(f"{len(pages)} pagina's → {args.out / 'index.html'}")
     return EXIT_OK
 

@@ -35,6 +35,9 @@ alter table meta.publication add column if not exists history_rows bigint;
 -- comma-separated: their values as published then are the new baseline for drift
 -- (lifecycle/plausibility.py).
 alter table meta.publication add column if not exists accepted_changes varchar;
+-- The focus province the warehouse was built for: what the report is about, whatever the
+-- configuration says today (lifecycle/releases.py: published_focus).
+alter table meta.publication add column if not exists focus_province varchar;
 -- Described in Dutch in the file itself, like the dbt tables (dbt_project/macros/persist_docs.sql).
 comment on table meta.publication is
     'Elke publicatie van dit warehouse: wanneer, door welke run, met welke code.';
@@ -47,6 +50,8 @@ comment on column meta.publication.history_rows is
 comment on column meta.publication.accepted_changes is
     'Indicatoren waarvan de starter van de run een onwaarschijnlijke verandering accepteerde '
     '(all: alle), met komma''s gescheiden.';
+comment on column meta.publication.focus_province is
+    'Focusprovincie waarvoor gebouwd is (gemeenten en COROP-gebieden).';
 """
 HISTORY = ("marts", "indicator_value_history")
 
@@ -195,16 +200,28 @@ def record_publication(con: duckdb.DuckDBPyConnection, settings: Settings, run_i
     history = con.execute("select count(*) from marts.indicator_value_history").fetchone()[0]
     con.execute(
         "insert into meta.publication "
-        "(published_at, run_id, code_fingerprint, history_rows, accepted_changes) "
-        "values (?, ?, ?, ?, ?)",
+        "(published_at, run_id, code_fingerprint, history_rows, accepted_changes, focus_province) "
+        "values (?, ?, ?, ?, ?, ?)",
         [
             dt.datetime.now(dt.UTC).replace(tzinfo=None),
             run_id,
             code_fingerprint(settings),
             history,
             ",".join(sorted(settings.accept_changes)),
+            settings.scope.focus_province,
         ],
     )
+
+
+def published_focus(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The focus province the published warehouse on `con` was built for; None for a
+    publication made before it was recorded."""
+    if not has_column(con, "meta", "publication", "focus_province"):
+        return None
+    row = con.execute(
+        "select focus_province from meta.publication order by published_at desc limit 1"
+    ).fetchone()
+    return row[0] if row else None
 
 
 def history_loss(con: duckdb.DuckDBPyConnection) -> str | None:

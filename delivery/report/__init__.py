@@ -25,6 +25,8 @@ def build_report(
     focus: str = "PV23",
     quality_file: Path | None = None,
 ) -> list[Path]:
+    from delivery.export import EmptyExtractError
+    from delivery.metadata import without_figures
     from delivery.report.data import ReportData
     from delivery.report.gemeenten import gemeente, gemeenten_index
     from delivery.report.pages import PAGES, datakwaliteit, front, warehouse
@@ -33,6 +35,13 @@ def build_report(
     from lifecycle.expectations import published_results
 
     data = ReportData(con, focus)
+    codes = list(data.gemeenten["region_code"])
+    if len(without_figures(con, codes)) == len(codes):
+        raise EmptyExtractError(
+            f"Geen rapport: dit warehouse heeft geen cijfers voor de gemeenten van "
+            f"{data.focus_name} ({focus}); het is voor een andere provincie gebouwd. Draai eerst "
+            "`ontcijferd run` met deze focusprovincie"
+        )
     last_run = (
         json.loads(quality_file.read_text(encoding="utf-8"))
         if quality_file is not None and quality_file.is_file()

@@ -116,8 +116,8 @@ def gemeente(data: ReportData, code: str) -> Page:
 
 def _population_row(data: ReportData, code: str) -> list[dict]:
     population = data.values("bevolking_totaal", [code, data.focus, NEDERLAND])
-    if population.empty:
-        return []
+    if code not in set(population["region_code"]):
+        return []  # no population figure for the gemeente: no headline row
     latest = population[population["region_code"] == code]["period"].max()
     at = population[population["period"] == latest].set_index("region_code")["value"]
     own = population[(population["region_code"] == code) & (population["period"] == latest)]

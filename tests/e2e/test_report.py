@@ -14,9 +14,10 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from delivery.cli import EXIT_OK, main
+from delivery.cli import EXIT_EMPTY, EXIT_OK, main
 from delivery.report.charts import MAP_CREDIT
 from delivery.report.page import EXPLANATION_CSV
 from delivery.report.pages import PAGES
@@ -550,6 +551,37 @@ def test_status_onbekend_is_drawn_like_definitive_and_said_once_per_page(site):
         assert text.count("Over de status: bij ") == 1, page_file
     front = (site / "index.html").read_text(encoding="utf-8")
     assert "Status onbekend: de bron zegt niet" not in front  # no longer on every card
+
+
+def test_the_report_is_about_the_province_the_warehouse_was_built_for(
+    warehouse_path, tmp_path, monkeypatch, capsys
+):
+    """Configured for Zeeland since, the Overijssel warehouse still makes a report about
+    Overijssel (its gemeenten hold the figures), saying so; it failed with an IndexError."""
+    monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", warehouse_path)
+    monkeypatch.setenv("ONTCIJFERD_FOCUS_PROVINCE", "PV29")
+    assert main(["report", "--out", str(tmp_path)]) == EXIT_OK
+    assert (
+        "het rapport gaat over PV23, waarvoor dit warehouse is gebouwd; de instellingen "
+        "noemen PV29" in capsys.readouterr().err
+    )
+    gemeenten = sorted(p.stem for p in (tmp_path / "gemeenten").glob("GM*.html"))
+    assert len(gemeenten) == OVERIJSSEL_GEMEENTEN and "GM0193" in gemeenten  # Zwolle
+    # A publication from before the focus was recorded: the configured province, and where
+    # the warehouse has none of its gemeenten, one line and nothing written.
+    older = tmp_path / "older" / "ontcijferd.duckdb"
+    older.parent.mkdir()
+    shutil.copyfile(warehouse_path, older)
+    with duckdb.connect(str(older)) as con:
+        con.execute("alter table meta.publication drop column focus_province")
+    monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(older))
+    assert main(["report", "--out", str(tmp_path / "zeeland")]) == EXIT_EMPTY
+    assert capsys.readouterr().err.strip() == (
+        "ontcijferd: Geen rapport: dit warehouse heeft geen cijfers voor de gemeenten van "
+        "Zeeland (PV29); het is voor een andere provincie gebouwd. Draai eerst `ontcijferd run` "
+        "met deze focusprovincie"
+    )
+    assert not (tmp_path / "zeeland").exists()
 
 
 def test_the_datakwaliteit_page_after_a_failed_run(warehouse, warehouse_path, tmp_path, browser):
