@@ -281,11 +281,14 @@ def indicators(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    from delivery.export import extract, write_extract
+    from delivery.export import extract, extract_schema, write_extract
 
     with _published() as con:
         data, metadata = extract(con, args.indicators, args.regions, args.period_from, args.to)
-    written = write_extract(data, metadata, args.format, args.out, force=args.force, wide=args.wide)
+        schema = extract_schema(con)
+    written = write_extract(
+        data, metadata, args.format, args.out, force=args.force, wide=args.wide, schema=schema
+    )
     for missing in metadata["not_available"]:
         print(f"ontcijferd: let op: {missing}", file=sys.stderr)
     print(f"{number(written.rows)} rijen → {written.data_file}")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from delivery.arguments import for_the_data_team
 from delivery.formatting import inert_text
@@ -307,6 +308,14 @@ def extract_rows(
     return rows[within(rows["period"], period_from, period_to)].reset_index(drop=True)
 
 
+def extract_schema(con: duckdb.DuckDBPyConnection) -> pa.Schema:
+    """The extract's columns with the types the warehouse gives them, for a Parquet file: a
+    release date stays a date, and a column without a value in one selection (`categorie`
+    mostly) keeps its type, so files of different exports read and combine as one table."""
+    columns = ", ".join(EXTRACT_COLUMNS)
+    return con.sql(f"select {columns} from marts.indicator_values limit 0").to_arrow_table().schema
+
+
 def extract(
     con: duckdb.DuckDBPyConnection,
     indicators: Sequence[str],
@@ -352,12 +361,15 @@ def write_extract(
     out_dir: Path,
     force: bool = False,
     wide: bool = False,
+    schema: pa.Schema | None = None,
 ) -> Extract:
     """Write the rows and the metadata sidecar (or sheet) into `out_dir`, nowhere else; an
     existing file is replaced only with `force`. `wide` (xlsx only): regions in rows, periods in
-    columns."""
+    columns. `schema` (`extract_schema`, needed for parquet): the warehouse's column types."""
     if fmt not in FORMATS:
         raise DeliveryError(f"Onbekend formaat {fmt!r}; kies uit {', '.join(FORMATS)}")
+    if fmt == "parquet" and schema is None:
+        raise ValueError("a Parquet extract is written with the warehouse's types: extract_schema")
     if wide and fmt != "xlsx":
         raise DeliveryError(
             "--wide is voor --format xlsx (csv en parquet houden één rij per cijfer)"
@@ -382,7 +394,7 @@ def write_extract(
         elif fmt == "csv-nl":
             write_csv_nl(frame, partial, catalog_decimals(metadata))
         elif fmt == "parquet":
-            _write_parquet(frame, metadata, partial)
+            _write_parquet(data, schema, metadata, partial)
         else:
             from delivery.excel import write_workbook
 
@@ -404,13 +416,13 @@ def _as_json(metadata: dict) -> str:
     return json.dumps(metadata, indent=2, ensure_ascii=False, default=str)
 
 
-def _write_parquet(frame: pd.DataFrame, metadata: dict, path: Path) -> None:
-    """The rows with their toelichting inside the file as well (the sidecar's JSON), so that a
-    Parquet file passed on alone still says what its figures are and where they come from."""
-    import pyarrow as pa
+def _write_parquet(data: pd.DataFrame, schema: pa.Schema, metadata: dict, path: Path) -> None:
+    """The rows in the warehouse's types, with their toelichting inside the file as well (the
+    sidecar's JSON), so that a Parquet file passed on alone still says what its figures are
+    and where they come from."""
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = pa.Table.from_pandas(data, schema=schema, preserve_index=False)
     carried = {**(table.schema.metadata or {}), PARQUET_METADATA_KEY: _as_json(metadata)}
     pq.write_table(table.replace_schema_metadata(carried), path)
 

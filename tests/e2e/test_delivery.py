@@ -2,12 +2,16 @@
 equal the warehouse, the metadata travels with them, and bad requests fail usefully."""
 
 import csv
+import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from delivery.cli import EXIT_NO_WAREHOUSE, EXIT_OK, EXIT_USAGE, main
@@ -334,6 +338,34 @@ def test_parquet_export(published, tmp_path):
     assert (
         json.loads(carried)["licence"] == "Bron: CBS (CC BY 4.0); bewerking Overijssel Ontcijferd"
     )
+
+
+def test_parquet_exports_keep_the_warehouse_types(warehouse_path, tmp_path, monkeypatch):
+    """Files of different exports combine as one table: a selection without categories keeps
+    `categorie` as text (not Arrow's null type), a release date stays a date."""
+    copy = tmp_path / "ontcijferd.duckdb"
+    shutil.copyfile(warehouse_path, copy)
+    with duckdb.connect(str(copy)) as con:
+        # SYNTHETIC: the snapshot carries no CBS release dates; one as live CBS gives them.
+        con.execute(
+            "update marts.indicator_values set release_date = date '2025-06-26' "
+            "where indicator_id = 'woningvoorraad'"
+        )
+    monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(copy))
+    tables = []
+    for indicator in ("woningvoorraad", "export_aandeel_partner_referentie_pct"):
+        args = ["export", indicator, "--regions", "PV23", "--format", "parquet"]
+        assert main([*args, "--out", str(tmp_path)]) == EXIT_OK
+        tables.append(pq.read_table(tmp_path / f"{indicator}_PV23.parquet"))
+    housing, partners = tables
+    assert housing.column("categorie").null_count == housing.num_rows
+    assert partners.column("categorie").null_count == 0
+    assert housing.schema.remove_metadata() == partners.schema.remove_metadata()
+    assert housing.schema.field("categorie").type == pa.string()
+    combined = pa.concat_tables(tables).to_pandas()
+    stock = combined.query("indicator_id == 'woningvoorraad' and period == '2024'")
+    assert stock["value"].item() == 527_085
+    assert stock["release_date"].item() == dt.date(2025, 6, 26)
 
 
 def test_unknown_indicator_or_region_is_a_usage_error_with_suggestions(published, tmp_path, capsys):
