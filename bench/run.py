@@ -24,6 +24,8 @@ Measurements (medians over --runs):
   verify     trusting the published warehouse of this checkout (`make run` first): against its
              recorded SHA-256 (`damage`), and by reading every block of every table where the
              checksum file is gone (`unreadable_blocks`); first figure the block read
+  export     every indicator of the published warehouse of this checkout (`make run` first) in
+             one `ontcijferd export`, in each format: time and peak RSS per format
 Wall time is measured around a subprocess (or the in-process work for floor/live); peak
 RSS is the largest resident set of the process tree's biggest process (ru_maxrss via wait4).
 """
@@ -56,9 +58,9 @@ def _dagster_home(folder: Path, checkout: Path = REPO) -> Path:
     return real_dagster_home(home, checkout)
 
 
-def _ontcijferd(checkout: Path, command: str, env: dict[str, str]) -> subprocess.Popen:
+def _ontcijferd(checkout: Path, command: str, env: dict[str, str], *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [str(checkout / ".venv" / "bin" / "ontcijferd"), command],
+        [str(checkout / ".venv" / "bin" / "ontcijferd"), command, *args],
         cwd=checkout,
         env={**os.environ, "GX_ANALYTICS_ENABLED": "false", **env},
         stdout=subprocess.DEVNULL,
@@ -552,6 +554,39 @@ def verify(runs: int) -> list[tuple[float, float]]:
     return results
 
 
+EXPORT_FORMATS = (("csv",), ("csv-nl",), ("parquet",), ("xlsx",), ("xlsx", "--wide"))
+
+
+def export(runs: int) -> list[tuple[float, float]]:
+    """Every indicator of this checkout's published warehouse in one export, in each format."""
+    import duckdb
+
+    from sources.config import load_settings
+
+    published = load_settings().warehouse_path
+    if not published.is_file():
+        raise SystemExit(f"bench export: no published warehouse at {published} (`make run`)")
+    with duckdb.connect(str(published), read_only=True) as con:
+        ids = [i for (i,) in con.sql("select indicator_id from marts.indicator_catalog").fetchall()]
+        [(rows,)] = con.sql("select count(*) from marts.indicator_values").fetchall()
+    print(f"export: {len(ids)} indicators, {rows:,} rows; first figure xlsx s, second its MiB")
+    timed = {fmt: [] for fmt in EXPORT_FORMATS}
+    with tempfile.TemporaryDirectory() as out:
+        for _ in range(runs):
+            for fmt in EXPORT_FORMATS:
+                args = ["--format", *fmt, "--out", out, "--force"]
+                start = time.perf_counter()
+                process = _ontcijferd(REPO, "export", {}, *ids, *args)
+                peak = _peak_rss_once_ended(process, f"ontcijferd export --format {fmt}")
+                timed[fmt].append((time.perf_counter() - start, peak))
+    for fmt, results in timed.items():
+        print(
+            f"  {' '.join(fmt):<12} {statistics.median(r[0] for r in results):6.1f} s "
+            f"{statistics.median(r[1] for r in results):6.0f} MiB"
+        )
+    return timed[("xlsx",)]
+
+
 MEASUREMENTS = {
     "cold": cold,
     "before": cold_against_baseline,
@@ -562,6 +597,7 @@ MEASUREMENTS = {
     "live_full": live_full,
     "scale": scale,
     "verify": verify,
+    "export": export,
 }
 
 
