@@ -11,11 +11,17 @@ Charts get the same rules as d3-format strings plus Vega's Dutch number locale (
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from sources.notation import missing, number
+
+
+def dutch_date(moment: dt.date) -> str:
+    """A date as Dutch readers write it: 26-6-2025."""
+    return moment.strftime("%-d-%-m-%Y")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,14 @@ class ReportData:
         self.catalog = (
             con.execute("select * from marts.indicator_catalog").df().set_index("indicator_id")
         )
+        # When CBS published each table the warehouse holds (TableInfos.Modified, read as a date
+        # as the marts read it: dbt_project/macros/cbs.sql), for the captions; None: CBS gave
+        # none (the embedded snapshot).
+        self.release_dates = dict(
+            con.execute(
+                "select table_id, try_cast(modified as date) from raw.cbs_table_infos"
+            ).fetchall()
+        )
 
     def _one(self, sql: str, *params):
         row = self.con.execute(sql, list(params)).fetchone()

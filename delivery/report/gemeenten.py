@@ -28,7 +28,7 @@ OLD_AFTER_YEARS = 3
 
 
 def gemeenten_index(data: ReportData) -> Page:
-    page = Page("gemeenten.html", "Gemeenten", "gemeenten")
+    page = Page("gemeenten.html", "Gemeenten", "gemeenten", release_dates=data.release_dates)
     population = data.latest_population()
     rows = []
     for g in data.gemeenten.itertuples():
@@ -56,7 +56,13 @@ def gemeenten_index(data: ReportData) -> Page:
 
 def gemeente(data: ReportData, code: str) -> Page:
     g = data.gemeenten.set_index("region_code").loc[code]
-    page = Page(f"gemeenten/{code}.html", g["region_name"], "gemeente", root="../")
+    page = Page(
+        f"gemeenten/{code}.html",
+        g["region_name"],
+        "gemeente",
+        root="../",
+        release_dates=data.release_dates,
+    )
     rows = data.gemeente_latest(code)
     similar = data.similar_gemeenten(code)
     similar_rows = {c: data.gemeente_latest(c).set_index("indicator_id") for c in similar}

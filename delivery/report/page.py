@@ -4,15 +4,17 @@ offered for download and what its template needs. Building a page writes nothing
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import altair as alt
 import pandas as pd
 
-from delivery.formatting import figure
+from delivery.formatting import dutch_date, figure
 from delivery.metadata import PROCESSED_BY, credit_line, sources_of
 from delivery.readable import DUTCH_HEADERS, FIGURE_UNITS
 from delivery.report import charts
@@ -53,6 +55,8 @@ class Page:
     downloads: dict[str, pd.DataFrame] = field(default_factory=dict)  # site path → figures
     shown: list[pd.DataFrame] = field(default_factory=list)  # figures outside charts (cards)
     context: dict = field(default_factory=dict)
+    # CBS table → the date CBS published it (ReportData.release_dates), for chart captions.
+    release_dates: Mapping[str, dt.date | None] = field(default_factory=dict)
 
     @property
     def uses_geo(self) -> bool:
@@ -93,18 +97,23 @@ class Page:
             else ""
         )
         drawn_from = sources(frame)
+        published = released(sources_of(frame)[0], self.release_dates)
         # Saved as an image the chart leaves its caption behind: what a publication must say
-        # beside it goes with it — sources (and boundaries), what is not final, who made it.
+        # beside it goes with it — sources (and boundaries), when CBS published them, what is
+        # not final, who made it.
         credit = f"Bron: {drawn_from}; {PROCESSED_BY}."
         if _is_map(spec):
             credit += f" {charts.MAP_CREDIT}."
-        self.credits[name] = textwrap.wrap(f"{credit} {not_final}".strip(), CREDIT_LINE)
+        self.credits[name] = textwrap.wrap(
+            " ".join(part for part in (credit, published, not_final) if part), CREDIT_LINE
+        )
         self.chart_list.append(
             {
                 "name": name,
                 "lead": lead,
                 "caption": caption,
                 "sources": drawn_from,
+                "released": published,
                 "not_final": not_final,
                 "csv": self.root + csv,
                 "explanation": self.root + EXPLANATION_CSV,
@@ -124,6 +133,20 @@ def sources(frame: pd.DataFrame) -> str:
     tables, others = sources_of(frame)
     named = [f"CBS, tabel {', '.join(tables)}"] if tables else []
     return "; ".join(named + others)
+
+
+def released(tables: list[str], dates: Mapping[str, dt.date | None]) -> str:
+    """When CBS published the tables a chart draws: 'CBS-publicatiedatum: 26-6-2025.', each
+    table's date where they differ, 'onbekend' where CBS gave none; nothing without a CBS
+    table (another source's name says its date)."""
+    if not tables:
+        return ""
+    words = {
+        table: dutch_date(dates[table]) if dates.get(table) else "onbekend" for table in tables
+    }
+    if len(set(words.values())) == 1:
+        return f"CBS-publicatiedatum: {words[tables[0]]}."
+    return "CBS-publicatiedatums: " + ", ".join(f"{t} {w}" for t, w in words.items()) + "."
 
 
 def period_words(period: str) -> str:

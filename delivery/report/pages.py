@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from delivery.formatting import change, figure, number
+from delivery.formatting import change, dutch_date, figure, number
 from delivery.report.data import ReportData
 from delivery.report.page import Page, period_words, sources
 from delivery.report.themes import THEME_INTROS
@@ -54,7 +54,7 @@ EXPECTATION_WORDS = {
 
 
 def front(data: ReportData) -> Page:
-    page = Page("index.html", "Overijssel Ontcijferd", "front")
+    page = Page("index.html", "Overijssel Ontcijferd", "front", release_dates=data.release_dates)
     cards = []
     for indicator, link in HEADLINES:
         frame = data.values(indicator, [data.focus])
@@ -192,4 +192,4 @@ def _checked_at(stamp: str) -> str:
         moment = dt.datetime.fromisoformat(stamp)
     except ValueError:
         return stamp
-    return moment.strftime("%-d-%-m-%Y %H:%M") + " (UTC)"
+    return f"{dutch_date(moment)} {moment:%H:%M} (UTC)"

@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 
 from delivery.export import DeliveryError, os_reason
-from delivery.formatting import VEGA_LOCALE
+from delivery.formatting import VEGA_LOCALE, dutch_date
 from delivery.readable import explanation_rows, write_csv_nl, write_text_csv_nl
 from delivery.report.charts import MAP_CREDIT
 from delivery.report.page import EXPLANATION_CSV, IMAGE_WIDTH, Page
@@ -140,7 +140,7 @@ class Site:
         (`replaced_whole` gives one)."""
         self.out_dir, self.navigation, self.common = out_dir, navigation, common
         self.decimals = decimals
-        self.generated = dt.date.today().strftime("%-d-%-m-%Y")
+        self.generated = dutch_date(dt.date.today())
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,

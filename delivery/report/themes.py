@@ -27,7 +27,7 @@ THEME_INTROS = {
 
 
 def theme_page(data: ReportData, file: str, title: str, theme: str) -> Page:
-    page = Page(file, title, "theme")
+    page = Page(file, title, "theme", release_dates=data.release_dates)
     THEMES[theme](data, page)
     page.context.update(
         intro=THEME_INTROS[theme].format(focus=data.focus_name),

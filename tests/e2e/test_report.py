@@ -499,8 +499,9 @@ def test_a_chart_saves_as_an_image_with_title_and_credit(site, browser):
     assert "Bevolking op 1 januari" in words  # the chart's own title
     assert "1.200.000" in words  # an axis in Dutch notation
     assert (
-        "Bron: CBS, tabel 03759ned, 37230ned; bewerking Overijssel Ontcijferd. Niet definitief "
-        "(open of lichter getekend): cijfers met status voorlopig." in words
+        "Bron: CBS, tabel 03759ned, 37230ned; bewerking Overijssel Ontcijferd. "
+        "CBS-publicatiedatum: onbekend. Niet definitief (open of lichter getekend): cijfers met "
+        "status voorlopig." in words
     )
     page.goto((site / "wonen.html").as_uri())
     page.wait_for_selector("#kaart_woondeal_gerealiseerd_cumulatief svg")
@@ -551,6 +552,31 @@ def test_status_onbekend_is_drawn_like_definitive_and_said_once_per_page(site):
         assert text.count("Over de status: bij ") == 1, page_file
     front = (site / "index.html").read_text(encoding="utf-8")
     assert "Status onbekend: de bron zegt niet" not in front  # no longer on every card
+
+
+def test_a_chart_says_when_cbs_published_its_tables(warehouse_path, tmp_path, monkeypatch):
+    """Beside each chart's sources, and on its saved image, the date CBS published each table
+    drawn (TableInfos.Modified); 'onbekend' where CBS gave none, as for the embedded snapshot."""
+    copy = tmp_path / "ontcijferd.duckdb"
+    shutil.copyfile(warehouse_path, copy)
+    with duckdb.connect(str(copy)) as con:
+        # SYNTHETIC release dates, as live CBS gives them; 82550NED keeps none.
+        con.executemany(
+            "update raw.cbs_table_infos set modified = ? where table_id = ?",
+            [["2025-06-26T02:00:00", "37201"], ["2025-06-30T02:00:00", "86054NED"]],
+        )
+    monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(copy))
+    assert main(["report", "--out", str(tmp_path / "site")]) == EXIT_OK
+    bevolking = (tmp_path / "site" / "bevolking.html").read_text(encoding="utf-8")
+    assert "Bron: CBS, tabel 37201. CBS-publicatiedatum: 26-6-2025." in bevolking
+    wonen = (tmp_path / "site" / "wonen.html").read_text(encoding="utf-8")
+    dates = "CBS-publicatiedatums: 82550NED onbekend, 86054NED 30-6-2025."
+    assert f"Bron: CBS, tabel 82550NED, 86054NED. {dates}" in wonen
+    # The saved image's credit lines (a JSON list per chart in the page) carry the dates too.
+    credit_lines = " ".join(wonen.split('", "'))
+    assert f"vereenvoudigd door cartomap/nl. {dates}" in credit_lines
+    # Another source's name says its own date: no CBS date beside ABF's housing shortage.
+    assert "(ABF-methode); bewerking Overijssel Ontcijferd.\"]" in wonen
 
 
 def test_the_report_is_about_the_province_the_warehouse_was_built_for(
