@@ -96,8 +96,9 @@ class Page:
             if marked
             else ""
         )
-        drawn_from = sources(frame)
-        published = released(sources_of(frame)[0], self.release_dates)
+        tables, others = sources_of(frame)
+        drawn_from = named_sources(tables, others)
+        published = released(tables, self.release_dates)
         # Saved as an image the chart leaves its caption behind: what a publication must say
         # beside it goes with it — sources (and boundaries), when CBS published them, what is
         # not final, who made it.
@@ -129,8 +130,12 @@ def _is_map(spec: dict) -> bool:
 
 
 def sources(frame: pd.DataFrame) -> str:
+    """The sources of the rows of `frame`, named (`named_sources`)."""
+    return named_sources(*sources_of(frame))
+
+
+def named_sources(tables: list[str], others: list[str]) -> str:
     """'CBS, tabel 82550NED, 71486ned' for StatLine tables; other sources by their full name."""
-    tables, others = sources_of(frame)
     named = [f"CBS, tabel {', '.join(tables)}"] if tables else []
     return "; ".join(named + others)
 
