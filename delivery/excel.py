@@ -33,6 +33,7 @@ PERIOD_TYPE_SHEETS = {
     "maand": "maanden",
 }
 STATUS_MARKS = {"voorlopig": "*", "nader voorlopig": "**"}
+EXCEL_DATE = "d-m-yyyy"  # how a Dutch reader writes a date (delivery/formatting.py: dutch_date)
 # In a wide sheet: the cell of a figure CBS withholds, and the comment on a method break's cell.
 WITHHELD = "geheim"
 BREAK_COMMENT = (
@@ -84,11 +85,19 @@ def _long_sheet(book: Workbook, title: str, rows: pd.DataFrame, metadata: dict) 
     columns = list(readable.columns)
     _append(sheet, columns)
     value_column = list(rows.columns).index("value")
-    for values, indicator, unit in zip(
-        readable.itertuples(index=False), rows["indicator_id"], rows["unit"], strict=True
+    date_column = list(rows.columns).index("release_date")
+    for values, indicator, unit, released in zip(
+        readable.itertuples(index=False),
+        rows["indicator_id"],
+        rows["unit"],
+        rows["release_date"],
+        strict=True,
     ):
         cells = _append(sheet, [None if pd.isna(v) else v for v in values])
         cells[value_column].number_format = unit_format(unit, decimals.get(indicator)).excel
+        if pd.notna(released):  # a date Excel can sort and filter, shown as 26-6-2025
+            cells[date_column].value = released.date()
+            cells[date_column].number_format = EXCEL_DATE
     widths = [max(len(c), *(len(str(v)) for v in readable[c].head(500))) + 2 for c in columns]
     _finish(sheet, [min(w, 60) for w in widths], "A2", metadata)
 

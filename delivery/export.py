@@ -382,7 +382,6 @@ def write_extract(
     data_file = out_dir / f"{stem}{'_breed' if wide else ''}{suffix}"
     if data_file.exists() and not force:
         raise DeliveryError(f"{data_file} bestaat al; met --force wordt het vervangen")
-    frame = data.assign(release_date=data["release_date"].astype("string"))
     # The toelichting: a sheet of the workbook; beside a csv-nl file for Dutch Excel, in Dutch
     # and in the same dialect; beside a file for software, as JSON.
     named = {"xlsx": None, "csv-nl": f"{stem}_toelichting_excel-nl.csv"}
@@ -390,15 +389,16 @@ def write_extract(
     metadata_file = None if explained_in is None else out_dir / explained_in
     with _whole_or_nothing(data_file) as partial:
         if fmt == "csv":
-            inert_text(frame).to_csv(partial, index=False, encoding="utf-8")
+            dated = data.assign(release_date=data["release_date"].astype("string"))  # 2025-06-26
+            inert_text(dated).to_csv(partial, index=False, encoding="utf-8")
         elif fmt == "csv-nl":
-            write_csv_nl(frame, partial, catalog_decimals(metadata))
+            write_csv_nl(data, partial, catalog_decimals(metadata))
         elif fmt == "parquet":
             _write_parquet(data, schema, metadata, partial)
         else:
             from delivery.excel import write_workbook
 
-            write_workbook(frame, metadata, partial, wide)
+            write_workbook(data, metadata, partial, wide)
         if metadata_file is not None:  # in place before the data file: never one without it
             with _whole_or_nothing(metadata_file) as sidecar:
                 if fmt == "csv-nl":

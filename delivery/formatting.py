@@ -24,6 +24,11 @@ def dutch_date(moment: dt.date) -> str:
     return moment.strftime("%-d-%-m-%Y")
 
 
+def dutch_time(moment: dt.datetime) -> str:
+    """A moment in UTC as Dutch readers write it: 26-11-2026 17:50 (UTC)."""
+    return f"{dutch_date(moment)} {moment:%H:%M} (UTC)"
+
+
 @dataclass(frozen=True)
 class UnitFormat:
     decimals: int

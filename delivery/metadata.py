@@ -29,6 +29,12 @@ OUTSIDE_SCOPE = (
 )
 
 
+def cbs_release_dates(con: duckdb.DuckDBPyConnection) -> dict[str, dt.date | None]:
+    """When CBS published each table the warehouse holds, by table id (marts.cbs_tables)."""
+    query = "select table_id, release_date from marts.cbs_tables order by table_id"
+    return dict(con.execute(query).fetchall())
+
+
 def sources_of(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     """The CBS tables and the other sources (by name) the rows of `frame` come from.
 
@@ -84,9 +90,7 @@ def described(
         "where list_contains($indicators, indicator_id) order by indicator_id",
         {"indicators": list(indicators)},
     ).df()
-    releases = con.execute(
-        "select table_id, title, modified, source_mode from raw.cbs_table_infos order by 1"
-    ).df()
+    releases = cbs_release_dates(con)
     # What each kind of source means, as the warehouse documents its catalog's column.
     [kinds] = con.execute(
         "select comment from duckdb_columns() where schema_name = 'marts' "
@@ -125,10 +129,11 @@ def described(
         .to_dict("records"),
         "status_legend": STATUS_LEGEND,
         "source_kind_legend": kinds,
+        # None: CBS gave no date (the embedded snapshot); JSON writes a date as 2025-06-26.
         "cbs_release_dates": {
-            r.table_id: r.modified or "onbekend (de bron geeft geen datum)"
-            for r in releases.itertuples()
-            if any(r.table_id in str(d) for d in definitions["source_tables"])
+            table: date
+            for table, date in releases.items()
+            if any(table in str(d) for d in definitions["source_tables"])
         },
         "columns": COLUMN_LEGEND,
     }

@@ -5,6 +5,7 @@ files of delivery/export.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -12,7 +13,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from delivery.formatting import inert_text, shown_unit, shown_value, unit_format
+from delivery.formatting import (
+    dutch_date,
+    dutch_time,
+    inert_text,
+    shown_unit,
+    shown_value,
+    unit_format,
+)
 
 # The columns of an extract: the name tools get (parquet, the default CSV) → the Dutch header
 # people get (the Excel workbook, CSV for Excel-NL) and what the column holds.
@@ -108,7 +116,9 @@ def for_readers(data: pd.DataFrame, decimals: Mapping[str, int | None]) -> pd.Da
     if "method_break" in data:
         readable["method_break"] = ["ja" if b is True else "" for b in data["method_break"]]
     if "release_date" in data:
-        readable["release_date"] = data["release_date"].astype("string")
+        readable["release_date"] = [
+            None if pd.isna(d) else dutch_date(d) for d in data["release_date"]
+        ]
     return readable.astype({c: object for c in shown}).rename(columns=DUTCH_HEADERS)
 
 
@@ -179,6 +189,8 @@ STATUS_LEGEND = {
     "geheim": "door CBS geheimgehouden; de waarde is leeg, nooit nul",
     "n.v.t.": "geen CBS-periode: een beleidsdoel of een cijfer van een andere publicatie",
 }
+# A CBS table's publication date where the source gives none (the embedded snapshot).
+UNKNOWN_RELEASE = "onbekend (de bron geeft geen datum)"
 # The catalog's fields as the toelichting names them.
 DEFINITION_WORDS = {
     "title": "titel",
@@ -212,7 +224,7 @@ def explanation_rows(metadata: dict, layout: str = "lang") -> list[tuple]:
     selection = metadata["selection"]
     rows = [
         ("onderwerp", "veld", "toelichting"),
-        ("gemaakt op", "", metadata["generated_at"]),
+        ("gemaakt op", "", dutch_time(dt.datetime.fromisoformat(metadata["generated_at"]))),
         ("licentie", "", metadata["licence"]),
         ("selectie", "indicatoren", ", ".join(selection["indicators"])),
         (
@@ -241,7 +253,10 @@ def explanation_rows(metadata: dict, layout: str = "lang") -> list[tuple]:
     if metadata.get("source_kind_legend"):  # absent where the warehouse has no comments
         rows.append(("soort bron", "", metadata["source_kind_legend"]))
     rows += [("status", status, words) for status, words in STATUS_LEGEND.items()]
-    rows += [("CBS-publicatiedatum", t, d) for t, d in metadata["cbs_release_dates"].items()]
+    rows += [
+        ("CBS-publicatiedatum", table, UNKNOWN_RELEASE if date is None else dutch_date(date))
+        for table, date in metadata["cbs_release_dates"].items()
+    ]
     if layout != "breed":
         rows += [("kolom", column, words) for column, words in DUTCH_COLUMN_LEGEND.items()]
     return [

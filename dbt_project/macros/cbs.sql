@@ -42,9 +42,15 @@
     end
 {%- endmacro %}
 
-{#- The CBS release date (TableInfos.Modified) of a raw table, null when the source lacks it. -#}
+{#- The date CBS published a table: its TableInfos.Modified ("2025-06-26T02:00:00") as a date;
+    null when the source lacks it (the embedded snapshot). The one place the date is read. -#}
+{% macro cbs_modified_date(column) -%}
+    try_cast({{ column }} as date)
+{%- endmacro %}
+
+{#- The CBS release date of a raw table (for each of its rows). -#}
 {% macro cbs_release_date(table_id) -%}
-    (select try_cast(modified as date) from {{ source('cbs_metadata', 'cbs_table_infos') }}
+    (select {{ cbs_modified_date('modified') }} from {{ source('cbs_metadata', 'cbs_table_infos') }}
      where table_id = '{{ table_id }}')
 {%- endmacro %}
 

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from delivery.export import EXTRACT_COLUMNS, extract_rows
-from delivery.metadata import described
+from delivery.metadata import cbs_release_dates, described
 from sources.notation import number
 
 NEDERLAND = "NL01"
@@ -26,14 +26,8 @@ class ReportData:
         self.catalog = (
             con.execute("select * from marts.indicator_catalog").df().set_index("indicator_id")
         )
-        # When CBS published each table the warehouse holds (TableInfos.Modified, read as a date
-        # as the marts read it: dbt_project/macros/cbs.sql), for the captions; None: CBS gave
-        # none (the embedded snapshot).
-        self.release_dates = dict(
-            con.execute(
-                "select table_id, try_cast(modified as date) from raw.cbs_table_infos"
-            ).fetchall()
-        )
+        # When CBS published each table, for the captions; None: CBS gave none (the snapshot).
+        self.release_dates = cbs_release_dates(con)
 
     def _one(self, sql: str, *params):
         row = self.con.execute(sql, list(params)).fetchone()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from delivery.formatting import change, dutch_date, figure, number
+from delivery.formatting import change, dutch_time, figure, number
 from delivery.report.data import ReportData
 from delivery.report.page import Page, period_words, sources
 from delivery.report.themes import THEME_INTROS
@@ -192,4 +192,4 @@ def _checked_at(stamp: str) -> str:
         moment = dt.datetime.fromisoformat(stamp)
     except ValueError:
         return stamp
-    return f"{dutch_date(moment)} {moment:%H:%M} (UTC)"
+    return dutch_time(moment)

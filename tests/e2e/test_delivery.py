@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -52,7 +53,7 @@ def test_the_metadata_sidecar_says_what_the_numbers_are(published, tmp_path):
     assert metadata["licence"].startswith("Bron: CBS")
     assert set(metadata["status_legend"]) >= {"definitief", "voorlopig", "onbekend", "geheim"}
     assert "prognose (een voorspelling, door CBS gepubliceerd" in metadata["source_kind_legend"]
-    assert metadata["cbs_release_dates"]["03759ned"].startswith("onbekend")  # not in snapshot
+    assert metadata["cbs_release_dates"]["03759ned"] is None  # not in the snapshot
     assert metadata["generated_at"] and metadata["rows"] == 38  # 1988–2025
 
 
@@ -366,6 +367,53 @@ def test_parquet_exports_keep_the_warehouse_types(warehouse_path, tmp_path, monk
     stock = combined.query("indicator_id == 'woningvoorraad' and period == '2024'")
     assert stock["value"].item() == 527_085
     assert stock["release_date"].item() == dt.date(2025, 6, 26)
+
+
+def test_exports_date_cbs_tables_as_their_readers_write_dates(
+    warehouse_path, tmp_path, monkeypatch
+):
+    """A CBS table's publication date: 26-6-2025 for people (CSV for Dutch Excel, the
+    toelichting), a date cell Excel sorts, 2025-06-26 for software; a table CBS gave no date is
+    'onbekend' for people and null in the JSON (it was CBS's raw time stamp, and NaN — not JSON
+    — where some tables had a date and others none)."""
+    copy = tmp_path / "ontcijferd.duckdb"
+    shutil.copyfile(warehouse_path, copy)
+    with duckdb.connect(str(copy)) as con:
+        # SYNTHETIC: the snapshot carries no CBS release dates; one as live CBS gives them.
+        con.execute(
+            "update marts.cbs_tables set release_date = date '2025-06-26' "
+            "where table_id = '37230ned'"
+        )
+        con.execute(
+            "update marts.indicator_values set release_date = date '2025-06-26' "
+            "where source_table = '37230ned'"
+        )
+    monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(copy))
+    for fmt in ("csv", "csv-nl", "xlsx"):
+        args = ["export", "bevolking_totaal", "--regions", "PV23", "--from", "2024"]
+        assert main([*args, "--format", fmt, "--out", str(tmp_path)]) == EXIT_OK
+    stem = tmp_path / "bevolking_totaal_PV23_2024-eind"
+
+    def not_json(constant):
+        raise ValueError(f"{constant} is not JSON")
+
+    metadata = json.loads(Path(f"{stem}.metadata.json").read_text(), parse_constant=not_json)
+    assert metadata["cbs_release_dates"]["37230ned"] == "2025-06-26"
+    assert metadata["cbs_release_dates"]["03759ned"] is None
+    software = pd.read_csv(f"{stem}.csv", dtype=str, keep_default_na=False)
+    assert software["release_date"].tolist() == ["", "2025-06-26"]  # 2024: 03759ned, 2025: 37230ned
+    people = Path(f"{stem}_excel-nl.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert people[1].endswith(";onbekend;;03759ned;") and people[2].endswith(";37230ned;26-6-2025")
+    explained = Path(f"{stem}_toelichting_excel-nl.csv").read_text(encoding="utf-8-sig")
+    assert "\nCBS-publicatiedatum;37230ned;26-6-2025\n" in explained
+    assert "\nCBS-publicatiedatum;03759ned;onbekend (de bron geeft geen datum)\n" in explained
+    assert re.search(r"\ngemaakt op;;\d{1,2}-\d{1,2}-20\d\d \d\d:\d\d \(UTC\)\n", explained)
+    book = openpyxl.load_workbook(f"{stem}.xlsx")
+    header = [c.value for c in book["jaren"][1]]
+    dated = book["jaren"].cell(row=3, column=header.index("publicatiedatum") + 1)
+    assert (dated.value, dated.number_format) == (dt.datetime(2025, 6, 26), "d-m-yyyy")
+    assert book["jaren"].cell(row=2, column=dated.column).value is None
+    assert ("CBS-publicatiedatum", "37230ned", "26-6-2025") in book["toelichting"].values
 
 
 def test_unknown_indicator_or_region_is_a_usage_error_with_suggestions(published, tmp_path, capsys):

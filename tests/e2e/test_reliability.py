@@ -324,8 +324,17 @@ def test_a_total_over_several_tables_is_dated_by_the_newest_release(live_history
             "select distinct release_date from marts.indicator_values "
             "where indicator_id = 'woningvoorraad' and region_code = 'PV23'"
         ).fetchall()
+        # The tables' own dates, as the report's captions and the exports' toelichting read them.
+        tables = con.execute(
+            "select table_id, release_date, source_mode from marts.cbs_tables "
+            "where table_id in ('82550NED', '86054NED') order by table_id"
+        ).fetchall()
     finally:
         con.close()
+    assert [(t, str(d), m) for t, d, m in tables] == [
+        ("82550NED", "2025-04-22", "live"),
+        ("86054NED", "2025-06-30", "live"),
+    ]
     assert [(p, v, s, str(d)) for p, v, s, d in rows] == [
         ("2023", 8_530, "86054NED", "2025-06-30"),
         ("2024", 13_285, "82550NED, 86054NED", "2025-06-30"),

@@ -4,6 +4,7 @@ every chart and map drew marks, no legend or axis label is cut off, numbers read
 notation. Screenshots of every page go to test-output/report/ (never a tracked file)."""
 
 import csv
+import datetime as dt
 import json
 import os
 import re
@@ -562,8 +563,8 @@ def test_a_chart_says_when_cbs_published_its_tables(warehouse_path, tmp_path, mo
     with duckdb.connect(str(copy)) as con:
         # SYNTHETIC release dates, as live CBS gives them; 82550NED keeps none.
         con.executemany(
-            "update raw.cbs_table_infos set modified = ? where table_id = ?",
-            [["2025-06-26T02:00:00", "37201"], ["2025-06-30T02:00:00", "86054NED"]],
+            "update marts.cbs_tables set release_date = ? where table_id = ?",
+            [[dt.date(2025, 6, 26), "37201"], [dt.date(2025, 6, 30), "86054NED"]],
         )
     monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(copy))
     assert main(["report", "--out", str(tmp_path / "site")]) == EXIT_OK
@@ -576,7 +577,7 @@ def test_a_chart_says_when_cbs_published_its_tables(warehouse_path, tmp_path, mo
     credit_lines = " ".join(wonen.split('", "'))
     assert f"vereenvoudigd door cartomap/nl. {dates}" in credit_lines
     # Another source's name says its own date: no CBS date beside ABF's housing shortage.
-    assert "(ABF-methode); bewerking Overijssel Ontcijferd.\"]" in wonen
+    assert '(ABF-methode); bewerking Overijssel Ontcijferd."]' in wonen
 
 
 def test_the_report_is_about_the_province_the_warehouse_was_built_for(
