@@ -341,18 +341,27 @@ def test_parquet_export(published, tmp_path):
     )
 
 
-def test_parquet_exports_keep_the_warehouse_types(warehouse_path, tmp_path, monkeypatch):
-    """Files of different exports combine as one table: a selection without categories keeps
-    `categorie` as text (not Arrow's null type), a release date stays a date."""
+@pytest.fixture
+def dated(warehouse_path, tmp_path, monkeypatch):
+    """A copy of the warehouse in which two CBS tables, 37230ned and 82550NED, and their
+    figures have a release date — SYNTHETIC (26 June 2025), as live CBS gives them: the
+    embedded snapshot carries none."""
     copy = tmp_path / "ontcijferd.duckdb"
     shutil.copyfile(warehouse_path, copy)
     with duckdb.connect(str(copy)) as con:
-        # SYNTHETIC: the snapshot carries no CBS release dates; one as live CBS gives them.
-        con.execute(
-            "update marts.indicator_values set release_date = date '2025-06-26' "
-            "where indicator_id = 'woningvoorraad'"
-        )
+        for table in ("37230ned", "82550NED"):
+            release = [dt.date(2025, 6, 26), table]
+            con.execute("update marts.cbs_tables set release_date = ? where table_id = ?", release)
+            con.execute(
+                "update marts.indicator_values set release_date = ? where source_table = ?",
+                release,
+            )
     monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(copy))
+
+
+def test_parquet_exports_keep_the_warehouse_types(dated, tmp_path):
+    """Files of different exports combine as one table: a selection without categories keeps
+    `categorie` as text (not Arrow's null type), a release date stays a date."""
     tables = []
     for indicator in ("woningvoorraad", "export_aandeel_partner_referentie_pct"):
         args = ["export", indicator, "--regions", "PV23", "--format", "parquet"]
@@ -369,26 +378,11 @@ def test_parquet_exports_keep_the_warehouse_types(warehouse_path, tmp_path, monk
     assert stock["release_date"].item() == dt.date(2025, 6, 26)
 
 
-def test_exports_date_cbs_tables_as_their_readers_write_dates(
-    warehouse_path, tmp_path, monkeypatch
-):
+def test_exports_date_cbs_tables_as_their_readers_write_dates(dated, tmp_path):
     """A CBS table's publication date: 26-6-2025 for people (CSV for Dutch Excel, the
     toelichting), a date cell Excel sorts, 2025-06-26 for software; a table CBS gave no date is
     'onbekend' for people and null in the JSON (it was CBS's raw time stamp, and NaN — not JSON
     — where some tables had a date and others none)."""
-    copy = tmp_path / "ontcijferd.duckdb"
-    shutil.copyfile(warehouse_path, copy)
-    with duckdb.connect(str(copy)) as con:
-        # SYNTHETIC: the snapshot carries no CBS release dates; one as live CBS gives them.
-        con.execute(
-            "update marts.cbs_tables set release_date = date '2025-06-26' "
-            "where table_id = '37230ned'"
-        )
-        con.execute(
-            "update marts.indicator_values set release_date = date '2025-06-26' "
-            "where source_table = '37230ned'"
-        )
-    monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(copy))
     for fmt in ("csv", "csv-nl", "xlsx"):
         args = ["export", "bevolking_totaal", "--regions", "PV23", "--from", "2024"]
         assert main([*args, "--format", fmt, "--out", str(tmp_path)]) == EXIT_OK
