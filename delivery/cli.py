@@ -6,8 +6,8 @@ are declared once, in delivery/arguments.py.
 Exit codes: 0 success, 1 the run failed (the last good warehouse stays published) or
 check-live found differences, 2 usage error (unknown or ambiguous indicator, region, theme,
 period or format; a bad configuration; an --out that cannot be written), 3 another run is busy,
-4 no published warehouse yet or it is damaged, 5 the export selection has no data. Every
-failure is one line; `--debug` shows the traceback.
+4 no published warehouse yet, or it is damaged or from an older version, 5 the export
+selection has no data. Every failure is one line; `--debug` shows the traceback.
 """
 
 from __future__ import annotations
@@ -334,8 +334,8 @@ def regions(args: argparse.Namespace) -> int:
 
 
 def _delivery_errors(handler):
-    """Unknown names are usage errors (exit 2); a missing or damaged warehouse is exit 4; an
-    empty selection exit 5; a folder or file that cannot be written a usage error."""
+    """Unknown names are usage errors (exit 2); a missing, damaged or older warehouse is exit
+    4; an empty selection exit 5; a folder or file that cannot be written a usage error."""
 
     def wrapped(args: argparse.Namespace) -> int:
         from delivery.export import DeliveryError, EmptyExtractError, NoWarehouseError, os_reason

@@ -111,7 +111,16 @@ def open_published(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             + f" {for_the_data_team(broken)}."  # the reason as the run summary gives it
         )
     with reading(path) as con:
-        yield con
+        try:
+            yield con
+        except (duckdb.CatalogException, duckdb.BinderException) as err:
+            # A table or column this code reads is missing: the file was published by an older
+            # version (the next run rebuilds it, as the code changed) or is no warehouse of ours.
+            raise NoWarehouseError(
+                f"Het gepubliceerde warehouse {path} mist wat deze versie leest: het is gemaakt "
+                "door een oudere versie van Overijssel Ontcijferd; de volgende `ontcijferd run` "
+                f"bouwt het opnieuw op {for_the_data_team(' '.join(str(err).split()))}."
+            ) from err
 
 
 def catalog(con: duckdb.DuckDBPyConnection, theme: str | None = None) -> pd.DataFrame:

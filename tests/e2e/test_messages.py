@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 
+import duckdb
 import pytest
 
 from delivery.cli import EXIT_EMPTY, EXIT_NO_WAREHOUSE, EXIT_OK, EXIT_USAGE
@@ -395,6 +397,40 @@ def test_one_clear_line(what, argv, env, code, words, tmp_path, monkeypatch, req
         injected=f"`ontcijferd {' '.join(argv)}`" + (f" with {env}" if env else ""),
         expected=f"one line naming the problem, exit {code}",
         seen=message.replace(str(tmp_path), "<tmp>"),
+    )
+
+
+def test_a_warehouse_from_an_older_version_is_named_so(
+    warehouse_path, tmp_path, monkeypatch, request
+):
+    """A warehouse published before this version's tables and columns (until the next run
+    rebuilds it, as the code changed) is one line and exit 4 for every researcher's command,
+    not DuckDB's catalog error as an export that failed."""
+    older = tmp_path / "ontcijferd.duckdb"
+    shutil.copyfile(warehouse_path, older)
+    with duckdb.connect(str(older)) as con:  # as published before marts.cbs_tables existed
+        con.execute("drop table marts.cbs_tables")
+        con.execute("alter table marts.indicator_values drop column release_date")
+    monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(older))
+    said = {}
+    for argv in (
+        ["export", "bevolking_totaal", "--out", str(tmp_path / "x")],  # a missing column
+        ["report", "--out", str(tmp_path / "site")],  # a missing table
+    ):
+        code, message = delivery(*argv)
+        assert code == EXIT_NO_WAREHOUSE and len(message.splitlines()) == 1, message
+        assert "gemaakt door een oudere versie van Overijssel Ontcijferd; de volgende " in message
+        said[argv[0]] = message
+    assert '"release_date"' in said["export"]  # DuckDB's words, for the data team
+    assert "cbs_tables does not exist" in said["report"]
+    assert not (tmp_path / "x").exists() and not (tmp_path / "site").exists()
+    reliability_row(
+        request,
+        side="ours (user)",
+        fault="a warehouse published by an older version (a table and a column missing)",
+        injected="`ontcijferd export …` and `ontcijferd report …` on it",
+        expected=f"one line saying so, exit {EXIT_NO_WAREHOUSE}; nothing written",
+        seen=said["report"].replace(str(tmp_path), "<tmp>"),
     )
 
 
