@@ -68,6 +68,15 @@ class Page:
         frames = [f for f in [*self.downloads.values(), *self.shown] if "source_table" in f.columns]
         return credit_line(*(sources_of(pd.concat(frames)) if frames else ([], [])))
 
+    def cite(self, frame: pd.DataFrame) -> dict[str, str]:
+        """The sources of the rows of `frame`, named ('CBS, tabel 82550NED'), and when CBS
+        published those tables ('CBS-publicatiedatum: 26-6-2025.'): under a chart or a card."""
+        tables, others = sources_of(frame)
+        return {
+            "sources": named_sources(tables, others),
+            "released": released(tables, self.release_dates),
+        }
+
     def note(self, text: str) -> None:
         self.context.setdefault("notes", []).append(text)
 
@@ -96,9 +105,8 @@ class Page:
             if marked
             else ""
         )
-        tables, others = sources_of(frame)
-        drawn_from = named_sources(tables, others)
-        published = released(tables, self.release_dates)
+        cited = self.cite(frame)
+        drawn_from, published = cited["sources"], cited["released"]
         # Saved as an image the chart leaves its caption behind: what a publication must say
         # beside it goes with it — sources (and boundaries), when CBS published them, what is
         # not final, who made it.

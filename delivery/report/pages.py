@@ -8,7 +8,7 @@ import datetime as dt
 
 from delivery.formatting import change, dutch_time, figure, number
 from delivery.report.data import ReportData
-from delivery.report.page import Page, period_words, sources
+from delivery.report.page import Page, period_words
 from delivery.report.themes import THEME_INTROS
 
 # file → (navigation title, page kind, theme in the catalog)
@@ -76,9 +76,9 @@ def front(data: ReportData) -> Page:
         drawn_from = frame.iloc[-2:]  # the figure and the one it is compared with
         page.shown.append(drawn_from)
         cards.append(
-            {
+            page.cite(drawn_from)
+            | {
                 "title": entry["title"],
-                "sources": sources(drawn_from),
                 "value": figure(latest["value"], unit, data.decimals(indicator)),
                 "period_text": f"{data.focus_name}, {moment}",
                 "change_text": changed,

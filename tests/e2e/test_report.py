@@ -141,10 +141,10 @@ def test_the_report_is_dutch_and_sourced(site):
         "kerncijfers van de 25 gemeenten" in " ".join(front.split())
     )
     # Each card names its source; Eurostat's (the age groups) is named in the footer too.
-    assert "Bron: CBS, tabel 03759ned, 37230ned.</p>" in front
+    assert "Bron: CBS, tabel 03759ned, 37230ned. CBS-publicatiedatum: onbekend.</p>" in front
     # Woondeal progress: CBS's homes against the Woondeal's target, both named.
     progress = "Bron: CBS, tabel 82550NED, 86054NED; Woondeal Overijssel (herzien april 2025)."
-    assert f"{progress}</p>" in front
+    assert f"{progress} CBS-publicatiedatum: onbekend.</p>" in front
     assert "(Eurostat, Eurostat-download van " in front[front.index("<footer>") :]
     assert "+6.759 ten opzichte van 2024" in front  # 1,195,792 − 1,189,033
     # The state of the data is the newest observed year, not the forecast's 2050.
@@ -556,8 +556,9 @@ def test_status_onbekend_is_drawn_like_definitive_and_said_once_per_page(site):
 
 
 def test_a_chart_says_when_cbs_published_its_tables(warehouse_path, tmp_path, monkeypatch):
-    """Beside each chart's sources, and on its saved image, the date CBS published each table
-    drawn (TableInfos.Modified); 'onbekend' where CBS gave none, as for the embedded snapshot."""
+    """Beside each chart's and front-page card's sources, and on a chart's saved image, the date
+    CBS published each table drawn (TableInfos.Modified); 'onbekend' where CBS gave none, as for
+    the embedded snapshot."""
     copy = tmp_path / "ontcijferd.duckdb"
     shutil.copyfile(warehouse_path, copy)
     with duckdb.connect(str(copy)) as con:
@@ -578,6 +579,12 @@ def test_a_chart_says_when_cbs_published_its_tables(warehouse_path, tmp_path, mo
     assert f"vereenvoudigd door cartomap/nl. {dates}" in credit_lines
     # Another source's name says its own date: no CBS date beside ABF's housing shortage.
     assert '(ABF-methode); bewerking Overijssel Ontcijferd."]' in wonen
+    # The front page's cards, whose figures are quoted as they stand, say it as well.
+    front = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert (
+        f"Bron: CBS, tabel 82550NED, 86054NED; Woondeal Overijssel (herzien april 2025). {dates}"
+        in front
+    )
 
 
 def test_the_report_is_about_the_province_the_warehouse_was_built_for(
