@@ -36,7 +36,10 @@ COLUMNS = {
         "categorie",
         "categorie binnen de indicator (bijvoorbeeld het partnerland); meestal leeg",
     ),
-    "period": ("periode", "periode: jaar (2024) of halfjaar (2024H1)"),
+    "period": (
+        "periode",
+        "periode: jaar (2024), halfjaar (2024H1), kwartaal (2024Q1) of maand (2024M01)",
+    ),
     "period_type": ("soort periode", "jaar, halfjaar, kwartaal of maand"),
     "value": (
         "waarde",

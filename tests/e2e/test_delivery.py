@@ -57,6 +57,18 @@ def test_the_metadata_sidecar_says_what_the_numbers_are(published, tmp_path):
     assert metadata["generated_at"] and metadata["rows"] == 38  # 1988–2025
 
 
+def test_the_column_legend_explains_every_kind_of_period_in_the_warehouse(warehouse):
+    """The toelichting says how a period is written for every kind the warehouse holds: the
+    sale prices' quarters (2025Q1) were missing from it."""
+    kinds = warehouse.execute(
+        "select period_type, min(period) from marts.indicator_values group by all"
+    ).fetchall()
+    assert {kind for kind, _ in kinds} >= {"jaar", "halfjaar", "kwartaal"}
+    for kind, example in kinds:
+        assert kind in DUTCH_COLUMN_LEGEND["soort periode"]
+        assert f"{kind} ({re.sub(r'^[0-9]{4}', '2024', example)})" in DUTCH_COLUMN_LEGEND["periode"]
+
+
 def test_selection_by_region_name_and_period(published, tmp_path):
     main(
         [
