@@ -91,6 +91,7 @@ def _forecast(data: ReportData, page: Page) -> None:
         return
     counted = frames[0][frames[0]["period"] >= "2010"]
     frame = pd.concat([counted, *frames[1:]], ignore_index=True).drop(columns="method_break")
+    forecast = frames[1]["period"]  # the edition's years, as the figures give them
     page.add_chart(
         "prognose",
         charts.trend(
@@ -101,10 +102,11 @@ def _forecast(data: ReportData, page: Page) -> None:
         ),
         frame,
         lead=f"Hoeveel inwoners krijgt {data.focus_name} tot 2050?",
-        caption="De regionale bevolkingsprognose 2023–2050 van CBS en PBL (85171NED), met "
-        "het interval waarbinnen de bevolking met een kans van twee op drie valt (85173NED), "
-        "naast de bevolking die op 1 januari is geteld. Dit is niet de prognose van de provincie "
-        "zelf; ook 2023 is in de prognose een voorspelling. De as begint niet bij nul.",
+        caption=f"De regionale bevolkingsprognose {forecast.min()}–{forecast.max()} van CBS en "
+        "PBL (85171NED), met het interval waarbinnen de bevolking met een kans van twee op drie "
+        "valt (85173NED), naast de bevolking die op 1 januari is geteld. Dit is niet de "
+        f"prognose van de provincie zelf; ook {forecast.min()} is in de prognose een "
+        "voorspelling. De as begint niet bij nul.",
     )
 
 
@@ -393,6 +395,10 @@ def _bereikbaarheid(data: ReportData, page: Page) -> None:
         "steekproef; 2020 en 2021 zijn coronajaren).",
         zero=True,
     )
+    # What the captions say of the years follows the figures: a new CBS release changes it.
+    cars = data.values("personenautos", [data.focus])
+    relative_until = data.values("personenautos_per_1000_inwoners", [data.focus])["period"].max()
+    newer = sorted(p for p in cars["period"] if p > relative_until)
     trend_of(
         data,
         page,
@@ -400,17 +406,29 @@ def _bereikbaarheid(data: ReportData, page: Page) -> None:
         [data.focus, NEDERLAND],
         lead="Hoeveel auto's zijn er?",
         caption="Actieve personenauto's per 1.000 inwoners op 1 januari, berekend door CBS "
-        "(85235NED, tot en met 2024: voor 2025 heeft CBS nog geen cijfer per 1.000 inwoners "
-        "gepubliceerd); de as begint niet bij nul.",
+        f"(85235NED, tot en met {relative_until}"
+        + (
+            f": voor {' en '.join(newer)} heeft CBS nog geen cijfer per 1.000 inwoners gepubliceerd"
+            if newer
+            else ""
+        )
+        + "); de as begint niet bij nul.",
     )
+    counted_elsewhere = sorted(cars.loc[cars["source_table"] == "85237NED", "period"])
     trend_of(
         data,
         page,
         "personenautos",
         [data.focus],
         lead=f"Hoeveel auto's staan er in {data.focus_name} ingeschreven?",
-        caption="Actieve personenauto's op 1 januari (CBS 85235NED; 1 januari 2025 uit CBS "
-        "85237NED, dat dezelfde auto's telt).",
+        caption="Actieve personenauto's op 1 januari (CBS 85235NED"
+        + (
+            f"; 1 januari {' en '.join(counted_elsewhere)} uit CBS 85237NED, dat dezelfde auto's "
+            "telt"
+            if counted_elsewhere
+            else ""
+        )
+        + ").",
         zero=True,
     )
 

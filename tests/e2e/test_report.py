@@ -587,6 +587,34 @@ def test_a_chart_says_when_cbs_published_its_tables(warehouse_path, tmp_path, mo
     )
 
 
+def test_captions_say_what_the_figures_say(warehouse_path, tmp_path, monkeypatch):
+    """A caption that names years takes them from the figures it describes, so a new CBS
+    release does not leave it saying something no longer true."""
+    copy = tmp_path / "ontcijferd.duckdb"
+    shutil.copyfile(warehouse_path, copy)
+    with duckdb.connect(str(copy)) as con:
+        # SYNTHETIC: CBS's 2025 cars per 1,000 inhabitants (85235NED), as a release would add.
+        con.execute(
+            "insert into marts.indicator_values select * replace ('2025' as period, "
+            "value + 10 as value) from marts.indicator_values "
+            "where indicator_id = 'personenautos_per_1000_inwoners' and period = '2024'"
+        )
+        # SYNTHETIC: a forecast edition that starts a year later.
+        con.execute(
+            "delete from marts.indicator_values "
+            "where indicator_id like 'bevolkingsprognose%' and period = '2023'"
+        )
+    monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(copy))
+    assert main(["report", "--out", str(tmp_path / "site")]) == EXIT_OK
+    cars = (tmp_path / "site" / "bereikbaarheid.html").read_text(encoding="utf-8")
+    assert "berekend door CBS (85235NED, tot en met 2025); de as begint niet bij nul." in cars
+    assert "heeft CBS nog geen cijfer per 1.000 inwoners" not in cars
+    assert "1 januari 2025 uit CBS 85237NED" in cars  # the count itself still from 85237NED
+    population = (tmp_path / "site" / "bevolking.html").read_text(encoding="utf-8")
+    assert "De regionale bevolkingsprognose 2024–2050 van CBS en PBL (85171NED)" in population
+    assert "ook 2024 is in de prognose een voorspelling" in population
+
+
 def test_the_report_is_about_the_province_the_warehouse_was_built_for(
     warehouse_path, tmp_path, monkeypatch, capsys
 ):
