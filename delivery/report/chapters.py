@@ -397,8 +397,9 @@ def _bereikbaarheid(data: ReportData, page: Page) -> None:
     )
     # What the captions say of the years follows the figures: a new CBS release changes it.
     cars = data.values("personenautos", [data.focus])
-    relative_until = data.values("personenautos_per_1000_inwoners", [data.focus])["period"].max()
-    newer = sorted(p for p in cars["period"] if p > relative_until)
+    relative = data.values("personenautos_per_1000_inwoners", [data.focus])["period"]
+    relative_until = relative.max() if len(relative) else None  # None: no chart is drawn
+    newer = sorted(p for p in cars["period"] if relative_until and p > relative_until)
     trend_of(
         data,
         page,
