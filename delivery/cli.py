@@ -338,7 +338,8 @@ def _delivery_errors(handler):
     4; an empty selection exit 5; a folder or file that cannot be written a usage error."""
 
     def wrapped(args: argparse.Namespace) -> int:
-        from delivery.export import DeliveryError, EmptyExtractError, NoWarehouseError, os_reason
+        from delivery.export import DeliveryError, EmptyExtractError, NoWarehouseError
+        from delivery.files import os_reason
 
         try:
             return handler(args)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import errno
 import json
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -21,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from delivery.arguments import for_the_data_team
+from delivery.files import whole_or_nothing
 from delivery.formatting import inert_text
 from delivery.metadata import described
 from delivery.periods import months, within, written
@@ -48,25 +48,6 @@ class NoWarehouseError(DeliveryError):
 
 class EmptyExtractError(DeliveryError):
     """The selection has no rows at all."""
-
-
-# Why a file or folder could not be written, as researchers read it (the system says it in
-# English); any other error keeps the system's words.
-OS_REASONS = {
-    errno.ENOENT: "dat pad bestaat niet",
-    errno.ENOTDIR: "een deel van het pad is geen map",
-    errno.EACCES: "geen toestemming",
-    errno.EPERM: "geen toestemming",
-    errno.EROFS: "de schijf is alleen-lezen",
-    errno.ENOSPC: "de schijf is vol",
-    errno.EDQUOT: "uw schijfquotum is op",
-    errno.EISDIR: "dat is een map",
-}
-
-
-def os_reason(err: OSError) -> str:
-    """Why `err` stopped a write, in Dutch where we know the words."""
-    return OS_REASONS.get(err.errno, err.strerror or str(err))
 
 
 def _periods(period_from: str | None, period_to: str | None) -> tuple[str | None, str | None]:
@@ -396,7 +377,7 @@ def write_extract(
     named = {"xlsx": None, "csv-nl": f"{stem}_toelichting_excel-nl.csv"}
     explained_in = named.get(fmt, f"{stem}.metadata.json")
     metadata_file = None if explained_in is None else out_dir / explained_in
-    with _whole_or_nothing(data_file) as partial:
+    with whole_or_nothing(data_file) as partial:
         if fmt == "csv":
             dated = data.assign(release_date=data["release_date"].astype("string"))  # 2025-06-26
             inert_text(dated).to_csv(partial, index=False, encoding="utf-8")
@@ -409,7 +390,7 @@ def write_extract(
 
             write_workbook(data, metadata, partial, wide)
         if metadata_file is not None:  # in place before the data file: never one without it
-            with _whole_or_nothing(metadata_file) as sidecar:
+            with whole_or_nothing(metadata_file) as sidecar:
                 if fmt == "csv-nl":
                     write_text_csv_nl(explanation_rows(metadata), sidecar)
                 else:
@@ -434,22 +415,3 @@ def _write_parquet(data: pd.DataFrame, schema: pa.Schema, metadata: dict, path: 
     table = pa.Table.from_pandas(data, schema=schema, preserve_index=False)
     carried = {**(table.schema.metadata or {}), PARQUET_METADATA_KEY: _as_json(metadata)}
     pq.write_table(table.replace_schema_metadata(carried), path)
-
-
-@contextlib.contextmanager
-def _whole_or_nothing(path: Path) -> Iterator[Path]:
-    """A file written under a temporary name beside `path`, renamed to it when complete: an
-    export stopped halfway (Ctrl-C, SIGTERM, a full disk) leaves no truncated file that looks
-    like a finished one (and that the next export would refuse to replace)."""
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        yield partial
-        partial.replace(path)
-    except OSError as err:
-        if err.filename is None or Path(err.filename) != partial:
-            raise
-        # Named as the user asked for it, not by its temporary name.
-        raise OSError(err.errno, err.strerror, str(path)) from err
-    finally:
-        with contextlib.suppress(OSError):  # never hides why the export failed
-            partial.unlink(missing_ok=True)

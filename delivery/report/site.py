@@ -18,7 +18,8 @@ from pathlib import Path
 
 import jinja2
 
-from delivery.export import DeliveryError, os_reason
+from delivery.export import DeliveryError
+from delivery.files import os_reason
 from delivery.formatting import VEGA_LOCALE, dutch_date
 from delivery.readable import explanation_rows, write_csv_nl, write_text_csv_nl
 from delivery.report.charts import MAP_CREDIT

@@ -9,7 +9,8 @@ import signal
 import pandas as pd
 import pytest
 
-from delivery.export import os_reason, write_extract
+from delivery.export import write_extract
+from delivery.files import os_reason
 from delivery.signals import Stopped
 
 ROWS = pd.DataFrame(
