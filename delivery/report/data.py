@@ -216,6 +216,13 @@ class ReportData:
 
     # --- the warehouse itself ---------------------------------------------------------------
 
+    def cbs_tables(self) -> list[tuple]:
+        """Each CBS table the warehouse holds: id, title, release date, source mode, loaded."""
+        return self.con.execute(
+            "select table_id, title, release_date, source_mode, loaded_at from marts.cbs_tables "
+            "order by table_id"
+        ).fetchall()
+
     def documented_columns(self) -> pd.DataFrame:
         """Every column of the public schemas (marts, reference) with its type, the Dutch
         description of its table and its own, and the unit of the indicators it feeds."""

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from delivery.formatting import change, dutch_time, figure, number
+from delivery.formatting import change, dutch_date, dutch_time, figure, number
+from delivery.readable import UNKNOWN_RELEASE
 from delivery.report.data import ReportData
 from delivery.report.page import Page, period_words
 from delivery.report.themes import THEME_INTROS
@@ -106,11 +107,35 @@ def front(data: ReportData) -> Page:
     return page
 
 
+# Where a CBS table was loaded from (marts.cbs_tables: source_mode), as researchers read it.
+LOADED_FROM = {"live": "CBS (live)", "snapshot": "ingebouwde CBS-gegevens"}
+
+
 def warehouse(data: ReportData) -> Page:
     """Every public table (marts, reference) and column, described in Dutch as the warehouse
     itself describes them (marts.meta)."""
     page = Page("warehouse.html", "Het warehouse: tabellen en kolommen", "warehouse")
     columns = data.documented_columns()
+    # Where the figures come from and how recent CBS's tables are, before the tables built.
+    sources = {
+        "id": "cbs-tabellen",
+        "title": "De CBS-tabellen waaruit het warehouse is gebouwd",
+        "description": "Elke CBS-tabel met haar titel op StatLine, de datum waarop CBS haar "
+        "publiceerde en waar het warehouse haar vandaan haalde (ook als tabel: "
+        "marts.cbs_tables).",
+        "note": "",
+        "header": ["tabel", "titel", "CBS-publicatiedatum", "geladen uit", "geladen op"],
+        "rows": [
+            [
+                table,
+                title,
+                dutch_date(released) if released else UNKNOWN_RELEASE,
+                LOADED_FROM.get(mode, mode),
+                dutch_time(loaded),
+            ]
+            for table, title, released, mode, loaded in data.cbs_tables()
+        ],
+    }
     tables = [
         {
             "id": f"{schema}.{table}",
@@ -124,7 +149,7 @@ def warehouse(data: ReportData) -> Page:
         }
         for (schema, table), cols in columns.groupby(["table_schema", "table_name"], sort=True)
     ]
-    page.context.update(tables=tables)
+    page.context.update(tables=[sources, *tables])
     return page
 
 

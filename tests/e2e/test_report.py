@@ -558,7 +558,7 @@ def test_status_onbekend_is_drawn_like_definitive_and_said_once_per_page(site):
 def test_a_chart_says_when_cbs_published_its_tables(warehouse_path, tmp_path, monkeypatch):
     """Beside each chart's and front-page card's sources, and on a chart's saved image, the date
     CBS published each table drawn (TableInfos.Modified); 'onbekend' where CBS gave none, as for
-    the embedded snapshot."""
+    the embedded snapshot. The warehouse page lists every table with its date."""
     copy = tmp_path / "ontcijferd.duckdb"
     shutil.copyfile(warehouse_path, copy)
     with duckdb.connect(str(copy)) as con:
@@ -585,6 +585,14 @@ def test_a_chart_says_when_cbs_published_its_tables(warehouse_path, tmp_path, mo
         f"Bron: CBS, tabel 82550NED, 86054NED; Woondeal Overijssel (herzien april 2025). {dates}"
         in front
     )
+    # The warehouse page lists every CBS table with its date and where it was loaded from.
+    warehouse = (tmp_path / "site" / "warehouse.html").read_text(encoding="utf-8")
+    assert (
+        "<tr><td>37201</td><td>Geboorte; kerncijfers vruchtbaarheid, leeftijd moeder, regio</td>"
+        "<td>26-6-2025</td><td>ingebouwde CBS-gegevens</td>" in warehouse
+    )
+    [housing] = re.findall(r"<tr><td>82550NED</td>.*?</tr>", warehouse)
+    assert "<td>onbekend (de bron geeft geen datum)</td><td>ingebouwde CBS-gegevens</td>" in housing
 
 
 def test_captions_say_what_the_figures_say(warehouse_path, tmp_path, monkeypatch):
