@@ -112,8 +112,9 @@ LOADED_FROM = {"live": "CBS (live)", "snapshot": "ingebouwde CBS-gegevens"}
 
 
 def warehouse(data: ReportData) -> Page:
-    """Every public table (marts, reference) and column, described in Dutch as the warehouse
-    itself describes them (marts.meta)."""
+    """The CBS tables the warehouse is built from (with their publication dates), then every
+    public table (marts, reference) and column, described in Dutch as the warehouse itself
+    describes them (marts.meta)."""
     page = Page("warehouse.html", "Het warehouse: tabellen en kolommen", "warehouse")
     columns = data.documented_columns()
     # Where the figures come from and how recent CBS's tables are, before the tables built.
