@@ -192,8 +192,14 @@ STATUS_LEGEND = {
     "geheim": "door CBS geheimgehouden; de waarde is leeg, nooit nul",
     "n.v.t.": "geen CBS-periode: een beleidsdoel of een cijfer van een andere publicatie",
 }
-# A CBS table's publication date where the source gives none (the embedded snapshot).
-UNKNOWN_RELEASE = "onbekend (de bron geeft geen datum)"
+
+
+def release_words(date: dt.date | None) -> str:
+    """A CBS table's publication date as a reader gets it; the source may give none (the
+    embedded snapshot)."""
+    return "onbekend (de bron geeft geen datum)" if date is None else dutch_date(date)
+
+
 # The catalog's fields as the toelichting names them.
 DEFINITION_WORDS = {
     "title": "titel",
@@ -257,7 +263,7 @@ def explanation_rows(metadata: dict, layout: str = "lang") -> list[tuple]:
         rows.append(("soort bron", "", metadata["source_kind_legend"]))
     rows += [("status", status, words) for status, words in STATUS_LEGEND.items()]
     rows += [
-        ("CBS-publicatiedatum", table, UNKNOWN_RELEASE if date is None else dutch_date(date))
+        ("CBS-publicatiedatum", table, release_words(date))
         for table, date in metadata["cbs_release_dates"].items()
     ]
     if layout != "breed":

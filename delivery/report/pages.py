@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from delivery.formatting import change, dutch_date, dutch_time, figure, number
-from delivery.readable import UNKNOWN_RELEASE
+from delivery.formatting import change, dutch_time, figure, number
+from delivery.readable import release_words
 from delivery.report.data import ReportData
 from delivery.report.page import Page, period_words
 from delivery.report.themes import THEME_INTROS
@@ -130,7 +130,7 @@ def warehouse(data: ReportData) -> Page:
             [
                 table,
                 title,
-                dutch_date(released) if released else UNKNOWN_RELEASE,
+                release_words(released),
                 LOADED_FROM.get(mode, mode),
                 dutch_time(loaded),
             ]

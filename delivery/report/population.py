@@ -102,7 +102,7 @@ def _forecast(data: ReportData, page: Page) -> None:
             series="reeks",
         ),
         frame,
-        lead=f"Hoeveel inwoners krijgt {data.focus_name} tot 2050?",
+        lead=f"Hoeveel inwoners krijgt {data.focus_name} tot {forecast.max()}?",
         caption=f"De regionale bevolkingsprognose {forecast.min()}–{forecast.max()} van CBS en "
         "PBL (85171NED), met het interval waarbinnen de bevolking met een kans van twee op drie "
         "valt (85173NED), naast de bevolking die op 1 januari is geteld. Dit is niet de "

@@ -607,10 +607,10 @@ def test_captions_say_what_the_figures_say(warehouse_path, tmp_path, monkeypatch
             "value + 10 as value) from marts.indicator_values "
             "where indicator_id = 'personenautos_per_1000_inwoners' and period = '2024'"
         )
-        # SYNTHETIC: a forecast edition that starts a year later.
+        # SYNTHETIC: a forecast edition that starts a year later and ends a year earlier.
         con.execute(
             "delete from marts.indicator_values "
-            "where indicator_id like 'bevolkingsprognose%' and period = '2023'"
+            "where indicator_id like 'bevolkingsprognose%' and period in ('2023', '2050')"
         )
     monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(copy))
     assert main(["report", "--out", str(tmp_path / "site")]) == EXIT_OK
@@ -619,7 +619,8 @@ def test_captions_say_what_the_figures_say(warehouse_path, tmp_path, monkeypatch
     assert "heeft CBS nog geen cijfer per 1.000 inwoners" not in cars
     assert "1 januari 2025 uit CBS 85237NED" in cars  # the count itself still from 85237NED
     population = (tmp_path / "site" / "bevolking.html").read_text(encoding="utf-8")
-    assert "De regionale bevolkingsprognose 2024–2050 van CBS en PBL (85171NED)" in population
+    assert "De regionale bevolkingsprognose 2024–2049 van CBS en PBL (85171NED)" in population
+    assert "Hoeveel inwoners krijgt Overijssel tot 2049?" in population
     assert "ook 2024 is in de prognose een voorspelling" in population
 
 
