@@ -4,6 +4,9 @@ caption and CSV."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from delivery.formatting import shown_unit
 from delivery.report import charts
 from delivery.report.data import ReportData
 from delivery.report.page import Page, period_words
@@ -53,7 +56,7 @@ def map_of(data: ReportData, page: Page, indicator: str, lead: str, name: str | 
         + "; grijs: geen gegevens"
         + (f" (geen cijfer voor {', '.join(missing)})" if missing else "")
         + ". Klik op een gemeente voor haar pagina. Eenheid: "
-        + unit
+        + shown_unit(unit)
         + ". "
         + charts.MAP_CREDIT
         + ".",
@@ -78,7 +81,7 @@ def ranking_of(data: ReportData, page: Page, indicator: str, lead: str) -> None:
             if has_province
             else "; CBS publiceert hiervan geen provinciecijfer"
         )
-        + f". Eenheid: {unit}.",
+        + f". Eenheid: {shown_unit(unit)}.",
     )
 
 
@@ -88,10 +91,13 @@ def trend_of(
     indicator: str,
     regions: list[str],
     lead: str,
-    caption: str,
+    caption: str | Callable[[list[str]], str],
     zero: bool = False,
     name: str | None = None,
 ) -> None:
+    """A series over time for `regions`. A caption that names the regions is a function of the
+    names of those with figures; a region asked for without any is said in the caption, never
+    left for the reader to look for."""
     frame = data.values(indicator, regions)
     if frame.empty:
         return
@@ -100,5 +106,13 @@ def trend_of(
         chart = charts.bars_by_period(frame, data.title(indicator), unit, "region_name")
     else:
         chart = charts.trend(frame, data.title(indicator), unit, zero=zero)
+    drawn = set(frame["region_code"])
+    if callable(caption):
+        caption = caption([data.region_name(r) for r in regions if r in drawn])
+    absent = [data.region_name(r) for r in regions if r not in drawn]
+    if absent:
+        caption += f" Voor {' en '.join(absent)} zijn er geen cijfers."
     name = name or f"reeks_{indicator}"
-    page.add_chart(name, chart, frame, lead=lead, caption=caption + f" Eenheid: {unit}.")
+    page.add_chart(
+        name, chart, frame, lead=lead, caption=caption + f" Eenheid: {shown_unit(unit)}."
+    )

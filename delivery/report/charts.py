@@ -14,7 +14,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from delivery.formatting import d3_format, figure
+from delivery.formatting import d3_format, figure, shown_unit, unit_format
 
 NOT_FINAL = ("voorlopig", "nader voorlopig")
 FINAL_WORDS = {True: "definitief of status onbekend", False: "(nader) voorlopig"}
@@ -30,6 +30,19 @@ def decimals_of(frame: pd.DataFrame) -> int | None:
     if "decimalen" not in frame or frame["decimalen"].isna().all():
         return None
     return int(frame["decimalen"].dropna().iloc[0])
+
+
+def value_axis(unit: str, frame: pd.DataFrame, **options) -> alt.Axis:
+    """The value axis in the unit a reader finds in tables, tooltips and files: an average
+    income CBS gives as 27,9 (× 1.000 euro) reads 27.900 with the title "euro"."""
+    fmt, spec = unit_format(unit), d3_format(unit, decimals_of(frame))
+    if fmt.factor == 1:
+        return alt.Axis(format=spec, title=unit, **options)
+    return alt.Axis(
+        labelExpr=f"format(datum.value * {fmt.factor:g}, '{spec}')",
+        title=shown_unit(unit),
+        **options,
+    )
 
 
 def with_status(frame: pd.DataFrame) -> pd.DataFrame:
@@ -95,9 +108,8 @@ def trend(
         x=alt.X("period:O", title="periode", axis=alt.Axis(labelAngle=-45, labelOverlap=True)),
         y=alt.Y(
             "value:Q",
-            title=unit,
             scale=alt.Scale(zero=zero),
-            axis=alt.Axis(format=d3_format(unit, decimals_of(frame))),
+            axis=value_axis(unit, frame),
         ),
         color=alt.Color(
             f"{series}:N",
@@ -128,9 +140,8 @@ def bars_by_period(
         y=alt.Y(f"{series}:N", title=None, axis=alt.Axis(labelLimit=0)),
         x=alt.X(
             "value:Q",
-            title=unit,
             scale=alt.Scale(domain=domain, nice=False),
-            axis=alt.Axis(format=d3_format(unit, decimals_of(frame))),
+            axis=value_axis(unit, frame),
         ),
         # Periods (or series) in the order given: realised, straight path, target.
         yOffset=alt.YOffset("period:N", sort=order),
@@ -168,8 +179,7 @@ def ranking(frame: pd.DataFrame, title: str, unit: str, links: bool = True) -> a
             y=alt.Y("region_name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
             x=alt.X(
                 "value:Q",
-                title=unit,
-                axis=alt.Axis(format=d3_format(unit, decimals_of(frame)), tickCount=6),
+                axis=value_axis(unit, frame, tickCount=6),
             ),
             opacity=_status_opacity(frame),
             tooltip=[*TOOLTIP, alt.Tooltip("rang:Q", title="plaats")],

@@ -5,6 +5,8 @@ differs most from Nederland (shares in percentage points)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from delivery.formatting import change, figure, number
@@ -103,9 +105,7 @@ def gemeente(data: ReportData, code: str) -> Page:
             indicator,
             [code, data.focus, NEDERLAND] if indicator != "woningvoorraad" else [code],
             lead=lead.format(name=name, focus=data.focus_name),
-            caption=f"{data.title(indicator)}: {name}"
-            + (f" naast {data.focus_name} en Nederland" if indicator != "woningvoorraad" else "")
-            + ", per jaar.",
+            caption=partial(_series_caption, data.title(indicator)),
             name=f"{code}_{indicator}",
         )
     woondeal = data.region_name(g["woondeal_code"]) if g["woondeal_code"] else None
@@ -118,6 +118,13 @@ def gemeente(data: ReportData, code: str) -> Page:
         woondeal_name=woondeal,
     )
     return page
+
+
+def _series_caption(title: str, drawn: list[str]) -> str:
+    """'Werkloosheid (%): Almelo naast Overijssel en Nederland, per jaar.' — only the regions
+    drawn (trend_of names those without figures)."""
+    first, others = drawn[0], drawn[1:]
+    return f"{title}: {first}" + (f" naast {' en '.join(others)}" if others else "") + ", per jaar."
 
 
 def _population_row(data: ReportData, code: str) -> list[dict]:

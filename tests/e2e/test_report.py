@@ -520,6 +520,31 @@ def test_a_chart_saves_as_an_image_with_title_and_credit(site, browser):
     page.close()
 
 
+def test_a_gemeente_chart_reads_as_its_table_and_names_what_is_missing(site, browser):
+    """CBS gives an average income in thousands of euros (27,9); the chart's axis reads euros
+    (27.900) as its table, tooltip and files do. CBS publishes no province figure of it, and the
+    caption says so rather than naming Overijssel beside Almelo over two lines."""
+    page = browser.new_page()
+    page.goto((site / "gemeenten/GM0141.html").as_uri())
+    chart = "#GM0141_inkomen_per_inwoner"
+    page.wait_for_selector(f"{chart} svg")
+    labels = page.locator(f"{chart} .role-axis-label text").all_text_contents()
+    values = [label for label in labels if not re.fullmatch(r"20\d\d", label)]  # not years
+    assert values and all(re.fullmatch(r"\d{2}\.\d{3}", label) for label in values), labels
+    assert "euro" in page.locator(f"{chart} .role-axis-title text").all_text_contents()
+    caption = " ".join(page.locator(f"figure:has({chart}) figcaption").inner_text().split())
+    assert caption.startswith(
+        "Gemiddeld inkomen per inwoner: Almelo naast Nederland, per jaar. "
+        "Voor Overijssel zijn er geen cijfers. Eenheid: euro."
+    )
+    cells = page.locator(f"figure:has({chart}) details td").all_text_contents()
+    assert cells[:5] == ["Almelo", "", "2021", "€\u00a024.400", "onbekend"]
+    werkloosheid = page.locator("figure:has(#GM0141_werkloosheid_pct) figcaption").inner_text()
+    assert werkloosheid.startswith("Werkloosheid (%): Almelo naast Overijssel en Nederland, per")
+    assert "geen cijfers" not in werkloosheid
+    page.close()
+
+
 def test_the_chart_library_loads_only_where_there_are_charts(site):
     for page_file in ("warehouse.html", "datakwaliteit.html", "index.html"):
         assert "vega.js" not in (site / page_file).read_text(encoding="utf-8"), page_file
