@@ -248,14 +248,20 @@ def explanation_rows(metadata: dict, layout: str = "lang") -> list[tuple]:
             "",
             "cijfers zijn afgerond zoals CBS ze publiceert: aantallen in hele "
             "getallen, percentages en verhoudingen met één decimaal; bedragen die CBS in "
-            "duizenden euro's publiceert (WOZ-waarde) staan hier in euro's",
+            "duizenden euro's publiceert (WOZ-waarde, gemiddeld inkomen) staan hier in euro's, "
+            "met de eenheid euro",
         ),
     ]
     for missing in metadata["not_available"]:
         rows.append(("geen gegevens", "", missing))
     for definition in metadata["indicators"]:
         rows += [
-            (definition["indicator_id"], DEFINITION_WORDS.get(field, field), definition[field])
+            (
+                definition["indicator_id"],
+                DEFINITION_WORDS.get(field, field),
+                # the unit of the figures beside it: euro where CBS gives thousands of euros
+                shown_unit(definition[field]) if field == "unit" else definition[field],
+            )
             for field in definition
             if field != "indicator_id"
         ]

@@ -162,6 +162,8 @@ def test_excel_shows_amounts_in_thousands_in_euros_and_prints_on_a4(published, t
     value = row[header.index("waarde")]
     assert value.value == 271_000 and value.number_format == '"€ "#,##0'
     assert row[header.index("eenheid")].value == "euro"
+    explanation = list(long["toelichting"].iter_rows(values_only=True))
+    assert ("woz_waarde_gemiddeld", "eenheid", "euro") in explanation
     wide = load_workbook(tmp_path / "woz_waarde_gemiddeld_GM0141_breed.xlsx")
     years = wide["jaren"]
     wide_header = [c.value for c in years[1]]
@@ -220,6 +222,8 @@ def test_csv_for_dutch_excel(published, warehouse, tmp_path):
         "select definitie from marts.indicator_catalog where indicator_id = 'woz_waarde_gemiddeld'"
     ).fetchone()[0]
     assert ["woz_waarde_gemiddeld", "definitie", definitie] in explanation
+    # the unit of the figures beside it, not CBS's thousands: a reader never multiplies twice
+    assert ["woz_waarde_gemiddeld", "eenheid", "euro"] in explanation
     assert ["selectie", "regio's", "GM0141"] in explanation
     assert ["licentie", "", "Bron: CBS (CC BY 4.0); bewerking Overijssel Ontcijferd"] in explanation
     assert ["kolom", "waarde", DUTCH_COLUMN_LEGEND["waarde"]] in explanation
