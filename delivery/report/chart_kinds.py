@@ -69,13 +69,16 @@ def ranking_of(data: ReportData, page: Page, indicator: str, lead: str) -> None:
         return
     unit = data.unit(indicator)
     period = frame["period"].iloc[0]
+    # The lines the caption names are the ones drawn: a reference without a figure is said.
+    has_nederland = frame["nederland_value"].notna().any()
     has_province = frame["provincie_value"].notna().any()
     page.add_chart(
         f"rang_{indicator}",
         charts.ranking(frame, f"{data.title(indicator)}, {period_words(period)}", unit),
         frame,
         lead=lead,
-        caption="Elke gemeente met een cijfer, hoogste boven; stippellijn: Nederland"
+        caption="Elke gemeente met een cijfer, hoogste boven"
+        + ("; stippellijn: Nederland" if has_nederland else "; voor Nederland is er geen cijfer")
         + (
             "; doorgetrokken lijn: " + data.focus_name
             if has_province

@@ -163,8 +163,8 @@ def bars_by_period(
 
 
 def ranking(frame: pd.DataFrame, title: str, unit: str, links: bool = True) -> alt.LayerChart:
-    """Every gemeente's bar, highest on top, against Nederland (dashed) and the province (solid,
-    only where CBS publishes a province figure); a bar links to the gemeente's page."""
+    """Every gemeente's bar, highest on top, against Nederland (dashed) and the province (solid),
+    each only where it has a figure; a bar links to the gemeente's page."""
     frame = with_status(frame).assign(
         pagina=frame["region_code"].map(lambda c: f"gemeenten/{c}.html") if links else None,
         nederland_tekst=[
@@ -188,13 +188,15 @@ def ranking(frame: pd.DataFrame, title: str, unit: str, links: bool = True) -> a
     )
     layers = [bars]
     reference = frame.iloc[:1]
-    layers.append(
-        alt.Chart(reference)
-        .mark_rule(strokeDash=[5, 3], color="#333", size=1.5)
-        .encode(
-            x="nederland_value:Q", tooltip=[alt.Tooltip("nederland_tekst:N", title="Nederland")]
+    if frame["nederland_value"].notna().any():
+        layers.append(
+            alt.Chart(reference)
+            .mark_rule(strokeDash=[5, 3], color="#333", size=1.5)
+            .encode(
+                x="nederland_value:Q",
+                tooltip=[alt.Tooltip("nederland_tekst:N", title="Nederland")],
+            )
         )
-    )
     if frame["provincie_value"].notna().any():
         layers.append(
             alt.Chart(reference).mark_rule(color="#000", size=1.5).encode(x="provincie_value:Q")

@@ -621,8 +621,8 @@ def test_a_chart_says_when_cbs_published_its_tables(warehouse_path, tmp_path, mo
 
 
 def test_captions_say_what_the_figures_say(warehouse_path, tmp_path, monkeypatch):
-    """A caption that names years takes them from the figures it describes, so a new CBS
-    release does not leave it saying something no longer true."""
+    """A caption that names years or reference lines takes them from the figures it describes,
+    so a new CBS release does not leave it saying something no longer true."""
     copy = tmp_path / "ontcijferd.duckdb"
     shutil.copyfile(warehouse_path, copy)
     with duckdb.connect(str(copy)) as con:
@@ -637,6 +637,11 @@ def test_captions_say_what_the_figures_say(warehouse_path, tmp_path, monkeypatch
             "delete from marts.indicator_values "
             "where indicator_id like 'bevolkingsprognose%' and period in ('2023', '2050')"
         )
+        # SYNTHETIC: a year of unemployment without a figure for Nederland.
+        con.execute(
+            "update marts.gemeente_vergelijking set nederland_value = null "
+            "where indicator_id = 'werkloosheid_pct'"
+        )
     monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(copy))
     assert main(["report", "--out", str(tmp_path / "site")]) == EXIT_OK
     cars = (tmp_path / "site" / "bereikbaarheid.html").read_text(encoding="utf-8")
@@ -647,6 +652,15 @@ def test_captions_say_what_the_figures_say(warehouse_path, tmp_path, monkeypatch
     assert "De regionale bevolkingsprognose 2024–2049 van CBS en PBL (85171NED)" in population
     assert "Hoeveel inwoners krijgt Overijssel tot 2049?" in population
     assert "ook 2024 is in de prognose een voorspelling" in population
+    arbeid = (tmp_path / "site" / "arbeid.html").read_text(encoding="utf-8")
+    ranking = arbeid.split('id="rang_werkloosheid_pct"', 1)[1].split("</figcaption>", 1)[0]
+    assert (
+        "Elke gemeente met een cijfer, hoogste boven; voor Nederland is er geen cijfer; "
+        "doorgetrokken lijn: Overijssel. Eenheid: %." in ranking
+    )
+    spec = _specs(tmp_path / "site", "arbeid.html")["rang_werkloosheid_pct"]
+    drawn = [layer["encoding"]["x"]["field"] for layer in spec["layer"]]
+    assert drawn == ["value", "provincie_value"]  # the bars and the lines with a figure
 
 
 def test_the_report_is_about_the_province_the_warehouse_was_built_for(
