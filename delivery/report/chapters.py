@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from delivery.formatting import shown_unit
 from delivery.report import charts
 from delivery.report.chart_kinds import map_of, ranking_of, trend_of
 from delivery.report.data import NEDERLAND, ReportData
@@ -154,29 +155,37 @@ def _armoede(data: ReportData, page: Page) -> None:
 
 
 def _export(data: ReportData, page: Page) -> None:
-    frame = data.values("export_goederen")
+    # Every row, also those without a figure: a province CBS withholds is named as such.
+    frame = data.every_value("export_goederen")
     frame = frame[frame["region_level"] == "provincie"]
-    if frame.empty:
+    if frame["value"].isna().all():
         return
-    latest = frame["period"].max()
-    at = frame[frame["period"] == latest].copy()
+    latest = frame.loc[frame["value"].notna(), "period"].max()
+    at = frame[frame["period"] == latest]
     shown = data.provinces().merge(at, on=["region_code", "region_name"], how="left")
-    shown["unit"] = "mln euro"
+    unit = data.unit("export_goederen")
+    shown["unit"] = unit
     shown["period"] = latest
+    without = [
+        name + (": geheim, CBS publiceert het cijfer niet" if status == "geheim" else "")
+        for name, status in shown.loc[shown["value"].isna(), ["region_name", "status"]].values
+    ]
     page.add_chart(
         "kaart_export",
         charts.choropleth(
             shown,
             f"Uitvoer van goederen per provincie, {latest}",
-            "mln euro",
+            unit,
             "provincie_2025",
             None,
             links=None,
         ),
         shown,
         lead="Welke provincies voeren het meest uit?",
-        caption="Kaart van de 12 provincies in vier klassen (kwartielen); grijs: geen "
-        "gegevens (Flevoland: geheim, CBS publiceert het cijfer niet). Eenheid: mln euro. "
+        caption=f"Kaart van de {len(shown)} provincies in vier klassen (kwartielen); grijs: "
+        "geen gegevens"
+        + (f" ({'; '.join(without)})" if without else "")
+        + f". Eenheid: {shown_unit(unit)}. "
         + charts.MAP_CREDIT
         + ".",
     )

@@ -332,7 +332,13 @@ def test_maps_mark_nederland_and_missing_gemeenten(site):
     export = _specs(site, "export.html")["kaart_export"]
     provinces = next(v for v in export["datasets"].values() if isinstance(v, list))
     flevoland = next(r for r in provinces if r["region_code"] == "PV24")
-    assert flevoland["klasse"] == "geen gegevens"  # withheld by CBS, never zero
+    # withheld by CBS, never zero, and said so in the tooltip, the caption and the CSV
+    assert (flevoland["klasse"], flevoland["status"]) == ("geen gegevens", "geheim")
+    page = (site / "export.html").read_text(encoding="utf-8")
+    assert "grijs: geen gegevens (Flevoland: geheim, CBS publiceert het cijfer niet)." in page
+    with (site / "cijfers" / "kaart_export.csv").open(encoding="utf-8-sig") as file:
+        rows = {row["regio"]: row for row in csv.DictReader(file, delimiter=";")}
+    assert (rows["Flevoland"]["waarde"], rows["Flevoland"]["status"]) == ("", "geheim")
 
 
 def test_the_pyramid_draws_the_latest_year_against_2000_men_left(site, browser):
@@ -637,6 +643,11 @@ def test_captions_say_what_the_figures_say(warehouse_path, tmp_path, monkeypatch
             "delete from marts.indicator_values "
             "where indicator_id like 'bevolkingsprognose%' and period in ('2023', '2050')"
         )
+        # SYNTHETIC: CBS no longer withholds Flevoland's export.
+        con.execute(
+            "update marts.indicator_values set value = 1000, status = 'onbekend' "
+            "where indicator_id = 'export_goederen' and region_code = 'PV24'"
+        )
         # SYNTHETIC: a year of unemployment without a figure for Nederland.
         con.execute(
             "update marts.gemeente_vergelijking set nederland_value = null "
@@ -652,6 +663,8 @@ def test_captions_say_what_the_figures_say(warehouse_path, tmp_path, monkeypatch
     assert "De regionale bevolkingsprognose 2024–2049 van CBS en PBL (85171NED)" in population
     assert "Hoeveel inwoners krijgt Overijssel tot 2049?" in population
     assert "ook 2024 is in de prognose een voorspelling" in population
+    export = (tmp_path / "site" / "export.html").read_text(encoding="utf-8")
+    assert "(kwartielen); grijs: geen gegevens. Eenheid: mln euro." in export  # none withheld
     arbeid = (tmp_path / "site" / "arbeid.html").read_text(encoding="utf-8")
     ranking = arbeid.split('id="rang_werkloosheid_pct"', 1)[1].split("</figcaption>", 1)[0]
     assert (
