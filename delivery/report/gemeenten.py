@@ -68,7 +68,8 @@ def gemeente(data: ReportData, code: str) -> Page:
     rows = data.gemeente_latest(code)
     similar = data.similar_gemeenten(code)
     similar_rows = {c: data.gemeente_latest(c).set_index("indicator_id") for c in similar}
-    headline = _population_row(data, code) + [
+    population_row, population = _population_row(data, code)
+    headline = population_row + [
         {
             "title": r.title,
             "definition": r.definitie,
@@ -87,7 +88,9 @@ def gemeente(data: ReportData, code: str) -> Page:
         }
         for r in rows.itertuples()
     ]
-    page.shown.append(rows)
+    # the gemeente's own figures in the table
+    figures = pd.concat([population, rows]) if len(population) else rows
+    page.shown.append(figures)
     page.add_chart(
         f"ligging_{code}",
         charts.locator(data.gemeenten, code, "gemeente_2025", "{code}.html").properties(
@@ -112,6 +115,7 @@ def gemeente(data: ReportData, code: str) -> Page:
     page.context.update(
         name=g["region_name"],
         headline=headline,
+        headline_released=page.cite(figures)["released"],
         differences=_largest_differences(rows),
         corop_name=f"COROP-gebied {data.region_name(g['corop_code'])}",
         similar_names=", ".join(data.region_name(c) for c in similar),
@@ -127,27 +131,27 @@ def _series_caption(title: str, drawn: list[str]) -> str:
     return f"{title}: {first}" + (f" naast {' en '.join(others)}" if others else "") + ", per jaar."
 
 
-def _population_row(data: ReportData, code: str) -> list[dict]:
+def _population_row(data: ReportData, code: str) -> tuple[list[dict], pd.DataFrame]:
+    """The table's first row, the gemeente's latest population, and the figure it shows."""
     population = data.values("bevolking_totaal", [code, data.focus, NEDERLAND])
     if code not in set(population["region_code"]):
-        return []  # no population figure for the gemeente: no headline row
+        return [], population.iloc[:0]  # no population figure for the gemeente: no row
     latest = population[population["region_code"] == code]["period"].max()
     at = population[population["period"] == latest].set_index("region_code")["value"]
     own = population[(population["region_code"] == code) & (population["period"] == latest)]
-    return [
-        {
-            "title": "Bevolking op 1 januari",
-            "definition": data.catalog.loc["bevolking_totaal", "definitie"],
-            "period": latest,
-            "value": figure(at.get(code), "personen"),
-            "provincie": figure(at.get(data.focus), "personen"),
-            "nederland": figure(at.get(NEDERLAND), "personen"),
-            "rank": "",
-            "similar": "",
-            "status": own["status"].iloc[0],
-            "source": sources(own),
-        }
-    ]
+    row = {
+        "title": "Bevolking op 1 januari",
+        "definition": data.catalog.loc["bevolking_totaal", "definitie"],
+        "period": latest,
+        "value": figure(at.get(code), "personen"),
+        "provincie": figure(at.get(data.focus), "personen"),
+        "nederland": figure(at.get(NEDERLAND), "personen"),
+        "rank": "",
+        "similar": "",
+        "status": own["status"].iloc[0],
+        "source": sources(own),
+    }
+    return [row], own
 
 
 def _period_marked(period: str, newest: str) -> str:

@@ -589,14 +589,19 @@ def test_status_onbekend_is_drawn_like_definitive_and_said_once_per_page(site):
 def test_a_chart_says_when_cbs_published_its_tables(warehouse_path, tmp_path, monkeypatch):
     """Beside each chart's and front-page card's sources, and on a chart's saved image, the date
     CBS published each table drawn (TableInfos.Modified); 'onbekend' where CBS gave none, as for
-    the embedded snapshot. The warehouse page lists every table with its date."""
+    the embedded snapshot. A gemeente's table of figures says it too, and the warehouse page
+    lists every table with its date."""
     copy = tmp_path / "ontcijferd.duckdb"
     shutil.copyfile(warehouse_path, copy)
     with duckdb.connect(str(copy)) as con:
         # SYNTHETIC release dates, as live CBS gives them; 82550NED keeps none.
         con.executemany(
             "update marts.cbs_tables set release_date = ? where table_id = ?",
-            [[dt.date(2025, 6, 26), "37201"], [dt.date(2025, 6, 30), "86054NED"]],
+            [
+                [dt.date(2025, 6, 26), "37201"],
+                [dt.date(2025, 6, 30), "86054NED"],
+                [dt.date(2025, 7, 1), "86088NED"],
+            ],
         )
     monkeypatch.setenv("ONTCIJFERD_WAREHOUSE", str(copy))
     assert main(["report", "--out", str(tmp_path / "site")]) == EXIT_OK
@@ -616,6 +621,12 @@ def test_a_chart_says_when_cbs_published_its_tables(warehouse_path, tmp_path, mo
         f"Bron: CBS, tabel 82550NED, 86054NED; Woondeal Overijssel (herzien april 2025). {dates}"
         in front
     )
+    # A gemeente's table of figures, quoted as they stand, says when CBS published each table.
+    almelo = (tmp_path / "site" / "gemeenten" / "GM0141.html").read_text(encoding="utf-8")
+    [dated] = re.findall(
+        r"De cijfers van Almelo in deze tabel: CBS-publicatiedatums: [^<]*", almelo
+    )
+    assert "86088NED 1-7-2025" in dated and "85098NED onbekend" in dated, dated
     # The warehouse page lists every CBS table with its date and where it was loaded from.
     warehouse = (tmp_path / "site" / "warehouse.html").read_text(encoding="utf-8")
     assert (
