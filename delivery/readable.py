@@ -248,7 +248,7 @@ def explanation_rows(metadata: dict, layout: str = "lang") -> list[tuple]:
             "",
             "cijfers zijn afgerond zoals CBS ze publiceert: aantallen in hele "
             "getallen, percentages en verhoudingen met één decimaal; bedragen die CBS in "
-            "duizenden euro's publiceert (WOZ-waarde, gemiddeld inkomen) staan hier in euro's, "
+            "duizenden euro's publiceert (zoals de WOZ-waarde) staan hier in euro's, "
             "met de eenheid euro",
         ),
     ]

@@ -8,7 +8,7 @@ import pandas as pd
 
 from delivery.formatting import shown_unit
 from delivery.report import charts
-from delivery.report.chart_kinds import map_of, ranking_of, trend_of
+from delivery.report.chart_kinds import map_of, ranking_of, trend_of, without_figures
 from delivery.report.data import NEDERLAND, ReportData
 from delivery.report.page import Page
 from delivery.report.population import population_chapter
@@ -155,7 +155,7 @@ def _armoede(data: ReportData, page: Page) -> None:
 
 
 def _export(data: ReportData, page: Page) -> None:
-    # Every row, also those without a figure: a province CBS withholds is named as such.
+    # Every row, also those without a figure: a province CBS withholds is said to be.
     frame = data.every_value("export_goederen")
     frame = frame[frame["region_level"] == "provincie"]
     if frame["value"].isna().all():
@@ -166,10 +166,6 @@ def _export(data: ReportData, page: Page) -> None:
     unit = data.unit("export_goederen")
     shown["unit"] = unit
     shown["period"] = latest
-    without = [
-        name + (": geheim, CBS publiceert het cijfer niet" if status == "geheim" else "")
-        for name, status in shown.loc[shown["value"].isna(), ["region_name", "status"]].values
-    ]
     page.add_chart(
         "kaart_export",
         charts.choropleth(
@@ -184,7 +180,7 @@ def _export(data: ReportData, page: Page) -> None:
         lead="Welke provincies voeren het meest uit?",
         caption=f"Kaart van de {len(shown)} provincies in vier klassen (kwartielen); grijs: "
         "geen gegevens"
-        + (f" ({'; '.join(without)})" if without else "")
+        + without_figures(shown, data.provinces())
         + f". Eenheid: {shown_unit(unit)}. "
         + charts.MAP_CREDIT
         + ".",

@@ -6,11 +6,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pandas as pd
+
 from delivery.formatting import shown_unit
 from delivery.report import charts
 from delivery.report.data import ReportData
 from delivery.report.page import Page, period_words
 from lifecycle.expectations import COUNT_UNITS
+
+
+def without_figures(frame: pd.DataFrame, regions: pd.DataFrame) -> str:
+    """What a map's caption says of the `regions` (code, name) without a figure in `frame`:
+    ' (geen cijfer voor Losser, Ommen; geheim, CBS publiceert het cijfer niet: Flevoland)',
+    those CBS withholds (status geheim) apart; nothing where every region has one."""
+    with_value = set(frame.loc[frame["value"].notna(), "region_code"])
+    withheld = set(frame.loc[frame["value"].isna() & (frame["status"] == "geheim"), "region_code"])
+    absent = regions[~regions["region_code"].isin(with_value)]
+    secret = absent["region_code"].isin(withheld)
+    parts = []
+    if names := sorted(absent.loc[~secret, "region_name"]):
+        parts.append(f"geen cijfer voor {', '.join(names)}")
+    if names := sorted(absent.loc[secret, "region_name"]):
+        parts.append(f"geheim, CBS publiceert het cijfer niet: {', '.join(names)}")
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def map_of(data: ReportData, page: Page, indicator: str, lead: str, name: str | None = None):
@@ -28,10 +46,7 @@ def map_of(data: ReportData, page: Page, indicator: str, lead: str, name: str | 
     reference = float(nederland.iloc[0]) if len(nederland) else None
     unit = data.unit(indicator)
     links = "gemeenten/{code}.html" if page.root == "" else "{code}.html"
-    # Gemeenten the source has no figure for are grey on the map and named in its caption.
-    with_value = set(frame.loc[frame["value"].notna(), "region_code"])
     gemeenten = data.gemeenten
-    missing = sorted(gemeenten.loc[~gemeenten["region_code"].isin(with_value), "region_name"])
     chart = charts.choropleth(
         frame,
         f"{data.title(indicator)}, {period_words(period)}",
@@ -53,8 +68,9 @@ def map_of(data: ReportData, page: Page, indicator: str, lead: str, name: str | 
             if counts
             else "klassen (kwartielen)"
         )
+        # Gemeenten without a figure are grey on the map and named in its caption.
         + "; grijs: geen gegevens"
-        + (f" (geen cijfer voor {', '.join(missing)})" if missing else "")
+        + without_figures(frame, gemeenten)
         + ". Klik op een gemeente voor haar pagina. Eenheid: "
         + shown_unit(unit)
         + ". "

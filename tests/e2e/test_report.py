@@ -335,7 +335,7 @@ def test_maps_mark_nederland_and_missing_gemeenten(site):
     # withheld by CBS, never zero, and said so in the tooltip, the caption and the CSV
     assert (flevoland["klasse"], flevoland["status"]) == ("geen gegevens", "geheim")
     page = (site / "export.html").read_text(encoding="utf-8")
-    assert "grijs: geen gegevens (Flevoland: geheim, CBS publiceert het cijfer niet)." in page
+    assert "grijs: geen gegevens (geheim, CBS publiceert het cijfer niet: Flevoland)." in page
     with (site / "cijfers" / "kaart_export.csv").open(encoding="utf-8-sig") as file:
         rows = {row["regio"]: row for row in csv.DictReader(file, delimiter=";")}
     assert (rows["Flevoland"]["waarde"], rows["Flevoland"]["status"]) == ("", "geheim")
@@ -659,6 +659,12 @@ def test_captions_say_what_the_figures_say(warehouse_path, tmp_path, monkeypatch
             "update marts.indicator_values set value = 1000, status = 'onbekend' "
             "where indicator_id = 'export_goederen' and region_code = 'PV24'"
         )
+        # SYNTHETIC: CBS withholds Almelo's latest youth-care share.
+        con.execute(
+            "update marts.gemeente_vergelijking set value = null, status = 'geheim' "
+            "where indicator_id = 'jeugdhulp_in_natura_pct' and region_code = 'GM0141' "
+            "and period = '2023'"
+        )
         # SYNTHETIC: a year of unemployment without a figure for Nederland.
         con.execute(
             "update marts.gemeente_vergelijking set nederland_value = null "
@@ -676,6 +682,8 @@ def test_captions_say_what_the_figures_say(warehouse_path, tmp_path, monkeypatch
     assert "ook 2024 is in de prognose een voorspelling" in population
     export = (tmp_path / "site" / "export.html").read_text(encoding="utf-8")
     assert "(kwartielen); grijs: geen gegevens. Eenheid: mln euro." in export  # none withheld
+    jeugdhulp = (tmp_path / "site" / "jeugdhulp.html").read_text(encoding="utf-8")
+    assert "grijs: geen gegevens (geheim, CBS publiceert het cijfer niet: Almelo)." in jeugdhulp
     arbeid = (tmp_path / "site" / "arbeid.html").read_text(encoding="utf-8")
     ranking = arbeid.split('id="rang_werkloosheid_pct"', 1)[1].split("</figcaption>", 1)[0]
     assert (
